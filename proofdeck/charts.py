@@ -1,0 +1,139 @@
+"""Plotly figure builders (``*_figure``): plain values in, a figure out, no Streamlit.
+
+Every label comes from the caller in the demo's words; technical names appear only when the
+caller passes ``analyst=True``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+
+from proofdeck.spec import Nouns
+
+MODEL_COLOR = "#2457c5"
+RULE_COLOR = "#d9822b"
+BEST_COLOR = "#1a9b5a"
+NEGATIVE_COLOR = "#9aa5b8"
+MAX_POINTS = 400
+
+
+def thin(curve: dict[str, np.ndarray], max_points: int = MAX_POINTS) -> dict[str, np.ndarray]:
+    """Keep at most ``max_points`` evenly spaced points of a curve (ends included)."""
+    size = len(next(iter(curve.values())))
+    if size <= max_points:
+        return curve
+    keep = np.unique(np.linspace(0, size - 1, max_points).round().astype(int))
+    return {name: np.asarray(values)[keep] for name, values in curve.items()}
+
+
+def _layout(figure: go.Figure, title: str, x_title: str, y_title: str, y_format: str = "") -> go.Figure:
+    figure.update_layout(
+        title=dict(text=title, x=0, xanchor="left", font=dict(size=15)),
+        margin=dict(l=10, r=10, t=48, b=10),
+        height=340,
+        legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="right", x=1),
+        hovermode="x unified",
+        plot_bgcolor="white",
+    )
+    figure.update_xaxes(title=x_title, gridcolor="#eef0f4", zeroline=False)
+    figure.update_yaxes(title=y_title, gridcolor="#eef0f4", zerolinecolor="#c8cdd6", tickformat=y_format)
+    return figure
+
+
+def profit_curve_figure(
+    share_acted: np.ndarray,
+    net_value: np.ndarray,
+    current: tuple[float, float],
+    rule: tuple[float, float],
+    best: tuple[float, float],
+    nouns: Nouns,
+    currency: str,
+    period: str,
+) -> go.Figure:
+    """Net value against the share of examples acted on, with current, rule and best points."""
+    figure = go.Figure()
+    figure.add_scatter(
+        x=share_acted, y=net_value, mode="lines", name="model", line=dict(color=MODEL_COLOR, width=3),
+        hovertemplate=f"%{{x:.0%}} of {nouns.entities}: {currency}%{{y:,.0f}}<extra></extra>",
+    )
+    figure.add_scatter(
+        x=[best[0]], y=[best[1]], mode="markers", name="best net value",
+        marker=dict(symbol="star", size=16, color=BEST_COLOR), hoverinfo="skip",
+    )
+    figure.add_scatter(
+        x=[rule[0]], y=[rule[1]], mode="markers", name="today's rule",
+        marker=dict(symbol="diamond", size=13, color=RULE_COLOR, line=dict(color="white", width=1)),
+        hoverinfo="skip",
+    )
+    figure.add_vline(x=current[0], line=dict(color="#1b2333", dash="dot", width=1.5))
+    figure.add_scatter(
+        x=[current[0]], y=[current[1]], mode="markers", name="your setting",
+        marker=dict(size=11, color="#1b2333"), hoverinfo="skip",
+    )
+    return _layout(
+        figure,
+        f"Net value per {period} by how many {nouns.entities} get a {nouns.action}",
+        f"share of {nouns.entities} who get a {nouns.action}",
+        f"net value ({currency})",
+    ).update_xaxes(tickformat=".0%")
+
+
+def rates_figure(
+    cutoffs: np.ndarray,
+    hit_rate: np.ndarray,
+    coverage: np.ndarray,
+    current: float,
+    rule: tuple[float, float, float],
+    nouns: Nouns,
+    analyst: bool = False,
+) -> go.Figure:
+    """Hit rate and coverage against the score cut-off; the rule drawn at its own budget."""
+    hit_name = "hit rate" + (" (precision)" if analyst else "")
+    coverage_name = "coverage" + (" (recall)" if analyst else "")
+    figure = go.Figure()
+    figure.add_scatter(
+        x=cutoffs, y=hit_rate, mode="lines", name=f"{hit_name}: share of {nouns.actions} reaching a {nouns.positive}",
+        line=dict(color=MODEL_COLOR, width=3), hovertemplate="%{y:.0%}<extra></extra>",
+    )
+    figure.add_scatter(
+        x=cutoffs, y=coverage, mode="lines", name=f"{coverage_name}: share of {nouns.positives} reached",
+        line=dict(color=BEST_COLOR, width=3), hovertemplate="%{y:.0%}<extra></extra>",
+    )
+    figure.add_scatter(
+        x=[rule[0], rule[0]], y=[rule[1], rule[2]], mode="markers", name="today's rule (same budget)",
+        marker=dict(symbol="diamond", size=12, color=RULE_COLOR), hoverinfo="skip",
+    )
+    figure.add_vline(x=current, line=dict(color="#1b2333", dash="dot", width=1.5))
+    cut_name = f"{nouns.score} cut-off" + (" (decision threshold)" if analyst else "")
+    figure = _layout(figure, f"Selective or wide: what each {nouns.score} cut-off gives", cut_name, "", ".0%")
+    return figure.update_xaxes(tickformat=".0%", range=[0, 1]).update_layout(
+        legend=dict(orientation="h", yanchor="top", y=-0.22, x=0, xanchor="left"), height=380
+    )
+
+
+def score_distribution_figure(
+    scores: np.ndarray,
+    labels: np.ndarray,
+    current: float,
+    rule_cutoff: float,
+    nouns: Nouns,
+) -> go.Figure:
+    """How positives and the others spread over the score, with the cut-off line."""
+    labels = np.asarray(labels, dtype=bool)
+    bins = dict(start=0.0, end=1.0, size=0.02)
+    figure = go.Figure()
+    figure.add_histogram(
+        x=scores[~labels], xbins=bins, name=nouns.non_positives, marker_color=NEGATIVE_COLOR, opacity=0.75,
+    )
+    figure.add_histogram(
+        x=scores[labels], xbins=bins, name=nouns.positives, marker_color=MODEL_COLOR, opacity=0.75,
+    )
+    figure.update_layout(barmode="overlay")
+    figure.add_vline(x=current, line=dict(color="#1b2333", dash="dot", width=1.5),
+                     annotation_text="your setting", annotation_position="top right")
+    if np.isfinite(rule_cutoff):
+        figure.add_vline(x=rule_cutoff, line=dict(color=RULE_COLOR, dash="dash", width=1.5),
+                         annotation_text="rule's budget", annotation_position="top left")
+    figure = _layout(figure, f"Who gets which {nouns.score}", nouns.score, f"held-out {nouns.entities}")
+    return figure.update_xaxes(tickformat=".0%", range=[0, 1]).update_layout(hovermode="closest")

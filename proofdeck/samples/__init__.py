@@ -1,0 +1,35 @@
+"""Seeded generators of the bundled sample datasets (all synthetic).
+
+``python -m proofdeck.samples`` rewrites every file in ``data/``; rerunning it reproduces
+them byte for byte.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+
+from proofdeck.samples import churn
+
+GENERATORS: dict[str, Callable[[], pd.DataFrame]] = {
+    "churn.csv": churn.generate,
+}
+
+
+def to_csv_text(frame: pd.DataFrame) -> str:
+    """The exact text written for a sample: fixed line endings, no index."""
+    return frame.to_csv(index=False, lineterminator="\n")
+
+
+def write_samples(folder: str | Path) -> list[Path]:
+    """Generate every sample into a folder; returns the files written."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, generate in GENERATORS.items():
+        path = folder / name
+        path.write_text(to_csv_text(generate()), encoding="utf-8")
+        written.append(path)
+    return written

@@ -1,0 +1,84 @@
+"""A demo made ready for the pages: data, rule and model scored on the held-out split.
+
+Data flows one way (DESIGN.md): spec -> dataset -> rule flags and model scores on the held-out
+split -> a threshold sweep computed once. Pages then only look things up.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from proofdeck.datasets import Dataset, load_dataset
+from proofdeck.model import HoldoutSplit, TrainedModel, holdout_split, train_model
+from proofdeck.outcomes import Outcome, outcome_of_flags
+from proofdeck.rules import Rule, RuleError, parse_rule
+from proofdeck.spec import DemoSpec, Economics, SpecError
+from proofdeck.sweep import ThresholdSweep
+
+
+@dataclass
+class Scenario:
+    """Everything computed once per demo. Held-out arrays are aligned with ``heldout``."""
+
+    spec: DemoSpec
+    dataset: Dataset
+    rule: Rule
+    split: HoldoutSplit
+    model: TrainedModel
+    heldout: pd.DataFrame
+    labels: np.ndarray
+    values: np.ndarray
+    scores: np.ndarray
+    rule_flags: np.ndarray
+    sweep: ThresholdSweep
+
+    @property
+    def ids(self) -> pd.Series:
+        return self.dataset.ids.iloc[self.split.test]
+
+    @property
+    def rule_count(self) -> int:
+        return int(self.rule_flags.sum())
+
+    def rule_outcome(self, economics: Economics) -> Outcome:
+        return outcome_of_flags(self.rule_flags, self.labels, self.values, economics)
+
+    def model_outcome_at_rule_budget(self, economics: Economics) -> Outcome:
+        """The model's top-K, where K is how many the rule flags."""
+        return self.sweep.outcome_at_count(self.rule_count, economics)
+
+    @property
+    def rule_budget_threshold(self) -> float:
+        """The model threshold that acts on at most as many examples as the rule."""
+        return self.sweep.threshold_for_count(self.rule_count)
+
+
+def build_scenario(spec: DemoSpec) -> Scenario:
+    """Load, split, fit and score a demo. Raises SpecError with the field at fault."""
+    dataset = load_dataset(spec)
+    try:
+        rule = parse_rule(spec.rule.expression, dataset.frame)
+    except RuleError as error:
+        raise SpecError(f"{spec.path}: [rule] expression: {error}") from None
+    split = holdout_split(dataset.labels, spec.model.test_size, spec.model.seed)
+    model = train_model(dataset, split, spec.model)
+    heldout = dataset.frame.iloc[split.test]
+    labels = dataset.labels[split.test]
+    values = dataset.values[split.test]
+    scores = model.score(heldout)
+    return Scenario(
+        spec=spec,
+        dataset=dataset,
+        rule=rule,
+        split=split,
+        model=model,
+        heldout=heldout,
+        labels=labels,
+        values=values,
+        scores=scores,
+        rule_flags=rule.evaluate(heldout),
+        sweep=ThresholdSweep(scores, labels, values),
+    )

@@ -1,0 +1,212 @@
+"""Numbers and sentences in the business's own words, built from a spec's nouns.
+
+Pages never format numbers themselves: one place decides how money, counts and shares look,
+so every page of every demo reads the same way. NaN is shown as an em dash.
+"""
+
+from __future__ import annotations
+
+import math
+
+from proofdeck.compare import SameBudget
+from proofdeck.outcomes import Outcome
+from proofdeck.spec import DemoSpec, Economics, Nouns
+
+DASH = "—"
+
+# Names of each outcome figure; "{...}" fields are filled from the spec's nouns.
+FIGURE_NAMES = {
+    "actions": "{actions} sent",
+    "reached": "{positives} reached",
+    "missed": "{positives} missed",
+    "unneeded": "unneeded {actions}",
+    "left_alone": "left alone",
+    "won": "{won_plural}",
+    "spend": "spend",
+    "value_won": "value won",
+    "net_value": "net value",
+    "roi": "ROI",
+    "cost_per_won": "cost per won",
+    "value_to_cost": "value per 1 spent",
+    "missed_value": "value walking away",
+}
+# The technical name beside each business phrase (analyst view and glossary).
+TECHNICAL = {
+    "reached": "true positives",
+    "unneeded": "false positives",
+    "missed": "false negatives",
+    "left_alone": "true negatives",
+    "actions": "predicted positives",
+    "hit_rate": "precision",
+    "coverage": "recall",
+    "share_acted": "queue rate",
+    "cutoff": "decision threshold",
+}
+
+
+def _finite(value: float) -> bool:
+    return value is not None and not (isinstance(value, float) and math.isnan(value))
+
+
+def money(value: float, currency: str = "$", signed: bool = False) -> str:
+    """Money rounded for people: $4,530, $597k, $1.19M; negative as -$12k."""
+    if not _finite(value):
+        return DASH
+    if math.isinf(value):
+        return DASH
+    sign = "-" if value < 0 else ("+" if signed and value > 0 else "")
+    size = abs(value)
+    if size >= 1e9:
+        body = f"{size / 1e9:.3g}B"
+    elif size >= 1e6:
+        body = f"{size / 1e6:.3g}M"
+    elif size >= 1e4:
+        body = f"{size / 1e3:.3g}k"
+    else:
+        body = f"{size:,.0f}"
+    return f"{sign}{currency}{body}"
+
+
+def count(value: float, signed: bool = False) -> str:
+    """A whole count with thousands separators."""
+    if not _finite(value):
+        return DASH
+    rounded = int(round(value))
+    return f"{rounded:+,}" if signed else f"{rounded:,}"
+
+
+def share(value: float, signed: bool = False, points: bool = False) -> str:
+    """A share as a percentage: 20%, 1.5%, 0.3% (one decimal below 10%)."""
+    if not _finite(value):
+        return DASH
+    percent = value * 100
+    digits = 1 if abs(percent) < 10 and percent != 0 else 0
+    text = f"{percent:+.{digits}f}" if signed else f"{percent:.{digits}f}"
+    return f"{text} pts" if points else f"{text}%"
+
+
+def ratio(value: float) -> str:
+    """A multiple such as 2.3x."""
+    return DASH if not _finite(value) else f"{value:.1f}x"
+
+
+def change(new: float, old: float) -> str:
+    """Relative change in words: +46%, -12%; a dash when the old value is 0."""
+    if not (_finite(new) and _finite(old)) or old == 0:
+        return DASH
+    return f"{(new - old) / abs(old) * 100:+.0f}%"
+
+
+LOWER_IS_BETTER = frozenset({"missed", "unneeded", "spend", "cost_per_won", "miss_cost"})
+COUNT_FIGURES = ("actions", "reached", "missed", "unneeded")
+NEUTRAL_FIGURES = frozenset({"actions"})
+
+
+def delta_color(key: str) -> str:
+    """How st.metric colours a change of this figure: lower is better, neutral or higher."""
+    if key in NEUTRAL_FIGURES:
+        return "off"
+    return "inverse" if key in LOWER_IS_BETTER else "normal"
+
+
+def money_figures(spec: DemoSpec) -> list[str]:
+    """The money figures a page shows, the spec's headline first.
+
+    A demo whose headline is the cost per won positive (CAC) also shows how many are won and
+    the value per unit spent (LTV/CAC).
+    """
+    figures = ["spend", "value_won", "net_value", "roi", "cost_per_won"]
+    if spec.headline.figure == "cost_per_won":
+        figures = ["cost_per_won", "won", "value_to_cost", "spend", "value_won", "net_value"]
+    else:
+        figures.remove(spec.headline.figure)
+        figures.insert(0, spec.headline.figure)
+    return figures
+
+
+def figure_name(key: str, nouns: Nouns, spec: DemoSpec | None = None) -> str:
+    """Business name of an outcome figure, using the demo's own labels where it has them."""
+    if spec is not None and key == "cost_per_won":
+        return spec.headline.cost_per_won_label
+    if spec is not None and key == "value_won":
+        return spec.headline.value_won_label
+    return FIGURE_NAMES[key].format(**vars(nouns))
+
+
+def format_figure(key: str, value: float, currency: str, signed: bool = False) -> str:
+    """Format an Outcome field by its kind (money, count, share or ratio)."""
+    if key in ("spend", "value_won", "net_value", "cost_per_won", "missed_value", "miss_cost"):
+        return money(value, currency, signed)
+    if key in ("roi",):
+        return share(value, signed)
+    if key in ("value_to_cost",):
+        return ratio(value)
+    if key in ("share_acted", "hit_rate", "coverage"):
+        return share(value, signed)
+    return count(value, signed)
+
+
+def readout(spec: DemoSpec, outcome: Outcome, threshold: float) -> str:
+    """"Send a retention offer to the 8,040 customers (20%) with churn risk of 38% or more"."""
+    nouns = spec.nouns
+    if outcome.actions == 0:
+        return f"Nobody gets a {nouns.action}: no {nouns.entity} scores this high."
+    return (
+        f"{nouns.act.capitalize()} the {count(outcome.actions)} {nouns.entities} "
+        f"({share(outcome.share_acted)}) with {nouns.score} of {cutoff_text(threshold)} or more"
+    )
+
+
+def cutoff_text(threshold: float) -> str:
+    """A score cut-off as the slider shows it, e.g. 37.7%."""
+    return DASH if not _finite(threshold) else f"{threshold * 100:.1f}%"
+
+
+def hit_rate_phrase(nouns: Nouns, hit_rate: float) -> str:
+    """"6.4 in 10 retention offers reach a real churner"."""
+    if not _finite(hit_rate):
+        return f"no {nouns.actions} are sent"
+    return f"{hit_rate * 10:.1f} in 10 {nouns.actions} reach a real {nouns.positive}"
+
+
+def coverage_phrase(nouns: Nouns, coverage: float) -> str:
+    """"we reach 58% of all churners"."""
+    return f"we reach {share(coverage)} of all {nouns.positives}"
+
+
+def per_period(nouns: Nouns, economics: Economics, n_heldout: int) -> str:
+    """Caption saying how held-out counts were scaled."""
+    if economics.population > 0:
+        return (
+            f"Per {economics.period}, for {count(economics.population)} {nouns.entities}; "
+            f"estimated from {count(n_heldout)} held-out {nouns.entities} the model never saw."
+        )
+    return f"For the {count(n_heldout)} held-out {nouns.entities} the model never saw."
+
+
+def interval_words(low: float, high: float, kind: str, currency: str = "$") -> str:
+    """"between +34% and +61%" for a 95% interval; kind is "change", "money" or "count"."""
+    if kind == "change":
+        return f"between {low * 100:+.0f}% and {high * 100:+.0f}%"
+    if kind == "money":
+        return f"between {money(low, currency, signed=True)} and {money(high, currency, signed=True)}"
+    return f"between {count(low, signed=True)} and {count(high, signed=True)}"
+
+
+def same_budget_headline(nouns: Nouns, econ: Economics, comparison: SameBudget) -> str:
+    """The one sentence leadership asks for, with its honesty built in."""
+    rule, model = comparison.rule, comparison.model
+    per = f" per {econ.period}" if econ.population > 0 else ""
+    opening = f"With the same {count(rule.actions)} {nouns.actions}{per}, the model reaches"
+    if not comparison.clear:
+        return (
+            f"{opening} {count(model.reached)} {nouns.positives} and today's rule "
+            f"{count(rule.reached)}: the held-out data do not show a clear difference."
+        )
+    extra = model.net_value - rule.net_value
+    direction = "more" if extra >= 0 else "less"
+    return (
+        f"{opening} {count(model.reached)} {nouns.positives} instead of {count(rule.reached)} "
+        f"({change(model.reached, rule.reached)}), worth {money(abs(extra), econ.currency)} "
+        f"{direction}{per}."
+    )

@@ -1,0 +1,82 @@
+"""The "Assumptions" form: the demo's unit economics, editable for this session."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from proofdeck.scenario import Scenario
+from ui import state
+
+# (field, label, kind) -- kind "money", "share" (shown in %), "count" or "text".
+FIELDS = [
+    ("cost_per_action", "Cost per {action}", "money"),
+    ("value_per_won", "Value per {won}", "money"),
+    ("win_rate", "Share of reached {positives} the {action} wins (%)", "share"),
+    ("fixed_cost", "Fixed cost per {period}", "money"),
+    ("cost_per_miss", "Extra cost per {positive} missed", "money"),
+    ("population", "{entities} per {period}", "count"),
+    ("period", "Period", "text"),
+]
+
+
+def _key(scenario: Scenario, field: str) -> str:
+    return f"econ_{scenario.spec.key}_{field}"
+
+
+def _widget_value(field: str, kind: str, value):
+    return round(value * 100, 2) if kind == "share" else value
+
+
+def _changed(scenario: Scenario, field: str, kind: str) -> None:
+    value = st.session_state[_key(scenario, field)]
+    if kind == "share":
+        value = max(value, 0.01) / 100
+    elif kind != "text":
+        value = float(value)
+    elif not str(value).strip():
+        return
+    state.set_economics(scenario, **{field: value})
+
+
+def _reset(scenario: Scenario) -> None:
+    state.reset_economics(scenario)
+    for field, _, _ in FIELDS:
+        st.session_state.pop(_key(scenario, field), None)
+
+
+def assumptions_form(scenario: Scenario) -> None:
+    """Inputs prefilled from the spec; edits apply to every page for this session."""
+    econ = state.economics(scenario)
+    words = {**vars(scenario.spec.nouns), "period": econ.period}
+    columns = st.columns(4)
+    for index, (field, label, kind) in enumerate(FIELDS):
+        key = _key(scenario, field)
+        if key not in st.session_state:
+            st.session_state[key] = _widget_value(field, kind, getattr(econ, field))
+        text = label.format(**words)
+        text = text[0].upper() + text[1:]
+        column = columns[index % 4]
+        if kind == "text":
+            column.text_input(text, key=key, on_change=_changed, args=(scenario, field, kind))
+            continue
+        disabled = field == "value_per_won" and econ.value_column is not None
+        help_text = (
+            f"Each {scenario.spec.nouns.positive} is worth its own '{econ.value_column}'."
+            if disabled else None
+        )
+        column.number_input(
+            text,
+            key=key,
+            min_value=0.01 if kind == "share" else 0.0,
+            max_value=100.0 if kind == "share" else None,
+            step=1.0 if kind in ("share", "money") else 1000.0,
+            format="%.0f" if kind == "count" else "%.2f",
+            disabled=disabled,
+            help=help_text,
+            on_change=_changed,
+            args=(scenario, field, kind),
+        )
+    st.button("Reset to the demo's values", on_click=_reset, args=(scenario,), icon=":material/restart_alt:")
+    st.caption(
+        "Changes apply to every page for this session only; the demo file is not changed."
+    )

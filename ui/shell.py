@@ -1,0 +1,94 @@
+"""The shared page frame: page config, the sidebar (navigation, demo picker, analyst view).
+
+Every page, app.py included, starts with ``page = page_setup("...")``. Pages are found by
+Streamlit's pages/ discovery and app.py is the landing page, so a deep link to any page runs
+that page's own script, which draws the same sidebar: links work on a fresh server.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+import streamlit as st
+
+from proofdeck.scenario import Scenario
+from proofdeck.spec import DemoSpec, Economics, SpecError
+from ui import state
+
+LOG = logging.getLogger("proofdeck")
+
+# (script, label, icon): the navigation, in story order.
+PAGES = [
+    ("app.py", "The pitch", ":material/campaign:"),
+    ("pages/1_Decide.py", "Decide", ":material/tune:"),
+    ("pages/2_Examples.py", "Examples", ":material/person_search:"),
+    ("pages/3_Compare.py", "Rule vs model", ":material/compare_arrows:"),
+]
+DEMO_KEY = "demo"
+ANALYST_KEY = "analyst_view"
+
+
+@dataclass
+class Page:
+    """What a page needs: the demo's scenario, this session's assumptions and switches."""
+
+    scenario: Scenario
+    economics: Economics
+    analyst: bool
+
+    @property
+    def spec(self) -> DemoSpec:
+        return self.scenario.spec
+
+    @property
+    def cutoff(self) -> float:
+        return state.cutoff(self.scenario)
+
+
+def page_setup(title: str) -> Page:
+    """Configure the page, draw the sidebar and load the chosen demo (or stop with a message)."""
+    st.set_page_config(page_title=f"{title} · Proofdeck", page_icon=":material/insights:", layout="wide")
+    catalog = state.catalog()
+    with st.sidebar:
+        st.markdown("### Proofdeck")
+        if not catalog.specs:
+            st.error("No usable demo spec in demos/.")
+            _show_broken(catalog.errors)
+            st.stop()
+        keys = list(catalog.specs)
+        demo_key = st.selectbox(
+            "Demo",
+            keys,
+            format_func=lambda key: catalog.specs[key].title,
+            key=DEMO_KEY,
+            bind="query-params",
+            help="Each demo is one file in demos/: its data, today's rule and its money.",
+        )
+        for script, label, icon in PAGES:
+            st.page_link(script, label=label, icon=icon, query_params={DEMO_KEY: demo_key})
+        st.divider()
+        analyst = st.toggle(
+            "Analyst view",
+            key=ANALYST_KEY,
+            persist_state="session",
+            help="Show the technical names and measures beside the business ones.",
+        )
+        spec = catalog.specs[demo_key]
+        if spec.synthetic:
+            st.caption("Synthetic sample data, generated for this demo.")
+        _show_broken(catalog.errors)
+    try:
+        scenario = state.scenario_for(spec.path)
+    except SpecError as error:
+        LOG.warning("demo %s cannot be loaded: %s", demo_key, error)
+        st.error(f"This demo cannot be loaded: {error}")
+        st.stop()
+    return Page(scenario=scenario, economics=state.economics(scenario), analyst=analyst)
+
+
+def _show_broken(errors: dict[str, str]) -> None:
+    if errors:
+        with st.expander(f"{len(errors)} demo file(s) could not be read"):
+            for message in errors.values():
+                st.caption(message)

@@ -1,0 +1,48 @@
+"""Small Streamlit pieces more than one page draws."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from proofdeck.metrics import ranking_quality
+from proofdeck.scenario import Scenario
+from ui.shell import DEMO_KEY, PAGES
+
+
+@st.cache_data(show_spinner=False)
+def _quality(demo_key: str, _scenario: Scenario):
+    return ranking_quality(_scenario.labels, _scenario.scores)
+
+
+def analyst_quality(scenario: Scenario) -> None:
+    """Threshold-free measures of the model on held-out data (analyst view only)."""
+    quality = _quality(scenario.spec.key, scenario)
+    with st.container(border=True):
+        st.markdown("**Analyst view: model quality on held-out data**")
+        cols = st.columns(4)
+        cols[0].metric("ROC AUC", f"{quality.roc_auc:.3f}", help="0.5 is random ranking, 1.0 perfect.")
+        cols[1].metric("PR AUC", f"{quality.pr_auc:.3f}", help=f"Base rate is {quality.base_rate:.3f}.")
+        cols[2].metric("Brier score", f"{quality.brier:.3f}", help="Mean squared error of the probabilities; lower is better.")
+        cols[3].metric("Base rate", f"{quality.base_rate:.1%}")
+
+
+def next_steps(current: str, demo: str) -> None:
+    """Links to the other pages, so the story reads on without the sidebar."""
+    st.divider()
+    others = [page for page in PAGES if page[0] != current]
+    for column, (script, label, icon) in zip(st.columns(len(others)), others):
+        column.page_link(script, label=label, icon=icon, query_params={DEMO_KEY: demo})
+
+
+def glossary_expander(spec, analyst: bool) -> None:
+    """Business phrases and their meaning; the technical term only in analyst view."""
+    from proofdeck.glossary import glossary
+
+    with st.expander("Glossary", icon=":material/menu_book:"):
+        rows = []
+        for entry in glossary(spec.nouns, spec.headline.cost_per_won_label):
+            row = {"Phrase": entry.phrase, "Meaning": entry.meaning}
+            if analyst:
+                row["Technical term"] = entry.technical
+            rows.append(row)
+        st.table(rows)
