@@ -7,6 +7,7 @@ and counted, not deleted from the data.
 
 from __future__ import annotations
 
+import csv
 import io
 from dataclasses import dataclass
 from pathlib import Path
@@ -75,8 +76,9 @@ def read_csv(source: str | Path | IO[bytes] | bytes, max_bytes: int = MAX_FILE_B
             break
         except UnicodeDecodeError:
             continue
+    separator = _sniff_separator(text)
     try:
-        frame = pd.read_csv(io.StringIO(text), sep=_sniff_separator(text))
+        frame = pd.read_csv(io.StringIO(text), sep=separator)
     except pd.errors.ParserError as error:
         raise DataError(f"the file is not a well-formed CSV ({_first_line(error)})") from None
     except (pd.errors.EmptyDataError, StopIteration):
@@ -89,9 +91,12 @@ def read_csv(source: str | Path | IO[bytes] | bytes, max_bytes: int = MAX_FILE_B
         )
     if len(frame) == 0:
         raise DataError("the file has a header row but no data rows")
-    duplicated = frame.columns[frame.columns.duplicated()].tolist()
+    # pandas silently renames a repeated header ("a", "a.1"); say so instead.
+    header = next(csv.reader(io.StringIO(text.split("\n", 1)[0]), delimiter=separator), [])
+    names = [name.strip() for name in header]
+    duplicated = sorted({name for name in names if names.count(name) > 1})
     if duplicated:
-        raise DataError(f"column names appear twice: {', '.join(map(str, duplicated))}")
+        raise DataError(f"column names appear twice: {', '.join(duplicated)}")
     frame.columns = [str(c).strip() for c in frame.columns]
     return frame
 

@@ -82,7 +82,8 @@ def outcome_arrays(
     ----------
     actions : examples acted on, per operating point (held-out count).
     reached : positives among them.
-    value_reached : sum of the per-example value over the reached positives.
+    value_reached : sum of the per-example value over the reached positives (used only
+        when the economics name a value column).
     totals : held-out totals.
     economics : the unit economics (and the population used for scaling).
     """
@@ -90,12 +91,17 @@ def outcome_arrays(
     reached = np.asarray(reached, dtype=float)
     value_reached = np.asarray(value_reached, dtype=float)
     scale = economics.scale_for(totals.examples)
-    # Without a value column, each reached positive is worth value_per_won (values are 1.0).
-    unit = 1.0 if economics.value_column else economics.value_per_won
+    # Per-example values count only with a value column; otherwise each positive is worth
+    # value_per_won, whatever values were passed.
+    if economics.value_column:
+        worth_reached, worth_all = value_reached, totals.positive_value
+    else:
+        worth_reached = reached * economics.value_per_won
+        worth_all = totals.positives * economics.value_per_won
     missed_raw = totals.positives - reached
     won = economics.win_rate * reached * scale
     spend = economics.cost_per_action * actions * scale + np.where(actions > 0, economics.fixed_cost, 0.0)
-    value_won = economics.win_rate * unit * value_reached * scale
+    value_won = economics.win_rate * worth_reached * scale
     miss_cost = economics.cost_per_miss * missed_raw * scale
     # ROI counts the miss costs avoided too, so it is the gain over doing nothing per unit spent.
     avoided = economics.cost_per_miss * reached * scale
@@ -108,7 +114,7 @@ def outcome_arrays(
         "won": won,
         "spend": spend,
         "value_won": value_won,
-        "missed_value": unit * (totals.positive_value - value_reached) * scale,
+        "missed_value": (worth_all - worth_reached) * scale,
         "miss_cost": miss_cost,
         "net_value": value_won - spend - miss_cost,
         "roi": _ratio(value_won + avoided - spend, spend),

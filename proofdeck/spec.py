@@ -277,13 +277,14 @@ def validate_document(document: dict[str, Any], where: str) -> dict[str, dict[st
             grouped[name] = dict(value)
         elif name in SCHEMA[""]:
             grouped[""][name] = value
+        elif isinstance(value, dict):
+            known = ", ".join(f"[{s}]" for s in SCHEMA if s)
+            raise SpecError(f"{where}: [{name}]: unknown section; known sections are {known}")
         else:
-            known = sorted([k for k in SCHEMA[""]] + [f"[{s}]" for s in SCHEMA if s])
-            raise fail("", name, f"unknown key; known keys are {', '.join(known)}")
-    for section in REQUIRED_SECTIONS:
-        if section not in document:
-            raise SpecError(f"{where}: [{section}]: missing section")
+            raise fail("", name, f"unknown key; known keys are {', '.join(SCHEMA[''])}")
     for section, fields in SCHEMA.items():
+        if section in REQUIRED_SECTIONS and section not in document:
+            raise SpecError(f"{where}: [{section}]: missing section")
         values = grouped[section]
         for name in values:
             if name not in fields:

@@ -1,0 +1,103 @@
+"""Spec loading: every problem names the file, the field and what is wrong."""
+
+from pathlib import Path
+
+import pytest
+
+from proofdeck.datasets import load_dataset
+from proofdeck.spec import SpecError, load_catalog, load_spec
+
+ROOT = Path(__file__).resolve().parents[1]
+CHURN = ROOT / "demos" / "churn.toml"
+
+
+def write_variant(tmp_path: Path, old: str, new: str, name: str = "variant.toml") -> Path:
+    """A copy of the churn spec with one textual change, its data path kept valid."""
+    text = CHURN.read_text().replace('path = "../data/churn.csv"', f'path = "{ROOT / "data" / "churn.csv"}"')
+    assert old in text, old
+    path = tmp_path / name
+    path.write_text(text.replace(old, new, 1))
+    return path
+
+
+def test_bundled_specs_load():
+    catalog = load_catalog(ROOT / "demos")
+    assert not catalog.errors
+    assert "churn" in catalog.specs
+    spec = catalog.specs["churn"]
+    assert spec.nouns.positives == "churners"
+    assert spec.economics.period == "quarter"
+    assert spec.data_path.is_file()
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        ("cost_per_action = 40", 'cost_per_action = "forty"', "[economics] cost_per_action: expected a number, got 'forty'"),
+        ("cost_per_action = 40", "cost_per_action = -4", "[economics] cost_per_action: must be 0 or more"),
+        ("win_rate = 0.30", "win_rate = 1.5", "[economics] win_rate: must be a share"),
+        ('entity = "customer"\n', "", "[nouns] entity: missing"),
+        ('kind = "gradient_boosting"', 'kind = "deep_net"', "[model] kind: must be one of gradient_boosting, logistic_regression"),
+        ("test_size = 0.3", "test_size = 0.99", "[model] test_size: must be between 0.05 and 0.9"),
+        ("[headline]", "[headline]\nshiny = 1", "[headline] shiny: unknown key"),
+        ('title = "Customer churn"', 'titel = "Customer churn"', "titel: unknown key"),
+        ("synthetic = true", 'synthetic = "yes"', "synthetic: expected true or false"),
+        ('figure = "net_value"', 'figure = "profit"', "[headline] figure: must be one of"),
+        ("[rule]", "[rules]", "[rules]: unknown section; known sections are [data]"),
+    ],
+)
+def test_field_errors_name_file_field_and_problem(tmp_path, old, new, expected):
+    path = write_variant(tmp_path, old, new)
+    with pytest.raises(SpecError) as raised:
+        load_spec(path)
+    message = str(raised.value)
+    assert message.startswith(str(path))
+    assert expected in message
+
+
+def test_missing_section(tmp_path):
+    text = CHURN.read_text()
+    start = text.index("[rule]")
+    end = text.index("[economics]")
+    path = tmp_path / "norule.toml"
+    path.write_text(text[:start] + text[end:])
+    with pytest.raises(SpecError, match=r"\[rule\]: missing section"):
+        load_spec(path)
+
+
+def test_invalid_toml_is_reported(tmp_path):
+    path = tmp_path / "broken.toml"
+    path.write_text('title = "x\n')
+    with pytest.raises(SpecError, match="is not valid TOML"):
+        load_spec(path)
+
+
+def test_value_needs_per_won_or_column(tmp_path):
+    path = write_variant(tmp_path, "value_per_won = 600", "")
+    with pytest.raises(SpecError, match=r"value_per_won: missing \(or give value_column\)"):
+        load_spec(path)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "field"),
+    [
+        ('target_column = "churned_90d"', 'target_column = "churned"', "[data] target_column: column 'churned' is not in churn.csv"),
+        ('id_column = "customer_id"', 'id_column = "id"', "[data] id_column: column 'id' is not in churn.csv"),
+        ('positive_value = "yes"', 'positive_value = "Y"', "no row of 'churned_90d' equals \"Y\""),
+        ("[economics]", '[economics]\nvalue_column = "amount"', "[economics] value_column: column 'amount' is not in"),
+    ],
+)
+def test_columns_not_in_data_name_the_field(tmp_path, old, new, field):
+    spec = load_spec(write_variant(tmp_path, old, new))
+    with pytest.raises(SpecError) as raised:
+        load_dataset(spec)
+    assert field in str(raised.value)
+
+
+def test_catalog_reports_broken_files_without_losing_good_ones(tmp_path):
+    (tmp_path / "good.toml").write_text(write_variant(tmp_path, "order = 1", "order = 1", "x.toml").read_text())
+    (tmp_path / "bad.toml").write_text("title = 3\n")
+    (tmp_path / "x.toml").unlink()
+    catalog = load_catalog(tmp_path)
+    assert list(catalog.specs) == ["good"]
+    assert "bad" in catalog.errors and "title: expected text" in catalog.errors["bad"]

@@ -1,0 +1,168 @@
+"""The threshold sweep: counts, rates and money at any threshold, checked against scikit-learn."""
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from sklearn.metrics import confusion_matrix, precision_score, recall_score
+
+from proofdeck.outcomes import outcome_of_flags
+from proofdeck.spec import Economics
+from proofdeck.sweep import ThresholdSweep, snap_threshold
+
+ECON = Economics(cost_per_action=40, value_per_won=600, win_rate=0.3, fixed_cost=5000, population=40000, period="quarter")
+PER_EXAMPLE = Economics(cost_per_action=5, win_rate=0.9, cost_per_miss=20, value_column="amount", population=0)
+
+
+@st.composite
+def held_out(draw, min_size=1, max_size=60):
+    n = draw(st.integers(min_size, max_size))
+    # Few distinct scores on purpose: ties are where threshold code goes wrong.
+    grid = draw(st.sampled_from([4, 10, 1000]))
+    scores = np.array(draw(st.lists(st.integers(0, grid), min_size=n, max_size=n))) / grid
+    labels = np.array(draw(st.lists(st.booleans(), min_size=n, max_size=n)))
+    values = np.array(draw(st.lists(st.floats(0, 5000, allow_nan=False), min_size=n, max_size=n)))
+    return scores, labels, values
+
+
+thresholds = st.one_of(st.floats(-0.5, 1.5, allow_nan=False), st.sampled_from([0.0, 0.25, 0.5, 1.0]))
+economics = st.sampled_from([ECON, PER_EXAMPLE, Economics(cost_per_action=1, value_per_won=10)])
+
+
+@settings(max_examples=300, deadline=None)
+@given(held_out(), thresholds, economics)
+def test_counts_match_confusion_matrix(data, threshold, econ):
+    scores, labels, values = data
+    sweep = ThresholdSweep(scores, labels, values)
+    outcome = sweep.outcome_at(threshold, econ)
+    predicted = scores >= threshold
+    tn, fp, fn, tp = confusion_matrix(labels, predicted, labels=[False, True]).ravel()
+    scale = econ.scale_for(len(scores))
+    assert outcome.reached == pytest.approx(tp * scale)
+    assert outcome.unneeded == pytest.approx(fp * scale)
+    assert outcome.missed == pytest.approx(fn * scale)
+    assert outcome.left_alone == pytest.approx(tn * scale)
+    assert outcome.actions == pytest.approx((tp + fp) * scale)
+
+
+@settings(max_examples=300, deadline=None)
+@given(held_out(), thresholds)
+def test_hit_rate_and_coverage_are_precision_and_recall(data, threshold):
+    scores, labels, values = data
+    outcome = ThresholdSweep(scores, labels, values).outcome_at(threshold, ECON)
+    predicted = scores >= threshold
+    # Convention: with nothing acted on (or no positives) the rate is undefined: NaN, shown as a dash.
+    precision = precision_score(labels, predicted, zero_division=np.nan)
+    recall = recall_score(labels, predicted, zero_division=np.nan)
+    assert outcome.hit_rate == pytest.approx(precision, nan_ok=True)
+    assert outcome.coverage == pytest.approx(recall, nan_ok=True)
+    if predicted.sum() == 0:
+        assert math.isnan(outcome.hit_rate)
+    if labels.sum() == 0:
+        assert math.isnan(outcome.coverage)
+
+
+@settings(max_examples=300, deadline=None)
+@given(held_out(), thresholds, economics)
+def test_money_equals_the_direct_formula(data, threshold, econ):
+    scores, labels, values = data
+    outcome = ThresholdSweep(scores, labels, values).outcome_at(threshold, econ)
+    acted = scores >= threshold
+    scale = econ.scale_for(len(scores))
+    worth = values if econ.value_column else np.full(len(values), econ.value_per_won)
+    spend = econ.cost_per_action * acted.sum() * scale + (econ.fixed_cost if acted.any() else 0.0)
+    value_won = econ.win_rate * worth[acted & labels].sum() * scale
+    miss_cost = econ.cost_per_miss * (labels & ~acted).sum() * scale
+    assert outcome.spend == pytest.approx(spend)
+    assert outcome.value_won == pytest.approx(value_won)
+    assert outcome.net_value == pytest.approx(value_won - spend - miss_cost)
+    # The same figures as evaluating the flags directly.
+    direct = outcome_of_flags(acted, labels, values, econ)
+    assert direct.net_value == pytest.approx(outcome.net_value)
+
+
+@settings(max_examples=300, deadline=None)
+@given(held_out(), st.floats(0, 100_000, allow_nan=False), economics)
+def test_afford_n_actions_never_exceeds_n(data, limit, econ):
+    scores, labels, values = data
+    sweep = ThresholdSweep(scores, labels, values)
+    threshold = sweep.threshold_for_actions(limit, econ)
+    assert sweep.outcome_at(threshold, econ).actions <= limit
+    # ...and it is the most generous such setting: the next cut would exceed N.
+    k = sweep.count_at(threshold)
+    bigger = sweep.cut_counts[sweep.cut_counts > k]
+    if bigger.size:
+        assert sweep.outcome_at_count(bigger[0], econ).actions > limit
+
+
+@settings(max_examples=300, deadline=None)
+@given(held_out(), st.floats(0, 5_000_000, allow_nan=False), economics)
+def test_spend_b_never_exceeds_b(data, budget, econ):
+    scores, labels, values = data
+    sweep = ThresholdSweep(scores, labels, values)
+    assert sweep.outcome_at(sweep.threshold_for_spend(budget, econ), econ).spend <= budget
+
+
+@settings(max_examples=300, deadline=None)
+@given(held_out(), st.floats(0, 1, allow_nan=False))
+def test_reach_x_percent_reaches_at_least_x(data, wanted):
+    scores, labels, values = data
+    sweep = ThresholdSweep(scores, labels, values)
+    threshold = sweep.threshold_for_coverage(wanted)
+    if labels.sum() == 0:
+        assert threshold is None
+        return
+    assert sweep.outcome_at(threshold, ECON).coverage >= wanted - 1e-12
+
+
+@settings(max_examples=300, deadline=None)
+@given(held_out(), st.floats(0, 100_000, allow_nan=False), st.floats(0, 1, allow_nan=False))
+def test_targets_still_hold_after_snapping_to_the_slider(data, limit, wanted):
+    scores, labels, values = data
+    sweep = ThresholdSweep(scores, labels, values)
+    step = 0.001
+    up = snap_threshold(sweep.threshold_for_actions(limit, ECON), step, "up")
+    # Scores are multiples of 1/grid, so a snapped threshold of 1.0 may still include 1.0 scores.
+    if not (up == 1.0 and (scores >= 1.0).any()):
+        assert sweep.outcome_at(up, ECON).actions <= limit
+    if labels.sum():
+        down = snap_threshold(sweep.threshold_for_coverage(wanted), step, "down")
+        assert sweep.outcome_at(down, ECON).coverage >= wanted - 1e-12
+
+
+@given(st.floats(0, 1, allow_nan=False), st.sampled_from([0.001, 0.01, 0.05]))
+def test_snap_direction(threshold, step):
+    assert snap_threshold(threshold, step, "up") >= threshold or snap_threshold(threshold, step, "up") == 1.0
+    assert snap_threshold(threshold, step, "down") <= threshold
+
+
+def test_best_threshold_maximises_net_value():
+    rng = np.random.default_rng(0)
+    scores = rng.random(500)
+    labels = rng.random(500) < scores * 0.6
+    sweep = ThresholdSweep(scores, labels)
+    best = sweep.best_threshold(ECON)
+    net = sweep.curve(ECON)["net_value"]
+    assert sweep.outcome_at(best, ECON).net_value == pytest.approx(net.max())
+    on_grid = sweep.best_on_grid(ECON, 0.001)
+    grid_best = max(sweep.outcome_at(t, ECON).net_value for t in np.arange(0, 1.0005, 0.001))
+    assert sweep.outcome_at(on_grid, ECON).net_value == pytest.approx(grid_best)
+
+
+def test_scaling_and_zero_actions():
+    sweep = ThresholdSweep(np.array([0.9, 0.2, 0.6]), np.array([True, False, True]))
+    nothing = sweep.outcome_at(2.0, ECON)
+    assert nothing.actions == 0 and nothing.spend == 0 and math.isnan(nothing.roi)
+    assert math.isnan(nothing.cost_per_won)
+    everyone = sweep.outcome_at(0.0, ECON)
+    assert everyone.actions == pytest.approx(40000)
+    assert everyone.spend == pytest.approx(40 * 40000 + 5000)
+
+
+def test_rejects_bad_input():
+    with pytest.raises(ValueError):
+        ThresholdSweep(np.array([0.1, np.nan]), np.array([True, False]))
+    with pytest.raises(ValueError):
+        ThresholdSweep(np.array([0.1]), np.array([True, False]))
