@@ -28,7 +28,6 @@ def decide_panel() -> None:
     """The slider and everything it moves; reruns alone when the slider moves."""
     econ = state.economics(scenario)
     key = state.prepare_slider(scenario)
-    cutoff_targets(scenario, econ)
     label = f"How selective: lowest {nouns.score} that gets a {nouns.action}"
     if page.analyst:
         label += " (decision threshold)"
@@ -48,6 +47,7 @@ def decide_panel() -> None:
         f"{w.coverage_phrase(nouns, outcome.coverage)}. Changes are against today's rule "
         f"({w.count(rule.actions)} {nouns.actions})."
     )
+    cutoff_targets(scenario, econ)
     key_figures(spec, outcome, rule, econ, page.analyst, cutoff)
     outcome_grid(spec, outcome, econ, page.analyst)
     decide_charts(scenario, econ, cutoff, page.analyst)

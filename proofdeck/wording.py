@@ -7,10 +7,13 @@ so every page of every demo reads the same way. NaN is shown as an em dash.
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
-from proofdeck.compare import SameBudget
 from proofdeck.outcomes import Outcome
 from proofdeck.spec import DemoSpec, Economics, Nouns
+
+if TYPE_CHECKING:  # only a type: compare.py imports this module
+    from proofdeck.compare import SameBudget
 
 DASH = "—"
 

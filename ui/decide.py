@@ -58,23 +58,22 @@ def cutoff_targets(scenario: Scenario, econ: Economics) -> None:
     """Three other ways to set the cut-off, as leaders ask, plus the best one."""
     nouns, demo = scenario.spec.nouns, scenario.spec.key
     rule = scenario.rule_outcome(econ)
-    afford, spend, reach, best = st.columns([1, 1, 1, 0.8], vertical_alignment="bottom")
     keys = {name: f"target_{name}_{demo}" for name in ("afford", "spend", "reach")}
     defaults = {"afford": float(round(rule.actions, -1)), "spend": float(round(rule.spend, -3)), "reach": 50.0}
     for name, key in keys.items():
         st.session_state.setdefault(key, defaults[name])
-    with afford:
-        st.number_input(f"We can afford this many {nouns.actions}", min_value=0.0, step=100.0, format="%.0f", key=keys["afford"])
-        st.button("Set", key=f"set_afford_{demo}", on_click=_afford, args=(scenario, econ, keys["afford"]), width="stretch")
-    with spend:
-        st.number_input(f"We can spend ({econ.currency})", min_value=0.0, step=1000.0, format="%.0f", key=keys["spend"])
-        st.button("Set", key=f"set_spend_{demo}", on_click=_spend, args=(scenario, econ, keys["spend"]), width="stretch")
-    with reach:
-        st.number_input(f"We must reach this % of {nouns.positives}", min_value=0.0, max_value=100.0, step=5.0, format="%.0f", key=keys["reach"])
-        st.button("Set", key=f"set_reach_{demo}", on_click=_reach, args=(scenario, keys["reach"]), width="stretch")
-    with best:
-        st.button("Best net value", key=f"set_best_{demo}", on_click=_best, args=(scenario, econ),
-                  icon=":material/star:", type="primary", width="stretch")
+    afford, spend, reach, best = st.columns(4)
+    with afford.popover(f"We can afford N {nouns.actions}", icon=":material/groups:", width="stretch"):
+        st.number_input(f"{nouns.actions.capitalize()} per {econ.period}", min_value=0.0, step=100.0, format="%.0f", key=keys["afford"])
+        st.button("Set", key=f"set_afford_{demo}", on_click=_afford, args=(scenario, econ, keys["afford"]))
+    with spend.popover(f"We can spend {econ.currency}B", icon=":material/payments:", width="stretch"):
+        st.number_input(f"Budget per {econ.period} ({econ.currency})", min_value=0.0, step=1000.0, format="%.0f", key=keys["spend"])
+        st.button("Set", key=f"set_spend_{demo}", on_click=_spend, args=(scenario, econ, keys["spend"]))
+    with reach.popover(f"We must reach X% of {nouns.positives}", icon=":material/target:", width="stretch"):
+        st.number_input(f"Share of all {nouns.positives} to reach (%)", min_value=0.0, max_value=100.0, step=5.0, format="%.0f", key=keys["reach"])
+        st.button("Set", key=f"set_reach_{demo}", on_click=_reach, args=(scenario, keys["reach"]))
+    best.button("Best net value", key=f"set_best_{demo}", on_click=_best, args=(scenario, econ),
+                icon=":material/star:", type="primary", width="stretch")
     note = st.session_state.get(_NOTE)
     if note and note[0] == demo:
         st.info(note[1], icon=":material/check:")

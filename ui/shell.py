@@ -26,7 +26,8 @@ PAGES = [
     ("pages/3_Compare.py", "Rule vs model", ":material/compare_arrows:"),
 ]
 DEMO_KEY = "demo"
-ANALYST_KEY = "analyst_view"
+ANALYST_STATE = "pd_analyst_view"
+ANALYST_LABEL = "Analyst view"
 
 
 @dataclass
@@ -68,12 +69,7 @@ def page_setup(title: str) -> Page:
         for script, label, icon in PAGES:
             st.page_link(script, label=label, icon=icon, query_params={DEMO_KEY: demo_key})
         st.divider()
-        analyst = st.toggle(
-            "Analyst view",
-            key=ANALYST_KEY,
-            persist_state="session",
-            help="Show the technical names and measures beside the business ones.",
-        )
+        analyst = _analyst_toggle(title)
         spec = catalog.specs[demo_key]
         if spec.synthetic:
             st.caption("Synthetic sample data, generated for this demo.")
@@ -85,6 +81,23 @@ def page_setup(title: str) -> Page:
         st.error(f"This demo cannot be loaded: {error}")
         st.stop()
     return Page(scenario=scenario, economics=state.economics(scenario), analyst=analyst)
+
+
+def _analyst_toggle(title: str) -> bool:
+    """One switch for all pages. Its value lives in plain session state; each page draws its
+    own widget from it, which survives page switches (a shared widget key does not)."""
+    key = f"analyst_toggle_{title}"
+
+    def remember() -> None:
+        st.session_state[ANALYST_STATE] = st.session_state[key]
+
+    return st.toggle(
+        ANALYST_LABEL,
+        value=st.session_state.get(ANALYST_STATE, False),
+        key=key,
+        on_change=remember,
+        help="Show the technical names and measures beside the business ones.",
+    )
 
 
 def _show_broken(errors: dict[str, str]) -> None:

@@ -1,0 +1,86 @@
+"""Shared helpers: open a page through app.py as a user would, and read its text."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parents[1]
+DEMOS = sorted(path.stem for path in (ROOT / "demos").glob("*.toml"))
+PAGE_SCRIPTS = ["app.py", "pages/1_Decide.py", "pages/2_Examples.py", "pages/3_Compare.py"]
+TECHNICAL_WORDS = re.compile(r"\b(precision|recall|F1|AUC|threshold)\b", re.IGNORECASE)
+
+
+def open_page(script: str, demo: str = "churn", analyst: bool = False) -> AppTest:
+    """Run app.py first (as a browser session does), then switch to the page."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
+    at.query_params["demo"] = demo
+    at.run()
+    assert not at.exception, at.exception
+    if analyst:
+        analyst_toggle(at).set_value(True).run()
+    if script != "app.py":
+        at.switch_page(script).run()
+    return at
+
+
+def analyst_toggle(at: AppTest):
+    """The sidebar's analyst switch (each page draws its own widget for it)."""
+    return next(toggle for toggle in at.sidebar.get("toggle") if toggle.label == "Analyst view")
+
+
+def _walk(node):
+    for child in getattr(node, "children", {}).values():
+        yield child
+        yield from _walk(child)
+
+
+def _strings(value, key=""):
+    """Every human-readable string inside a Plotly spec (not its binary arrays)."""
+    if isinstance(value, dict):
+        for name, item in value.items():
+            if name not in ("bdata", "dtype", "template"):
+                yield from _strings(item, name)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item, key)
+    elif isinstance(value, str):
+        yield value
+
+
+def page_text(at: AppTest, include_sidebar: bool = True) -> str:
+    """All the text a person can read on the page: prose, labels, figures, tables, charts."""
+    parts = []
+    roots = [at.main] + ([at.sidebar] if include_sidebar else [])
+    for root in roots:
+        for element in _walk(root):
+            for attribute in ("label", "value", "delta", "help", "placeholder", "body"):
+                try:
+                    item = getattr(element, attribute, None)
+                except Exception:  # some elements raise for attributes they do not have
+                    continue
+                if isinstance(item, str):
+                    parts.append(item)
+                elif hasattr(item, "to_string"):
+                    parts.append(item.to_string())
+            proto = getattr(element, "proto", None)
+            spec = getattr(proto, "spec", None)
+            if isinstance(spec, str) and spec.startswith("{"):
+                parts.extend(_strings(json.loads(spec)))
+            options = getattr(element, "options", None)
+            if isinstance(options, list):
+                parts.extend(map(str, options))
+    return "\n".join(parts)
+
+
+def metric_values(at: AppTest) -> dict[str, str]:
+    return {metric.label: metric.value for metric in at.metric}
+
+
+@pytest.fixture(params=DEMOS)
+def demo(request):
+    return request.param

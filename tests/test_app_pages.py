@@ -1,0 +1,45 @@
+"""Every page of every demo, driven through app.py like a browser session (Streamlit AppTest)."""
+
+import pytest
+from conftest import DEMOS, PAGE_SCRIPTS, analyst_toggle, open_page, page_text
+
+
+@pytest.mark.parametrize("script", PAGE_SCRIPTS)
+@pytest.mark.parametrize("demo", DEMOS)
+def test_every_page_renders_for_every_demo(demo, script):
+    at = open_page(script, demo)
+    assert not at.exception, at.exception
+    # The shared sidebar is on every page: demo picker, analyst switch, navigation.
+    assert at.selectbox(key="demo").value == demo
+    assert analyst_toggle(at).value is False
+    assert len(at.sidebar.get("page_link")) >= len(PAGE_SCRIPTS)
+    assert at.title, "every page has a title"
+    assert "Traceback" not in page_text(at)
+
+
+@pytest.mark.parametrize("demo", DEMOS)
+def test_pitch_states_model_vs_rule_at_the_rules_budget(demo):
+    at = open_page("app.py", demo)
+    headline = at.subheader[0].value
+    assert headline.startswith("With the same")
+    assert "the model reaches" in headline
+    labels = [metric.label for metric in at.metric]
+    assert "Today's rule reaches" in labels and "The model reaches" in labels
+    assert "95%" in page_text(at) and "held-out" in page_text(at)
+
+
+def test_switching_demo_changes_the_words():
+    at = open_page("app.py", DEMOS[0])
+    first = page_text(at, include_sidebar=False)
+    for other in DEMOS[1:]:
+        at.selectbox(key="demo").set_value(other).run()
+        assert not at.exception
+        assert page_text(at, include_sidebar=False) != first
+
+
+def test_analyst_switch_is_shared_by_pages():
+    at = open_page("pages/1_Decide.py", analyst=True)
+    assert analyst_toggle(at).value is True
+    at.switch_page("app.py").run()
+    assert analyst_toggle(at).value is True
+    assert "ROC AUC" in page_text(at)

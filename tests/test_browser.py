@@ -1,0 +1,119 @@
+"""What a person sees: every page deep-linked on a fresh server, in a real Chromium.
+
+Uses Debian's chromium (apt-get install chromium) driven by Playwright; skips with a reason
+when either is missing. Screenshots land in tests/artifacts/ for people to look at.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from conftest import DEMOS, ROOT
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARTIFACTS = ROOT / "tests" / "artifacts"
+# URL path of each page under Streamlit's pages/ discovery, and a text it must show.
+PAGE_URLS = {"app.py": "", "pages/1_Decide.py": "Decide", "pages/2_Examples.py": "Examples", "pages/3_Compare.py": "Compare"}
+LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+playwright_api = pytest.importorskip("playwright.sync_api", reason="Playwright's Python package is not installed")
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium not installed (apt-get install chromium)"),
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def fresh_server():
+    """A new `streamlit run app.py` that no session has visited yet."""
+    port = _free_port()
+    log = open(ARTIFACTS / f"server-{port}.log", "w")  # noqa: SIM115 - closed below
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+         "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    try:
+        deadline = time.time() + 60
+        while True:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2)
+                break
+            except OSError:
+                if time.time() > deadline or process.poll() is not None:
+                    raise RuntimeError(f"streamlit did not start; see {log.name}") from None
+                time.sleep(0.3)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    ARTIFACTS.mkdir(exist_ok=True)
+    with playwright_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def open_and_check(browser, url: str, shot: str, viewport=(1280, 720)) -> str:
+    """Open a URL, wait for the app to finish, check the shared sidebar, save a screenshot."""
+    page = browser.new_page(viewport={"width": viewport[0], "height": viewport[1]})
+    try:
+        page.goto(url, timeout=120_000)
+        page.wait_for_selector("[data-testid=stSidebar]", timeout=120_000)
+        page.wait_for_selector("h1", timeout=120_000)
+        # Wait until the script run is over (no running indicator), then let charts settle.
+        page.wait_for_function(
+            "() => !document.querySelector('[data-testid=stStatusWidget]')", timeout=120_000
+        )
+        page.wait_for_timeout(1500)
+        sidebar = page.locator("[data-testid=stSidebar]")
+        assert sidebar.get_by_text("Demo", exact=True).count() == 1, "demo picker missing from the sidebar"
+        assert sidebar.get_by_text("Analyst view").count() == 1
+        assert page.locator("[data-testid=stException]").count() == 0, "the page shows an exception"
+        page.screenshot(path=str(ARTIFACTS / f"{shot}.png"), full_page=True)
+        return page.inner_text("body")
+    finally:
+        page.close()
+
+
+@pytest.mark.parametrize("script", list(PAGE_URLS))
+def test_deep_link_on_a_fresh_server_has_the_shared_sidebar(browser, script):
+    # The very first request to this server is the page's own URL: no session ran app.py.
+    with fresh_server() as base:
+        text = open_and_check(browser, f"{base}/{PAGE_URLS[script]}", f"deeplink-{PAGE_URLS[script] or 'pitch'}")
+    assert "Proofdeck" in text
+    assert "churn" in text.lower()
+
+
+def test_every_page_of_every_demo_renders(browser):
+    with fresh_server() as base:
+        for demo in DEMOS:
+            for path in PAGE_URLS.values():
+                text = open_and_check(browser, f"{base}/{path}?demo={demo}", f"{demo}-{path or 'pitch'}")
+                assert "Traceback" not in text
+
+
+def test_phone_width_decide_page(browser):
+    with fresh_server() as base:
+        text = open_and_check(browser, f"{base}/Decide", "phone-decide", viewport=(390, 844))
+    assert "cast a wide net" in text
