@@ -1,8 +1,45 @@
-"""Rule vs model."""
+"""Rule vs model: better than today, by how much, how sure; then why and where."""
 
 import streamlit as st
 
+from proofdeck import wording as w
+from ui import compare as parts
+from ui import state
 from ui.shell import page_setup
+from ui.widgets import analyst_quality, glossary_expander, next_steps
 
 page = page_setup("Rule vs model")
-st.title("Rule vs model")
+spec, scenario, econ = page.spec, page.scenario, page.economics
+nouns = spec.nouns
+
+st.title(f"Today's rule or the model: which finds more {nouns.positives}?")
+comparison = state.same_budget_comparison(scenario, econ)
+parts.verdict_box(scenario, econ, comparison)
+
+left, right = st.columns([3, 2])
+with left:
+    st.markdown(f"**Same budget:** both send {w.count(comparison.rule.actions)} {nouns.actions} per {econ.period}.")
+    parts.same_budget_table(scenario, econ, comparison)
+with right:
+    st.markdown(parts.same_reach_sentence(scenario, econ))
+    st.caption(f"Today's rule: {spec.rule.description}")
+    st.code(spec.rule.expression, language="python", wrap_lines=True)
+
+gains, agree, both, segments, sensitivity = st.tabs(
+    ["Better than random?", "Where they agree", "Rule and model together", "By segment", "What if our guesses are off?"]
+)
+with gains:
+    parts.gains_tab(scenario, page.cutoff)
+with agree:
+    parts.agreement_tab(scenario, page.cutoff)
+with both:
+    parts.together_tab(scenario, econ, page.cutoff)
+with segments:
+    parts.segment_tab(scenario, econ)
+with sensitivity:
+    parts.sensitivity_tab(scenario, econ, page.cutoff)
+
+glossary_expander(spec, page.analyst)
+if page.analyst:
+    analyst_quality(scenario)
+next_steps(current="pages/3_Compare.py", demo=spec.key)

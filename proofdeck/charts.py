@@ -41,6 +41,13 @@ def _layout(figure: go.Figure, title: str, x_title: str, y_title: str, y_format:
     return figure
 
 
+def legend_below(figure: go.Figure, height: int = 400) -> go.Figure:
+    """Move a long legend under the plot, where it cannot cover the title."""
+    return figure.update_layout(
+        legend=dict(orientation="h", yanchor="top", y=-0.22, x=0, xanchor="left"), height=height
+    )
+
+
 def profit_curve_figure(
     share_acted: np.ndarray,
     net_value: np.ndarray,
@@ -107,9 +114,7 @@ def rates_figure(
     figure.add_vline(x=current, line=dict(color="#1b2333", dash="dot", width=1.5))
     cut_name = f"{nouns.score} cut-off" + (" (decision threshold)" if analyst else "")
     figure = _layout(figure, f"Selective or wide: what each {nouns.score} cut-off gives", cut_name, "", ".0%")
-    return figure.update_xaxes(tickformat=".0%", range=[0, 1]).update_layout(
-        legend=dict(orientation="h", yanchor="top", y=-0.22, x=0, xanchor="left"), height=380
-    )
+    return legend_below(figure.update_xaxes(tickformat=".0%", range=[0, 1]), 380)
 
 
 def score_distribution_figure(

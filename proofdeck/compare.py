@@ -59,8 +59,11 @@ class SameBudget:
 
     @property
     def clear(self) -> bool:
-        """True when the data show a difference in positives reached (interval excludes 0)."""
-        return self.extra_reached.excludes_zero
+        """True when the data show a difference in net value (its interval excludes 0).
+
+        Money is the question leadership asks, so the headline and the verdict both use it.
+        """
+        return self.extra_net.excludes_zero
 
 
 def same_budget(
@@ -119,8 +122,8 @@ def verdict(comparison: SameBudget, figure: str = "net_value") -> str:
     Parameters
     ----------
     comparison : the result of :func:`same_budget`.
-    figure : ``"net_value"`` (default: the money question the page answers) or ``"reached"``
-        (positives reached; the basis of :attr:`SameBudget.clear`). The two agree unless a
+    figure : ``"net_value"`` (default: the money question the page answers, and the basis of
+        :attr:`SameBudget.clear`) or ``"reached"`` (positives reached). The two agree unless a
         value column makes some positives worth more than others, or every money assumption
         is 0 (then the net value difference is 0 and the verdict on it is "unclear").
 

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from proofdeck.charts import MODEL_COLOR, NEGATIVE_COLOR, RULE_COLOR, _layout, thin
+from proofdeck.charts import MODEL_COLOR, NEGATIVE_COLOR, RULE_COLOR, _layout, legend_below, thin
 from proofdeck.sensitivity import assumption_name
 from proofdeck.spec import Nouns
 from proofdeck.wording import count, money, share
@@ -68,9 +68,8 @@ def gains_figure(
         f"share of all {nouns.positives} reached",
         ".0%",
     )
-    return figure.update_xaxes(tickformat=".0%", range=[0, 1]).update_yaxes(range=[0, 1.02]).update_layout(
-        hovermode="closest"
-    )
+    figure.update_xaxes(tickformat=".0%", range=[0, 1]).update_yaxes(range=[0, 1.02])
+    return legend_below(figure.update_layout(hovermode="closest"), 440)
 
 
 def _assumption_text(field: str, value: float, currency: str) -> str:

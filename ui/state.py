@@ -6,18 +6,20 @@ session (assumptions, cut-off) lives in st.session_state under one key per demo.
 
 from __future__ import annotations
 
+import os
 from dataclasses import replace
 from pathlib import Path
 
 import streamlit as st
 
-from proofdeck.compare import SameBudget, same_budget
+from proofdeck.compare import SameBudget, cutoff_flags, same_budget
+from proofdeck.policies import combined_policies
 from proofdeck.scenario import Scenario, build_scenario
 from proofdeck.spec import Economics, SpecCatalog, load_catalog, load_spec
 from proofdeck.sweep import snap_threshold
 
 ROOT = Path(__file__).resolve().parents[1]
-DEMOS_DIR = ROOT / "demos"
+DEMOS_ENV = "PROOFDECK_DEMOS_DIR"  # another folder of demo specs, e.g. a team's own
 CUTOFF_STEP = 0.001  # slider resolution: a tenth of a percentage point of score
 
 _ECONOMICS = "pd_economics"
@@ -33,10 +35,16 @@ def _catalog(folder: str, stamp: tuple[float, ...]) -> SpecCatalog:
     return load_catalog(folder)
 
 
+def demos_dir() -> Path:
+    """The folder of demo specs: demos/ unless PROOFDECK_DEMOS_DIR names another."""
+    return Path(os.environ.get(DEMOS_ENV, ROOT / "demos"))
+
+
 def catalog() -> SpecCatalog:
-    """Every demo spec in demos/, reloaded when a file changes."""
-    stamp = tuple(_mtime(p) for p in sorted(DEMOS_DIR.glob("*.toml")))
-    return _catalog(str(DEMOS_DIR), stamp)
+    """Every demo spec in the demos folder, reloaded when a file changes."""
+    folder = demos_dir()
+    stamp = tuple(_mtime(p) for p in sorted(folder.glob("*.toml")))
+    return _catalog(str(folder), stamp)
 
 
 @st.cache_resource(show_spinner="Training the model on this demo's data...", max_entries=8)
@@ -115,3 +123,14 @@ def move_cutoff(scenario: Scenario, threshold: float, direction: str) -> None:
     value = snap_threshold(threshold, CUTOFF_STEP, direction)
     set_cutoff(scenario, value)
     st.session_state[slider_key(scenario)] = round(value * 100, 1)
+
+
+@st.cache_data(show_spinner="Bootstrapping the held-out set...", max_entries=64)
+def _policies(demo_key: str, economics: Economics, cutoff: float, _scenario: Scenario):
+    sc = _scenario
+    return combined_policies(sc.rule_flags, cutoff_flags(sc.scores, cutoff), sc.labels, sc.values, economics)
+
+
+def together(scenario: Scenario, economics: Economics, cutoff: float):
+    """Rule, model, rule OR model, rule AND model as policies, with 95% intervals (cached)."""
+    return _policies(scenario.spec.key, economics, cutoff, scenario)

@@ -1,0 +1,71 @@
+"""The Rule vs model page through AppTest: verdict, segments, and an honest "unclear"."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from conftest import ROOT, open_page, page_text
+
+COMPARE = "pages/3_Compare.py"
+
+
+def test_first_box_answers_better_by_how_much_how_sure():
+    at = open_page(COMPARE)
+    headline = at.subheader[0].value
+    assert headline.startswith("With the same") and "worth $" in headline
+    text = page_text(at, include_sidebar=False)
+    assert "95% interval: between" in text
+    assert "The model is better than today's rule" in text
+    assert "Same reach:" in text
+
+
+def test_segment_choice_changes_the_table():
+    at = open_page(COMPARE)
+    split = at.selectbox(key="segment_column_churn")
+    before = at.dataframe[-1].value.copy()
+    assert split.value == "contract" and "Contract" in before.columns
+    split.set_value("plan").run()
+    assert not at.exception
+    after = at.dataframe[-1].value
+    assert "Plan" in after.columns
+    assert sorted(after["Plan"]) == ["basic", "premium", "standard"]
+
+
+def test_agreement_cell_lists_its_examples_and_links_to_examples_page():
+    at = open_page(COMPARE)
+    cell = at.selectbox(key="agreement_cell_churn")
+    cell.select(cell.options[3]).run()
+    assert not at.exception
+    links = [link for link in at.main.get("page_link") if "Examples page" in link.proto.label]
+    assert links
+
+
+@pytest.fixture
+def coin_flip_demo(tmp_path, monkeypatch):
+    """A demo where the outcome is noise: neither rule nor model can beat the other."""
+    rng = np.random.default_rng(1)
+    n = 1000
+    frame = pd.DataFrame({
+        "id": [f"R{i}" for i in range(n)],
+        "x": rng.normal(size=n).round(3),
+        "colour": rng.choice(["red", "blue"], size=n),
+        "outcome": np.where(rng.random(n) < 0.3, "yes", "no"),
+    })
+    frame.to_csv(tmp_path / "coins.csv", index=False)
+    spec = (ROOT / "demos" / "churn.toml").read_text()
+    spec = spec.replace('path = "../data/churn.csv"', 'path = "coins.csv"')
+    spec = spec.replace('id_column = "customer_id"', 'id_column = "id"')
+    spec = spec.replace('target_column = "churned_90d"', 'target_column = "outcome"')
+    spec = spec.replace("contract == \"month-to-month\" and tenure_months < 6", "x > 0.5")
+    labels_start = spec.index("[data.labels]")
+    spec = spec[:labels_start] + spec[spec.index("[nouns]"):]
+    (tmp_path / "coins.toml").write_text(spec)
+    monkeypatch.setenv("PROOFDECK_DEMOS_DIR", str(tmp_path))
+    return "coins"
+
+
+def test_verdict_says_unclear_when_the_data_cannot_tell(coin_flip_demo):
+    at = open_page(COMPARE, demo=coin_flip_demo)
+    assert not at.exception
+    headline = at.subheader[0].value
+    assert "do not show a clear difference" in headline
+    assert "could go either way" in page_text(at, include_sidebar=False)

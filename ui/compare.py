@@ -1,0 +1,177 @@
+"""Pieces of the Rule vs model page: the verdict, the same-budget table, and the tabs below."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from proofdeck import compare_charts
+from proofdeck import wording as w
+from proofdeck.compare import SameBudget, cutoff_flags, interval_text, same_reach, verdict
+from proofdeck.gains import gains_curve, gains_point, lift_at
+from proofdeck.policies import POLICIES, agreement, cell_positions
+from proofdeck.rules import TEXT, column_kinds
+from proofdeck.scenario import Scenario
+from proofdeck.segments import segment_table
+from proofdeck.sensitivity import TORNADO_FIELDS, break_even, break_even_text, tornado
+from proofdeck.spec import Economics
+from ui import state
+
+VERDICT_ICONS = {"better": ":material/trending_up:", "worse": ":material/trending_down:", "unclear": ":material/help:"}
+TABLE_FIGURES = ["actions", "reached", "unneeded", "spend", "value_won", "net_value", "cost_per_won"]
+
+
+def verdict_box(scenario: Scenario, econ: Economics, comparison: SameBudget) -> None:
+    """"Better than today, by how much, how sure" in one box."""
+    nouns = scenario.spec.nouns
+    result = verdict(comparison)
+    with st.container(border=True):
+        st.subheader(w.same_budget_headline(nouns, econ, comparison))
+        left, middle, right = st.columns(3)
+        left.metric(f"Extra {nouns.positives} reached", w.count(comparison.extra_reached.estimate, signed=True),
+                    help="The model's top picks against today's rule, with the same number of actions.")
+        left.caption("95% interval: " + interval_text(comparison.extra_reached, "count"))
+        middle.metric("Relative change", w.change(comparison.model.reached, comparison.rule.reached))
+        middle.caption("95% interval: " + interval_text(comparison.reached_change, "change"))
+        right.metric(f"Extra net value per {econ.period}", w.money(comparison.extra_net.estimate, econ.currency, signed=True))
+        right.caption("95% interval: " + interval_text(comparison.extra_net, "money", econ.currency))
+        words = {
+            "better": "The model is better than today's rule, and the held-out data are clear about it.",
+            "worse": "Today's rule does better than the model on these data.",
+            "unclear": "The held-out data do not show a clear difference between the model and today's rule.",
+        }
+        st.markdown(f"{VERDICT_ICONS[result]} **{words[result]}**")
+        st.caption(
+            f"From {scenario.sweep.size:,} held-out {nouns.entities} and {comparison.resamples:,} "
+            "bootstrap resamples. " + w.per_period(nouns, econ, scenario.sweep.size)
+        )
+
+
+def same_budget_table(scenario: Scenario, econ: Economics, comparison: SameBudget) -> None:
+    spec = scenario.spec
+    rows = []
+    for key in TABLE_FIGURES:
+        rule, model = getattr(comparison.rule, key), getattr(comparison.model, key)
+        rows.append({
+            "": w.figure_name(key, spec.nouns, spec).capitalize(),
+            "Today's rule": w.format_figure(key, rule, econ.currency),
+            "Model, same budget": w.format_figure(key, model, econ.currency),
+            "Difference": w.format_figure(key, model - rule, econ.currency, signed=True),
+        })
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+
+
+def same_reach_sentence(scenario: Scenario, econ: Economics) -> str:
+    sc, nouns = scenario, scenario.spec.nouns
+    reach = same_reach(sc.scores, sc.rule_flags, sc.labels, sc.values, econ)
+    if reach.rule.reached == 0:
+        return f"Today's rule reaches no {nouns.positives} in the held-out data."
+    if reach.model.actions >= reach.rule.actions:
+        return (f"To reach as many {nouns.positives} as the rule ({w.count(reach.rule.reached)}), the model "
+                f"needs {w.count(reach.model.actions)} {nouns.actions}: no fewer than the rule.")
+    return (
+        f"**Same reach:** to reach as many {nouns.positives} as today's rule ({w.count(reach.rule.reached)}), "
+        f"the model needs only **{w.count(reach.model.actions)}** {nouns.actions} instead of "
+        f"{w.count(reach.rule.actions)}: {w.count(reach.actions_saved)} fewer, saving "
+        f"**{w.money(reach.spend_saved, econ.currency)}** per {econ.period}."
+    )
+
+
+@st.cache_data(show_spinner=False)
+def _gains(demo: str, _scenario: Scenario):
+    return gains_curve(_scenario.scores, _scenario.labels)
+
+
+def gains_tab(scenario: Scenario, cutoff: float) -> None:
+    sc, nouns = scenario, scenario.spec.nouns
+    rule_point = gains_point(sc.rule_flags, sc.labels)
+    current = gains_point(cutoff_flags(sc.scores, cutoff), sc.labels)
+    st.plotly_chart(compare_charts.gains_figure(_gains(sc.spec.key, sc), rule_point, current, nouns), key="gains_chart")
+    lift = lift_at(sc.scores, sc.labels, sc.rule_count)
+    rule_lift = rule_point[1] / rule_point[0] if rule_point[0] else float("nan")
+    st.markdown(
+        f"At the rule's budget ({w.share(rule_point[0])} of {nouns.entities}), the model's picks reach "
+        f"**{lift:.1f} times** as many {nouns.positives} as picking at random; today's rule reaches "
+        f"{rule_lift:.1f} times as many."
+    )
+
+
+def agreement_tab(scenario: Scenario, cutoff: float) -> None:
+    sc, nouns, spec = scenario, scenario.spec.nouns, scenario.spec
+    model_flags = cutoff_flags(sc.scores, cutoff)
+    table = agreement(sc.rule_flags, model_flags, sc.labels).reset_index()
+    words = {True: "flags", False: "does not flag"}
+    table["cell"] = [f"Rule {words[r]}, model {words[m]}" for r, m in zip(table["rule"], table["model"])]
+    shown = pd.DataFrame({
+        "": table["cell"],
+        nouns.entities.capitalize(): table["examples"].map(w.count),
+        f"Actually {nouns.positives}": table["positive_rate"].map(w.share),
+    })
+    st.caption(f"At your current setting: {nouns.score} of {w.cutoff_text(cutoff)} or more (held-out counts).")
+    st.dataframe(shown, hide_index=True, width="stretch")
+    choice = st.selectbox("List the examples in", table["cell"].tolist(), index=1, key=f"agreement_cell_{spec.key}")
+    row = table[table["cell"] == choice].iloc[0]
+    positions = cell_positions(sc.rule_flags, model_flags, bool(row["rule"]), bool(row["model"]))
+    listing = pd.DataFrame({
+        spec.label(spec.id_column): sc.ids.to_numpy()[positions],
+        nouns.score.capitalize(): sc.scores[positions],
+        f"Actually a {nouns.positive}": sc.labels[positions],
+    }).sort_values(nouns.score.capitalize(), ascending=False)
+    st.dataframe(listing, hide_index=True, width="stretch", height=240,
+                 column_config={nouns.score.capitalize(): st.column_config.ProgressColumn(format="percent", min_value=0, max_value=1)})
+    if len(listing):
+        first = str(listing.iloc[0, 0])
+        st.page_link("pages/2_Examples.py", label=f"Open {spec.nouns.entity} {first} on the Examples page",
+                     icon=":material/open_in_new:", query_params={"demo": spec.key, "example": first})
+
+
+def together_tab(scenario: Scenario, econ: Economics, cutoff: float) -> None:
+    nouns = scenario.spec.nouns
+    results = state.together(scenario, econ, cutoff)
+    rows = []
+    for name in POLICIES:
+        result = results[name]
+        rows.append({
+            "Policy": {"rule": "Today's rule", "model": "Model", "rule OR model": "Rule or model",
+                       "rule AND model": "Rule and model"}[name],
+            nouns.actions.capitalize(): w.count(result.outcome.actions),
+            f"{nouns.positives.capitalize()} reached": w.count(result.outcome.reached),
+            "Net value": w.money(result.net_value.estimate, econ.currency),
+            "Net value vs rule (95% interval)": "—" if name == "rule" else interval_text(result.extra_net, "money", econ.currency),
+        })
+    st.caption(f"The model at your current setting ({nouns.score} of {w.cutoff_text(cutoff)} or more), alone and combined with the rule.")
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+
+
+def segment_tab(scenario: Scenario, econ: Economics) -> None:
+    sc, spec = scenario, scenario.spec
+    kinds = column_kinds(sc.heldout[list(sc.dataset.features)])
+    options = [c for c, kind in kinds.items() if kind == TEXT and sc.heldout[c].nunique() <= 30]
+    if not options:
+        st.info("This data has no categorical column to split by.")
+        return
+    column = st.selectbox("Split by", options, format_func=spec.label, key=f"segment_column_{spec.key}")
+    table = segment_table(sc.heldout[column], sc.scores, sc.rule_flags, sc.labels, sc.values, econ)
+    nouns = spec.nouns
+    st.plotly_chart(compare_charts.segment_figure(table, nouns, spec.label(column)), key="segment_chart")
+    st.dataframe(pd.DataFrame({
+        spec.label(column): table["segment"],
+        f"Held-out {nouns.entities}": table["heldout"],
+        f"Rule's {nouns.actions}": table["rule_actions"].map(w.count),
+        "Rule reaches": table["rule_reached"].map(w.count),
+        "Model reaches": table["model_reached"].map(w.count),
+        "Change": table["reached_change"].map(lambda v: w.share(v, signed=True)),
+    }), hide_index=True, width="stretch")
+    st.caption(f"In each segment the model gets as many {nouns.actions} as the rule spends there. Small segments are noisy.")
+
+
+def sensitivity_tab(scenario: Scenario, econ: Economics, cutoff: float) -> None:
+    sc, nouns = scenario, scenario.spec.nouns
+    args = (econ, sc.scores, sc.rule_flags, sc.labels, sc.values, cutoff)
+    st.caption(f"The model at your current setting ({nouns.score} of {w.cutoff_text(cutoff)} or more) against today's rule.")
+    fields = ["win_rate", "cost_per_action"] + ([] if econ.value_column else ["value_per_won"])
+    for field in fields:
+        st.markdown("- " + break_even_text(break_even(field, *args), nouns, econ.currency).capitalize())
+    present = [f for f in TORNADO_FIELDS if not (f == "value_per_won" and econ.value_column)]
+    table = tornado(*args, fields=present)
+    st.plotly_chart(compare_charts.tornado_figure(table, nouns, econ.currency, econ.period), key="tornado_chart")
