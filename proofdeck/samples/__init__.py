@@ -11,10 +11,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from proofdeck.samples import churn
+from proofdeck.samples import churn, fraud, leads
 
 GENERATORS: dict[str, Callable[[], pd.DataFrame]] = {
     "churn.csv": churn.generate,
+    "leads.csv": leads.generate,
+    "transactions.csv": fraud.generate,
 }
 
 
