@@ -43,6 +43,11 @@ class Scenario:
     def rule_count(self) -> int:
         return int(self.rule_flags.sum())
 
+    def position_of(self, example_id: str) -> int | None:
+        """Index into the held-out arrays of the example with this id (None if not held out)."""
+        matches = np.flatnonzero(self.ids.astype(str).to_numpy() == str(example_id))
+        return int(matches[0]) if matches.size else None
+
     def rule_outcome(self, economics: Economics) -> Outcome:
         return outcome_of_flags(self.rule_flags, self.labels, self.values, economics)
 

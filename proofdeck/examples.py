@@ -1,0 +1,72 @@
+"""The held-out examples as a table a product manager can read, and its filters."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from proofdeck.scenario import Scenario
+from proofdeck.spec import Nouns
+
+ID, SCORE, MODEL, RULE, ACTUAL, OUTCOME, POSITION = (
+    "id", "score", "model", "rule", "actual", "outcome", "position",
+)
+
+
+def outcome_label(nouns: Nouns, acted: bool, positive: bool) -> str:
+    """The business outcome of one example: "churner reached", "unneeded retention offer"..."""
+    if acted:
+        return f"{nouns.positive} reached" if positive else f"unneeded {nouns.action}"
+    return f"{nouns.positive} missed" if positive else "left alone"
+
+
+def outcome_labels(nouns: Nouns) -> list[str]:
+    """All four outcome labels, in the 2x2's reading order."""
+    return [outcome_label(nouns, a, p) for a, p in ((True, True), (True, False), (False, True), (False, False))]
+
+
+def examples_frame(scenario: Scenario, cutoff: float, columns: list[str]) -> pd.DataFrame:
+    """One row per held-out example: id, score, both decisions, what happened, and some columns.
+
+    ``position`` is the example's index into the scenario's held-out arrays.
+    """
+    nouns = scenario.spec.nouns
+    acted = scenario.scores >= cutoff
+    frame = pd.DataFrame(
+        {
+            ID: scenario.ids.astype(str).to_numpy(),
+            SCORE: scenario.scores,
+            MODEL: acted,
+            RULE: scenario.rule_flags,
+            ACTUAL: scenario.labels,
+            OUTCOME: [outcome_label(nouns, a, p) for a, p in zip(acted, scenario.labels)],
+            POSITION: np.arange(len(scenario.scores)),
+        }
+    )
+    for column in columns:
+        frame[column] = scenario.heldout[column].to_numpy()
+    return frame
+
+
+@dataclass(frozen=True)
+class ExampleFilter:
+    """What the user narrowed the table to; empty means "everything"."""
+
+    outcomes: tuple[str, ...] = ()
+    disagree_only: bool = False
+    score_range: tuple[float, float] = (0.0, 1.0)
+    search: str = ""
+
+
+def filter_examples(frame: pd.DataFrame, rules: ExampleFilter) -> pd.DataFrame:
+    """The rows matching every filter, highest score first."""
+    keep = frame[SCORE].between(*rules.score_range)
+    if rules.outcomes:
+        keep &= frame[OUTCOME].isin(rules.outcomes)
+    if rules.disagree_only:
+        keep &= frame[MODEL] != frame[RULE]
+    if rules.search.strip():
+        keep &= frame[ID].str.contains(rules.search.strip(), case=False, regex=False)
+    return frame.loc[keep].sort_values(SCORE, ascending=False, kind="stable")
