@@ -3,6 +3,7 @@
 import streamlit as st
 
 from proofdeck import wording as w
+from proofdeck.compare import interval_text
 from proofdeck.model import MODEL_NAMES
 from ui import state
 from ui.shell import page_setup
@@ -18,7 +19,7 @@ st.write(spec.description)
 
 comparison = state.same_budget_comparison(scenario, econ)
 with st.container(border=True):
-    st.subheader(w.same_budget_headline(nouns, econ, comparison))
+    st.subheader(w.same_budget_headline(spec, econ, comparison))
     left, middle, right = st.columns(3)
     left.metric("Today's rule reaches", f"{w.count(comparison.rule.reached)} {nouns.positives}")
     middle.metric(
@@ -26,14 +27,12 @@ with st.container(border=True):
         f"{w.count(comparison.model.reached)} {nouns.positives}",
         delta=w.change(comparison.model.reached, comparison.rule.reached),
     )
-    right.metric(
-        f"Extra net value per {econ.period}",
-        w.money(comparison.extra_net.estimate, econ.currency, signed=True),
-    )
+    label, value, delta, color = w.headline_metric(spec, econ, comparison.rule, comparison.model)
+    right.metric(label, value, delta=delta, delta_color=color)
     st.caption(
         f"How sure: 95% of {comparison.resamples:,} bootstrap resamples put the model's extra "
-        f"{nouns.positives} reached {w.interval_words(comparison.reached_change.low, comparison.reached_change.high, 'change')}"
-        f" and its extra net value {w.interval_words(comparison.extra_net.low, comparison.extra_net.high, 'money', econ.currency)}. "
+        f"{nouns.positives} reached {interval_text(comparison.reached_change, 'change')}"
+        f" and its extra net value {interval_text(comparison.extra_net, 'money', econ.currency)}. "
         + w.per_period(nouns, econ, scenario.sweep.size)
     )
 

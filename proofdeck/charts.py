@@ -48,26 +48,31 @@ def legend_below(figure: go.Figure, height: int = 400) -> go.Figure:
     )
 
 
-def profit_curve_figure(
+def money_curve_figure(
     share_acted: np.ndarray,
-    net_value: np.ndarray,
+    series: list[tuple[str, np.ndarray]],
     current: tuple[float, float],
     rule: tuple[float, float],
-    best: tuple[float, float],
     nouns: Nouns,
     currency: str,
-    period: str,
+    title: str,
+    best: tuple[float, float] | None = None,
+    best_name: str = "best",
 ) -> go.Figure:
-    """Net value against the share of examples acted on, with current, rule and best points."""
+    """Money figures against the share of examples acted on; the first series carries the
+    current setting, today's rule and (optionally) the best point."""
     figure = go.Figure()
-    figure.add_scatter(
-        x=share_acted, y=net_value, mode="lines", name="model", line=dict(color=MODEL_COLOR, width=3),
-        hovertemplate=f"%{{x:.0%}} of {nouns.entities}: {currency}%{{y:,.0f}}<extra></extra>",
-    )
-    figure.add_scatter(
-        x=[best[0]], y=[best[1]], mode="markers", name="best net value",
-        marker=dict(symbol="star", size=16, color=BEST_COLOR), hoverinfo="skip",
-    )
+    colors = [MODEL_COLOR, RULE_COLOR, BEST_COLOR]
+    for (name, values), color in zip(series, colors):
+        figure.add_scatter(
+            x=share_acted, y=values, mode="lines", name=name, line=dict(color=color, width=3),
+            hovertemplate=f"%{{x:.0%}} of {nouns.entities}: {currency}%{{y:,.0f}}<extra>{name}</extra>",
+        )
+    if best is not None:
+        figure.add_scatter(
+            x=[best[0]], y=[best[1]], mode="markers", name=best_name,
+            marker=dict(symbol="star", size=16, color=BEST_COLOR), hoverinfo="skip",
+        )
     figure.add_scatter(
         x=[rule[0]], y=[rule[1]], mode="markers", name="today's rule",
         marker=dict(symbol="diamond", size=13, color=RULE_COLOR, line=dict(color="white", width=1)),
@@ -79,10 +84,7 @@ def profit_curve_figure(
         marker=dict(size=11, color="#1b2333"), hoverinfo="skip",
     )
     return _layout(
-        figure,
-        f"Net value per {period} by how many {nouns.entities} get a {nouns.action}",
-        f"share of {nouns.entities} who get a {nouns.action}",
-        f"net value ({currency})",
+        figure, title, f"share of {nouns.entities} who get a {nouns.action}", currency,
     ).update_xaxes(tickformat=".0%")
 
 

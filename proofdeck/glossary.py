@@ -19,7 +19,7 @@ def glossary(nouns: Nouns, cost_per_won_label: str) -> list[Entry]:
     n = nouns
     return [
         Entry(n.positives, f"{n.entities} who {n.positive_meaning}", "positive class"),
-        Entry(f"{n.actions} sent", f"{n.entities} we {n.act}", "predicted positives"),
+        Entry(n.actions, f"the {n.entities} we {n.act}", "predicted positives"),
         Entry(f"{n.positives} reached", f"{n.positives} who get a {n.action}", "true positives"),
         Entry(f"unneeded {n.actions}", f"{n.actions} to {n.entities} who are not {n.positives}", "false positives"),
         Entry(f"{n.positives} missed", f"{n.positives} who get no {n.action}", "false negatives"),

@@ -100,6 +100,7 @@ class Headline:
     figure: str = "net_value"
     cost_per_won_label: str = "cost per won"
     value_won_label: str = "value won"
+    value_to_cost_label: str = "value per 1 spent"
 
 
 @dataclass(frozen=True)
@@ -220,6 +221,7 @@ SCHEMA: dict[str, dict[str, Field]] = {
         "figure": ("text", False, _one_of(HEADLINE_FIGURES)),
         "cost_per_won_label": ("text", False, _not_blank),
         "value_won_label": ("text", False, _not_blank),
+        "value_to_cost_label": ("text", False, _not_blank),
     },
     "model": {
         "kind": ("text", False, _one_of(MODEL_KINDS)),

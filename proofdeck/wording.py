@@ -19,7 +19,7 @@ DASH = "—"
 
 # Names of each outcome figure; "{...}" fields are filled from the spec's nouns.
 FIGURE_NAMES = {
-    "actions": "{actions} sent",
+    "actions": "{actions}",
     "reached": "{positives} reached",
     "missed": "{positives} missed",
     "unneeded": "unneeded {actions}",
@@ -133,6 +133,8 @@ def figure_name(key: str, nouns: Nouns, spec: DemoSpec | None = None) -> str:
         return spec.headline.cost_per_won_label
     if spec is not None and key == "value_won":
         return spec.headline.value_won_label
+    if spec is not None and key == "value_to_cost":
+        return spec.headline.value_to_cost_label
     return FIGURE_NAMES[key].format(**vars(nouns))
 
 
@@ -196,8 +198,43 @@ def interval_words(low: float, high: float, kind: str, currency: str = "$") -> s
     return f"between {count(low, signed=True)} and {count(high, signed=True)}"
 
 
-def same_budget_headline(nouns: Nouns, econ: Economics, comparison: SameBudget) -> str:
+def headline_gain(spec: DemoSpec, econ: Economics, rule: Outcome, model: Outcome) -> str:
+    """What the model's difference is worth, in the demo's headline figure.
+
+    "worth $293k more per quarter" (net value), "at a CAC of $687 instead of $1,053"
+    (cost per won), "preventing $2.8M more fraud losses per month" (value won).
+    """
+    per = f" per {econ.period}" if econ.population > 0 else ""
+    figure, cur = spec.headline.figure, econ.currency
+    if figure == "cost_per_won":
+        label = spec.headline.cost_per_won_label
+        return f"at a {label} of {money(model.cost_per_won, cur)} instead of {money(rule.cost_per_won, cur)}"
+    if figure == "value_won":
+        extra = model.value_won - rule.value_won
+        direction = "more" if extra >= 0 else "less"
+        return f"with {money(abs(extra), cur)} {direction} {spec.headline.value_won_label}{per}"
+    extra = model.net_value - rule.net_value
+    return f"worth {money(abs(extra), cur)} {'more' if extra >= 0 else 'less'}{per}"
+
+
+def headline_metric(spec: DemoSpec, econ: Economics, rule: Outcome, model: Outcome) -> tuple[str, str, str | None, str]:
+    """(label, value, delta, delta colour) of the headline figure for st.metric: the model's
+    figure (or its gain) against today's rule."""
+    figure, cur = spec.headline.figure, econ.currency
+    period = f" per {econ.period}" if econ.population > 0 else ""
+    if figure == "cost_per_won":
+        delta = model.cost_per_won - rule.cost_per_won
+        shown = None if not _finite(delta) else money(delta, cur, signed=True) + " vs rule"
+        return f"{spec.headline.cost_per_won_label} with the model", money(model.cost_per_won, cur), shown, "inverse"
+    if figure == "value_won":
+        label = f"Extra {spec.headline.value_won_label}{period}"
+        return label, money(model.value_won - rule.value_won, cur, signed=True), None, "normal"
+    return f"Extra net value{period}", money(model.net_value - rule.net_value, cur, signed=True), None, "normal"
+
+
+def same_budget_headline(spec: DemoSpec, econ: Economics, comparison: SameBudget) -> str:
     """The one sentence leadership asks for, with its honesty built in."""
+    nouns = spec.nouns
     rule, model = comparison.rule, comparison.model
     per = f" per {econ.period}" if econ.population > 0 else ""
     opening = f"With the same {count(rule.actions)} {nouns.actions}{per}, the model reaches"
@@ -206,10 +243,7 @@ def same_budget_headline(nouns: Nouns, econ: Economics, comparison: SameBudget) 
             f"{opening} {count(model.reached)} {nouns.positives} and today's rule "
             f"{count(rule.reached)}: the held-out data do not show a clear difference."
         )
-    extra = model.net_value - rule.net_value
-    direction = "more" if extra >= 0 else "less"
     return (
         f"{opening} {count(model.reached)} {nouns.positives} instead of {count(rule.reached)} "
-        f"({change(model.reached, rule.reached)}), worth {money(abs(extra), econ.currency)} "
-        f"{direction}{per}."
+        f"({change(model.reached, rule.reached)}), {headline_gain(spec, econ, rule, model)}."
     )

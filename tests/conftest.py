@@ -18,14 +18,20 @@ TECHNICAL_WORDS = re.compile(r"\b(precision|recall|F1|AUC|threshold)\b", re.IGNO
 def open_page(script: str, demo: str = "churn", analyst: bool = False) -> AppTest:
     """Run app.py first (as a browser session does), then switch to the page."""
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
-    at.query_params["demo"] = demo
     at.run()
     assert not at.exception, at.exception
+    if demo_picker(at).value != demo:
+        demo_picker(at).set_value(demo).run()
     if analyst:
         analyst_toggle(at).set_value(True).run()
     if script != "app.py":
         at.switch_page(script).run()
     return at
+
+
+def demo_picker(at: AppTest):
+    """The sidebar's demo picker."""
+    return next(box for box in at.sidebar.get("selectbox") if box.label == "Demo")
 
 
 def analyst_toggle(at: AppTest):

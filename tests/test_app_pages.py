@@ -1,7 +1,7 @@
 """Every page of every demo, driven through app.py like a browser session (Streamlit AppTest)."""
 
 import pytest
-from conftest import DEMOS, PAGE_SCRIPTS, analyst_toggle, open_page, page_text
+from conftest import DEMOS, PAGE_SCRIPTS, analyst_toggle, demo_picker, open_page, page_text
 
 
 @pytest.mark.parametrize("script", PAGE_SCRIPTS)
@@ -10,7 +10,7 @@ def test_every_page_renders_for_every_demo(demo, script):
     at = open_page(script, demo)
     assert not at.exception, at.exception
     # The shared sidebar is on every page: demo picker, analyst switch, navigation.
-    assert at.selectbox(key="demo").value == demo
+    assert demo_picker(at).value == demo
     assert analyst_toggle(at).value is False
     assert len(at.sidebar.get("page_link")) >= len(PAGE_SCRIPTS)
     assert at.title, "every page has a title"
@@ -32,7 +32,7 @@ def test_switching_demo_changes_the_words():
     at = open_page("app.py", DEMOS[0])
     first = page_text(at, include_sidebar=False)
     for other in DEMOS[1:]:
-        at.selectbox(key="demo").set_value(other).run()
+        demo_picker(at).set_value(other).run()
         assert not at.exception
         assert page_text(at, include_sidebar=False) != first
 
@@ -43,3 +43,10 @@ def test_analyst_switch_is_shared_by_pages():
     at.switch_page("app.py").run()
     assert analyst_toggle(at).value is True
     assert "ROC AUC" in page_text(at)
+
+
+def test_chosen_demo_stays_when_switching_pages():
+    at = open_page("app.py", DEMOS[-1])
+    for script in PAGE_SCRIPTS[1:]:
+        at.switch_page(script).run()
+        assert demo_picker(at).value == DEMOS[-1]

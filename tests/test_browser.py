@@ -19,6 +19,8 @@ from pathlib import Path
 import pytest
 from conftest import DEMOS, ROOT
 
+from proofdeck.spec import load_catalog
+
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = ROOT / "tests" / "artifacts"
 # URL path of each page under Streamlit's pages/ discovery, and a text it must show.
@@ -74,22 +76,31 @@ def browser():
         chromium.close()
 
 
+def _settle(page) -> None:
+    """Wait until the script run is over (no running indicator) twice in a row."""
+    for _ in range(2):
+        page.wait_for_function(
+            "() => !document.querySelector('[data-testid=stStatusWidget]')", timeout=180_000
+        )
+        page.wait_for_timeout(1000)
+
+
 def open_and_check(browser, url: str, shot: str, viewport=(1280, 720)) -> str:
     """Open a URL, wait for the app to finish, check the shared sidebar, save a screenshot."""
     page = browser.new_page(viewport={"width": viewport[0], "height": viewport[1]})
     try:
-        page.goto(url, timeout=120_000)
-        page.wait_for_selector("[data-testid=stSidebar]", timeout=120_000)
-        page.wait_for_selector("h1", timeout=120_000)
-        # Wait until the script run is over (no running indicator), then let charts settle.
-        page.wait_for_function(
-            "() => !document.querySelector('[data-testid=stStatusWidget]')", timeout=120_000
-        )
-        page.wait_for_timeout(1500)
-        sidebar = page.locator("[data-testid=stSidebar]")
+        page.goto(url, timeout=180_000)
+        page.wait_for_selector("h1", timeout=180_000)
+        _settle(page)
+        if viewport[0] < 700:
+            # Phones start with the sidebar folded away: keep a picture, then open it.
+            page.screenshot(path=str(ARTIFACTS / f"{shot}-main.png"), full_page=True)
+            page.get_by_test_id("stExpandSidebarButton").click()
+            page.wait_for_timeout(800)
+        sidebar = page.get_by_test_id("stSidebar")
+        sidebar.get_by_text("Analyst view").wait_for(timeout=60_000)
         assert sidebar.get_by_text("Demo", exact=True).count() == 1, "demo picker missing from the sidebar"
-        assert sidebar.get_by_text("Analyst view").count() == 1
-        assert page.locator("[data-testid=stException]").count() == 0, "the page shows an exception"
+        assert page.get_by_test_id("stException").count() == 0, "the page shows an exception"
         page.screenshot(path=str(ARTIFACTS / f"{shot}.png"), full_page=True)
         return page.inner_text("body")
     finally:
@@ -106,11 +117,14 @@ def test_deep_link_on_a_fresh_server_has_the_shared_sidebar(browser, script):
 
 
 def test_every_page_of_every_demo_renders(browser):
+    specs = load_catalog(ROOT / "demos").specs
     with fresh_server() as base:
         for demo in DEMOS:
             for path in PAGE_URLS.values():
                 text = open_and_check(browser, f"{base}/{path}?demo={demo}", f"{demo}-{path or 'pitch'}")
                 assert "Traceback" not in text
+                # The link's demo is the one shown: its own nouns are on the page.
+                assert specs[demo].nouns.entities in text.lower(), (demo, path)
 
 
 def test_phone_width_decide_page(browser):

@@ -26,8 +26,14 @@ def verdict_box(scenario: Scenario, econ: Economics, comparison: SameBudget) -> 
     nouns = scenario.spec.nouns
     result = verdict(comparison)
     with st.container(border=True):
-        st.subheader(w.same_budget_headline(nouns, econ, comparison))
-        left, middle, right = st.columns(3)
+        st.subheader(w.same_budget_headline(scenario.spec, econ, comparison))
+        headline_first = scenario.spec.headline.figure != "net_value"
+        columns = st.columns(4 if headline_first else 3)
+        if headline_first:
+            label, value, delta, color = w.headline_metric(scenario.spec, econ, comparison.rule, comparison.model)
+            columns[0].metric(label, value, delta=delta, delta_color=color)
+            columns = columns[1:]
+        left, middle, right = columns
         left.metric(f"Extra {nouns.positives} reached", w.count(comparison.extra_reached.estimate, signed=True),
                     help="The model's top picks against today's rule, with the same number of actions.")
         left.caption("95% interval: " + interval_text(comparison.extra_reached, "count"))

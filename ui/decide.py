@@ -123,7 +123,7 @@ def outcome_grid(spec: DemoSpec, outcome: Outcome, econ: Economics, analyst: boo
     """The four outcomes as a 2x2, in business phrases, with counts and money."""
     nouns, cur = spec.nouns, econ.currency
     cells = [
-        ("reached", f"{w.money(outcome.value_won, cur)} won back"),
+        ("reached", f"{w.money(outcome.value_won, cur)} {spec.headline.value_won_label}"),
         ("unneeded", f"{w.money(outcome.unneeded * econ.cost_per_action, cur)} spent on {nouns.non_positives}"),
         ("missed", f"{w.money(outcome.missed_value + outcome.miss_cost, cur)} walking away"),
         ("left_alone", f"{nouns.non_positives}, no cost"),
@@ -141,29 +141,48 @@ def _curve(demo: str, econ: Economics, _scenario: Scenario) -> dict[str, np.ndar
     return _scenario.sweep.curve(econ)
 
 
+def _money_tabs(scenario: Scenario, econ: Economics, curve, current: Outcome, rule: Outcome):
+    """(tab name, figure) for the money charts, the spec's headline figure first."""
+    spec, nouns = scenario.spec, scenario.spec.nouns
+    share = curve["share_acted"]
+    thin = charts.thin({"share": share, "net": curve["net_value"], "cac": curve["cost_per_won"],
+                        "won": curve["value_won"], "spend": curve["spend"]})
+    best = int(np.argmax(curve["net_value"]))
+    common = dict(nouns=nouns, currency=econ.currency)
+    tabs = [("Net value", charts.money_curve_figure(
+        thin["share"], [("net value", thin["net"])], (current.share_acted, current.net_value),
+        (rule.share_acted, rule.net_value), title=f"Net value per {econ.period} by how many {nouns.entities} get a {nouns.action}",
+        best=(share[best], curve["net_value"][best]), best_name="best net value", **common))]
+    if spec.headline.figure == "cost_per_won":
+        label = spec.headline.cost_per_won_label
+        tabs.insert(0, (label, charts.money_curve_figure(
+            thin["share"], [(label, thin["cac"])], (current.share_acted, current.cost_per_won),
+            (rule.share_acted, rule.cost_per_won), title=f"{label} rises as the net widens", **common)))
+    elif spec.headline.figure == "value_won":
+        label = spec.headline.value_won_label
+        tabs.insert(0, (label.capitalize(), charts.money_curve_figure(
+            thin["share"], [(label, thin["won"]), ("spend", thin["spend"])], (current.share_acted, current.value_won),
+            (rule.share_acted, rule.value_won), title=f"{label.capitalize()} against spend, per {econ.period}", **common)))
+    return tabs
+
+
 def decide_charts(scenario: Scenario, econ: Economics, cutoff: float, analyst: bool) -> None:
-    """Profit curve, hit rate and coverage, and the score distribution, all marked."""
+    """The headline money chart, hit rate and coverage, and the score distribution, all marked."""
     nouns = scenario.spec.nouns
     curve = _curve(scenario.spec.key, econ, scenario)
     current = scenario.sweep.outcome_at(cutoff, econ)
     rule = scenario.rule_outcome(econ)
     rule_cutoff = scenario.rule_budget_threshold
-    best = int(np.argmax(curve["net_value"]))
-    thin = charts.thin(curve)
     finite = charts.thin({k: v[1:] for k, v in curve.items()})
-    profit, rates, spread = st.tabs(["Net value", "Hit rate and coverage", f"Who gets which {nouns.score}"])
-    with profit:
-        st.plotly_chart(charts.profit_curve_figure(
-            thin["share_acted"], thin["net_value"],
-            (current.share_acted, current.net_value), (rule.share_acted, rule.net_value),
-            (curve["share_acted"][best], curve["net_value"][best]), nouns, econ.currency, econ.period,
-        ), key="profit_chart")
-    with rates:
-        st.plotly_chart(charts.rates_figure(
-            finite["threshold"], finite["hit_rate"], finite["coverage"], cutoff,
-            (min(rule_cutoff, 1.0), rule.hit_rate, rule.coverage), nouns, analyst,
-        ), key="rates_chart")
-    with spread:
-        st.plotly_chart(charts.score_distribution_figure(
-            scenario.scores, scenario.labels, cutoff, rule_cutoff, nouns,
-        ), key="spread_chart")
+    money_tabs = _money_tabs(scenario, econ, curve, current, rule)
+    names = [name for name, _ in money_tabs] + ["Hit rate and coverage", f"Who gets which {nouns.score}"]
+    tabs = st.tabs(names)
+    for tab, (name, figure) in zip(tabs, money_tabs):
+        tab.plotly_chart(figure, key=f"money_chart_{name}")
+    tabs[-2].plotly_chart(charts.rates_figure(
+        finite["threshold"], finite["hit_rate"], finite["coverage"], cutoff,
+        (min(rule_cutoff, 1.0), rule.hit_rate, rule.coverage), nouns, analyst,
+    ), key="rates_chart")
+    tabs[-1].plotly_chart(charts.score_distribution_figure(
+        scenario.scores, scenario.labels, cutoff, rule_cutoff, nouns,
+    ), key="spread_chart")

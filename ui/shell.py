@@ -25,7 +25,8 @@ PAGES = [
     ("pages/2_Examples.py", "Examples", ":material/person_search:"),
     ("pages/3_Compare.py", "Rule vs model", ":material/compare_arrows:"),
 ]
-DEMO_KEY = "demo"
+DEMO_KEY = "demo"  # the query parameter naming the demo: /Decide?demo=leads
+DEMO_STATE = "pd_demo"
 ANALYST_STATE = "pd_analyst_view"
 ANALYST_LABEL = "Analyst view"
 
@@ -57,15 +58,7 @@ def page_setup(title: str) -> Page:
             st.error("No usable demo spec in demos/.")
             _show_broken(catalog.errors)
             st.stop()
-        keys = list(catalog.specs)
-        demo_key = st.selectbox(
-            "Demo",
-            keys,
-            format_func=lambda key: catalog.specs[key].title,
-            key=DEMO_KEY,
-            bind="query-params",
-            help="Each demo is one file in demos/: its data, today's rule and its money.",
-        )
+        demo_key = _demo_picker(title, list(catalog.specs), {k: s.title for k, s in catalog.specs.items()})
         for script, label, icon in PAGES:
             st.page_link(script, label=label, icon=icon, query_params={DEMO_KEY: demo_key})
         st.divider()
@@ -81,6 +74,35 @@ def page_setup(title: str) -> Page:
         st.error(f"This demo cannot be loaded: {error}")
         st.stop()
     return Page(scenario=scenario, economics=state.economics(scenario), analyst=analyst)
+
+
+def _demo_picker(title: str, keys: list[str], titles: dict[str, str]) -> str:
+    """The demo picker, kept in step with ?demo= in the URL so every link reopens the demo.
+
+    A link's ?demo= wins (a shared link or a page link), then this session's choice, then the
+    first demo. The URL carries the file's short key (?demo=leads), not its title.
+    """
+    wanted = st.query_params.get(DEMO_KEY)
+    if wanted not in keys:
+        wanted = st.session_state.get(DEMO_STATE)
+    current = wanted if wanted in keys else keys[0]
+    st.session_state[DEMO_STATE] = current
+    st.query_params[DEMO_KEY] = current
+    key = f"demo_picker_{title}"
+
+    def chosen() -> None:
+        st.session_state[DEMO_STATE] = st.session_state[key]
+        st.query_params[DEMO_KEY] = st.session_state[key]
+
+    st.session_state[key] = current
+    return st.selectbox(
+        "Demo",
+        keys,
+        format_func=titles.__getitem__,
+        key=key,
+        on_change=chosen,
+        help="Each demo is one file in demos/: its data, today's rule and its money.",
+    )
 
 
 def _analyst_toggle(title: str) -> bool:
