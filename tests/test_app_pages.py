@@ -1,7 +1,7 @@
 """Every page of every demo, driven through app.py like a browser session (Streamlit AppTest)."""
 
 import pytest
-from conftest import DEMOS, PAGE_SCRIPTS, analyst_toggle, demo_picker, open_page, page_text
+from conftest import DEMOS, PAGE_SCRIPTS, TECHNICAL_WORDS, analyst_toggle, demo_picker, open_page, page_text
 
 
 @pytest.mark.parametrize("script", PAGE_SCRIPTS)
@@ -50,3 +50,10 @@ def test_chosen_demo_stays_when_switching_pages():
     for script in PAGE_SCRIPTS[1:]:
         at.switch_page(script).run()
         assert demo_picker(at).value == DEMOS[-1]
+
+
+@pytest.mark.parametrize("script", PAGE_SCRIPTS)
+@pytest.mark.parametrize("demo", DEMOS)
+def test_business_view_never_says_the_technical_words(demo, script):
+    text = page_text(open_page(script, demo))
+    assert not TECHNICAL_WORDS.findall(text), sorted(set(TECHNICAL_WORDS.findall(text)))

@@ -152,5 +152,7 @@ def examples_table(scenario: Scenario, cutoff: float, top_columns: list[str]) ->
     rows = event.selection.rows if event is not None else []
     if rows:
         open_example(scenario, frame.iloc[rows[0]][ex.ID])
+    elif len(frame) == 1 and st.session_state.get(f"filter_search_{spec.key}", "").strip():
+        open_example(scenario, frame.iloc[0][ex.ID])  # a search that finds one opens it
     st.download_button("Download these rows (CSV)", shown.to_csv(index=False).encode("utf-8"),
                        file_name=f"{spec.key}-examples.csv", mime="text/csv", icon=":material/download:")
