@@ -45,11 +45,11 @@ def assumption_name(field: str, nouns: Nouns) -> str:
     return ASSUMPTION_NAMES[field].format(**vars(nouns))
 
 
-class _HeadToHead:
-    """Model at a cut-off and the rule, reduced to held-out counts once.
+class HeadToHead:
+    """The model at a cut-off (acting on score >= cutoff) against today's rule, on held-out data.
 
-    Every economics then costs one :func:`outcome_arrays` call, so break-even and tornado
-    evaluate many assumptions without touching the examples again.
+    Reduced to held-out counts once: every economics then costs one :func:`outcome_arrays`
+    call, so break-even and tornado evaluate many assumptions without touching the examples.
     """
 
     def __init__(self, scores, rule_flags, labels, values, cutoff: float):
@@ -65,27 +65,16 @@ class _HeadToHead:
         self.value = ((both & labels) * values).sum(axis=1)
         self.totals = Totals.of(labels, values)
 
-    def difference(self, economics: Economics) -> float:
+    def net_difference(self, economics: Economics) -> float:
+        """The model's extra net value over the rule, per period (model minus rule).
+
+        Positive means the model at this cut-off is worth more than today's rule under these
+        assumptions. It is linear in each of value_per_won, win_rate, cost_per_action,
+        cost_per_miss and fixed_cost (fixed cost only matters when exactly one of the two acts
+        on nobody), which :func:`break_even` relies on.
+        """
         net = outcome_arrays(self.actions, self.reached, self.value, self.totals, economics)["net_value"]
         return float(net[0] - net[1])
-
-
-def net_difference(
-    economics: Economics,
-    scores: np.ndarray,
-    rule_flags: np.ndarray,
-    labels: np.ndarray,
-    values: np.ndarray,
-    cutoff: float,
-) -> float:
-    """The model's extra net value over the rule, per period: model (score >= cutoff) minus rule.
-
-    Positive means the model at this cut-off is worth more than today's rule under these
-    assumptions. It is linear in each of value_per_won, win_rate, cost_per_action,
-    cost_per_miss and fixed_cost (fixed cost only matters when exactly one of the two acts on
-    nobody), which :func:`break_even` relies on.
-    """
-    return _HeadToHead(scores, rule_flags, labels, values, cutoff).difference(economics)
 
 
 @dataclass(frozen=True)
@@ -116,15 +105,7 @@ class BreakEven:
         return self.base_difference > 0
 
 
-def break_even(
-    field: str,
-    economics: Economics,
-    scores: np.ndarray,
-    rule_flags: np.ndarray,
-    labels: np.ndarray,
-    values: np.ndarray,
-    cutoff: float,
-) -> BreakEven:
+def break_even(contest: HeadToHead, field: str, economics: Economics) -> BreakEven:
     """The value of one assumption at which the model (score >= cutoff) and the rule are worth the same.
 
     The difference in net value (model minus rule) is a straight line in each supported field,
@@ -136,7 +117,7 @@ def break_even(
         cost_per_action, cost_per_miss, fixed_cost (money, valid from 0 up). Population is not
         supported: it only rescales the difference, except through the fixed cost.
     economics : the current assumptions; the others are held at their values.
-    scores, rule_flags, labels, values, cutoff : the held-out data and the model's cut-off.
+    contest : the model at its cut-off against the rule (:class:`HeadToHead`).
 
     Raises
     ------
@@ -149,13 +130,12 @@ def break_even(
         raise ValueError(f"break-even is available for {', '.join(BREAK_EVEN_RANGES)}, not {field!r}")
     if field == "value_per_won" and economics.value_column:
         raise ValueError("value_per_won is not used when a value column gives each example's value")
-    contest = _HeadToHead(scores, rule_flags, labels, values, cutoff)
     base = float(getattr(economics, field))
     far = 1.0 if field == "win_rate" else max(base, 1.0)
-    at_zero = contest.difference(replace(economics, **{field: 0.0}))
-    at_far = contest.difference(replace(economics, **{field: far}))
+    at_zero = contest.net_difference(replace(economics, **{field: 0.0}))
+    at_far = contest.net_difference(replace(economics, **{field: far}))
     slope = (at_far - at_zero) / far
-    base_difference = contest.difference(economics)
+    base_difference = contest.net_difference(economics)
     low, high, low_open = BREAK_EVEN_RANGES[field]
     # A slope lost in rounding (e.g. a fixed cost both policies pay) counts as flat.
     if abs(at_far - at_zero) <= 1e-9 * max(abs(at_zero), abs(at_far), 1.0):
@@ -197,12 +177,8 @@ def break_even_text(result: BreakEven, nouns: Nouns, currency: str = "$") -> str
 
 
 def tornado(
+    contest: HeadToHead,
     economics: Economics,
-    scores: np.ndarray,
-    rule_flags: np.ndarray,
-    labels: np.ndarray,
-    values: np.ndarray,
-    cutoff: float,
     fields: tuple[str, ...] = TORNADO_FIELDS,
     low: float = 0.5,
     high: float = 2.0,
@@ -216,9 +192,8 @@ def tornado(
 
     Parameters
     ----------
+    contest : the model at its cut-off against the rule (:class:`HeadToHead`).
     economics : the base assumptions.
-    scores, rule_flags, labels, values, cutoff : the held-out data and the model's cut-off
-        (the model acts on scores >= cutoff).
     fields : Economics fields to vary, from :data:`TORNADO_FIELDS`.
     low, high : the multipliers.
 
@@ -229,8 +204,7 @@ def tornado(
         ``high_value`` (the assumption), ``base``, ``at_low``, ``at_high`` (the model's extra
         net value over the rule per period) and ``swing`` (``|at_high - at_low|``).
     """
-    contest = _HeadToHead(scores, rule_flags, labels, values, cutoff)
-    base = contest.difference(economics)
+    base = contest.net_difference(economics)
     rows = []
     for field in fields:
         if field not in TORNADO_FIELDS:
@@ -241,8 +215,8 @@ def tornado(
         low_value, high_value = value * low, value * high
         if field == "win_rate":
             low_value, high_value = min(low_value, 1.0), min(high_value, 1.0)
-        at_low = contest.difference(replace(economics, **{field: low_value}))
-        at_high = contest.difference(replace(economics, **{field: high_value}))
+        at_low = contest.net_difference(replace(economics, **{field: low_value}))
+        at_high = contest.net_difference(replace(economics, **{field: high_value}))
         rows.append((field, value, low_value, high_value, base, at_low, at_high, abs(at_high - at_low)))
     columns = ["field", "base_value", "low_value", "high_value", "base", "at_low", "at_high", "swing"]
     table = pd.DataFrame(rows, columns=columns)

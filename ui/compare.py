@@ -13,7 +13,7 @@ from proofdeck.policies import POLICIES, agreement, cell_positions
 from proofdeck.rules import TEXT, column_kinds
 from proofdeck.scenario import Scenario
 from proofdeck.segments import segment_table
-from proofdeck.sensitivity import TORNADO_FIELDS, break_even, break_even_text, tornado
+from proofdeck.sensitivity import TORNADO_FIELDS, HeadToHead, break_even, break_even_text, tornado
 from proofdeck.spec import Economics
 from ui import state
 
@@ -173,11 +173,11 @@ def segment_tab(scenario: Scenario, econ: Economics) -> None:
 
 def sensitivity_tab(scenario: Scenario, econ: Economics, cutoff: float) -> None:
     sc, nouns = scenario, scenario.spec.nouns
-    args = (econ, sc.scores, sc.rule_flags, sc.labels, sc.values, cutoff)
+    contest = HeadToHead(sc.scores, sc.rule_flags, sc.labels, sc.values, cutoff)
     st.caption(f"The model at your current setting ({nouns.score} of {w.cutoff_text(cutoff)} or more) against today's rule.")
     fields = ["win_rate", "cost_per_action"] + ([] if econ.value_column else ["value_per_won"])
     for field in fields:
-        st.markdown("- " + break_even_text(break_even(field, *args), nouns, econ.currency).capitalize())
+        st.markdown("- " + break_even_text(break_even(contest, field, econ), nouns, econ.currency).capitalize())
     present = [f for f in TORNADO_FIELDS if not (f == "value_per_won" and econ.value_column)]
-    table = tornado(*args, fields=present)
+    table = tornado(contest, econ, fields=present)
     st.plotly_chart(compare_charts.tornado_figure(table, nouns, econ.currency, econ.period), key="tornado_chart")
