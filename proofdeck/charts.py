@@ -125,18 +125,21 @@ def score_distribution_figure(
     current: float,
     rule_cutoff: float,
     nouns: Nouns,
+    bins: int = 50,
 ) -> go.Figure:
-    """How positives and the others spread over the score, with the cut-off line."""
+    """How positives and the others spread over the score, with the cut-off line.
+
+    Counts are binned here, so the browser receives 2 x ``bins`` bars, not every score.
+    """
     labels = np.asarray(labels, dtype=bool)
-    bins = dict(start=0.0, end=1.0, size=0.02)
+    edges = np.linspace(0.0, 1.0, bins + 1)
+    centers, width = (edges[:-1] + edges[1:]) / 2, 1.0 / bins
     figure = go.Figure()
-    figure.add_histogram(
-        x=scores[~labels], xbins=bins, name=nouns.non_positives, marker_color=NEGATIVE_COLOR, opacity=0.75,
-    )
-    figure.add_histogram(
-        x=scores[labels], xbins=bins, name=nouns.positives, marker_color=MODEL_COLOR, opacity=0.75,
-    )
-    figure.update_layout(barmode="overlay")
+    for name, mask, color in ((nouns.non_positives, ~labels, NEGATIVE_COLOR), (nouns.positives, labels, MODEL_COLOR)):
+        counts, _ = np.histogram(np.clip(scores[mask], 0.0, 1.0), bins=edges)
+        figure.add_bar(x=centers, y=counts, width=width, name=name, marker_color=color, opacity=0.75,
+                       hovertemplate=f"%{{y:,}} {name}<extra></extra>")
+    figure.update_layout(barmode="overlay", bargap=0)
     figure.add_vline(x=current, line=dict(color="#1b2333", dash="dot", width=1.5),
                      annotation_text="your setting", annotation_position="top right")
     if np.isfinite(rule_cutoff):

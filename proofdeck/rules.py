@@ -209,6 +209,8 @@ class Rule:
             raise RuleError(f"the rule is longer than {MAX_RULE_LENGTH:,} characters")
         if not text.strip():
             raise RuleError("the rule is empty")
+        # Python's parser also ends lines at "\r"; one kind of line end keeps positions right.
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
         self.text = text
         self.kinds = dict(kinds)
         self._source = _Source(text)

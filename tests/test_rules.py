@@ -108,6 +108,13 @@ def test_position_counts_characters_not_bytes():
         parse_rule('contract == "été" and `régiön` == 1', FRAME)
 
 
+@pytest.mark.parametrize("text", ["\r0", "tenure_months < 6\r\nand plna == 1", "\rcontract"])
+def test_windows_and_old_mac_line_ends(text):
+    # Found by hypothesis: "\r" ends a line for Python's parser too.
+    with pytest.raises(RuleError):
+        parse_rule(text, FRAME)
+
+
 def test_position_on_a_later_line():
     with pytest.raises(RuleError, match="unknown column 'plna' at 2:5"):
         parse_rule('contract == "x"\nand plna == "basic"', FRAME)
