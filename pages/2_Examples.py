@@ -26,7 +26,7 @@ importance = drivers(scenario)
 examples_table(scenario, page.cutoff, list(importance.index[:3]))
 
 st.divider()
-example_detail(scenario, page.cutoff)
+example_detail(scenario, page.cutoff, page.analyst)
 
 st.markdown(f"#### What drives the {nouns.score} overall")
 st.plotly_chart(importance_figure(importance, spec.label, nouns.score), key="drivers_chart")

@@ -107,3 +107,9 @@ def test_what_if_changes_the_score_and_reset_restores(examples, churn):
 def test_download_and_drivers_are_there(examples):
     assert examples.get("download_button")
     assert "What drives the churn risk overall" in page_text(examples, include_sidebar=False)
+
+
+def test_analyst_view_shows_the_shap_arithmetic():
+    at = open_page(EXAMPLES, analyst=True)
+    caption = [c.value for c in at.caption if c.value.startswith("Analyst view: bars are SHAP values")]
+    assert caption and "log-odds" in caption[0]

@@ -20,7 +20,7 @@ def _yes_no(flag: bool, yes: str, no: str) -> str:
     return f":green[{yes}]" if flag else f":gray[{no}]"
 
 
-def example_detail(scenario: Scenario, cutoff: float) -> None:
+def example_detail(scenario: Scenario, cutoff: float, analyst: bool = False) -> None:
     """Facts on the left, the reasons on the right, what-if below."""
     spec, nouns = scenario.spec, scenario.spec.nouns
     position = selected_position(scenario)
@@ -46,8 +46,15 @@ def example_detail(scenario: Scenario, cutoff: float) -> None:
             st.table(pd.DataFrame(values, columns=["", "Value"]).set_index(""))
     with why:
         st.info(sentence_for(scenario, position), icon=":material/lightbulb:")
-        contributions = explanation(scenario, position).row(0)
+        explained = explanation(scenario, position)
+        contributions = explained.row(0)
         st.plotly_chart(contribution_figure(contributions, spec.label, row, nouns.score), key="example_chart")
+        if analyst:
+            st.caption(
+                f"Analyst view: bars are SHAP values in log-odds, one-hot parts summed per column. "
+                f"Base value {explained.base_value:+.3f} + contributions {contributions.sum():+.3f} "
+                f"= log-odds {explained.log_odds[0]:+.3f}, probability {explained.probability[0]:.3f}."
+            )
     what_if_form(scenario, position, cutoff)
 
 
