@@ -49,7 +49,7 @@ def main(demo: str = "churn", moves: int = 20) -> None:
             page.goto(f"http://127.0.0.1:{port}/Decide?demo={demo}", timeout=180_000)
             page.wait_for_selector(READOUT, timeout=180_000)
             page.wait_for_timeout(3000)
-            thumb = page.locator("[data-testid=stSlider] [role=slider]").first
+            thumb = page.get_by_role("slider").first
             thumb.focus()
             timings = []
             for index in range(moves):
