@@ -1,6 +1,6 @@
 """Benchmark: how long a slider move takes to show new figures in a real browser.
 
-Run: python benchmarks/bench_slider.py [demo]
+Run from the repository root: python -m benchmarks.bench_slider [demo]
 Starts `streamlit run app.py`, opens the Decide page in Debian's chromium, moves the cut-off
 slider with the keyboard and times each move from key press until the readout sentence
 changes on screen (server rerun of the fragment + transfer + render). Prints the median and

@@ -1,6 +1,6 @@
 """Benchmark: threshold sweep build time and single-threshold look-up time.
 
-Run: python benchmarks/bench_sweep.py
+Run from the repository root: python -m benchmarks.bench_sweep
 Prints medians (and p90 for look-ups) for 10k, 100k and 1M held-out scores. Not a test:
 these machines are shared, so figures are read by people, never asserted.
 """
@@ -8,16 +8,12 @@ these machines are shared, so figures are read by people, never asserted.
 from __future__ import annotations
 
 import statistics
-import sys
 import time
-from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from proofdeck.spec import Economics  # noqa: E402
-from proofdeck.sweep import ThresholdSweep  # noqa: E402
+from proofdeck.spec import Economics
+from proofdeck.sweep import ThresholdSweep
 
 ECON = Economics(cost_per_action=40, value_per_won=600, win_rate=0.3, fixed_cost=5000, population=40000)
 
