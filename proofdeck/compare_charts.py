@@ -138,7 +138,7 @@ def tornado_figure(
 
 
 def segment_figure(table: pd.DataFrame, nouns: Nouns, segment_name: str) -> go.Figure:
-    """Positives reached by rule and model in each segment, with the rule's number of actions there.
+    """Positives reached by rule and model in each segment, both with the same overall budget.
 
     Parameters
     ----------
@@ -156,7 +156,7 @@ def segment_figure(table: pd.DataFrame, nouns: Nouns, segment_name: str) -> go.F
     return _layout(
         figure,
         f"{nouns.positives.capitalize()} reached in each {segment_name.lower()}, "
-        f"with as many {nouns.actions} as the rule sends there",
+        f"with the same number of {nouns.actions} in total",
         segment_name,
         f"{nouns.positives} reached",
     ).update_layout(hovermode="closest")

@@ -159,9 +159,9 @@ def break_even(contest: HeadToHead, field: str, economics: Economics) -> BreakEv
     return BreakEven(field, base, base_difference, float(root), wins, float(slope))
 
 
-def break_even_text(result: BreakEven, nouns: Nouns, currency: str = "$") -> str:
+def break_even_text(result: BreakEven, nouns: Nouns, currency: str = "$", against: str = "the rule") -> str:
     """The break-even in words, e.g. "the model beats the rule while the cost per retention
-    offer is below $50 (now $40)"."""
+    offer is below $50 (now $40)"; ``against`` names the other side ("doing nothing")."""
 
     name = assumption_name(result.field, nouns)
 
@@ -169,11 +169,11 @@ def break_even_text(result: BreakEven, nouns: Nouns, currency: str = "$") -> str
         return share(value) if result.field == "win_rate" else money(value, currency)
 
     if result.model_wins == "always":
-        return f"the model beats the rule whatever the {name}"
+        return f"the model beats {against} whatever the {name}"
     if result.model_wins == "never":
-        return f"the model does not beat the rule at any {name}"
+        return f"the model does not beat {against} at any {name}"
     side = "above" if result.model_wins == "above" else "below"
-    return f"the model beats the rule while the {name} is {side} {shown(result.value)} (now {shown(result.base)})"
+    return f"the model beats {against} while the {name} is {side} {shown(result.value)} (now {shown(result.base)})"
 
 
 def tornado(

@@ -266,17 +266,21 @@ def test_segment_table_by_hand():
     table = segment_table(pd.Series(SEGMENTS, index=range(100, 112)), SCORES, RULE, LABELS, VALUES, ECON)
     assert table["segment"].tolist() == ["north", "south", "(missing)"]  # by size: 6, 5, 1
     north, south, missing = (table.iloc[i] for i in range(3))
-    # North {0,1,2,3,8,9}: the rule's 2 actions {1, 8} reach 1; the model's top 2 {0, 1} reach 2.
-    assert (north["heldout"], north["positives"], north["rule_actions"]) == (6, 3, 2)
-    assert (north["rule_reached"], north["model_reached"], north["extra_reached"]) == (1, 2, 1)
-    assert north["reached_change"] == pytest.approx(1.0) and north["extra_net"] == 50
-    # South {4,5,6,7,11}: the rule's {4, 6} reach 1; the model's top 2 {4, 5} reach 1 too.
-    assert (south["heldout"], south["positives"], south["rule_actions"]) == (5, 2, 2)
-    assert (south["rule_reached"], south["model_reached"], south["extra_net"]) == (1, 1, 0)
-    assert south["reached_change"] == 0
+    # Same overall budget: the rule's 4 actions {1, 4, 6, 8}; the model's top 4 {0, 1, 2, 3}.
+    # North {0,1,2,3,8,9}: the rule acts on {1, 8} and reaches {1}; the model acts on all of
+    # {0,1,2,3} and reaches {0, 1, 3}. Money: model 0.5*100*3 - 10*4 = 110, rule 50 - 20 = 30.
+    assert (north["heldout"], north["positives"], north["rule_actions"], north["model_actions"]) == (6, 3, 2, 4)
+    assert (north["rule_reached"], north["model_reached"], north["extra_reached"]) == (1, 3, 2)
+    assert north["reached_change"] == pytest.approx(2.0) and north["extra_net"] == pytest.approx(80)
+    # South {4,5,6,7,11}: the rule acts on {4, 6} and reaches {6}; the model acts on none here.
+    assert (south["heldout"], south["positives"], south["rule_actions"], south["model_actions"]) == (5, 2, 2, 0)
+    assert (south["rule_reached"], south["model_reached"], south["extra_reached"]) == (1, 0, -1)
+    assert south["reached_change"] == pytest.approx(-1.0) and south["extra_net"] == pytest.approx(-30)
     # The missing one: nobody acted on, nothing reached, no relative change.
     assert (missing["heldout"], missing["rule_actions"], missing["model_reached"]) == (1, 0, 0)
     assert math.isnan(missing["reached_change"])
+    # The segments add up to the whole comparison.
+    assert table["rule_actions"].sum() == 4 and table["model_actions"].sum() == 4
 
 
 def test_segment_table_scales_and_accepts_categoricals():
@@ -284,15 +288,16 @@ def test_segment_table_scales_and_accepts_categoricals():
     table = segment_table(segments, SCORES, RULE, LABELS, VALUES, replace(ECON, population=24))
     assert "east" not in table["segment"].tolist()  # an unused category has no examples
     north = table.iloc[0]
-    assert (north["heldout"], north["examples"], north["rule_reached"], north["extra_net"]) == (6, 12, 2, 100)
+    assert (north["heldout"], north["examples"], north["rule_reached"], north["extra_net"]) == (6, 12, 2, 160)
 
 
 def test_segment_table_with_a_value_column():
     values = np.arange(1.0, 13.0)  # example i is worth i + 1
     econ = replace(ECON, value_column="amount")
     table = segment_table(SEGMENTS, SCORES, RULE, LABELS, values, econ)
-    # North: the model reaches {0, 1} (worth 1 + 2), the rule {1} (worth 2); half is won.
-    assert table.iloc[0]["extra_net"] == pytest.approx(0.5 * 1)
+    # North: the model reaches {0, 1, 3} (worth 1 + 2 + 4), the rule {1} (worth 2); half is
+    # won; the model spends 2 more actions: 0.5 * (7 - 2) - 10 * 2 = -17.5.
+    assert table.iloc[0]["extra_net"] == pytest.approx(-17.5)
 
 
 def test_segment_money_matches_outcomes_of_the_same_flags():
@@ -303,7 +308,7 @@ def test_segment_money_matches_outcomes_of_the_same_flags():
     north = np.array([s == "north" for s in SEGMENTS])
     rule_north = RULE & north
     model_north = np.zeros(12, dtype=bool)
-    model_north[[0, 1]] = True  # north's top 2 by score
+    model_north[[0, 1, 2, 3]] = True  # the model's overall top 4 all fall in north
     for case in (econ, replace(econ, value_column="amount")):
         table = segment_table(SEGMENTS, SCORES, RULE, LABELS, values, case)
         expected = (

@@ -1,5 +1,7 @@
 """The Rule vs model page through AppTest: verdict, segments, and an honest "unclear"."""
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -69,3 +71,11 @@ def test_verdict_says_unclear_when_the_data_cannot_tell(coin_flip_demo):
     headline = at.subheader[0].value
     assert "do not show a clear difference" in headline
     assert "could go either way" in page_text(at, include_sidebar=False)
+
+
+def test_break_even_against_the_rule_and_against_doing_nothing():
+    text = page_text(open_page(COMPARE), include_sidebar=False)
+    assert "The model beats today's rule" in text
+    match = re.search(r"The model beats doing nothing while the value of each customer kept is above \$(\d+)", text)
+    assert match and 0 < int(match.group(1)) < 600
+    assert "Which assumption changes the answer most" in text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -103,31 +104,38 @@ def gains_tab(scenario: Scenario, cutoff: float) -> None:
 
 
 def agreement_tab(scenario: Scenario, cutoff: float) -> None:
+    """Rule flags against model flags as a 2x2; pick a cell to list its examples."""
     sc, nouns, spec = scenario, scenario.spec.nouns, scenario.spec
     model_flags = cutoff_flags(sc.scores, cutoff)
-    table = agreement(sc.rule_flags, model_flags, sc.labels).reset_index()
-    words = {True: "flags", False: "does not flag"}
-    table["cell"] = [f"Rule {words[r]}, model {words[m]}" for r, m in zip(table["rule"], table["model"])]
-    shown = pd.DataFrame({
-        "": table["cell"],
-        nouns.entities.capitalize(): table["examples"].map(w.count),
-        f"Actually {nouns.positives}": table["positive_rate"].map(w.share),
-    })
+    table = agreement(sc.rule_flags, model_flags, sc.labels)
     st.caption(f"At your current setting: {nouns.score} of {w.cutoff_text(cutoff)} or more (held-out counts).")
-    st.dataframe(shown, hide_index=True, width="stretch")
-    choice = st.selectbox("List the examples in", table["cell"].tolist(), index=1, key=f"agreement_cell_{spec.key}")
-    row = table[table["cell"] == choice].iloc[0]
-    positions = cell_positions(sc.rule_flags, model_flags, bool(row["rule"]), bool(row["model"]))
+    words = {True: "flags", False: "does not flag"}
+    names = {}
+    _, model_yes, model_no = st.columns([1.1, 2, 2])
+    model_yes.markdown("**Model flags**")
+    model_no.markdown("**Model does not flag**")
+    for rule in (True, False):
+        label, *cells = st.columns([1.1, 2, 2])
+        label.markdown(f"**Rule {words[rule]}**")
+        for cell, model in zip(cells, (True, False)):
+            row = table.loc[(rule, model)]
+            names[f"Rule {words[rule]}, model {words[model]}"] = (rule, model)
+            with cell.container(border=True):
+                st.markdown(f"**{w.count(row['examples'])}** {nouns.entities}")
+                st.caption(f"{w.share(row['positive_rate'])} are actually {nouns.positives}")
+    choice = st.selectbox("List the examples in", list(names), index=1, key=f"agreement_cell_{spec.key}")
+    positions = cell_positions(sc.rule_flags, model_flags, *names[choice])
+    score_name = nouns.score.capitalize()
     listing = pd.DataFrame({
         spec.label(spec.id_column): sc.ids.to_numpy()[positions],
-        nouns.score.capitalize(): sc.scores[positions],
+        score_name: sc.scores[positions],
         f"Actually a {nouns.positive}": sc.labels[positions],
-    }).sort_values(nouns.score.capitalize(), ascending=False)
+    }).sort_values(score_name, ascending=False)
     st.dataframe(listing, hide_index=True, width="stretch", height=240,
-                 column_config={nouns.score.capitalize(): st.column_config.ProgressColumn(format="percent", min_value=0, max_value=1)})
+                 column_config={score_name: st.column_config.ProgressColumn(format="percent", min_value=0, max_value=1)})
     if len(listing):
         first = str(listing.iloc[0, 0])
-        st.page_link("pages/2_Examples.py", label=f"Open {spec.nouns.entity} {first} on the Examples page",
+        st.page_link("pages/2_Examples.py", label=f"Open {nouns.entity} {first} on the Examples page",
                      icon=":material/open_in_new:", query_params={"demo": spec.key, "example": first})
 
 
@@ -164,20 +172,31 @@ def segment_tab(scenario: Scenario, econ: Economics) -> None:
         spec.label(column): table["segment"],
         f"Held-out {nouns.entities}": table["heldout"],
         f"Rule's {nouns.actions}": table["rule_actions"].map(w.count),
+        f"Model's {nouns.actions}": table["model_actions"].map(w.count),
         "Rule reaches": table["rule_reached"].map(w.count),
         "Model reaches": table["model_reached"].map(w.count),
-        "Change": table["reached_change"].map(lambda v: w.share(v, signed=True)),
+        "Net value, model vs rule": table["extra_net"].map(lambda v: w.money(v, econ.currency, signed=True)),
     }), hide_index=True, width="stretch")
-    st.caption(f"In each segment the model gets as many {nouns.actions} as the rule spends there. Small segments are noisy.")
+    st.caption(
+        f"Rule and model send the same number of {nouns.actions} in total; this is where each sends them "
+        f"and whom they reach. Rows with few held-out {nouns.entities} are noisy."
+    )
 
 
 def sensitivity_tab(scenario: Scenario, econ: Economics, cutoff: float) -> None:
+    """How far each money guess can move before the answer changes."""
     sc, nouns = scenario, scenario.spec.nouns
-    contest = HeadToHead(sc.scores, sc.rule_flags, sc.labels, sc.values, cutoff)
-    st.caption(f"The model at your current setting ({nouns.score} of {w.cutoff_text(cutoff)} or more) against today's rule.")
-    fields = ["win_rate", "cost_per_action"] + ([] if econ.value_column else ["value_per_won"])
-    for field in fields:
-        st.markdown("- " + break_even_text(break_even(contest, field, econ), nouns, econ.currency).capitalize())
+    versus_rule = HeadToHead(sc.scores, sc.rule_flags, sc.labels, sc.values, cutoff)
+    versus_nothing = HeadToHead(sc.scores, np.zeros_like(sc.rule_flags), sc.labels, sc.values, cutoff)
+    fields = ([] if econ.value_column else ["value_per_won"]) + ["win_rate", "cost_per_action"]
+    st.caption(f"The model at your current setting ({nouns.score} of {w.cutoff_text(cutoff)} or more).")
+    rule_col, nothing_col = st.columns(2)
+    for column, contest, against in ((rule_col, versus_rule, "today's rule"), (nothing_col, versus_nothing, "doing nothing")):
+        column.markdown(f"**Against {against}**")
+        for field in fields:
+            text = break_even_text(break_even(contest, field, econ), nouns, econ.currency, against)
+            column.markdown("- " + text[0].upper() + text[1:])
     present = [f for f in TORNADO_FIELDS if not (f == "value_per_won" and econ.value_column)]
-    table = tornado(contest, econ, fields=present)
+    table = tornado(versus_rule, econ, fields=present)
     st.plotly_chart(compare_charts.tornado_figure(table, nouns, econ.currency, econ.period), key="tornado_chart")
+    st.caption("Each bar moves one assumption from half to double its value, the others as they are.")
