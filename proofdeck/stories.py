@@ -22,12 +22,12 @@ STORY_KINDS = (CAUGHT, FALSE_ALARM, BOTH_MISSED)
 # Fields in braces are filled from a demo's nouns; a_/an_ forms get the right article.
 STORY_TITLES = {
     CAUGHT: "{A_positive} the model catches and the rule misses",
-    FALSE_ALARM: "An unneeded {action}: {a_entity} the model flags who is not {a_positive}",
+    FALSE_ALARM: "An unneeded {action}: {a_entity} the model flags that is not {a_positive}",
     BOTH_MISSED: "{A_positive} both the model and the rule miss",
 }
 EMPTY_STORIES = {
     CAUGHT: "No {positive} in the held-out data is caught by the model and missed by the rule.",
-    FALSE_ALARM: "The model flags no {entity} who is not {a_positive}: no unneeded {actions}.",
+    FALSE_ALARM: "The model flags no {entity} that is not {a_positive}: no unneeded {actions}.",
     BOTH_MISSED: "Every {positive} in the held-out data is caught by the model or the rule.",
 }
 

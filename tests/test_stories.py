@@ -109,7 +109,7 @@ def test_titles_and_empty_texts_use_the_demos_nouns():
     nouns = load_spec(ROOT / "demos" / "churn.toml").nouns
     assert story_title(CAUGHT, nouns) == "A churner the model catches and the rule misses"
     assert story_title(FALSE_ALARM, nouns) == (
-        "An unneeded retention offer: a customer the model flags who is not a churner"
+        "An unneeded retention offer: a customer the model flags that is not a churner"
     )
     assert story_title(BOTH_MISSED, nouns) == "A churner both the model and the rule miss"
     for kind in STORY_KINDS:
