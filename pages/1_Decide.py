@@ -48,7 +48,7 @@ def decide_panel() -> None:
         f"({w.count(rule.actions)} {nouns.actions})."
     )
     cutoff_targets(scenario, econ)
-    key_figures(spec, outcome, rule, econ, page.analyst, cutoff)
+    key_figures(scenario, outcome, rule, econ, page.analyst, cutoff)
     outcome_grid(spec, outcome, econ, page.analyst)
     decide_charts(scenario, econ, cutoff, page.analyst)
 

@@ -18,7 +18,7 @@ parts.verdict_box(scenario, econ, comparison)
 
 left, right = st.columns([3, 2])
 with left:
-    st.markdown(f"**Same budget:** both send {w.count(comparison.rule.actions)} {nouns.actions} per {econ.period}.")
+    st.markdown(f"**Same budget:** {w.count(comparison.rule.actions)} {nouns.actions} per {econ.period} each.")
     parts.same_budget_table(scenario, econ, comparison)
 with right:
     st.markdown(parts.same_reach_sentence(scenario, econ))

@@ -40,6 +40,8 @@ class ThresholdSweep:
         self._scores_asc = np.ascontiguousarray(self.scores_desc[::-1])
         self.cum_reached = np.concatenate([[0], np.cumsum(labels[order])])
         self.cum_value = np.concatenate([[0.0], np.cumsum((values * labels)[order])])
+        # Sums of squares make a 95% margin possible at any cut in O(1) (see margins_at).
+        self.cum_value_sq = np.concatenate([[0.0], np.cumsum((values**2 * labels)[order])])
         self.totals = Totals.of(labels, values)
         n = scores.size
         # A cut after position k is possible where the next score differs (or at the ends).
@@ -74,6 +76,40 @@ class ThresholdSweep:
     def outcome_at(self, threshold: float, economics: Economics) -> Outcome:
         """Outcome of acting on every example scoring at or above the threshold."""
         return self.outcome_at_count(self.count_at(threshold), economics)
+
+    def margins_at(self, threshold: float, economics: Economics) -> dict[str, float]:
+        """Half-widths of 95% intervals for reached, value won and net value at a threshold.
+
+        Each of these figures is a sum over held-out examples of a per-example amount x_i
+        (e.g. for net value: value won if acted on and positive, minus the action's cost, minus
+        the miss cost if a positive is missed). Resampling the held-out set varies that sum with
+        standard error sqrt(n) * sd(x); the margin is 1.96 of those, scaled like the figure.
+        This normal approximation of the bootstrap costs O(1) per look-up, so it can follow
+        the slider. Sums of x and x^2 come from prefix sums over the sorted examples.
+        """
+        k, n = self.count_at(threshold), self.size
+        if n == 0:
+            return {"reached": float("nan"), "value_won": float("nan"), "net_value": float("nan")}
+        w, c, m = economics.win_rate, economics.cost_per_action, economics.cost_per_miss
+        positives_in, positives_out = self.cum_reached[k], self.totals.positives - self.cum_reached[k]
+        if economics.value_column:
+            worth, worth_sq = self.cum_value[k], self.cum_value_sq[k]
+        else:
+            worth, worth_sq = positives_in * economics.value_per_won, positives_in * economics.value_per_won**2
+        scale = economics.scale_for(n)
+
+        def margin(total: float, total_sq: float) -> float:
+            variance = max(total_sq / n - (total / n) ** 2, 0.0)
+            return float(1.96 * scale * np.sqrt(n * variance))
+
+        # Acted-on examples give w*worth - c each; missed positives give -m; the rest give 0.
+        net = w * worth - c * k - m * positives_out
+        net_sq = w**2 * worth_sq - 2 * w * c * worth + c**2 * k + m**2 * positives_out
+        return {
+            "reached": margin(positives_in, positives_in),
+            "value_won": margin(w * worth, w**2 * worth_sq),
+            "net_value": margin(net, net_sq),
+        }
 
     def curve(self, economics: Economics) -> dict[str, np.ndarray]:
         """Outcomes at every cut, with the threshold of each (inf for "act on nobody")."""

@@ -198,6 +198,20 @@ def interval_words(low: float, high: float, kind: str, currency: str = "$") -> s
     return f"between {count(low, signed=True)} and {count(high, signed=True)}"
 
 
+def margins_sentence(spec: DemoSpec, econ: Economics, margins: dict[str, float], n_heldout: int) -> str:
+    """How sure the key figures are: "How sure: churners reached ±479, revenue kept ±$86k..."."""
+    cur = econ.currency
+    parts = [
+        f"{spec.nouns.positives} reached ±{count(margins['reached'])}",
+        f"{spec.headline.value_won_label} ±{money(margins['value_won'], cur)}",
+        f"net value ±{money(margins['net_value'], cur)}",
+    ]
+    return (
+        f"How sure: 95% margins from the {count(n_heldout)} held-out {spec.nouns.entities}: "
+        + ", ".join(parts) + "."
+    )
+
+
 def headline_gain(spec: DemoSpec, econ: Economics, rule: Outcome, model: Outcome) -> str:
     """What the model's difference is worth, in the demo's headline figure.
 

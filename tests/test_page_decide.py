@@ -106,3 +106,13 @@ def test_analyst_view_on_shows_technical_names():
     assert found == {"precision", "recall", "f1", "auc", "threshold"}
     glossary = at.table[0].value
     assert "Technical term" in glossary.columns
+
+
+def test_key_figures_say_how_sure_and_follow_the_slider(decide):
+    def margins():
+        return [c.value for c in decide.caption if c.value.startswith("How sure: 95% margins")][0]
+
+    before = margins()
+    assert "churners reached ±" in before and "net value ±$" in before
+    decide.slider[0].set_value(10.0).run()
+    assert margins() != before

@@ -166,3 +166,19 @@ def test_rejects_bad_input():
         ThresholdSweep(np.array([0.1, np.nan]), np.array([True, False]))
     with pytest.raises(ValueError):
         ThresholdSweep(np.array([0.1]), np.array([True, False]))
+
+
+@pytest.mark.parametrize("econ", [ECON, PER_EXAMPLE], ids=["constant value", "value column"])
+def test_margins_match_the_bootstrap(econ):
+    from proofdeck.bootstrap import bootstrap_outcomes
+
+    rng = np.random.default_rng(3)
+    scores = rng.random(3000)
+    labels = rng.random(3000) < scores * 0.4
+    values = rng.lognormal(4, 1, 3000)
+    sweep = ThresholdSweep(scores, labels, values)
+    margins = sweep.margins_at(0.6, econ)
+    boot = bootstrap_outcomes({"policy": scores >= 0.6}, labels, values, econ, resamples=3000, seed=1)["policy"]
+    for key in ("reached", "value_won", "net_value"):
+        low, high = np.percentile(boot[key], [2.5, 97.5])
+        assert margins[key] == pytest.approx((high - low) / 2, rel=0.12), key

@@ -96,8 +96,9 @@ def _delta(key: str, value: float, baseline: float, currency: str) -> str | None
     return w.format_figure(key, difference, currency, signed=True) + " vs rule"
 
 
-def key_figures(spec: DemoSpec, outcome: Outcome, rule: Outcome, econ: Economics, analyst: bool, cutoff: float) -> None:
-    """st.metric for each key figure, with its change against today's rule."""
+def key_figures(scenario: Scenario, outcome: Outcome, rule: Outcome, econ: Economics, analyst: bool, cutoff: float) -> None:
+    """st.metric for each key figure, with its change against today's rule, and how sure."""
+    spec = scenario.spec
     money = w.money_figures(spec)
     for row in (list(w.COUNT_FIGURES), money[:3], money[3:]):
         for column, key in zip(st.columns(len(row)), row):
@@ -109,6 +110,7 @@ def key_figures(spec: DemoSpec, outcome: Outcome, rule: Outcome, econ: Economics
                 delta_color=w.delta_color(key),
                 border=True,
             )
+    st.caption(w.margins_sentence(spec, econ, scenario.sweep.margins_at(cutoff, econ), scenario.sweep.size))
     if analyst:
         from proofdeck.metrics import f1_from
 
