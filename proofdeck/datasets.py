@@ -92,7 +92,10 @@ def read_csv(source: str | Path | IO[bytes] | bytes, max_bytes: int = MAX_FILE_B
     if len(frame) == 0:
         raise DataError("the file has a header row but no data rows")
     # pandas silently renames a repeated header ("a", "a.1"); say so instead.
-    header = next(csv.reader(io.StringIO(text.split("\n", 1)[0]), delimiter=separator), [])
+    try:
+        header = next(csv.reader(io.StringIO(text, newline=""), delimiter=separator), [])
+    except csv.Error:
+        header = list(map(str, frame.columns))
     names = [name.strip() for name in header]
     duplicated = sorted({name for name in names if names.count(name) > 1})
     if duplicated:
@@ -103,7 +106,7 @@ def read_csv(source: str | Path | IO[bytes] | bytes, max_bytes: int = MAX_FILE_B
 
 def _sniff_separator(text: str) -> str:
     """The separator of a CSV: whichever of comma, semicolon, tab or pipe the header uses most."""
-    header = text.split("\n", 1)[0]
+    header = text.splitlines()[0] if text.strip() else ""
     counts = {sep: header.count(sep) for sep in (",", ";", "\t", "|")}
     best = max(counts, key=counts.get)
     return best if counts[best] > 0 else ","

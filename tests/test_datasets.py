@@ -128,3 +128,14 @@ def test_round_trip_of_well_formed_files(rows):
     back = read_csv(io.BytesIO(csv_bytes(df)))
     assert len(back) == len(df)
     assert back["n"].tolist() == df["n"].tolist()
+
+
+@pytest.mark.parametrize("raw", [b";\r1", b"a,b\r1,2\r3,4\r", b"a,b\r\n1,2\r\n", b'"a\rb",c\n1,2\n'])
+def test_carriage_return_line_ends(raw):
+    # Found by fuzzing: a header ending in "\r" crashed the duplicate-name check.
+    try:
+        frame = read_csv(raw)
+    except DataError as error:
+        assert str(error)
+    else:
+        assert len(frame.columns) >= 2
