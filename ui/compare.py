@@ -93,7 +93,7 @@ def gains_tab(scenario: Scenario, cutoff: float) -> None:
     sc, nouns = scenario, scenario.spec.nouns
     rule_point = gains_point(sc.rule_flags, sc.labels)
     current = gains_point(cutoff_flags(sc.scores, cutoff), sc.labels)
-    st.plotly_chart(compare_charts.gains_figure(_gains(sc.spec.key, sc), rule_point, current, nouns), key="gains_chart")
+    st.plotly_chart(compare_charts.gains_figure(_gains(state.cache_key(sc), sc), rule_point, current, nouns), key="gains_chart")
     lift = lift_at(sc.scores, sc.labels, sc.rule_count)
     rule_lift = rule_point[1] / rule_point[0] if rule_point[0] else float("nan")
     st.markdown(

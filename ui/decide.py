@@ -171,7 +171,7 @@ def _money_tabs(scenario: Scenario, econ: Economics, curve, current: Outcome, ru
 def decide_charts(scenario: Scenario, econ: Economics, cutoff: float, analyst: bool) -> None:
     """The headline money chart, hit rate and coverage, and the score distribution, all marked."""
     nouns = scenario.spec.nouns
-    curve = _curve(scenario.spec.key, econ, scenario)
+    curve = _curve(state.cache_key(scenario), econ, scenario)
     current = scenario.sweep.outcome_at(cutoff, econ)
     rule = scenario.rule_outcome(econ)
     rule_cutoff = scenario.rule_budget_threshold

@@ -10,6 +10,7 @@ from proofdeck import examples as ex
 from proofdeck import wording as w
 from proofdeck.scenario import Scenario
 from proofdeck.stories import empty_story_text, pick_stories, story_title
+from ui import state
 
 SAMPLE_FOR_DRIVERS = 2000
 
@@ -18,7 +19,7 @@ SAMPLE_FOR_DRIVERS = 2000
 
 
 @st.cache_resource(show_spinner="Preparing explanations...", max_entries=8)
-def _explainer(demo: str, scenario_id: int, _scenario: Scenario):
+def _explainer(key: str, _scenario: Scenario):
     from proofdeck.explain import make_explainer
 
     train = _scenario.dataset.frame.iloc[_scenario.split.train]
@@ -26,22 +27,22 @@ def _explainer(demo: str, scenario_id: int, _scenario: Scenario):
 
 
 def explainer(scenario: Scenario):
-    return _explainer(scenario.spec.key, id(scenario), scenario)
+    return _explainer(state.cache_key(scenario), scenario)
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
-def _explanation(demo: str, scenario_id: int, position: int, _scenario: Scenario):
+def _explanation(key: str, position: int, _scenario: Scenario):
     row = _scenario.heldout.iloc[[position]]
     return explainer(_scenario).explain(row[list(_scenario.model.features)])
 
 
 def explanation(scenario: Scenario, position: int):
     """Per-column contributions of one held-out example (cached)."""
-    return _explanation(scenario.spec.key, id(scenario), position, scenario)
+    return _explanation(state.cache_key(scenario), position, scenario)
 
 
 @st.cache_data(show_spinner="Measuring what drives the model...", max_entries=8)
-def _drivers(demo: str, scenario_id: int, _scenario: Scenario) -> pd.Series:
+def _drivers(key: str, _scenario: Scenario) -> pd.Series:
     from proofdeck.explain import importance
 
     frame = _scenario.heldout[list(_scenario.model.features)]
@@ -50,7 +51,7 @@ def _drivers(demo: str, scenario_id: int, _scenario: Scenario) -> pd.Series:
 
 def drivers(scenario: Scenario) -> pd.Series:
     """Mean size of each column's contribution on at most 2,000 held-out examples (cached)."""
-    return _drivers(scenario.spec.key, id(scenario), scenario)
+    return _drivers(state.cache_key(scenario), scenario)
 
 
 # --- which example is open ------------------------------------------------------------------

@@ -58,6 +58,11 @@ def scenario_for(spec_path: Path) -> Scenario:
     return _scenario(str(spec_path), _mtime(spec_path), _mtime(spec.data_path))
 
 
+def cache_key(scenario: Scenario) -> str:
+    """Key for data cached per scenario: a rebuilt scenario (a changed file) is a new key."""
+    return f"{scenario.spec.key}@{id(scenario)}"
+
+
 def economics(scenario: Scenario) -> Economics:
     """This session's assumptions for the demo (the spec's own until edited)."""
     return st.session_state.get(_ECONOMICS, {}).get(scenario.spec.key, scenario.spec.economics)
@@ -94,7 +99,7 @@ def _same_budget(demo_key: str, economics: Economics, _scenario: Scenario) -> Sa
 
 def same_budget_comparison(scenario: Scenario, economics: Economics) -> SameBudget:
     """Rule vs the model's top K with 95% intervals, cached per demo and assumptions."""
-    return _same_budget(scenario.spec.key, economics, scenario)
+    return _same_budget(cache_key(scenario), economics, scenario)
 
 
 # --- the cut-off slider ------------------------------------------------------------------------
@@ -133,4 +138,4 @@ def _policies(demo_key: str, economics: Economics, cutoff: float, _scenario: Sce
 
 def together(scenario: Scenario, economics: Economics, cutoff: float):
     """Rule, model, rule OR model, rule AND model as policies, with 95% intervals (cached)."""
-    return _policies(scenario.spec.key, economics, cutoff, scenario)
+    return _policies(cache_key(scenario), economics, cutoff, scenario)

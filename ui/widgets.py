@@ -6,6 +6,7 @@ import streamlit as st
 
 from proofdeck.metrics import ranking_quality
 from proofdeck.scenario import Scenario
+from ui import state
 from ui.shell import DEMO_KEY, PAGES
 
 
@@ -16,7 +17,7 @@ def _quality(demo_key: str, _scenario: Scenario):
 
 def analyst_quality(scenario: Scenario) -> None:
     """Threshold-free measures of the model on held-out data (analyst view only)."""
-    quality = _quality(scenario.spec.key, scenario)
+    quality = _quality(state.cache_key(scenario), scenario)
     with st.container(border=True):
         st.markdown("**Analyst view: model quality on held-out data**")
         cols = st.columns(4)
