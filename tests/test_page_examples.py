@@ -113,3 +113,15 @@ def test_analyst_view_shows_the_shap_arithmetic():
     at = open_page(EXAMPLES, analyst=True)
     caption = [c.value for c in at.caption if c.value.startswith("Analyst view: bars are SHAP values")]
     assert caption and "log-odds" in caption[0]
+
+
+def test_a_link_with_an_example_opens_it(churn):
+    from streamlit.testing.v1 import AppTest
+
+    wanted = str(churn.ids.iloc[42])
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
+    at.query_params["example"] = wanted
+    at.run()
+    at.switch_page(EXAMPLES).run()
+    assert not at.exception
+    assert at.subheader[0].value.startswith(f"Customer {wanted}:")
