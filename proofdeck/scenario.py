@@ -12,9 +12,10 @@ import numpy as np
 import pandas as pd
 
 from proofdeck.datasets import Dataset, load_dataset
+from proofdeck.heuristic import RuleClassifier
 from proofdeck.model import HoldoutSplit, TrainedModel, holdout_split, train_model
 from proofdeck.outcomes import Outcome, outcome_of_flags
-from proofdeck.rules import Rule, RuleError, parse_rule
+from proofdeck.rules import Rule, RuleError
 from proofdeck.spec import DemoSpec, Economics, SpecError
 from proofdeck.sweep import ThresholdSweep
 
@@ -64,11 +65,13 @@ class Scenario:
 def build_scenario(spec: DemoSpec) -> Scenario:
     """Load, split, fit and score a demo. Raises SpecError with the field at fault."""
     dataset = load_dataset(spec)
+    split = holdout_split(dataset.labels, spec.model.test_size, spec.model.seed)
+    # Rule and model share one interface: both are scikit-learn classifiers fitted on the
+    # train rows and asked for the probability of the positive class on the held-out rows.
     try:
-        rule = parse_rule(spec.rule.expression, dataset.frame)
+        rule = RuleClassifier(spec.rule.expression).fit(dataset.frame.iloc[split.train], dataset.labels[split.train])
     except RuleError as error:
         raise SpecError(f"{spec.path}: [rule] expression: {error}") from None
-    split = holdout_split(dataset.labels, spec.model.test_size, spec.model.seed)
     model = train_model(dataset, split, spec.model)
     heldout = dataset.frame.iloc[split.test]
     labels = dataset.labels[split.test]
@@ -77,13 +80,13 @@ def build_scenario(spec: DemoSpec) -> Scenario:
     return Scenario(
         spec=spec,
         dataset=dataset,
-        rule=rule,
+        rule=rule.rule_,
         split=split,
         model=model,
         heldout=heldout,
         labels=labels,
         values=values,
         scores=scores,
-        rule_flags=rule.evaluate(heldout),
+        rule_flags=rule.predict_proba(heldout)[:, -1] == 1.0,
         sweep=ThresholdSweep(scores, labels, values),
     )
