@@ -52,6 +52,8 @@ with rule_col:
     st.markdown("#### Today's rule")
     st.markdown(spec.rule.description)
     st.code(spec.rule.expression, language="python", wrap_lines=True)
+    for warning in scenario.rule.literal_warnings(scenario.dataset.frame):
+        st.warning(f"Check the rule: {warning}.", icon=":material/warning:")
     rule = comparison.rule
     st.markdown(
         f"It picks **{w.share(rule.share_acted)}** of {nouns.entities}: "

@@ -79,3 +79,11 @@ def test_break_even_against_the_rule_and_against_doing_nothing():
     match = re.search(r"The model beats doing nothing while the value of each customer kept is above \$(\d+)", text)
     assert match and 0 < int(match.group(1)) < 600
     assert "Which assumption changes the answer most" in text
+
+
+def test_pitch_warns_when_the_rule_names_a_value_that_never_occurs(coin_flip_demo, tmp_path):
+    spec = tmp_path / "coins.toml"
+    spec.write_text(spec.read_text().replace('expression = \'x > 0.5\'', 'expression = \'x > 0.5 or colour == "green"\''))
+    at = open_page("app.py", demo=coin_flip_demo)
+    assert not at.exception
+    assert any('"green" never occurs in \'colour\'' in warning.value for warning in at.warning)
