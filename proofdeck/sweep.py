@@ -165,7 +165,14 @@ class ThresholdSweep:
         if self.totals.positives == 0 or share > 1:
             return None
         reached = self.cum_reached[self.cut_counts]
-        needed = math.ceil(share * self.totals.positives - 1e-9)
+        positives = self.totals.positives
+        # The fewest positives r with r / positives >= share, in the same float division
+        # that coverage uses (share * positives alone can round either way).
+        needed = max(math.ceil(share * positives), 0)
+        while needed > 0 and (needed - 1) / positives >= share:
+            needed -= 1
+        while needed < positives and needed / positives < share:
+            needed += 1
         index = int(np.searchsorted(reached, needed, side="left"))
         return float(self.cut_thresholds[min(index, len(self.cut_counts) - 1)])
 

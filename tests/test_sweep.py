@@ -4,7 +4,7 @@ import math
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from sklearn.metrics import confusion_matrix, precision_score, recall_score
 
@@ -107,6 +107,8 @@ def test_spend_b_never_exceeds_b(data, budget, econ):
 
 @settings(max_examples=300, deadline=None)
 @given(held_out(), st.floats(0, 1, allow_nan=False))
+@example(data=(np.array([0.0, 0.0]), np.array([False, True]), np.array([0.0, 0.0])), wanted=2.7e-12)
+@example(data=(np.arange(10) / 10, np.ones(10, dtype=bool), np.ones(10)), wanted=0.3)
 def test_reach_x_percent_reaches_at_least_x(data, wanted):
     scores, labels, values = data
     sweep = ThresholdSweep(scores, labels, values)
@@ -114,7 +116,12 @@ def test_reach_x_percent_reaches_at_least_x(data, wanted):
     if labels.sum() == 0:
         assert threshold is None
         return
-    assert sweep.outcome_at(threshold, ECON).coverage >= wanted - 1e-12
+    assert sweep.outcome_at(threshold, ECON).coverage >= wanted
+    # ...and it is the most selective such setting: the previous cut falls short.
+    k = sweep.count_at(threshold)
+    smaller = sweep.cut_counts[sweep.cut_counts < k]
+    if smaller.size:
+        assert sweep.outcome_at_count(smaller[-1], ECON).coverage < wanted
 
 
 @settings(max_examples=300, deadline=None)
@@ -129,7 +136,7 @@ def test_targets_still_hold_after_snapping_to_the_slider(data, limit, wanted):
         assert sweep.outcome_at(up, ECON).actions <= limit
     if labels.sum():
         down = snap_threshold(sweep.threshold_for_coverage(wanted), step, "down")
-        assert sweep.outcome_at(down, ECON).coverage >= wanted - 1e-12
+        assert sweep.outcome_at(down, ECON).coverage >= wanted
 
 
 @given(st.floats(0, 1, allow_nan=False), st.sampled_from([0.001, 0.01, 0.05]))
