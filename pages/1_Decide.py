@@ -47,10 +47,10 @@ def decide_panel() -> None:
         f"{w.coverage_phrase(nouns, outcome.coverage)}. Changes are against today's rule "
         f"({w.count(rule.actions)} {nouns.actions})."
     )
-    cutoff_targets(scenario, econ)
+    cutoff_targets(scenario, econ, rule)
     key_figures(scenario, outcome, rule, econ, page.analyst, cutoff)
     outcome_grid(spec, outcome, econ, page.analyst)
-    decide_charts(scenario, econ, cutoff, page.analyst)
+    decide_charts(scenario, econ, cutoff, page.analyst, outcome, rule)
 
 
 decide_panel()

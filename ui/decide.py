@@ -54,10 +54,9 @@ def _best(scenario: Scenario, econ: Economics) -> None:
     )
 
 
-def cutoff_targets(scenario: Scenario, econ: Economics) -> None:
+def cutoff_targets(scenario: Scenario, econ: Economics, rule: Outcome) -> None:
     """Three other ways to set the cut-off, as leaders ask, plus the best one."""
     nouns, demo = scenario.spec.nouns, scenario.spec.key
-    rule = scenario.rule_outcome(econ)
     keys = {name: f"target_{name}_{demo}" for name in ("afford", "spend", "reach")}
     defaults = {"afford": float(round(rule.actions, -1)), "spend": float(round(rule.spend, -3)), "reach": 50.0}
     for name, key in keys.items():
@@ -168,12 +167,11 @@ def _money_tabs(scenario: Scenario, econ: Economics, curve, current: Outcome, ru
     return tabs
 
 
-def decide_charts(scenario: Scenario, econ: Economics, cutoff: float, analyst: bool) -> None:
+def decide_charts(scenario: Scenario, econ: Economics, cutoff: float, analyst: bool,
+                  current: Outcome, rule: Outcome) -> None:
     """The headline money chart, hit rate and coverage, and the score distribution, all marked."""
     nouns = scenario.spec.nouns
     curve = _curve(state.cache_key(scenario), econ, scenario)
-    current = scenario.sweep.outcome_at(cutoff, econ)
-    rule = scenario.rule_outcome(econ)
     rule_cutoff = scenario.rule_budget_threshold
     finite = charts.thin({k: v[1:] for k, v in curve.items()})
     money_tabs = _money_tabs(scenario, econ, curve, current, rule)
