@@ -62,9 +62,17 @@ class Scenario:
         return self.sweep.threshold_for_count(self.rule_count)
 
 
-def build_scenario(spec: DemoSpec) -> Scenario:
-    """Load, split, fit and score a demo. Raises SpecError with the field at fault."""
-    dataset = load_dataset(spec)
+def build_scenario(spec: DemoSpec, dataset: Dataset | None = None) -> Scenario:
+    """Load, split, fit and score a demo. Raises SpecError with the field at fault.
+
+    Parameters
+    ----------
+    spec : the demo's words, rule, economics and model settings.
+    dataset : the examples, when they do not come from ``spec.data_path`` (an upload, which
+        lives in memory only); by default the spec's data file is read.
+    """
+    if dataset is None:
+        dataset = load_dataset(spec)
     split = holdout_split(dataset.labels, spec.model.test_size, spec.model.seed)
     # Rule and model share one interface: both are scikit-learn classifiers fitted on the
     # train rows and asked for the probability of the positive class on the held-out rows.
