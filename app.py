@@ -5,6 +5,7 @@ import streamlit as st
 from proofdeck import wording as w
 from proofdeck.compare import interval_text
 from proofdeck.model import MODEL_NAMES
+from proofdeck.safe_text import md
 from ui import state
 from ui.shell import page_setup
 from ui.widgets import analyst_quality, next_steps
@@ -55,7 +56,7 @@ with rule_col:
     st.markdown(spec.rule.description)
     st.code(spec.rule.expression, language="python", wrap_lines=True)
     for warning in scenario.rule.literal_warnings(scenario.dataset.frame):
-        st.warning(f"Check the rule: {w.plain(warning)}.", icon=":material/warning:")
+        st.warning(f"Check the rule: {md(warning)}.", icon=":material/warning:")
     rule = comparison.rule
     st.markdown(
         f"It picks **{w.share(rule.share_acted)}** of {nouns.entities}: "

@@ -78,8 +78,15 @@ class Scenario:
         return self.sweep.threshold_at_count(count)
 
 
+MIN_HELDOUT_PER_CLASS = 20  # fewer positives (or others) held out, and no figure means much
+
+
 def build_scenario(spec: DemoSpec, dataset: Dataset | None = None) -> Scenario:
     """Load, split, fit and score a demo. Raises SpecError with the field at fault.
+
+    Any other failure (a model that cannot be fitted on these columns, say) is turned into a
+    SpecError too, with the detail kept for the server log: a page shows one message, never a
+    traceback.
 
     Parameters
     ----------
@@ -87,15 +94,35 @@ def build_scenario(spec: DemoSpec, dataset: Dataset | None = None) -> Scenario:
     dataset : the examples, when they do not come from ``spec.data_path`` (an upload, which
         lives in memory only); by default the spec's data file is read.
     """
+    try:
+        return _build(spec, dataset)
+    except SpecError:
+        raise
+    except Exception as error:  # one message per demo; the detail goes to the log
+        raise SpecError(
+            f"{spec.where}: the demo could not be prepared ({type(error).__name__})",
+            detail=f"{type(error).__name__}: {error}",
+        ) from error
+
+
+def _build(spec: DemoSpec, dataset: Dataset | None) -> Scenario:
     if dataset is None:
         dataset = load_dataset(spec)
     split = holdout_split(dataset.labels, spec.model.test_size, spec.model.seed)
+    held_positives = int(dataset.labels[split.test].sum())
+    held_others = int(split.test.size - held_positives)
+    if min(held_positives, held_others) < MIN_HELDOUT_PER_CLASS:
+        raise SpecError(
+            f"{spec.where}: [model] test_size: the held-out part would have {held_positives} "
+            f"positive and {held_others} other rows; at least {MIN_HELDOUT_PER_CLASS} of each are "
+            "needed to say anything (use a larger test_size or more rows)"
+        )
     # Rule and model share one interface: both are scikit-learn classifiers fitted on the
     # train rows and asked for the probability of the positive class on the held-out rows.
     try:
         rule = RuleClassifier(spec.rule.expression).fit(dataset.frame.iloc[split.train], dataset.labels[split.train])
     except RuleError as error:
-        raise SpecError(f"{spec.path}: [rule] expression: {error}") from None
+        raise SpecError(f"{spec.where}: [rule] expression: {error}") from None
     model = train_model(dataset, split, spec.model)
     heldout = dataset.frame.iloc[split.test]
     labels = dataset.labels[split.test]

@@ -47,14 +47,6 @@ TECHNICAL = {
 }
 
 
-def plain(text: object) -> str:
-    """Data-derived text made safe to show in Streamlit markdown (temporary home)."""
-    import re
-
-    text = re.sub(r"[\x00-\x1f\x7f]", " ", str(text))
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>$:~&])", r"\\\1", text)
-
-
 def _finite(value: float) -> bool:
     return value is not None and not (isinstance(value, float) and math.isnan(value))
 

@@ -66,6 +66,14 @@ def _strings(value, key=""):
         yield value
 
 
+_ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
+
+
+def readable(markdown: str) -> str:
+    """Markdown source as a person reads it: escapes resolved, invisible word joiners gone."""
+    return _ESCAPED.sub(r"\1", markdown).replace("\u2060", "")
+
+
 def page_text(at: AppTest, include_sidebar: bool = True) -> str:
     """All the text a person can read on the page: prose, labels, figures, tables, charts."""
     parts = []
@@ -88,7 +96,7 @@ def page_text(at: AppTest, include_sidebar: bool = True) -> str:
             options = getattr(element, "options", None)
             if isinstance(options, list):
                 parts.extend(map(str, options))
-    return "\n".join(parts)
+    return readable("\n".join(parts))
 
 
 def dialog_title(at: AppTest) -> str | None:

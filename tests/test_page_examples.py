@@ -2,7 +2,6 @@
 
 import re
 
-import numpy as np
 import pytest
 from conftest import ROOT, dialog_title, open_page, page_text
 

@@ -7,6 +7,7 @@ import math
 import streamlit as st
 
 from proofdeck.scenario import Scenario
+from proofdeck.spec import ECONOMICS_BOUNDS
 from ui import state
 
 # (field, label, kind) -- kind "money", "share" (shown in %), "count" or "text".
@@ -21,15 +22,8 @@ FIELDS = [
 ]
 
 
-# Sensible ranges: a typed inf, NaN or 1e200 must never reach the money arithmetic.
-BOUNDS = {
-    "cost_per_action": (0.0, 1e9),
-    "value_per_won": (0.0, 1e9),
-    "win_rate": (0.0001, 1.0),
-    "fixed_cost": (0.0, 1e11),
-    "cost_per_miss": (0.0, 1e9),
-    "population": (0.0, 1e10),
-}
+# The spec check's own ranges: a typed inf, NaN or 1e200 never reaches the money arithmetic.
+BOUNDS = ECONOMICS_BOUNDS
 
 
 def _key(scenario: Scenario, field: str) -> str:

@@ -12,6 +12,7 @@ from proofdeck.compare import SameBudget, interval_text, same_reach, top_k_flags
 from proofdeck.gains import gains_curve, gains_point, lift_at
 from proofdeck.policies import POLICIES, agreement, cell_positions
 from proofdeck.rules import TEXT, column_kinds
+from proofdeck.safe_text import md
 from proofdeck.scenario import Scenario
 from proofdeck.segments import segment_table
 from proofdeck.sensitivity import TORNADO_FIELDS, HeadToHead, break_even, break_even_text, tornado
@@ -134,7 +135,7 @@ def agreement_tab(scenario: Scenario, model_flags: np.ndarray, cutoff: float) ->
                  column_config={score_name: st.column_config.ProgressColumn(format="percent", min_value=0, max_value=1)})
     if len(listing):
         first = str(listing.iloc[0, 0])
-        st.page_link("pages/2_Examples.py", label=f"Open {nouns.entity} {w.plain(first)} on the Examples page",
+        st.page_link("pages/2_Examples.py", label=f"Open {nouns.entity} {md(first)} on the Examples page",
                      icon=":material/open_in_new:", query_params={"demo": spec.key, "example": first})
 
 

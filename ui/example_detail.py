@@ -12,6 +12,7 @@ import streamlit as st
 from proofdeck import wording as w
 from proofdeck.examples import outcome_label
 from proofdeck.explain_charts import contribution_figure
+from proofdeck.safe_text import md
 from proofdeck.scenario import Scenario
 from ui.examples import close_example, explainer, explanation, sentence_for
 
@@ -28,7 +29,7 @@ def show_example(scenario: Scenario, position: int, model_flags: np.ndarray, cut
     nouns = scenario.spec.nouns
     example_id = str(scenario.ids.iloc[position])
     acted, positive = bool(model_flags[position]), bool(scenario.labels[position])
-    title = f"{w.sentence_case(nouns.entity)} {w.plain(example_id)}: {outcome_label(nouns, acted, positive)}"
+    title = f"{w.sentence_case(nouns.entity)} {md(example_id)}: {outcome_label(nouns, acted, positive)}"
 
     def body() -> None:
         example_detail(scenario, position, model_flags, cutoff, analyst)
@@ -70,12 +71,23 @@ def example_detail(scenario: Scenario, position: int, model_flags: np.ndarray, c
     what_if_form(scenario, position, cutoff)
 
 
+_MARKS = {True: ":green[:material/check_circle:]", False: ":gray[:material/cancel:]", None: ":gray[:material/help:]"}
+
+
 def rule_checklist(scenario: Scenario, position: int) -> None:
-    """Today's rule for this example, condition by condition, keeping its and/or structure."""
-    st.markdown("**Today's rule, condition by condition**")
-    met = scenario.rule.evaluate_conditions(scenario.heldout.iloc[[position]]).iloc[0]
-    for condition, ok in met.items():
-        st.markdown(f"{':material/check_circle:' if ok else ':material/cancel:'} `{condition}`")
+    """Today's rule for this example in plain words, keeping its and/or structure."""
+    st.markdown("**Today's rule for this example**")
+    root = scenario.rule.checklist(scenario.heldout.iloc[[position]], scenario.spec.label)
+    lines = []
+
+    def walk(node, depth: int) -> None:
+        suffix = "" if node.kind == "condition" else ":"
+        lines.append(f"{'&nbsp;' * 5 * depth}{_MARKS[node.met]} {md(node.text)}{suffix}")
+        for child in node.children:
+            walk(child, depth + 1)
+
+    walk(root, 0)
+    st.markdown("  \n".join(lines))
 
 
 def _text(scenario: Scenario, column: str, value) -> str:

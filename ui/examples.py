@@ -15,6 +15,7 @@ import streamlit as st
 
 from proofdeck import examples as ex
 from proofdeck import wording as w
+from proofdeck.safe_text import md
 from proofdeck.scenario import Scenario
 from proofdeck.stories import MODEL_RIGHT, empty_story_text, pick_stories, story_title
 from ui import state
@@ -145,7 +146,7 @@ def stories(scenario: Scenario, model_flags: np.ndarray, cutoff: float) -> None:
                     st.caption(empty_story_text(story.kind, nouns))
                     continue
                 example_id = str(scenario.ids.iloc[story.position])
-                st.caption(f"{spec.label(spec.id_column)} {w.plain(example_id)} · one of "
+                st.caption(f"{spec.label(spec.id_column)} {md(example_id)} · one of "
                            f"{story.pool_size:,} like this")
                 st.markdown(sentence_for(scenario, story.position, model_flags, cutoff))
                 st.button("Open", key=f"story_open_{story.kind}", on_click=open_example,

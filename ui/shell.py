@@ -13,6 +13,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from proofdeck.safe_text import md
 from proofdeck.scenario import Scenario
 from proofdeck.spec import DemoSpec, Economics, SpecError
 from ui import state
@@ -72,9 +73,9 @@ def page_setup(title: str) -> Page:
         st.markdown("### Proofdeck")
         if not catalog.specs:
             st.error("No usable demo spec in demos/.")
-            _show_broken(catalog.errors)
+            _show_broken(catalog.errors, catalog.warnings)
             st.stop()
-        demo_key = _demo_picker(title, list(catalog.specs), picker_labels(catalog))
+        demo_key = _demo_picker(title, list(catalog.specs), catalog.titles)
         for script, label, icon in PAGES:
             st.page_link(script, label=label, icon=icon, query_params={DEMO_KEY: demo_key})
         st.divider()
@@ -82,26 +83,21 @@ def page_setup(title: str) -> Page:
         spec = catalog.specs[demo_key]
         if spec.synthetic:
             st.caption("Synthetic sample data, generated for this demo.")
-        _show_broken(catalog.errors)
+        _show_broken(catalog.errors, catalog.warnings)
     try:
         scenario = state.scenario_for(spec.path)
     except SpecError as error:
-        LOG.warning("demo %s cannot be loaded: %s", demo_key, error)
-        st.error(f"This demo cannot be loaded: {error}")
+        LOG.warning("demo %s cannot be loaded: %s (%s)", demo_key, error, error.detail)
+        st.error(f"This demo cannot be loaded: {md(str(error))}", icon=":material/error:")
+        st.stop()
+    except Exception:  # a broken demo must never show a traceback, and never stop the others
+        LOG.exception("demo %s cannot be loaded", demo_key)
+        st.error("This demo cannot be loaded; the details are in the server log. "
+                 "Pick another demo in the sidebar.", icon=":material/error:")
         st.stop()
     with st.sidebar.expander("Assumptions", icon=":material/payments:"):
         assumptions_form(scenario)
     return Page(scenario=scenario, economics=state.economics(scenario), analyst=analyst)
-
-
-def picker_labels(catalog) -> dict[str, str]:
-    """Each demo's title for the picker; titles that repeat get their file name, so every demo
-    can be told apart (the picker matches what it shows)."""
-    titles = [spec.title for spec in catalog.specs.values()]
-    return {
-        key: spec.title if titles.count(spec.title) == 1 else f"{spec.title} ({key})"
-        for key, spec in catalog.specs.items()
-    }
 
 
 def _demo_picker(title: str, keys: list[str], titles: dict[str, str]) -> str:
@@ -150,8 +146,10 @@ def _analyst_toggle(title: str) -> bool:
     )
 
 
-def _show_broken(errors: dict[str, str]) -> None:
+def _show_broken(errors: dict[str, str], warnings: dict[str, str]) -> None:
     if errors:
         with st.expander(f"{len(errors)} demo file(s) could not be read"):
             for message in errors.values():
-                st.caption(message)
+                st.caption(md(message))
+    for message in warnings.values():
+        st.caption(md(message))
