@@ -32,8 +32,9 @@ with st.container(border=True):
     right.metric(label, value, delta=delta, delta_color=color)
     st.caption(
         f"How sure: in 95% of redraws of the held-out {nouns.entities}, the model reaches "
-        f"{interval_text(comparison.reached_change, 'change')} more {nouns.positives} than the rule, "
-        f"and its extra net value is {interval_text(comparison.extra_net, 'money', econ.currency)}. "
+        f"{w.change_range_text(comparison.reached_change.low, comparison.reached_change.high)} "
+        f"{nouns.positives} than the rule, and its extra net value is "
+        f"{interval_text(comparison.extra_net, 'money', econ.currency)}. "
         + w.per_period(nouns, econ, scenario.sweep.size)
         + (f" ({comparison.resamples:,} bootstrap resamples.)" if page.analyst else "")
     )

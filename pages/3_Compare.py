@@ -14,7 +14,7 @@ nouns = spec.nouns
 
 st.title(f"Today's rule or the model: which finds more {nouns.positives}?")
 comparison = state.same_budget_comparison(scenario, econ)
-parts.verdict_box(scenario, econ, comparison)
+parts.verdict_box(scenario, econ, comparison, page.analyst)
 
 left, right = st.columns([3, 2])
 with left:

@@ -44,6 +44,24 @@ def _layout(figure: go.Figure, title: str, x_title: str, y_title: str, y_format:
     return figure
 
 
+def focus_share(*shares: float) -> float:
+    """The right end of a share-of-examples axis that keeps the useful part readable.
+
+    For a rare outcome every sensible setting sits in the first few percent, so the axis ends
+    a little beyond the points that matter (the rule's budget, the current setting, the best);
+    a common outcome keeps the whole axis. People can still double-click to see everything.
+    """
+    known = [float(s) for s in shares if s is not None and np.isfinite(s)]
+    upper = max([0.05] + [3 * s for s in known])
+    return 1.0 if upper >= 0.6 else float(upper)
+
+
+def _share_axis(figure: go.Figure, x_max: float, title: str) -> go.Figure:
+    if x_max < 1.0:
+        title += f" (first {x_max:.0%} shown; double-click for all)"
+    return figure.update_xaxes(tickformat=".0%" if x_max >= 0.1 else ".1%", range=[0, x_max], title=title)
+
+
 def legend_below(figure: go.Figure, height: int = 400) -> go.Figure:
     """Move a long legend under the plot and its axis title, where it covers neither."""
     return figure.update_layout(
@@ -62,6 +80,7 @@ def money_curve_figure(
     title: str,
     best: tuple[float, float] | None = None,
     best_name: str = "best",
+    x_max: float = 1.0,
 ) -> go.Figure:
     """Money figures against the share of examples acted on; the first series carries the
     current setting, today's rule and (optionally) the best point."""
@@ -87,9 +106,15 @@ def money_curve_figure(
         x=[current[0]], y=[current[1]], mode="markers", name="your setting",
         marker=dict(size=11, color="#1b2333"), hoverinfo="skip",
     )
-    return _layout(
-        figure, title, f"share of {nouns.entities} who get a {nouns.action}", currency,
-    ).update_xaxes(tickformat=".0%")
+    figure = _layout(figure, title, "", currency)
+    if x_max < 1.0:  # let the y-axis fit what is shown
+        inside = np.asarray(share_acted) <= x_max
+        shown = np.concatenate([np.asarray(v, dtype=float)[inside] for _, v in series] + [[current[1], rule[1]]])
+        shown = shown[np.isfinite(shown)]
+        if shown.size:
+            pad = 0.08 * (shown.max() - shown.min() or abs(shown.max()) or 1.0)
+            figure.update_yaxes(range=[shown.min() - pad, shown.max() + pad])
+    return _share_axis(figure, x_max, f"share of {nouns.entities} who get a {nouns.action}")
 
 
 def rates_figure(
@@ -100,6 +125,7 @@ def rates_figure(
     rule: tuple[float, float, float],
     nouns: Nouns,
     analyst: bool = False,
+    x_max: float = 1.0,
 ) -> go.Figure:
     """Hit rate and coverage against the share of examples acted on (the slider's own axis);
     today's rule drawn at its own budget."""
@@ -119,9 +145,9 @@ def rates_figure(
         marker=dict(symbol="diamond", size=12, color=RULE_COLOR), hoverinfo="skip",
     )
     figure.add_vline(x=current, line=dict(color="#1b2333", dash="dot", width=1.5))
-    figure = _layout(figure, "Selective or wide: what each setting gives",
-                     f"share of {nouns.entities} who get a {nouns.action}", "", ".0%")
-    return legend_below(figure.update_xaxes(tickformat=".0%", range=[0, 1]), 400)
+    figure = _layout(figure, "Selective or wide: what each setting gives", "", "", ".0%")
+    figure = _share_axis(figure, x_max, f"share of {nouns.entities} who get a {nouns.action}")
+    return legend_below(figure, 400)
 
 
 def score_distribution_figure(

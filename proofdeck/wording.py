@@ -238,6 +238,21 @@ def interval_words(low: float, high: float, kind: str, currency: str = "$") -> s
     return f"between {count(low, signed=True)} and {count(high, signed=True)}"
 
 
+def change_range_text(low: float, high: float, more: str = "more", fewer: str = "fewer") -> str:
+    """A 95% range of a relative change in words: "148% to 331% more", "5% fewer to 20% more"."""
+    if not (_finite(low) and _finite(high)):
+        return DASH
+
+    def side(value: float) -> str:
+        return f"{abs(value) * 100:,.0f}% {more if value >= 0 else fewer}"
+
+    if low >= 0:
+        return f"{abs(low) * 100:,.0f}% to {side(high)}"
+    if high <= 0:
+        return f"{abs(high) * 100:,.0f}% to {side(low)}"
+    return f"{side(low)} to {side(high)}"
+
+
 def range_text(low: float, high: float, kind: str, currency: str = "$") -> str:
     """Two ends of a range, "1,120 to 1,460" or "$202k to $263k" (kind "count" or "money")."""
     if not (_finite(low) and _finite(high)):

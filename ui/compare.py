@@ -23,7 +23,7 @@ VERDICT_ICONS = {"better": ":material/trending_up:", "worse": ":material/trendin
 TABLE_FIGURES = ["actions", "reached", "unneeded", "spend", "value_won", "net_value", "cost_per_won"]
 
 
-def verdict_box(scenario: Scenario, econ: Economics, comparison: SameBudget) -> None:
+def verdict_box(scenario: Scenario, econ: Economics, comparison: SameBudget, analyst: bool = False) -> None:
     """"Better than today, by how much, how sure" in one box."""
     nouns = scenario.spec.nouns
     result = verdict(comparison)
@@ -49,10 +49,10 @@ def verdict_box(scenario: Scenario, econ: Economics, comparison: SameBudget) -> 
             "unclear": "The held-out data do not show a clear difference between the model and today's rule.",
         }
         st.markdown(f"{VERDICT_ICONS[result]} **{words[result]}**")
-        st.caption(
-            f"From {scenario.sweep.size:,} held-out {nouns.entities} and {comparison.resamples:,} "
-            "bootstrap resamples. " + w.per_period(nouns, econ, scenario.sweep.size)
-        )
+        how = (f"{comparison.resamples:,} bootstrap resamples of the {scenario.sweep.size:,} held-out "
+               f"{nouns.entities}" if analyst else f"redrawing the {scenario.sweep.size:,} held-out {nouns.entities} many times")
+        st.caption(f"95% intervals from {how}. " + w.per_period(nouns, econ, scenario.sweep.size))
+        st.caption(w.uplift_caveat(nouns, econ))
 
 
 def same_budget_table(scenario: Scenario, econ: Economics, comparison: SameBudget) -> None:

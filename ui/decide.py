@@ -60,9 +60,9 @@ def setting_slider(scenario: Scenario, econ: Economics, analyst: bool) -> int:
         label += " (the decision threshold follows)"
     st.select_slider(label, options=options, format_func=labels.get, key=key,
                      on_change=_slider_moved, args=(scenario,))
-    selective, wide = st.columns(2)
-    selective.caption(":material/arrow_back: be selective")
-    wide.caption("cast a wide net :material/arrow_forward:", text_alignment="right")
+    ends = st.container(horizontal=True, horizontal_alignment="distribute")
+    ends.caption(":material/arrow_back: be selective", width="content")
+    ends.caption("cast a wide net :material/arrow_forward:", width="content")
     return current
 
 
@@ -271,7 +271,8 @@ def _money_tabs(scenario: Scenario, econ: Economics, curve, current: Outcome, ru
                         "won": curve["value_won"], "spend": curve["spend"]})
     best = state.best(scenario, econ)
     best_point = (best.share, best.in_sample_net)
-    common = dict(nouns=nouns, currency=econ.currency)
+    x_max = charts.focus_share(rule.share_acted, current.share_acted, best.share)
+    common = dict(nouns=nouns, currency=econ.currency, x_max=x_max)
     per = f" per {econ.period}" if econ.population > 0 else ""
     tabs = [("Net value", charts.money_curve_figure(
         thin["share"], [("net value", thin["net"])], (current.share_acted, current.net_value),
@@ -301,9 +302,10 @@ def decide_charts(scenario: Scenario, econ: Economics, count: int, analyst: bool
     for tab, (name, figure) in zip(tabs, money_tabs):
         tab.plotly_chart(figure, key=f"money_chart_{name}", config=charts.PLOTLY_CONFIG)
     finite = charts.thin({k: v[1:] for k, v in curve.items()})
+    x_max = charts.focus_share(rule.share_acted, current.share_acted, state.best(scenario, econ).share)
     tabs[-2].plotly_chart(charts.rates_figure(
         finite["share_acted"], finite["hit_rate"], finite["coverage"], current.share_acted,
-        (rule.share_acted, rule.hit_rate, rule.coverage), nouns, analyst,
+        (rule.share_acted, rule.hit_rate, rule.coverage), nouns, analyst, x_max=x_max,
     ), key="rates_chart", config=charts.PLOTLY_CONFIG)
     tabs[-1].plotly_chart(charts.score_distribution_figure(
         scenario.scores, scenario.labels, scenario.threshold_at(count),
