@@ -155,7 +155,7 @@ def segment_figure(table: pd.DataFrame, nouns: Nouns, segment_name: str) -> go.F
     figure.update_layout(barmode="group")
     return _layout(
         figure,
-        f"{nouns.positives.capitalize()} reached in each {segment_name.lower()}, "
+        f"{nouns.positives[:1].upper()}{nouns.positives[1:]} reached in each {segment_name.lower()}, "
         f"with the same number of {nouns.actions} in total",
         segment_name,
         f"{nouns.positives} reached",

@@ -7,6 +7,7 @@ split -> a threshold sweep computed once. Pages then only look things up.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -15,7 +16,7 @@ from proofdeck.datasets import Dataset, load_dataset
 from proofdeck.heuristic import RuleClassifier
 from proofdeck.model import HoldoutSplit, TrainedModel, holdout_split, train_model
 from proofdeck.outcomes import Outcome, outcome_of_flags
-from proofdeck.rules import Rule, RuleError
+from proofdeck.rules import FLAG, Rule, RuleError, column_kinds
 from proofdeck.spec import DemoSpec, Economics, SpecError
 from proofdeck.sweep import ThresholdSweep
 
@@ -40,6 +41,12 @@ class Scenario:
     def ids(self) -> pd.Series:
         return self.dataset.ids.iloc[self.split.test]
 
+    @cached_property
+    def flag_columns(self) -> frozenset[str]:
+        """Feature columns that hold yes/no answers (0/1 or true/false): shown as yes/no."""
+        kinds = column_kinds(self.dataset.frame.loc[:, list(self.dataset.features)])
+        return frozenset(name for name, kind in kinds.items() if kind == FLAG)
+
     @property
     def rule_count(self) -> int:
         return int(self.rule_flags.sum())
@@ -57,9 +64,18 @@ class Scenario:
         return self.sweep.outcome_at_count(self.rule_count, economics)
 
     @property
-    def rule_budget_threshold(self) -> float:
-        """The model threshold that acts on at most as many examples as the rule."""
-        return self.sweep.threshold_for_count(self.rule_count)
+    def default_count(self) -> int:
+        """Where pages start: the model acting on exactly as many examples as today's rule
+        (as many as there are positives, when the rule flags nobody)."""
+        return self.rule_count or int(self.labels.sum())
+
+    def flags_at(self, count: int) -> np.ndarray:
+        """The model's decisions when it acts on its ``count`` highest-scoring examples."""
+        return self.sweep.flags_at_count(count)
+
+    def threshold_at(self, count: int) -> float:
+        """The lowest score acted on at that count (inf when acting on nobody)."""
+        return self.sweep.threshold_at_count(count)
 
 
 def build_scenario(spec: DemoSpec, dataset: Dataset | None = None) -> Scenario:

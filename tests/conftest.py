@@ -91,6 +91,16 @@ def page_text(at: AppTest, include_sidebar: bool = True) -> str:
     return "\n".join(parts)
 
 
+def dialog_title(at: AppTest) -> str | None:
+    """The title of the dialog open on the page, or None (AppTest has no dialog element)."""
+    for root in at._tree.children.values():  # dialogs live in the "event" root
+        for element in _walk(root):
+            proto = getattr(element, "proto", None)
+            if type(element).__name__ == "Block" and proto is not None and proto.HasField("dialog"):
+                return proto.dialog.title
+    return None
+
+
 def metric_values(at: AppTest) -> dict[str, str]:
     return {metric.label: metric.value for metric in at.metric}
 

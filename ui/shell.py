@@ -9,14 +9,17 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from pathlib import Path
 
 import streamlit as st
 
 from proofdeck.scenario import Scenario
 from proofdeck.spec import DemoSpec, Economics, SpecError
 from ui import state
+from ui.assumptions import assumptions_form
 
 LOG = logging.getLogger("proofdeck")
+STYLE = Path(__file__).with_name("style.css")
 
 # (script, label, icon): the navigation, in story order.
 PAGES = [
@@ -44,13 +47,26 @@ class Page:
         return self.scenario.spec
 
     @property
-    def cutoff(self) -> float:
-        return state.cutoff(self.scenario)
+    def count(self) -> int:
+        """How many held-out examples the model acts on (its top ones), shared by all pages."""
+        return state.count(self.scenario)
+
+    @property
+    def model_flags(self):
+        """The model's decisions on the held-out examples at this session's setting."""
+        return state.model_flags(self.scenario)
+
+    @property
+    def threshold(self) -> float:
+        """The lowest score the model acts on at this session's setting."""
+        return self.scenario.threshold_at(self.count)
 
 
 def page_setup(title: str) -> Page:
     """Configure the page, draw the sidebar and load the chosen demo (or stop with a message)."""
-    st.set_page_config(page_title=f"{title} · Proofdeck", page_icon=":material/insights:", layout="wide")
+    # An emoji icon is drawn by the browser; a :material/...: one would be fetched from Google.
+    st.set_page_config(page_title=f"{title} · Proofdeck", page_icon="📊", layout="wide")
+    st.html(STYLE.read_text(encoding="utf-8").join(("<style>", "</style>")))
     catalog = state.catalog()
     with st.sidebar:
         st.markdown("### Proofdeck")
@@ -58,7 +74,7 @@ def page_setup(title: str) -> Page:
             st.error("No usable demo spec in demos/.")
             _show_broken(catalog.errors)
             st.stop()
-        demo_key = _demo_picker(title, list(catalog.specs), {k: s.title for k, s in catalog.specs.items()})
+        demo_key = _demo_picker(title, list(catalog.specs), picker_labels(catalog))
         for script, label, icon in PAGES:
             st.page_link(script, label=label, icon=icon, query_params={DEMO_KEY: demo_key})
         st.divider()
@@ -73,7 +89,19 @@ def page_setup(title: str) -> Page:
         LOG.warning("demo %s cannot be loaded: %s", demo_key, error)
         st.error(f"This demo cannot be loaded: {error}")
         st.stop()
+    with st.sidebar.expander("Assumptions", icon=":material/payments:"):
+        assumptions_form(scenario)
     return Page(scenario=scenario, economics=state.economics(scenario), analyst=analyst)
+
+
+def picker_labels(catalog) -> dict[str, str]:
+    """Each demo's title for the picker; titles that repeat get their file name, so every demo
+    can be told apart (the picker matches what it shows)."""
+    titles = [spec.title for spec in catalog.specs.values()]
+    return {
+        key: spec.title if titles.count(spec.title) == 1 else f"{spec.title} ({key})"
+        for key, spec in catalog.specs.items()
+    }
 
 
 def _demo_picker(title: str, keys: list[str], titles: dict[str, str]) -> str:
