@@ -135,23 +135,25 @@ class Stability:
         """Set the spread across repeats beside a bootstrap interval of the same figure.
 
         A 95% interval spans about four standard deviations, so its width / 3.92 is the
-        bootstrap's standard deviation in the same units as :attr:`Spread.sd`.
+        bootstrap's standard deviation in the same units as :attr:`Spread.sd`. A standard
+        deviation from ten repeats is itself rough (for skewed money it can be off by half),
+        so only a factor of two either way is called "less" or "more".
         """
         cur = self.economics.currency
         boot_sd = (interval.high - interval.low) / 3.92
         if not (np.isfinite(boot_sd) and np.isfinite(self.net.sd)):
             return "There are too few repeats or too few held-out rows to compare the two."
         size = self.net.sd / boot_sd if boot_sd > 0 else float("inf")
-        if size < 0.67:
+        if size < 0.5:
             how = "less than"
-        elif size <= 1.5:
+        elif size <= 2:
             how = "about as much as"
         else:
             how = "more than"
         return (
-            f"Retraining on another split moves the extra net value by {money(self.net.sd, cur)} "
-            f"(standard deviation), {how} the uncertainty from the held-out sample "
-            f"({money(boot_sd, cur)} for the 95% interval shown)."
+            f"Across {self.repeats} refits on other splits, the extra net value moves by about "
+            f"{money(self.net.sd, cur)} (standard deviation): {how} the uncertainty from the "
+            f"held-out sample ({money(boot_sd, cur)} for the 95% interval shown)."
         )
 
 

@@ -110,6 +110,7 @@ def test_summary_says_range_middle_swing_and_wins(fits):
 @pytest.mark.parametrize(
     ("width", "words"),
     [(39_200, "less than"), (3_920, "about as much as"), (392, "more than")],
+    ids=["bootstrap sd 10,000", "bootstrap sd 1,000", "bootstrap sd 100"],
 )
 def test_spread_is_set_beside_the_bootstrap_interval(width, words):
     # Repeats with SD 1,000 against 95% intervals whose width is 3.92 x 10,000, 1,000 and 100.
@@ -123,7 +124,7 @@ def test_spread_is_set_beside_the_bootstrap_interval(width, words):
     result = stability_of(fits, Economics(value_per_won=1000))
     assert result.net.sd == pytest.approx(1000)
     text = result.compared_with(Interval(0.0, 0.0, width))
-    assert words in text and "$1,000 (standard deviation)" in text
+    assert words in text and "Across 3 refits" in text and "$1,000 (standard deviation)" in text
     assert "too few" in stability_of(replace(fits, repeats=fits.repeats[:1]), Economics()).compared_with(
         Interval(0.0, -1.0, 1.0)
     )
