@@ -35,14 +35,25 @@ class Interval:
         return self.low <= value <= self.high
 
 
-def _count_blocks(n: int, resamples: int, seed: int):
-    """Yield blocks of draw counts (rows: resamples, columns: examples), a chunk at a time."""
+def _count_blocks(n: int, resamples: int, seed: int, relevant: int | None = None):
+    """Yield blocks of draw counts (rows: resamples, columns: examples), a chunk at a time.
+
+    Each resample draws ``n`` examples with replacement. When only the first ``relevant``
+    examples matter (the others add nothing to any sum), the draws that land on them are
+    counted directly: how many land there is binomial, and where they land is uniform. The
+    counts have exactly the same distribution, at a cost proportional to ``relevant``.
+    """
+    relevant = n if relevant is None else relevant
     rng = np.random.default_rng(seed)
     for start in range(0, resamples, _CHUNK):
         size = min(_CHUNK, resamples - start)
-        draws = rng.integers(0, n, size=(size, n))
-        flat = (draws + np.arange(size)[:, None] * n).ravel()
-        yield np.bincount(flat, minlength=size * n).reshape(size, n)
+        if relevant == 0:
+            yield np.zeros((size, 0), dtype=np.int64)
+            continue
+        landed = rng.binomial(n, relevant / n, size=size) if relevant < n else np.full(size, n)
+        draws = rng.integers(0, relevant, size=int(landed.sum()))
+        owner = np.repeat(np.arange(size), landed)
+        yield np.bincount(owner * relevant + draws, minlength=size * relevant).reshape(size, relevant)
 
 
 def resample_counts(n: int, resamples: int, seed: int) -> np.ndarray:
@@ -75,7 +86,9 @@ def bootstrap_outcomes(
         flags = np.asarray(policies[name], dtype=bool)
         columns += [flags.astype(float), (flags & labels).astype(float), values * (flags & labels)]
     stats = np.column_stack(columns)  # (n, 2 + 3 * policies)
-    blocks = [counts @ stats for counts in _count_blocks(n, resamples, seed)]
+    # Rows neither positive nor flagged by any policy add nothing: resample only the others.
+    stats = stats[np.any(stats != 0, axis=1)]
+    blocks = [counts @ stats for counts in _count_blocks(n, resamples, seed, relevant=len(stats))]
     sums = np.vstack(blocks) if blocks else np.zeros((0, stats.shape[1]))
     totals = Totals(examples=n, positives=sums[:, 0], positive_value=sums[:, 1])
     result = {}
@@ -106,23 +119,13 @@ def relative_change(new: np.ndarray, old: np.ndarray) -> np.ndarray:
 # --- the model's top k, at any k ---------------------------------------------------------------
 # The Decide slider can land on any count, so its intervals must cost next to nothing per
 # look-up. A Poisson bootstrap (each example drawn Poisson(1) times, independently) makes that
-# possible: weights for a block of examples come from their own seeded stream, so block sums
-# can be stored once as prefix sums, and a look-up only regenerates the one block it cuts into.
+# possible. Examples are taken in blocks, in score order. A block's total draws are Poisson
+# (its width); only when the block holds a positive, or a look-up cuts into it, are those draws
+# spread over its examples (uniformly: the Poisson process property, so the result is exact).
+# Every block has its own seeded streams, so any look-up regenerates the same draws.
 
-_BLOCK = 256
-_UNIFORM_LEVELS = 1 << 16
-
-
-def _poisson_table() -> np.ndarray:
-    """Poisson(1) counts by inverse CDF over 2**16 equally likely levels (error < 1e-5)."""
-    from math import exp, factorial
-
-    cdf = np.cumsum([exp(-1.0) / factorial(k) for k in range(12)])
-    levels = (np.arange(_UNIFORM_LEVELS) + 0.5) / _UNIFORM_LEVELS
-    return np.searchsorted(cdf, levels, side="right").astype(np.float32)
-
-
-_POISSON = _poisson_table()
+_BLOCK = 64
+_WORK_BUDGET = 30_000_000  # resamples x examples spread one by one, kept near a second
 
 
 class TopKBootstrap:
@@ -139,29 +142,49 @@ class TopKBootstrap:
     order : positions of the held-out examples from highest to lowest score
         (``ThresholdSweep.order``).
     labels, values : held-out outcomes and per-example values, in the input order.
-    resamples, seed : bootstrap settings; seeded, so every look-up is reproducible.
+    resamples : how many; by default 1,000, fewer (never under 300) when the positives are
+        so many that spreading the draws would take more than about a second.
+    seed : seeded, so every look-up is reproducible.
     """
 
     def __init__(self, order: np.ndarray, labels: np.ndarray, values: np.ndarray,
-                 resamples: int = 1000, seed: int = 0):
+                 resamples: int | None = None, seed: int = 0):
         order = np.asarray(order)
-        self.resamples, self.seed = int(resamples), int(seed)
-        self.size = order.size
-        labels = np.asarray(labels, dtype=float)[order]
-        worth = np.asarray(values, dtype=float)[order] * labels
-        # Columns: acted on (1), positive (label), positive value (value * label), sorted.
-        self._stats = np.column_stack([np.ones(self.size), labels, worth]).astype(np.float64)
-        blocks = -(-self.size // _BLOCK)
-        sums = np.zeros((blocks + 1, self.resamples, 3))
-        for block in range(blocks):
-            start = block * _BLOCK
-            sums[block + 1] = self._weights(block) @ self._stats[start : start + _BLOCK]
+        self.size, self.seed = order.size, int(seed)
+        positive = np.asarray(labels, dtype=bool)[order]
+        self._worth = np.asarray(values, dtype=float)[order] * positive
+        self._positive = positive.astype(float)
+        self._blocks = -(-self.size // _BLOCK)
+        starts = np.arange(self._blocks) * _BLOCK
+        has_positive = np.add.reduceat(positive, starts) > 0 if self.size else np.zeros(0, bool)
+        spread = int(has_positive.sum()) * _BLOCK
+        self.resamples = int(resamples or min(1000, max(300, _WORK_BUDGET // max(spread, 1))))
+        sums = np.zeros((self._blocks + 1, self.resamples, 3))
+        for block in range(self._blocks):
+            totals = self._totals(block)
+            sums[block + 1, :, 0] = totals
+            if has_positive[block]:
+                sums[block + 1, :, 1:] = self._within(block, totals, self._width(block))[:, 1:]
         self._prefix = np.cumsum(sums, axis=0)  # prefix[b]: sums over the first b blocks
 
-    def _weights(self, block: int) -> np.ndarray:
-        width = min(_BLOCK, self.size - block * _BLOCK)
-        rng = np.random.default_rng([self.seed, block])
-        return _POISSON[rng.integers(0, _UNIFORM_LEVELS, size=(self.resamples, width), dtype=np.uint16)]
+    def _width(self, block: int) -> int:
+        return min(_BLOCK, self.size - block * _BLOCK)
+
+    def _totals(self, block: int) -> np.ndarray:
+        """Each resample's draws in the block: Poisson with mean its width."""
+        return np.random.default_rng([self.seed, block, 0]).poisson(self._width(block), size=self.resamples)
+
+    def _within(self, block: int, totals: np.ndarray, upto: int) -> np.ndarray:
+        """(acted on, positives, their value) over the block's first ``upto`` examples, per
+        resample, with the block's draws spread uniformly over its examples."""
+        width, start = self._width(block), block * _BLOCK
+        rng = np.random.default_rng([self.seed, block, 1])
+        owner = np.repeat(np.arange(self.resamples), totals)
+        where = rng.integers(0, width, size=owner.size)
+        counts = np.bincount(owner * width + where, minlength=self.resamples * width).reshape(self.resamples, width)
+        part = counts[:, :upto].astype(float)
+        inside = slice(start, start + upto)
+        return np.column_stack([part.sum(axis=1), part @ self._positive[inside], part @ self._worth[inside]])
 
     def sums_at(self, count: int) -> np.ndarray:
         """Per resample, (acted on, positives reached, their value) for the top ``count``:
@@ -170,8 +193,7 @@ class TopKBootstrap:
         block, inside = divmod(count, _BLOCK)
         total = self._prefix[block].copy()
         if inside:
-            start = block * _BLOCK
-            total += self._weights(block)[:, :inside] @ self._stats[start : start + inside]
+            total += self._within(block, self._totals(block), inside)
         return total
 
     def outcomes_at(self, count: int, economics: Economics) -> dict[str, np.ndarray]:

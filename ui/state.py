@@ -123,9 +123,7 @@ def same_budget_comparison(scenario: Scenario, economics: Economics) -> SameBudg
 @st.cache_resource(show_spinner="Bootstrapping the held-out set...", max_entries=8)
 def _top_k_bootstrap(demo_key: str, _scenario: Scenario) -> TopKBootstrap:
     sc = _scenario
-    # Fewer resamples for very large held-out sets keep the build near a second.
-    resamples = 1000 if sc.sweep.size <= 200_000 else 400
-    return TopKBootstrap(sc.sweep.order, sc.labels, sc.values, resamples=resamples)
+    return TopKBootstrap(sc.sweep.order, sc.labels, sc.values)
 
 
 def top_k_bootstrap(scenario: Scenario) -> TopKBootstrap:
