@@ -77,7 +77,8 @@ def typed_frame(
 
     Parameters
     ----------
-    columns : one arrow array of text (missing cells as nulls) per column.
+    columns : one arrow array per column: text (missing cells as nulls) is typed here;
+        numbers and flags (from typed formats such as Parquet) are kept as they are.
     names : the column names, in order (already checked to be unique).
     decimal_comma : how to read a column whose every value is ambiguous ("1,234" or "2,500"):
         True reads the comma as a decimal point (files separated by semicolons, where a
@@ -101,11 +102,11 @@ def typed_frame(
 
 
 def _as_chunked(values: pa.ChunkedArray | pa.Array) -> pa.ChunkedArray:
-    if isinstance(values, pa.Array):
-        values = pa.chunked_array([values])
-    if not pa.types.is_string(values.type) and not pa.types.is_large_string(values.type):
-        values = pc.cast(values, pa.string())
-    return values
+    return pa.chunked_array([values]) if isinstance(values, pa.Array) else values
+
+
+def _is_text(values: pa.ChunkedArray) -> bool:
+    return pa.types.is_string(values.type) or pa.types.is_large_string(values.type)
 
 
 def _all(mask: pa.ChunkedArray) -> bool:
@@ -118,6 +119,8 @@ def _any(mask: pa.ChunkedArray) -> bool:
 
 def _typed_column(values: pa.ChunkedArray, name: str, decimal_comma: bool):
     present = values.drop_null()
+    if not _is_text(values) and len(present):
+        return values, None  # already typed (a Parquet file): numbers and flags pass through
     if len(present) == 0:
         # Like pandas: a column with no values at all is an all-missing number column.
         return pa.nulls(len(values), pa.float64()), None
