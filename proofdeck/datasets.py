@@ -155,7 +155,7 @@ def build_dataset(
     _require_columns(frame, [target_column], "outcome column")
     if id_column:
         _require_columns(frame, [id_column], "id column")
-        _require_unique_ids(frame[id_column], id_column)
+        check_ids(frame[id_column], id_column)
     if value_column:
         _require_columns(frame, [value_column], "value column")
     has_outcome = frame[target_column].notna()
@@ -209,8 +209,14 @@ def build_dataset(
     )
 
 
-def _require_unique_ids(ids: pd.Series, name: str) -> None:
-    """Refuse blank or repeated ids: a link or a table row would open the wrong example."""
+def check_ids(ids: pd.Series, name: str) -> None:
+    """Refuse blank or repeated ids: a link or a table row would open the wrong example.
+
+    Raises
+    ------
+    DataError
+        Saying how many rows have no id, or how many ids repeat and in how many rows.
+    """
     blank = int(ids.isna().sum())
     if blank:
         raise DataError(
