@@ -228,8 +228,9 @@ def check_ids(ids: pd.Series, name: str) -> None:
     if len(repeated):
         rows = int(repeated.sum())
         raise DataError(
-            f"the id column '{name}' has {len(repeated):,} id{'s' if len(repeated) != 1 else ''} that "
-            f"appear more than once ({rows:,} rows); every row needs its own id",
+            f"the id column '{name}' has {len(repeated):,} "
+            f"{'ids that appear' if len(repeated) != 1 else 'id that appears'} more than once "
+            f"({rows:,} rows); every row needs its own id",
         )
 
 

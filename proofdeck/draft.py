@@ -181,6 +181,12 @@ def spec_toml(draft: DemoDraft, prepared: Prepared, name: str) -> str:
     """The draft as a spec file for demos/<name>.toml, reading data/<name>.csv.
 
     The text loads with :func:`proofdeck.spec.load_spec` as it is (checked here).
+
+    Raises
+    ------
+    SpecError
+        When a choice breaks the spec's rules (an empty title, a win rate above 1...), with
+        the field named as in a spec file.
     """
     econ = draft.economics
     document = {

@@ -33,6 +33,7 @@ _REFUSED = {
     "xls": "an old Excel workbook (.xls); open it in Excel and save it as .xlsx or CSV",
     "ods": "an OpenDocument spreadsheet; save it as .xlsx or CSV",
     "zip": "a zip archive; unzip it and upload the CSV inside",
+    "damaged zip": "a damaged zip archive (an Excel workbook cut short?); save or export it again",
     "gzip": "a gzip-compressed file; decompress it and upload the CSV inside",
     "pdf": "a PDF document, not a table; export the data as CSV instead",
     "image": "an image, not a table",
@@ -121,7 +122,7 @@ def _zip_kind(raw: bytes) -> str:
     try:
         names = set(zipfile.ZipFile(io.BytesIO(raw)).namelist())
     except (zipfile.BadZipFile, OSError, ValueError):
-        return "zip"
+        return "damaged zip"
     if "xl/workbook.xml" in names:
         return "xlsx"
     if "mimetype" in names and any(n.startswith("content.xml") for n in names):

@@ -115,7 +115,10 @@ def read_scores(
         bad = raw.notna() & numbers.isna()
         first = int(np.flatnonzero(bad.to_numpy())[0]) + 2 if bad.any() else None
         where = f" (the first on line {first} of the file)" if first else ""
-        raise DataError(f"'{score_column}' is not all numbers: {int(bad.sum()):,} values are text{where}")
+        count = int(bad.sum())
+        raise DataError(
+            f"'{score_column}' is not all numbers: {count:,} {'value is' if count == 1 else 'values are'} text{where}"
+        )
     outcome = build_outcome(frame, outcome_column, positives, test_size=1.0)
     kept = frame.iloc[outcome.rows]
     scores = kept[score_column].to_numpy(dtype=float, na_value=np.nan)

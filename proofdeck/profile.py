@@ -30,7 +30,8 @@ NUMBER, YES_NO, CATEGORY, TEXT, DATE = "number", "yes/no", "category", "text", "
 YES_NO_PAIRS = (
     {"yes", "no"}, {"y", "n"}, {"true", "false"}, {"t", "f"}, {"1", "0"}, {"1.0", "0.0"},
     {"churned", "stayed"}, {"churn", "stay"}, {"won", "lost"}, {"positive", "negative"},
-    {"pass", "fail"}, {"fraud", "genuine"}, {"fraud", "legit"}, {"bad", "good"},
+    {"pass", "fail"}, {"fraud", "genuine"}, {"fraud", "legit"}, {"bad", "good"}, {"ja", "nein"},
+    {"oui", "non"}, {"si", "no"}, {"sí", "no"},
 )
 _DATE = re.compile(
     r"^\s*(\d{4}-\d{1,2}-\d{1,2}([ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?"
