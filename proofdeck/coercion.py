@@ -33,6 +33,8 @@ _LEADING_ZERO = r"^[-+]?0\d"
 _TOO_LONG_INT = r"^[-+]?\d{16,}$"
 _CURRENCY = "$€£¥₹"
 _KEEP_TEXT = object()
+_INNER_SPACES = (" ", "\t", "\u00a0", "\u202f", "\u2009")
+_DECORATION = "[" + _CURRENCY + r"\s\x{00A0}\x{202F}\x{2009}]|%$"  # removed wherever found
 # After signs, spaces and currency are removed, a number in one of two styles:
 _DOT_DECIMAL = r"^[-+]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$|^[-+]?\.\d+$"  # 1,234.5
 _COMMA_DECIMAL = r"^[-+]?(\d{1,3}(\.\d{3})+|\d+)(,\d+)?$|^[-+]?,\d+$"  # 1.234,5
@@ -159,56 +161,74 @@ def _plain_number(values: pa.ChunkedArray, present: pa.ChunkedArray) -> pa.Chunk
 
 def _messy_number(values, unique, name, decimal_comma):
     """Read numbers written with blanks, separators, currency or percent signs, or None."""
-    trimmed = pc.utf8_trim_whitespace(unique)
-    if not _all(pc.or_(pc.equal(trimmed, ""), pc.match_substring_regex(trimmed, r"\d"))):
-        return None  # some value has no digit at all: this is text
+    # A look at a few distinct values first: ids, dates and words fail here, cheaply.
+    if _number_style(unique.slice(0, 2000), decimal_comma) is None:
+        return None
+    trimmed = pc.utf8_trim_whitespace(values)
     cleaned, removed = _strip_decorations(trimmed)
-    filled = cleaned.filter(pc.not_equal(cleaned, ""))
+    if _any(pc.and_(pc.equal(cleaned, ""), pc.not_equal(trimmed, ""))):
+        return None  # a cell such as "$" or "%" alone: not a number, and not blank either
+    style = _number_style(cleaned, decimal_comma, stripped=True)
+    if style is None:
+        return None
+    comma_style, has_thousands, has_comma = style
+    thousands, decimal = (".", ",") if comma_style else (",", ".")
+    if has_thousands:
+        removed.insert(0, "thousands separators")
+        cleaned = pc.replace_substring(cleaned, thousands, "")
+    if comma_style:
+        cleaned = pc.replace_substring(cleaned, decimal, ".")
+    blank = pc.equal(cleaned, "")
+    numbers = pc.cast(pc.if_else(blank, pa.scalar(None, pa.string()), cleaned), pa.float64())
+    blanks = int(pc.sum(pc.cast(blank, pa.int64())).as_py() or 0)
+    return numbers, Conversion(name, blanks, tuple(removed), decimal_comma=comma_style and has_comma)
+
+
+def _number_style(texts, decimal_comma: bool, stripped: bool = False):
+    """(comma decimals?, thousands separators?, any comma?) if every text is a number, else None.
+
+    Blank texts are allowed (they become missing); every other text must be a number.
+    """
+    if not stripped:
+        texts, _ = _strip_decorations(pc.utf8_trim_whitespace(texts))
+    filled = texts.filter(pc.not_equal(texts, ""))
     if len(filled) == 0:
         return None
-    dot_ok = pc.match_substring_regex(filled, _DOT_DECIMAL)
-    comma_ok = pc.match_substring_regex(filled, _COMMA_DECIMAL)
-    only_dot = _any(pc.and_(dot_ok, pc.invert(comma_ok)))  # e.g. "1.5", "1,234.5"
-    only_comma = _any(pc.and_(comma_ok, pc.invert(dot_ok)))  # e.g. "1,5", "1.234,5"
     has_comma = _any(pc.match_substring(filled, ","))
-    # "1,234" alone is ambiguous: the hint (semicolon-separated file) reads it as 1.234.
-    comma_style = only_comma or (decimal_comma and has_comma and not only_dot)
-    if only_dot and only_comma:
-        return None
-    if not _all(comma_ok if comma_style else dot_ok):
-        return None
-    # Apply the same steps to every cell (not only the unique ones) now the style is known.
-    full, _ = _strip_decorations(pc.utf8_trim_whitespace(values))
-    thousands, decimal = (".", ",") if comma_style else (",", ".")
-    if _any(pc.match_substring(filled, thousands)):
-        removed.insert(0, "thousands separators")
-    full = pc.replace_substring(full, thousands, "")
-    if comma_style:
-        full = pc.replace_substring(full, decimal, ".")
-    blank = pc.equal(full, "")
-    numbers = pc.cast(pc.if_else(blank, pa.scalar(None, pa.string()), full), pa.float64())
-    blanks = int(pc.sum(pc.cast(blank, pa.int64())).as_py() or 0)
-    conversion = Conversion(name, blanks, tuple(removed), decimal_comma=comma_style and has_comma)
-    return numbers, conversion
+    dot_ok = pc.match_substring_regex(filled, _DOT_DECIMAL)
+    if _all(dot_ok) and not (decimal_comma and has_comma):
+        comma_style = False  # the usual case, decided with one pass
+    else:
+        comma_ok = pc.match_substring_regex(filled, _COMMA_DECIMAL)
+        only_dot = _any(pc.and_(dot_ok, pc.invert(comma_ok)))  # e.g. "1.5", "1,234.5"
+        only_comma = _any(pc.and_(comma_ok, pc.invert(dot_ok)))  # e.g. "1,5", "1.234,5"
+        if only_dot and only_comma:
+            return None
+        # "1,234" alone is ambiguous: the hint (semicolon-separated file) reads it as 1.234.
+        comma_style = only_comma or (decimal_comma and has_comma and not only_dot)
+        if not _all(comma_ok if comma_style else dot_ok):
+            return None
+    has_thousands = _any(pc.match_substring(filled, "." if comma_style else ","))
+    return comma_style, has_thousands, has_comma
 
 
 def _strip_decorations(texts):
-    """Remove what surrounds a number in exports; return the texts and what was removed."""
+    """Remove what surrounds a number in exports; return the texts and what was removed.
+
+    Literal searches say what is there (fast); one regular expression removes it.
+    """
     removed = []
-    negative = pc.match_substring_regex(texts, r"^\(.*\)$")
-    if _any(negative):
+    if _any(pc.and_(pc.starts_with(texts, "("), pc.ends_with(texts, ")"))):
         texts = pc.replace_substring_regex(texts, r"^\((.*)\)$", r"-\1")
         removed.append("brackets read as minus signs")
-    currency = f"[{_CURRENCY}]"
-    if _any(pc.match_substring_regex(texts, currency)):
-        texts = pc.replace_substring_regex(texts, currency, "")
+    if any(_any(pc.match_substring(texts, sign)) for sign in _CURRENCY):
         removed.append("currency signs")
-    if _any(pc.match_substring_regex(texts, r"%\s*$")):
-        texts = pc.replace_substring_regex(texts, r"%\s*$", "")
+    if _any(pc.ends_with(texts, "%")):
         removed.append("percent signs (12% is read as 12)")
-    spaced = pc.match_substring_regex(texts, r"\d[\s\x{00A0}\x{202F}\x{2009}']+\d")
-    texts = pc.replace_substring_regex(texts, r"[\s\x{00A0}\x{202F}\x{2009}]", "")
-    texts = pc.replace_substring_regex(texts, r"(\d)'(\d)", r"\1\2")  # Swiss 1'234.50
-    if _any(spaced):
+    spaces = any(_any(pc.match_substring(texts, space)) for space in _INNER_SPACES)
+    if spaces and _any(pc.match_substring_regex(texts, r"\d[\s\x{00A0}\x{202F}\x{2009}]+\d")):
         removed.append("spaces between digits")
+    texts = pc.replace_substring_regex(texts, _DECORATION, "")
+    if _any(pc.match_substring(texts, "'")):
+        texts = pc.replace_substring_regex(texts, r"(\d)'(\d)", r"\1\2")  # Swiss 1'234.50
     return texts, removed

@@ -88,7 +88,7 @@ def read_delimited(raw: bytes) -> Table:
         For an empty or binary file, a single column, no data rows, repeated column names,
         or lines that do not all have the same number of fields (with the line number).
     """
-    if not raw.strip():
+    if not raw or raw.isspace():  # isspace stops at the first other byte; strip would copy
         raise DataError("the file is empty")
     data, start, encoding, notes = _decode(raw)
     data = memoryview(data)[start:]
@@ -111,7 +111,7 @@ def read_delimited(raw: bytes) -> Table:
             "the file has only one column; is it separated by commas or semicolons?"
         )
     body = data[len(header_text.encode("utf-8")) :] if header_end is not None else memoryview(b"")
-    if len(body) <= SAMPLE_BYTES and not bytes(body).strip():
+    if len(body) <= SAMPLE_BYTES and not bytes(body).strip():  # small: a copy costs nothing
         raise DataError("the file has a header row but no data rows")
     width = len(header) + trailing
     table = _parse(body, delimiter, width, header_text, len(header))

@@ -69,7 +69,7 @@ def read_upload(name: str, raw: bytes, max_bytes: int = MAX_UPLOAD_BYTES) -> Tab
             f"the file is {len(raw) / 1e6:,.0f} MB; the limit is {max_bytes / 1e6:,.0f} MB. "
             "A sample of rows is enough for a proof of concept."
         )
-    if not raw.strip():
+    if not raw or raw.isspace():
         raise DataError("the file is empty")
     content = content_kind(raw)
     if content in _REFUSED:

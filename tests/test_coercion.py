@@ -47,7 +47,8 @@ def test_ambiguous_commas_follow_the_files_habit():
 
 @pytest.mark.parametrize(
     "values",
-    [["1,5", "abc"], ["12 apples", "3"], ["1.234,5", "1,234.5"], ["-", "5"], ["0x10", "3"], ["1_000", "2"]],
+    [["1,5", "abc"], ["12 apples", "3"], ["1.234,5", "1,234.5"], ["-", "5"], ["0x10", "3"], ["1_000", "2"],
+     ["$", "$5"], ["%", "5%"]],
 )
 def test_text_that_is_not_always_a_number_stays_exactly_as_it_was(values):
     series, conversion = typed(values)
