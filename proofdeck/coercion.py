@@ -146,7 +146,7 @@ def _plain_number(values: pa.ChunkedArray, present: pa.ChunkedArray) -> pa.Chunk
         floats = pc.cast(values, pa.float64())  # refuses spaces, hex and thousands separators
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return None
-    if not _all(pc.is_finite(floats.drop_null())):
+    if not _all(pc.is_finite(floats)):
         return None  # "inf" or "Infinity" in a column: keep it as text, it is not a measure
     try:
         integers = pc.cast(values, pa.int64())
@@ -164,7 +164,9 @@ def _messy_number(values, unique, name, decimal_comma):
     # A look at a few distinct values first: ids, dates and words fail here, cheaply.
     if _number_style(unique.slice(0, 2000), decimal_comma) is None:
         return None
-    trimmed = pc.utf8_trim_whitespace(values)
+    # Few distinct values (shares, ratings): convert each once and look the rows up.
+    few = len(unique) * 4 < len(values)
+    trimmed = pc.utf8_trim_whitespace(unique if few else values)
     cleaned, removed = _strip_decorations(trimmed)
     if _any(pc.and_(pc.equal(cleaned, ""), pc.not_equal(trimmed, ""))):
         return None  # a cell such as "$" or "%" alone: not a number, and not blank either
@@ -180,6 +182,9 @@ def _messy_number(values, unique, name, decimal_comma):
         cleaned = pc.replace_substring(cleaned, decimal, ".")
     blank = pc.equal(cleaned, "")
     numbers = pc.cast(pc.if_else(blank, pa.scalar(None, pa.string()), cleaned), pa.float64())
+    if few:
+        positions = pc.index_in(values, value_set=unique)
+        numbers, blank = pc.take(numbers, positions), pc.take(blank, positions)
     blanks = int(pc.sum(pc.cast(blank, pa.int64())).as_py() or 0)
     return numbers, Conversion(name, blanks, tuple(removed), decimal_comma=comma_style and has_comma)
 

@@ -84,3 +84,11 @@ def test_any_number_in_a_common_export_style_reads_back(values, style):
     np.testing.assert_allclose(series.to_numpy(dtype=float)[:-1], values, rtol=0, atol=1e-9)
     assert np.isnan(series.iloc[-1])
     assert pd.api.types.is_float_dtype(series)
+
+
+def test_few_distinct_values_are_converted_once_and_looked_up():
+    values = ["12%", " ", "7,5%", None] * 25
+    series, conversion = typed(values, decimal_comma=True)
+    assert series.iloc[0] == 12.0
+    assert series.iloc[2] == 7.5 and series.iloc[1:4].isna().tolist() == [True, False, True]
+    assert conversion.blanks == 25 and conversion.decimal_comma
