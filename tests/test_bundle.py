@@ -177,3 +177,16 @@ def test_any_words_make_a_spec_that_loads(tmp_path_factory, title, entity):
     path.write_text(spec_toml(draft, prepared, "x"), encoding="utf-8")
     spec = load_spec(path)
     assert (spec.title, spec.question, spec.rule.description) == (title, title + "?", entity)
+
+
+def test_an_upload_and_its_saved_bundle_give_the_same_figures(tmp_path):
+    from proofdeck.scenario import build_scenario
+
+    frame, draft = telco_draft()
+    prepared = prepare(frame, draft)
+    in_session = build_scenario(draft_spec(draft, prepared, "telco"), prepared.dataset())
+    saved = save_demo(tmp_path, "telco", spec_toml(draft, prepared, "telco"), prepared.frame)
+    from_bundle = build_scenario(load_spec(saved.spec_path))
+    np.testing.assert_allclose(in_session.scores, from_bundle.scores)
+    assert np.array_equal(in_session.rule_flags, from_bundle.rule_flags)
+    assert np.array_equal(in_session.labels, from_bundle.labels)

@@ -10,6 +10,7 @@ import pytest
 
 from proofdeck.delimited import DataError
 from proofdeck.ingest import content_kind, read_upload
+from proofdeck.profile import profile_table
 
 FILES = Path(__file__).parent / "files"
 
@@ -85,9 +86,10 @@ def test_html_and_script_in_names_and_values_are_kept_as_data():
     assert table.frame["note"].tolist() == ['=HYPERLINK("http://example.invalid")', "@SUM(1+1)"]
 
 
-def test_all_missing_column_is_read():
-    frame = upload("all_missing_column.csv").frame
-    assert frame["empty"].isna().all() and len(frame) == 3
+def test_all_missing_column_is_read_and_left_out_with_its_reason():
+    table = upload("all_missing_column.csv")
+    assert table.frame["empty"].isna().all() and len(table.frame) == 3
+    assert profile_table(table).left_out()["empty"] == "every value is missing"
 
 
 def test_trailing_commas_upload():
@@ -113,6 +115,8 @@ def test_a_thousand_columns():
     frame = pd.DataFrame(rng.integers(0, 9, (30, 1000)), columns=[f"c{i}" for i in range(1000)])
     table = read_upload("wide.csv", frame.to_csv(index=False).encode())
     pd.testing.assert_frame_equal(table.frame, frame)
+    profile = profile_table(table)
+    assert len(profile.columns) == 1000 and all(c.kind == "number" for c in profile.columns)
 
 
 def test_parquet_reads_like_its_csv():
