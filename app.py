@@ -5,6 +5,7 @@ import streamlit as st
 from proofdeck import wording as w
 from proofdeck.compare import interval_text
 from proofdeck.model import MODEL_NAMES
+from proofdeck.safe_text import md
 from ui import state
 from ui.shell import page_setup
 from ui.widgets import analyst_quality, next_steps
@@ -30,11 +31,13 @@ with st.container(border=True):
     label, value, delta, color = w.headline_metric(spec, econ, comparison.rule, comparison.model)
     right.metric(label, value, delta=delta, delta_color=color)
     st.caption(
-        f"How sure: 95% of {comparison.resamples:,} bootstrap resamples put the model's extra "
-        f"{nouns.positives} reached {interval_text(comparison.reached_change, 'change')}"
-        f" and its extra net value {interval_text(comparison.extra_net, 'money', econ.currency)}. "
+        f"How sure: in 95% of redraws of the held-out {nouns.entities}, the model reaches "
+        f"{interval_text(comparison.reached_change, 'change')} more {nouns.positives} than the rule, "
+        f"and its extra net value is {interval_text(comparison.extra_net, 'money', econ.currency)}. "
         + w.per_period(nouns, econ, scenario.sweep.size)
+        + (f" ({comparison.resamples:,} bootstrap resamples.)" if page.analyst else "")
     )
+    st.caption(w.uplift_caveat(nouns, econ))
 
 data_col, rule_col, model_col = st.columns(3)
 with data_col:
@@ -53,7 +56,7 @@ with rule_col:
     st.markdown(spec.rule.description)
     st.code(spec.rule.expression, language="python", wrap_lines=True)
     for warning in scenario.rule.literal_warnings(scenario.dataset.frame):
-        st.warning(f"Check the rule: {warning}.", icon=":material/warning:")
+        st.warning(f"Check the rule: {md(warning)}.", icon=":material/warning:")
     rule = comparison.rule
     st.markdown(
         f"It picks **{w.share(rule.share_acted)}** of {nouns.entities}: "

@@ -1,11 +1,10 @@
-"""Decide: one slider from "cast a wide net" to "be selective", said in business words."""
+"""Decide: one slider from "be selective" to "cast a wide net", said in business words."""
 
 import streamlit as st
 
 from proofdeck import wording as w
 from ui import state
-from ui.assumptions import assumptions_form
-from ui.decide import cutoff_targets, decide_charts, key_figures, outcome_grid
+from ui.decide import decide_charts, key_figures, outcome_grid, setting_slider, targets
 from ui.shell import page_setup
 from ui.widgets import analyst_quality, glossary_expander, next_steps
 
@@ -15,42 +14,30 @@ nouns = spec.nouns
 
 st.title(f"How many {nouns.entities} should get a {nouns.action}?")
 st.caption(
-    f"Move the slider: each {nouns.entity} with a {nouns.score} at or above it gets a {nouns.action}. "
+    f"Move the slider, or set a budget below: the model gives a {nouns.action} to the {nouns.entities} "
+    f"with the highest {nouns.score}. Assumptions are in the sidebar. "
     + w.per_period(nouns, page.economics, scenario.sweep.size)
 )
-
-with st.expander("Assumptions: what an action costs and what it is worth", icon=":material/payments:"):
-    assumptions_form(scenario)
 
 
 @st.fragment
 def decide_panel() -> None:
     """The slider and everything it moves; reruns alone when the slider moves."""
     econ = state.economics(scenario)
-    key = state.prepare_slider(scenario)
-    label = f"How selective: lowest {nouns.score} that gets a {nouns.action}"
-    if page.analyst:
-        label += " (decision threshold)"
-    st.slider(
-        label, 0.0, 100.0, step=0.1, format="%.1f%%", key=key,
-        on_change=state.slider_moved, args=(scenario,),
-    )
-    wide, selective = st.columns(2)
-    wide.caption(":material/arrow_back: cast a wide net")
-    selective.caption("be selective :material/arrow_forward:", text_alignment="right")
-    cutoff = state.cutoff(scenario)
-    outcome = scenario.sweep.outcome_at(cutoff, econ)
+    count = setting_slider(scenario, econ, page.analyst)
+    outcome = scenario.sweep.outcome_at_count(count, econ)
     rule = scenario.rule_outcome(econ)
-    st.markdown(f"##### {w.readout(spec, outcome, cutoff)}")
+    st.markdown(f"##### {w.readout(spec, outcome, scenario.threshold_at(count))}")
     st.caption(
-        f"{w.hit_rate_phrase(nouns, outcome.hit_rate).capitalize()}; "
+        f"{w.sentence_case(w.hit_rate_phrase(nouns, outcome.hit_rate))}; "
         f"{w.coverage_phrase(nouns, outcome.coverage)}. Changes are against today's rule "
         f"({w.count(rule.actions)} {nouns.actions})."
     )
-    cutoff_targets(scenario, econ, rule)
-    key_figures(scenario, outcome, rule, econ, page.analyst, cutoff)
+    targets(scenario, econ, outcome)
+    key_figures(scenario, outcome, rule, econ, page.analyst, count)
     outcome_grid(spec, outcome, econ, page.analyst)
-    decide_charts(scenario, econ, cutoff, page.analyst, outcome, rule)
+    st.caption(w.uplift_caveat(nouns, econ))
+    decide_charts(scenario, econ, count, page.analyst, outcome, rule)
 
 
 decide_panel()

@@ -1,36 +1,42 @@
-"""Examples: held-out customers, why each was flagged, three stories, and what-if."""
+"""Examples: held-out customers, why each was flagged, four stories, and what-if."""
 
 import streamlit as st
 
+from proofdeck import wording as w
 from proofdeck.explain_charts import importance_figure
-from ui.example_detail import example_detail
-from ui.examples import drivers, examples_table, stories
+from ui.example_detail import show_example
+from ui.examples import drivers, examples_table, open_position, stories
 from ui.shell import page_setup
 from ui.widgets import glossary_expander, next_steps
 
 page = page_setup("Examples")
 spec, scenario = page.spec, page.scenario
 nouns = spec.nouns
+flags, cutoff = page.model_flags, page.threshold
 
 st.title(f"Which {nouns.entities} get a {nouns.action}, and why?")
+kind = f"Synthetic {nouns.entities}" if spec.synthetic else w.sentence_case(nouns.entities)
 st.caption(
-    f"Real {nouns.entities} from the held-out data the model never saw. "
-    f"The model's decisions use your current setting on the Decide page."
+    f"{kind} from the held-out data the model never saw. The model's decisions use "
+    f"your setting on the Decide page: its top {w.count(page.economics.scale_for(scenario.sweep.size) * page.count)} "
+    f"{nouns.entities}, with {nouns.score} of {w.cutoff_text(cutoff)} or more."
 )
 
-st.markdown("#### Three stories")
-stories(scenario, page.cutoff)
+st.markdown("#### Four stories, where the model wins and where it loses")
+stories(scenario, flags, cutoff)
 
 st.markdown(f"#### All held-out {nouns.entities}")
 importance = drivers(scenario)
-examples_table(scenario, page.cutoff, list(importance.index[:3]))
-
-st.divider()
-example_detail(scenario, page.cutoff, page.analyst)
+examples_table(scenario, flags, cutoff, list(importance.index[:3]))
 
 st.markdown(f"#### What drives the {nouns.score} overall")
-st.plotly_chart(importance_figure(importance, spec.label, nouns.score), key="drivers_chart")
+st.plotly_chart(importance_figure(importance, spec.label, nouns.score), key="drivers_chart",
+                config={"displayModeBar": False})
 st.caption(f"Average influence of each column on the {nouns.score}, over up to 2,000 held-out {nouns.entities}.")
 
 glossary_expander(spec, page.analyst)
 next_steps(current="pages/2_Examples.py", demo=spec.key)
+
+position = open_position(scenario)
+if position is not None:
+    show_example(scenario, position, flags, cutoff, page.analyst)

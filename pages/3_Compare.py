@@ -6,7 +6,7 @@ from proofdeck import wording as w
 from ui import compare as parts
 from ui import state
 from ui.shell import page_setup
-from ui.widgets import analyst_quality, glossary_expander, next_steps
+from ui.widgets import analyst_quality, glossary_expander, next_steps, remembered_tabs
 
 page = page_setup("Rule vs model")
 spec, scenario, econ = page.spec, page.scenario, page.economics
@@ -25,19 +25,20 @@ with right:
     st.caption(f"Today's rule: {spec.rule.description}")
     st.code(spec.rule.expression, language="python", wrap_lines=True)
 
-gains, agree, both, segments, sensitivity = st.tabs(
-    ["Better than random?", "Where they agree", "Rule and model together", "By segment", "What if our guesses are off?"]
+gains, agree, both, segments, sensitivity = remembered_tabs(
+    ["Better than random?", "Where they agree", "Rule and model together", "By segment", "What if our guesses are off?"],
+    f"compare_tabs_{spec.key}",
 )
 with gains:
-    parts.gains_tab(scenario, page.cutoff)
+    parts.gains_tab(scenario, page.model_flags)
 with agree:
-    parts.agreement_tab(scenario, page.cutoff)
+    parts.agreement_tab(scenario, page.model_flags, page.threshold)
 with both:
-    parts.together_tab(scenario, econ, page.cutoff)
+    parts.together_tab(scenario, econ, page.count, page.threshold)
 with segments:
     parts.segment_tab(scenario, econ)
 with sensitivity:
-    parts.sensitivity_tab(scenario, econ, page.cutoff)
+    parts.sensitivity_tab(scenario, econ)
 
 glossary_expander(spec, page.analyst)
 if page.analyst:

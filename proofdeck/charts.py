@@ -16,6 +16,9 @@ RULE_COLOR = "#d9822b"
 BEST_COLOR = "#1a9b5a"
 NEGATIVE_COLOR = "#9aa5b8"
 MAX_POINTS = 400
+# Plotly's toolbar covers chart titles on a phone and offers little to a business audience;
+# people who want to zoom can still drag and double-click.
+PLOTLY_CONFIG = {"displayModeBar": False, "responsive": True}
 
 
 def thin(curve: dict[str, np.ndarray], max_points: int = MAX_POINTS) -> dict[str, np.ndarray]:
@@ -42,10 +45,11 @@ def _layout(figure: go.Figure, title: str, x_title: str, y_title: str, y_format:
 
 
 def legend_below(figure: go.Figure, height: int = 400) -> go.Figure:
-    """Move a long legend under the plot, where it cannot cover the title."""
+    """Move a long legend under the plot and its axis title, where it covers neither."""
     return figure.update_layout(
-        legend=dict(orientation="h", yanchor="top", y=-0.22, x=0, xanchor="left"), height=height
-    )
+        legend=dict(orientation="h", yref="container", yanchor="bottom", y=0.01, x=0, xanchor="left"),
+        height=height, margin=dict(b=110),
+    ).update_xaxes(title_standoff=8)
 
 
 def money_curve_figure(
@@ -89,7 +93,7 @@ def money_curve_figure(
 
 
 def rates_figure(
-    cutoffs: np.ndarray,
+    share_acted: np.ndarray,
     hit_rate: np.ndarray,
     coverage: np.ndarray,
     current: float,
@@ -97,16 +101,17 @@ def rates_figure(
     nouns: Nouns,
     analyst: bool = False,
 ) -> go.Figure:
-    """Hit rate and coverage against the score cut-off; the rule drawn at its own budget."""
+    """Hit rate and coverage against the share of examples acted on (the slider's own axis);
+    today's rule drawn at its own budget."""
     hit_name = "hit rate" + (" (precision)" if analyst else "")
     coverage_name = "coverage" + (" (recall)" if analyst else "")
     figure = go.Figure()
     figure.add_scatter(
-        x=cutoffs, y=hit_rate, mode="lines", name=f"{hit_name}: share of {nouns.actions} reaching a {nouns.positive}",
+        x=share_acted, y=hit_rate, mode="lines", name=f"{hit_name}: share of {nouns.actions} reaching a {nouns.positive}",
         line=dict(color=MODEL_COLOR, width=3), hovertemplate="%{y:.0%}<extra></extra>",
     )
     figure.add_scatter(
-        x=cutoffs, y=coverage, mode="lines", name=f"{coverage_name}: share of {nouns.positives} reached",
+        x=share_acted, y=coverage, mode="lines", name=f"{coverage_name}: share of {nouns.positives} reached",
         line=dict(color=BEST_COLOR, width=3), hovertemplate="%{y:.0%}<extra></extra>",
     )
     figure.add_scatter(
@@ -114,9 +119,9 @@ def rates_figure(
         marker=dict(symbol="diamond", size=12, color=RULE_COLOR), hoverinfo="skip",
     )
     figure.add_vline(x=current, line=dict(color="#1b2333", dash="dot", width=1.5))
-    cut_name = f"{nouns.score} cut-off" + (" (decision threshold)" if analyst else "")
-    figure = _layout(figure, f"Selective or wide: what each {nouns.score} cut-off gives", cut_name, "", ".0%")
-    return legend_below(figure.update_xaxes(tickformat=".0%", range=[0, 1]), 380)
+    figure = _layout(figure, "Selective or wide: what each setting gives",
+                     f"share of {nouns.entities} who get a {nouns.action}", "", ".0%")
+    return legend_below(figure.update_xaxes(tickformat=".0%", range=[0, 1]), 400)
 
 
 def score_distribution_figure(
@@ -127,23 +132,33 @@ def score_distribution_figure(
     nouns: Nouns,
     bins: int = 50,
 ) -> go.Figure:
-    """How positives and the others spread over the score, with the cut-off line.
+    """How positives and the others spread over the score, with the current cut-off.
 
-    Counts are binned here, so the browser receives 2 x ``bins`` bars, not every score.
+    Each group is drawn as a share of itself, so a rare outcome (1 in 300) stays visible next
+    to the many others; the axis ends at the highest score, so scores that all sit near 0 still
+    spread out. Counts are binned here: the browser receives 2 x ``bins`` bars, not every score.
     """
+    scores = np.asarray(scores, dtype=float)
     labels = np.asarray(labels, dtype=bool)
-    edges = np.linspace(0.0, 1.0, bins + 1)
-    centers, width = (edges[:-1] + edges[1:]) / 2, 1.0 / bins
+    top = float(np.quantile(scores, 0.999)) if scores.size else 1.0
+    top = min(max(top * 1.05, 1e-3), 1.0)
+    edges = np.linspace(0.0, top, bins + 1)
+    centers, width = (edges[:-1] + edges[1:]) / 2, top / bins
     figure = go.Figure()
     for name, mask, color in ((nouns.non_positives, ~labels, NEGATIVE_COLOR), (nouns.positives, labels, MODEL_COLOR)):
-        counts, _ = np.histogram(np.clip(scores[mask], 0.0, 1.0), bins=edges)
-        figure.add_bar(x=centers, y=counts, width=width, name=name, marker_color=color, opacity=0.75,
-                       hovertemplate=f"%{{y:,}} {name}<extra></extra>")
+        counts, _ = np.histogram(np.clip(scores[mask], 0.0, top), bins=edges)
+        shares = counts / max(int(mask.sum()), 1)
+        figure.add_bar(x=centers, y=shares, width=width, name=name, marker_color=color, opacity=0.7,
+                       customdata=counts, hovertemplate=f"%{{y:.1%}} of {name} (%{{customdata:,}})<extra></extra>")
     figure.update_layout(barmode="overlay", bargap=0)
-    figure.add_vline(x=current, line=dict(color="#1b2333", dash="dot", width=1.5),
-                     annotation_text="your setting", annotation_position="top right")
-    if np.isfinite(rule_cutoff):
-        figure.add_vline(x=rule_cutoff, line=dict(color=RULE_COLOR, dash="dash", width=1.5),
-                         annotation_text="rule's budget", annotation_position="top left")
-    figure = _layout(figure, f"Who gets which {nouns.score}", nouns.score, f"held-out {nouns.entities}")
-    return figure.update_xaxes(tickformat=".0%", range=[0, 1]).update_layout(hovermode="closest")
+    if np.isfinite(current):
+        figure.add_vline(x=min(current, top), line=dict(color="#1b2333", dash="dot", width=1.5),
+                         annotation_text="your setting", annotation_position="top right",
+                         annotation_yshift=0)
+    if np.isfinite(rule_cutoff) and not np.isclose(rule_cutoff, current):
+        figure.add_vline(x=min(rule_cutoff, top), line=dict(color=RULE_COLOR, dash="dash", width=1.5),
+                         annotation_text="rule's budget", annotation_position="top left",
+                         annotation_yshift=-18)
+    figure = _layout(figure, f"Who gets which {nouns.score}", nouns.score, "share of each group")
+    figure.update_yaxes(tickformat=".0%")
+    return figure.update_xaxes(tickformat=".1%" if top < 0.1 else ".0%", range=[0, top]).update_layout(hovermode="closest")

@@ -12,6 +12,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from proofdeck.charts import MODEL_COLOR, NEGATIVE_COLOR, RULE_COLOR, _layout, legend_below, thin
+from proofdeck.safe_text import chart_text
 from proofdeck.sensitivity import assumption_name
 from proofdeck.spec import Nouns
 from proofdeck.wording import count, money, share
@@ -149,14 +150,15 @@ def segment_figure(table: pd.DataFrame, nouns: Nouns, segment_name: str) -> go.F
     figure = go.Figure()
     for name, key, color in (("today's rule", "rule_reached", RULE_COLOR), ("model", "model_reached", MODEL_COLOR)):
         figure.add_bar(
-            x=table["segment"].astype(str), y=table[key], name=name, marker_color=color,
+            x=[chart_text(segment) for segment in table["segment"].astype(str)], y=table[key], name=name,
+            marker_color=color,
             hovertemplate=f"%{{x}}: %{{y:,.0f}} {nouns.positives} reached<extra>{name}</extra>",
         )
     figure.update_layout(barmode="group")
     return _layout(
         figure,
-        f"{nouns.positives.capitalize()} reached in each {segment_name.lower()}, "
+        f"{nouns.positives[:1].upper()}{nouns.positives[1:]} reached in each {chart_text(segment_name.lower())}, "
         f"with the same number of {nouns.actions} in total",
-        segment_name,
+        chart_text(segment_name),
         f"{nouns.positives} reached",
     ).update_layout(hovermode="closest")

@@ -27,13 +27,14 @@ def outcome_labels(nouns: Nouns) -> list[str]:
     return [outcome_label(nouns, a, p) for a, p in ((True, True), (True, False), (False, True), (False, False))]
 
 
-def examples_frame(scenario: Scenario, cutoff: float, columns: list[str]) -> pd.DataFrame:
+def examples_frame(scenario: Scenario, model_flags: np.ndarray, columns: list[str]) -> pd.DataFrame:
     """One row per held-out example: id, score, both decisions, what happened, and some columns.
 
-    ``position`` is the example's index into the scenario's held-out arrays.
+    ``model_flags`` are the model's decisions at the page's setting; ``position`` is the
+    example's index into the scenario's held-out arrays.
     """
     nouns = scenario.spec.nouns
-    acted = scenario.scores >= cutoff
+    acted = np.asarray(model_flags, dtype=bool)
     frame = pd.DataFrame(
         {
             ID: scenario.ids.astype(str).to_numpy(),
@@ -70,3 +71,33 @@ def filter_examples(frame: pd.DataFrame, rules: ExampleFilter) -> pd.DataFrame:
     if rules.search.strip():
         keep &= frame[ID].str.contains(rules.search.strip(), case=False, regex=False)
     return frame.loc[keep].sort_values(SCORE, ascending=False, kind="stable")
+
+
+def unique_headings(names: list[str]) -> list[str]:
+    """Table headings made unique: a repeated one gets " (2)", " (3)"... (a column labelled
+    "Outcome" must not clash with the table's own "Outcome")."""
+    seen: dict[str, int] = {}
+    result = []
+    for name in names:
+        heading, number = name, seen.get(name, 0)
+        while heading in seen:
+            number += 1
+            heading = f"{name} ({number + 1})"
+        seen[name] = number
+        seen[heading] = seen.get(heading, 0)
+        result.append(heading)
+    return result
+
+
+def readable_table(frame: pd.DataFrame, spec, columns: list[str]) -> pd.DataFrame:
+    """The examples frame with headings in the demo's words (the score second), no position."""
+    nouns = spec.nouns
+    names = {
+        ID: spec.label(spec.id_column), SCORE: nouns.score[:1].upper() + nouns.score[1:],
+        MODEL: f"Model: {nouns.action}?", RULE: f"Rule: {nouns.action}?",
+        ACTUAL: f"Actually a {nouns.positive}?", OUTCOME: "Outcome",
+        **{column: spec.label(column) for column in columns},
+    }
+    shown = frame.drop(columns=[POSITION])
+    shown.columns = unique_headings([names.get(column, str(column)) for column in shown.columns])
+    return shown

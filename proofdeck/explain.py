@@ -242,13 +242,16 @@ def _is_missing(value: Any) -> bool:
         return False
 
 
-def value_text(value: Any) -> str:
+def value_text(value: Any, flag: bool = False) -> str:
     """A raw value as people read it: "unknown" when missing, numbers rounded and grouped.
 
     Examples: 3.0 -> "3", 1072.63 -> "1,073", 60.74 -> "60.7", 0.1234 -> "0.12", True -> "yes".
+    A yes/no column stored as 0/1 (``flag=True``) reads "yes" or "no", never "1" or "0".
     """
     if _is_missing(value):
         return "unknown"
+    if flag and isinstance(value, numbers.Number) and float(value) in (0.0, 1.0):
+        return "yes" if float(value) == 1.0 else "no"
     if isinstance(value, bool | np.bool_):
         return "yes" if value else "no"
     if isinstance(value, numbers.Number):
@@ -270,7 +273,8 @@ def value_text(value: Any) -> str:
 
 
 def top_reasons(
-    contributions: pd.Series, row: pd.Series, labels: Labels | None, n: int = 3
+    contributions: pd.Series, row: pd.Series, labels: Labels | None, n: int = 3,
+    flag_columns: frozenset[str] | set[str] = frozenset(),
 ) -> list[Reason]:
     """The ``n`` columns that move this example's score most, either way.
 
@@ -280,6 +284,7 @@ def top_reasons(
     row : the example's raw values, indexed by column.
     labels : business labels, a dict or a function such as ``DemoSpec.label``.
     n : how many reasons to return.
+    flag_columns : yes/no columns stored as 0/1, whose values read "yes"/"no".
 
     Returns
     -------
@@ -296,28 +301,12 @@ def top_reasons(
             Reason(
                 column=column,
                 label=label_of(labels, column),
-                value_text=value_text(row.get(column)),
+                value_text=value_text(row.get(column), flag=column in flag_columns),
                 contribution=amount,
                 direction="up" if amount > 0 else "down",
             )
         )
     return reasons
-
-
-def level_word(probability: float, base_rate: float) -> str:
-    """"high", "moderate" or "low" against the base rate.
-
-    High means at least twice the average odds, low at most half of them, so the words
-    mean the same for a rare outcome (fraud) and a common one.
-    """
-    base = min(max(base_rate, 1e-6), 1 - 1e-6)
-    p = min(max(probability, 1e-12), 1 - 1e-12)
-    odds_ratio = (p / (1 - p)) / (base / (1 - base))
-    if odds_ratio >= 2:
-        return "high"
-    if odds_ratio <= 0.5:
-        return "low"
-    return "moderate"
 
 
 def _join(parts: list[str]) -> str:
@@ -330,43 +319,48 @@ def explanation_sentence(
     score_name: str,
     probability: float,
     reasons: Sequence[Reason],
-    base_rate: float,
-    show_average: bool = False,
+    cutoff: float,
+    acted: bool | None = None,
 ) -> str:
-    """One plain sentence saying how high the score is and why.
+    """Plain sentences saying where the score stands against the cut-off, and why.
 
-    E.g. "Churn risk is high (71%) mainly because of Contract: month-to-month and Support
-    tickets (90 days): 3; Tenure (months): 40 pulls it down."
+    E.g. "Churn risk is 71%, above the cut-off of 38%. Raised most by Contract:
+    month-to-month and Support tickets (90 days): 3; lowered by Tenure (months): 40."
+
+    The score is placed against the page's current cut-off, never called "high" or "low" on
+    its own, so a sentence cannot contradict a story's title ("a fraud the model misses").
 
     Parameters
     ----------
     score_name : the demo's name for the score, e.g. "churn risk".
     probability : this example's score.
     reasons : from :func:`top_reasons`.
-    base_rate : share of examples with the outcome; "high" and "low" are relative to it.
-    show_average : also say what the average is, e.g. "(71%; average 20%)".
+    cutoff : the lowest score the model acts on at the page's setting (inf: nobody).
+    acted : whether the model acts on this example (scores can tie at the cut-off, and then
+        the order decides); by default, whether the score reaches the cut-off.
     """
-    level = level_word(probability, base_rate)
-    figure = share(probability)
-    if show_average:
-        figure += f"; average {share(base_rate)}"
-    opening = f"{score_name[:1].upper()}{score_name[1:]} is {level} ({figure})"
-    leading = "up" if probability >= base_rate else "down"
-    main = [r.text for r in reasons if r.direction == leading]
-    against = [r.text for r in reasons if r.direction != leading]
-    if against:
-        one = len(against) == 1
-        if leading == "up":
-            tail = f"{_join(against)} {'pulls' if one else 'pull'} it down"
-        else:
-            tail = f"{_join(against)} {'pushes' if one else 'push'} it up"
-    if main and against:
-        return f"{opening} mainly because of {_join(main)}; {tail}."
-    if main:
-        return f"{opening} mainly because of {_join(main)}."
-    if against:
-        return f"{opening}, even though {tail}."
-    return f"{opening}."
+    acted = probability >= cutoff if acted is None else acted
+    name = f"{score_name[:1].upper()}{score_name[1:]}"
+    if not np.isfinite(cutoff):
+        place = "; at this setting nobody is picked"
+    elif acted:
+        place = f", above the cut-off of {share(cutoff)}" if probability > cutoff else f", at the cut-off of {share(cutoff)}"
+    else:
+        place = f", below the cut-off of {share(cutoff)}" if probability < cutoff else (
+            f", at the cut-off of {share(cutoff)} but after others with the same score"
+        )
+    opening = f"{name} is {share(probability)}{place}."
+    up = [r.text for r in reasons if r.direction == "up"]
+    down = [r.text for r in reasons if r.direction == "down"]
+    parts = []
+    if up:
+        parts.append(f"raised most by {_join(up)}")
+    if down:
+        parts.append(f"{'lowered most' if not up else 'lowered'} by {_join(down)}")
+    if not parts:
+        return opening
+    because = "; ".join(parts)
+    return f"{opening} {because[:1].upper()}{because[1:]}."
 
 
 # --- what-if ---------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ import plotly.graph_objects as go
 
 from proofdeck.charts import MODEL_COLOR, NEGATIVE_COLOR, RULE_COLOR, _layout
 from proofdeck.explain import Labels, Reason, label_of, value_text
+from proofdeck.safe_text import chart_text
 
 UP_COLOR = RULE_COLOR
 DOWN_COLOR = MODEL_COLOR
@@ -25,7 +26,8 @@ def _bars(
     labels: Labels | None,
     values_text: Mapping[str, Any] | pd.Series | None,
 ) -> list[tuple[str, float]]:
-    """(bar label, contribution) pairs, largest absolute contribution first."""
+    """(bar label, contribution) pairs, largest absolute contribution first. Labels and values
+    come from data, so they are escaped for Plotly (which renders some HTML)."""
     if isinstance(reasons_or_series, pd.Series):
         values = {} if values_text is None else values_text
         pairs = []
@@ -34,9 +36,9 @@ def _bars(
             if column in values:
                 raw = values[column]
                 text += f" = {raw if isinstance(raw, str) else value_text(raw)}"
-            pairs.append((text, float(amount)))
+            pairs.append((chart_text(text), float(amount)))
     else:
-        pairs = [(f"{r.label} = {r.value_text}", r.contribution) for r in reasons_or_series]
+        pairs = [(chart_text(f"{r.label} = {r.value_text}"), r.contribution) for r in reasons_or_series]
     return sorted(pairs, key=lambda pair: -abs(pair[1]))
 
 
@@ -125,7 +127,7 @@ def importance_figure(
     ordered = importance.sort_values(ascending=False, kind="stable")
     total = float(ordered.sum())
     shares = ordered / total if total > 0 else ordered * 0.0
-    names = [label_of(labels, column) for column in shares.index]
+    names = [chart_text(label_of(labels, column)) for column in shares.index]
     values = [float(v) for v in shares]
     if len(values) > max_bars:
         rest = len(values) - (max_bars - 1)

@@ -2,7 +2,9 @@
 
 Like human-learn's FunctionClassifier, but the rule is text in the safe rule language
 (:mod:`proofdeck.rules`), parsed at ``fit`` against the columns it is given. A numpy array is
-read as columns named ``x0, x1, ...`` (scikit-learn's convention), so estimator checks work.
+read as columns named ``x0, x1, ...`` (scikit-learn's convention), so estimator checks work. So
+is a frame whose column names are not all text (``pd.DataFrame(array)`` has 0, 1, ...): a rule
+names columns in words, and scikit-learn too keeps feature names only when all are text.
 """
 
 from __future__ import annotations
@@ -34,18 +36,27 @@ class RuleClassifier(ClassifierMixin, BaseEstimator):
     def __init__(self, expression: str = "x0 > 0"):
         self.expression = expression
 
+    @staticmethod
+    def _has_text_names(X) -> bool:
+        return isinstance(X, pd.DataFrame) and all(isinstance(name, str) for name in X.columns)
+
     def _frame(self, X) -> pd.DataFrame:
-        if isinstance(X, pd.DataFrame):
+        if self._has_text_names(X):
             return X
+        if isinstance(X, pd.DataFrame):  # names such as 0, 1: positional, like an array's
+            return X.set_axis([f"x{i}" for i in range(X.shape[1])], axis=1)
         array = np.asarray(X)
         return pd.DataFrame(array, columns=[f"x{i}" for i in range(array.shape[1])])
 
     def fit(self, X, y):
         """Check the rule against X's columns and remember the classes (nothing is learned)."""
         if isinstance(X, pd.DataFrame):
-            self.feature_names_in_ = np.asarray(X.columns, dtype=object)
+            if self._has_text_names(X):
+                self.feature_names_in_ = np.asarray(X.columns, dtype=object)
+            elif hasattr(self, "feature_names_in_"):
+                del self.feature_names_in_
             self.n_features_in_ = X.shape[1]
-            frame = X
+            frame = self._frame(X)
         else:
             X, y = validate_data(self, X, y, ensure_all_finite=False)
             frame = self._frame(X)

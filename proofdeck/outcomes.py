@@ -48,6 +48,7 @@ class Outcome:
     spend: float
     value_won: float
     missed_value: float
+    missed_winnable: float
     miss_cost: float
     net_value: float
     roi: float
@@ -115,6 +116,9 @@ def outcome_arrays(
         "spend": spend,
         "value_won": value_won,
         "missed_value": (worth_all - worth_reached) * scale,
+        # What the action would have won from the missed positives: the same basis as value
+        # won, so the two can stand side by side ("$922k kept; $669k more if reached").
+        "missed_winnable": economics.win_rate * (worth_all - worth_reached) * scale,
         "miss_cost": miss_cost,
         "net_value": value_won - spend - miss_cost,
         "roi": _ratio(value_won + avoided - spend, spend),

@@ -16,15 +16,29 @@ Missing values never count as matching. Logic is three-valued: a comparison on a
 value is *unknown*; ``unknown and False`` is False, ``unknown or True`` is True, and anything
 still unknown at the end does not match (so ``not (plan == "basic")`` does not match a
 customer whose plan is missing).
+
+Limits, so that no text can exhaust the parser: at most :data:`MAX_RULE_LENGTH` characters,
+:data:`MAX_RULE_DEPTH` levels of nesting (brackets, ``not``, ``-`` and chains of arithmetic
+all count) and :data:`MAX_RULE_NODES` parts. Every failure is a :class:`RuleError` with a
+position inside the text (or just after its end), never another exception.
+
+Column names are matched exactly as typed (Python would fold full-width letters to ASCII;
+the rule language does not), and suggestions compare names loosely (case, Unicode forms).
+:meth:`Rule.checklist` says a rule in plain words as a tree that keeps its and/or/not.
 """
 
 from __future__ import annotations
 
 import ast
 import difflib
+import io
 import operator
 import re
-from dataclasses import dataclass
+import tokenize
+import unicodedata
+import warnings
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -78,8 +92,10 @@ _BITWISE_HINT = {
     ast.RShift: "shifts are not allowed",
     ast.MatMult: "'@' is not allowed",
 }
-_BACKTICK = re.compile(r"`([^`\n]*)`")
 MAX_RULE_LENGTH = 2_000
+MAX_RULE_DEPTH = 50  # a real rule nests a handful of levels; the evaluator recurses per level
+MAX_RULE_NODES = 500  # parts: names, numbers, texts, operations (a list item is one)
+_CLOSES = {")": "(", "]": "[", "}": "{"}
 
 
 class RuleError(ValueError):
@@ -99,6 +115,48 @@ class Condition:
 
     text: str
     node: ast.expr
+
+
+@dataclass(frozen=True)
+class RuleNode:
+    """One part of a rule in plain words, for a checklist that keeps the rule's and/or/not.
+
+    Build the tree with :meth:`Rule.checklist`.
+
+    Attributes
+    ----------
+    kind : "all" (every child must hold), "any" (at least one must), "not" (its text says
+        what must not hold of its children) or "condition" (a leaf).
+    text : plain words: "All of these", "Any of these", "None of these", "Not all of these",
+        "Not this", or the condition, e.g. ``Tenure (months) below 6``.
+    children : the parts of a group, in the rule's order (empty for a condition).
+    met : for the row given: True or False, or None when a missing value leaves it unknown
+        (or when no row was given). Missing values never match, so an unknown root is unmet.
+    source : the rule's own text of this part, e.g. ``tenure_months < 6``.
+    """
+
+    kind: str
+    text: str
+    children: tuple[RuleNode, ...] = ()
+    met: bool | None = None
+    source: str = ""
+
+    def lines(self, indent: str = "  ", marks: Mapping[bool | None, str] | None = None) -> list[str]:
+        """The tree as indented lines, each with a mark: ``✓`` met, ``✗`` not met, ``–`` unknown.
+
+        For example ``["✓ Any of these:", "  ✗ Plan is \\"basic\\"", "  ✓ All of these:", ...]``.
+        """
+        marks = marks or {True: "✓", False: "✗", None: "–"}
+        found: list[str] = []
+
+        def walk(node: RuleNode, depth: int) -> None:
+            suffix = "" if node.kind == "condition" else ":"
+            found.append(f"{indent * depth}{marks[node.met]} {node.text}{suffix}")
+            for child in node.children:
+                walk(child, depth + 1)
+
+        walk(self, 0)
+        return found
 
 
 @dataclass
@@ -128,8 +186,9 @@ def column_kinds(frame: pd.DataFrame) -> dict[str, str]:
 class _Source:
     """The rule text as typed and as parsed; maps parser positions back to the user's text.
 
-    Backticked names are replaced by placeholders of the same length, and the text is
-    wrapped in "(\\n...\\n)" so it may span lines; positions therefore map one to one.
+    Backticked names are replaced by placeholders of the same length (outside string literals
+    and comments only), and the text is wrapped in "(\\n...\\n)" so it may span lines;
+    positions therefore map one to one.
     """
 
     def __init__(self, text: str):
@@ -137,26 +196,42 @@ class _Source:
         self.names: dict[str, str] = {}
         self.parsed = self._replace_backticks(text)
         self.lines = self.parsed.split("\n")
+        self.user_lines = text.split("\n")
 
     def _replace_backticks(self, text: str) -> str:
-        pieces, last = [], 0
-        for index, match in enumerate(_BACKTICK.finditer(text)):
-            name = match.group(1)
-            if not name.strip():
-                raise self.error_at_offset("empty column name in backticks", match.start())
-            width = len(match.group(0))
-            stem = f"_{np.base_repr(index, 36)}"
-            if len(stem) > width:
-                raise self.error_at_offset("too many short backticked names", match.start())
-            placeholder = stem + "_" * (width - len(stem))
-            self.names[placeholder] = name
-            pieces += [text[last : match.start()], placeholder]
-            last = match.end()
-        pieces.append(text[last:])
-        joined = "".join(pieces)
-        if "`" in joined:
-            raise self.error_at_offset("unclosed backtick", joined.index("`"))
-        return joined
+        pieces: list[str] = []
+        i, n = 0, len(text)
+        while i < n:
+            char = text[i]
+            if char == "`":
+                close = text.find("`", i + 1)
+                newline = text.find("\n", i + 1)
+                if close < 0 or 0 <= newline < close:
+                    raise self.error_at_offset("unclosed backtick", i)
+                name = text[i + 1 : close]
+                if not name.strip():
+                    raise self.error_at_offset("empty column name in backticks", i)
+                width = close + 1 - i
+                stem = f"_{np.base_repr(len(self.names), 36)}"
+                if len(stem) > width:
+                    raise self.error_at_offset("too many short backticked names", i)
+                placeholder = stem + "_" * (width - len(stem))
+                self.names[placeholder] = name
+                pieces.append(placeholder)
+                i = close + 1
+            elif char in "'\"":
+                end = _string_end(text, i)
+                pieces.append(text[i:end])
+                i = end
+            elif char == "#":
+                end = text.find("\n", i)
+                end = n if end < 0 else end
+                pieces.append(text[i:end])
+                i = end
+            else:
+                pieces.append(char)
+                i += 1
+        return "".join(pieces)
 
     def error_at_offset(self, problem: str, offset: int) -> RuleError:
         before = self.text[:offset]
@@ -164,35 +239,74 @@ class _Source:
         column = offset - (before.rfind("\n") + 1) + 1
         return RuleError(problem, line, column)
 
+    def clamp(self, parsed_line: int, char_col: int) -> tuple[int, int]:
+        """1-based (line, column) in the user's text of a 1-based line of the wrapped text and
+        a 0-based character column; the wrapper's own lines map to the start or the end."""
+        if parsed_line < 2:
+            return 1, 1
+        line = parsed_line - 1
+        if line > len(self.user_lines):
+            return len(self.user_lines), len(self.user_lines[-1]) + 1
+        return line, min(max(char_col, 0), len(self.user_lines[line - 1])) + 1
+
+    def _char_col(self, parsed_line: int, byte_col: int) -> int:
+        if not 2 <= parsed_line <= len(self.lines) + 1:
+            return 0
+        return len(self.lines[parsed_line - 2].encode()[:byte_col].decode(errors="ignore"))
+
     def position(self, node: ast.AST) -> tuple[int, int]:
         """1-based (line, column) in the user's text of a parsed node."""
-        parsed_line = self.lines[node.lineno - 2]
-        char_col = len(parsed_line.encode()[: node.col_offset].decode(errors="ignore"))
-        return node.lineno - 1, char_col + 1
+        return self.clamp(node.lineno, self._char_col(node.lineno, node.col_offset))
 
     def error(self, problem: str, node: ast.AST) -> RuleError:
         return RuleError(problem, *self.position(node))
 
+    def raw(self, node: ast.AST) -> str:
+        """The parsed text of a one-line node exactly as typed (no Unicode folding)."""
+        line = self.lines[node.lineno - 2].encode()
+        return line[node.col_offset : node.end_col_offset].decode(errors="replace")
+
     def segment(self, node: ast.AST) -> str:
         """The user's own text for a node (backticks included)."""
         line, col = self.position(node)
-        end_parsed = self.lines[node.end_lineno - 2]
-        end_col = len(end_parsed.encode()[: node.end_col_offset].decode(errors="ignore"))
-        user_lines = self.text.split("\n")
-        if node.end_lineno - 1 == line:
-            return user_lines[line - 1][col - 1 : end_col]
-        first = user_lines[line - 1][col - 1 :]
-        middle = user_lines[line : node.end_lineno - 2]
-        last = user_lines[node.end_lineno - 2][:end_col]
+        end_line, end_col = self.clamp(node.end_lineno, self._char_col(node.end_lineno, node.end_col_offset))
+        end_col -= 1
+        if end_line == line:
+            return self.user_lines[line - 1][col - 1 : end_col]
+        first = self.user_lines[line - 1][col - 1 :]
+        middle = self.user_lines[line : end_line - 1]
+        last = self.user_lines[end_line - 1][:end_col]
         return " ".join(part.strip() for part in [first, *middle, last])
 
     def column_name(self, node: ast.Name) -> str:
         return self.names.get(node.id, node.id)
 
 
+def _string_end(text: str, start: int) -> int:
+    """Offset just after the string literal that starts at ``start`` (or where it breaks off)."""
+    quote = text[start : start + 3] if text[start : start + 3] in ('"""', "'''") else text[start]
+    i = start + len(quote)
+    while i < len(text):
+        if text[i] == "\\":
+            i += 2
+        elif text.startswith(quote, i):
+            return i + len(quote)
+        elif text[i] == "\n" and len(quote) == 1:
+            return i
+        else:
+            i += 1
+    return len(text)
+
+
 def _syntax_problem(message: str) -> str:
     if "Maybe you meant '=='" in message:
         return "use '==' to compare, not '='"
+    if "unterminated" in message:
+        return "this is not a valid rule: a quote is never closed"
+    if "null bytes" in message:
+        return "this is not a valid rule: it holds a NUL character"
+    # The parser counts lines of the wrapped text; its "(detected at line N)" would mislead.
+    message = re.sub(r" \(detected at line \d+\)", "", message)
     if "invalid syntax" in message or "unexpected EOF" in message or "was never closed" in message:
         return "this is not a valid rule (check quotes, brackets and and/or)"
     return f"this is not a valid rule ({message})"
@@ -209,6 +323,10 @@ class Rule:
             raise RuleError(f"the rule is longer than {MAX_RULE_LENGTH:,} characters")
         if not text.strip():
             raise RuleError("the rule is empty")
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError as error:
+            raise RuleError("the rule holds a character that is not valid text", 1, 1) from error
         # Python's parser also ends lines at "\r"; one kind of line end keeps positions right.
         text = text.replace("\r\n", "\n").replace("\r", "\n")
         self.text = text
@@ -217,7 +335,11 @@ class Rule:
         self.columns: set[str] = set()
         self._literal_checks: list[tuple[str, str]] = []
         self._tree = self._parse()
-        if self._check(self._tree) not in (FLAG, "bool"):
+        try:
+            kind = self._check(self._tree)
+        except RecursionError:  # pragma: no cover - _bound_size keeps the depth far below
+            raise RuleError("the rule is nested too deeply", 1, 1) from None
+        if kind not in (FLAG, "bool"):
             raise self._source.error(
                 "a rule must be a yes/no condition (a comparison such as x > 3)", self._tree
             )
@@ -225,23 +347,88 @@ class Rule:
     # --- parsing and checking -------------------------------------------------------------
 
     def _parse(self) -> ast.expr:
+        self._scan_tokens()
         wrapped = "(\n" + self._source.parsed + "\n)"
-        if any(token in self._source.parsed for token in ("&&", "||")):
-            offset = min(i for i in (self.text.find("&&"), self.text.find("||")) if i >= 0)
-            raise self._source.error_at_offset("use 'and' / 'or' instead of '&&' / '||'", offset)
         try:
-            tree = ast.parse(wrapped, mode="eval")
+            with warnings.catch_warnings():  # "invalid decimal literal" and such: not for the log
+                warnings.simplefilter("ignore")
+                tree = ast.parse(wrapped, mode="eval")
         except SyntaxError as error:
-            user_lines = self.text.split("\n")
-            line = (error.lineno or 2) - 1
-            if line < 1:
-                line, column = 1, 1
-            elif line > len(user_lines):
-                line, column = len(user_lines), len(user_lines[-1]) + 1
-            else:
-                column = max(min(error.offset or 1, len(user_lines[line - 1]) + 1), 1)
+            line, column = self._source.clamp(error.lineno or 1, (error.offset or 1) - 1)
             raise RuleError(_syntax_problem(error.msg), line, column) from None
+        except (RecursionError, MemoryError, ValueError):
+            raise RuleError("the rule is nested too deeply", 1, 1) from None
+        self._bound_size(tree.body)
+        for node in ast.walk(tree.body):
+            if isinstance(node, ast.Name):
+                # Python folds identifiers to NFKC (full-width "ｐlan" becomes "plan"); a column
+                # must be named exactly as it is written, so use the text as typed.
+                node.id = self._source.raw(node)
         return tree.body
+
+    def _scan_tokens(self) -> None:
+        """Refuse unbalanced brackets and '&&' / '||' before Python's parser sees the text.
+
+        The wrapper's own brackets would otherwise pair with a user's stray ")" and "(".
+        """
+        source = self._source
+        wrapped = "(\n" + source.parsed + "\n)"
+        last_line = wrapped.count("\n") + 1
+        opened: list[tuple[str, int, int]] = []
+        previous = None
+        try:
+            for token in tokenize.generate_tokens(io.StringIO(wrapped).readline):
+                line, col = token.start
+                if token.type != tokenize.OP or line in (1, last_line):
+                    previous = None
+                    continue
+                where = source.clamp(line, col)
+                if (
+                    previous is not None
+                    and previous.string == token.string
+                    and token.string in "&|"
+                    and previous.end == token.start
+                ):
+                    raise RuleError("use 'and' / 'or' instead of '&&' / '||'", *source.clamp(*previous.start))
+                previous = token
+                if token.string in "([{":
+                    opened.append((token.string, *where))
+                elif token.string in _CLOSES:
+                    if not opened:
+                        raise RuleError(
+                            f"this is not a valid rule: '{token.string}' has no matching "
+                            f"'{_CLOSES[token.string]}'",
+                            *where,
+                        )
+                    bracket, *_ = opened.pop()
+                    if bracket != _CLOSES[token.string]:
+                        raise RuleError(
+                            f"this is not a valid rule: '{token.string}' does not close '{bracket}'", *where
+                        )
+        except (tokenize.TokenError, SyntaxError):
+            if not opened:
+                return  # an unclosed string and the like: Python's parser says what is wrong
+        if opened:
+            bracket, line, column = opened[-1]
+            raise RuleError(f"this is not a valid rule: '{bracket}' is never closed", line, column)
+
+    def _bound_size(self, tree: ast.expr) -> None:
+        """Refuse rules nested deeper than MAX_RULE_DEPTH or larger than MAX_RULE_NODES parts,
+        without recursion (the checker and the evaluator recurse once per level)."""
+        stack, count = [(tree, 1)], 0
+        while stack:
+            node, depth = stack.pop()
+            count += 1
+            if depth > MAX_RULE_DEPTH:
+                raise self._source.error(
+                    f"the rule is nested too deeply (more than {MAX_RULE_DEPTH} levels of brackets, "
+                    "'not', '-' or arithmetic)",
+                    node,
+                )
+            if count > MAX_RULE_NODES:
+                raise self._source.error(f"the rule has more than {MAX_RULE_NODES:,} parts", node)
+            # Only expressions count: operators and contexts are not parts a person wrote.
+            stack.extend((c, depth + 1) for c in ast.iter_child_nodes(node) if isinstance(c, ast.expr))
 
     def _check(self, node: ast.expr) -> str:
         """Validate a node against the allow-list and return its kind."""
@@ -276,8 +463,8 @@ class Rule:
             if isinstance(value, bool):
                 return FLAG
             if isinstance(value, (int, float)):
-                if not np.isfinite(float(value)):
-                    raise source.error("numbers must be finite", node)
+                if not _finite(value):
+                    raise source.error("numbers must be finite (this one is too large)", node)
                 return NUMBER
             if isinstance(value, str):
                 return TEXT
@@ -289,9 +476,10 @@ class Rule:
     def _check_name(self, node: ast.Name) -> str:
         source = self._source
         if node.id not in source.names:
-            if node.id.startswith("__"):
+            folded = _fold(node.id)
+            if folded.startswith("__"):
                 raise source.error("names starting with '__' are not allowed", node)
-            if node.id.startswith("_"):
+            if folded.startswith("_"):
                 raise source.error("write names starting with '_' in backticks", node)
         name = source.column_name(node)
         if name not in self.kinds:
@@ -300,12 +488,17 @@ class Rule:
         return self.kinds[name]
 
     def _suggest(self, name: str) -> str:
-        lowered = name.lower()
+        """A "did you mean" for an unknown name, comparing names loosely: case, Unicode forms
+        (full-width letters, the micro sign and the Greek mu) and spaces do not count."""
+        folded = _fold(name)
+        by_fold = {column: _fold(column) for column in self.kinds}
         close = (
-            [c for c in self.kinds if c.lower() == lowered]
-            or [c for c in self.kinds if lowered and c.lower().startswith(lowered)]
-            or difflib.get_close_matches(name, list(self.kinds), n=1, cutoff=0.6)
+            [c for c, f in by_fold.items() if f == folded]
+            or [c for c, f in by_fold.items() if folded and f.startswith(folded)]
         )
+        if not close:
+            near = difflib.get_close_matches(folded, list(by_fold.values()), n=1, cutoff=0.6)
+            close = [c for c, f in by_fold.items() if near and f == near[0]]
         if not close:
             return ""
         suggestion = close[0]
@@ -357,6 +550,8 @@ class Rule:
             literal = _literal(item)
             if literal is None:
                 raise source.error("a list after 'in' may hold only numbers or texts", item)
+            if not isinstance(literal, str) and not _finite(literal):
+                raise source.error("numbers must be finite (this one is too large)", item)
             item_kind = TEXT if isinstance(literal, str) else NUMBER
             if (item_kind == TEXT) != (left_kind == TEXT):
                 raise source.error("the list mixes text and numbers with its column", item)
@@ -408,14 +603,46 @@ class Rule:
         return pd.DataFrame(result, index=frame.index)
 
     def literal_warnings(self, frame: pd.DataFrame) -> list[str]:
-        """Texts the rule compares with that never occur in their column (likely typos)."""
-        warnings = []
+        """Texts the rule compares with that never occur in their column (likely typos).
+
+        Each message quotes the text and up to six values of the column, as they are in the
+        data: show it only to whoever wrote the rule, and pass it through
+        :func:`proofdeck.safe_text.md` (data values may hold Markdown or links).
+        """
+        found = []
         for column, literal in self._literal_checks:
             if column in frame.columns and not (frame[column] == literal).any():
                 values = pd.Series(frame[column].dropna().unique()).astype(str).head(6)
                 shown = ", ".join(f'"{v}"' for v in values)
-                warnings.append(f"\"{literal}\" never occurs in '{column}' (it has {shown})")
-        return warnings
+                found.append(f"\"{literal}\" never occurs in '{column}' (it has {shown})")
+        return found
+
+    def checklist(
+        self,
+        row: pd.DataFrame | pd.Series | Mapping[str, Any] | None = None,
+        labels: Callable[[str], str] | None = None,
+    ) -> RuleNode:
+        """The rule in plain words as a tree that keeps its and/or/not, met or not for one row.
+
+        ``A or (B and C)`` becomes ``any[A, all[B, C]]``, so a page can show "any of these"
+        around A and the group of B and C, instead of three ticks that lose the "or". Leaves
+        say their condition in words: ``contract == "month-to-month"`` is ``Contract is
+        "month-to-month"``, ``tenure_months < 6`` is ``Tenure (months) below 6``,
+        ``not (plan == "basic")`` is ``Plan is not "basic"``.
+
+        Parameters
+        ----------
+        row : one example (a one-row frame, a row as a Series, or a column -> value mapping);
+            None describes the rule without evaluating it (every ``met`` is None).
+        labels : column name -> readable label (e.g. ``DemoSpec.label``); default the name.
+
+        Returns
+        -------
+        The root :class:`RuleNode`. Its texts hold column labels and values as written in the
+        rule: escape them (:func:`proofdeck.safe_text.md`) wherever Markdown is rendered.
+        """
+        frame = _one_row(row)
+        return _Describer(self, frame, labels or (lambda name: name)).node(self._tree)
 
     def _column(self, node: ast.Name, frame: pd.DataFrame) -> pd.Series:
         name = self._source.column_name(node)
@@ -487,6 +714,18 @@ class Rule:
         return result
 
 
+def _fold(name: str) -> str:
+    """A name compared loosely: Unicode compatibility forms, case and "_" vs space folded."""
+    return unicodedata.normalize("NFKC", name).casefold().replace(" ", "_")
+
+
+def _finite(value: int | float) -> bool:
+    try:
+        return bool(np.isfinite(float(value)))
+    except OverflowError:  # an int of 309 digits or more
+        return False
+
+
 def _literal(node: ast.expr) -> Any:
     """The number or text of a constant node (allowing a leading minus), else None."""
     if isinstance(node, ast.Constant) and isinstance(node.value, (int, float, str)):
@@ -520,6 +759,129 @@ def _and(a: _Truth, b: _Truth) -> _Truth:
 def _or(a: _Truth, b: _Truth) -> _Truth:
     known = (a.known & b.known) | (a.known & a.value) | (b.known & b.value)
     return _Truth((a.value | b.value) & known, known)
+
+
+_WORDS = {ast.Eq: "is", ast.NotEq: "is not", ast.Lt: "below", ast.LtE: "at most", ast.Gt: "above", ast.GtE: "at least"}
+_FLIPPED = {ast.Eq: ast.Eq, ast.NotEq: ast.NotEq, ast.Lt: ast.Gt, ast.LtE: ast.GtE, ast.Gt: ast.Lt, ast.GtE: ast.LtE}
+_NEGATED = {
+    ast.Eq: ast.NotEq, ast.NotEq: ast.Eq, ast.Lt: ast.GtE, ast.LtE: ast.Gt,
+    ast.Gt: ast.LtE, ast.GtE: ast.Lt, ast.In: ast.NotIn, ast.NotIn: ast.In,
+}
+_SYMBOLS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "×", ast.Div: "÷", ast.Mod: "mod"}
+
+
+def _one_row(row: pd.DataFrame | pd.Series | Mapping[str, Any] | None) -> pd.DataFrame | None:
+    if row is None:
+        return None
+    if isinstance(row, pd.DataFrame):
+        frame = row
+    elif isinstance(row, pd.Series):
+        frame = row.to_frame().T
+    else:
+        frame = pd.DataFrame([dict(row)])
+    if len(frame) != 1:
+        raise ValueError(f"a checklist is for one row, not {len(frame)}")
+    return frame
+
+
+def _number_words(value: float) -> str:
+    if float(value).is_integer() and abs(value) < 1e15:
+        return f"{int(value):,}"
+    return f"{value:,}"
+
+
+class _Describer:
+    """Says a checked rule's parts in words and evaluates each for one row (or none)."""
+
+    def __init__(self, rule: Rule, frame: pd.DataFrame | None, labels: Callable[[str], str]):
+        self.rule, self.frame, self.labels = rule, frame, labels
+        self.source = rule._source
+
+    def met(self, node: ast.expr) -> bool | None:
+        if self.frame is None:
+            return None
+        truth = self.rule._truth(node, self.frame)
+        if not bool(np.asarray(truth.known).reshape(-1)[0]):
+            return None
+        return bool(np.asarray(truth.value).reshape(-1)[0])
+
+    def node(self, node: ast.expr) -> RuleNode:
+        source = self.source.segment(node)
+        if isinstance(node, ast.BoolOp):
+            kind = "all" if isinstance(node.op, ast.And) else "any"
+            children = tuple(self.node(value) for value in node.values)
+            text = "All of these" if kind == "all" else "Any of these"
+            return RuleNode(kind, text, children, self.met(node), source)
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
+            inner = node.operand
+            if isinstance(inner, ast.UnaryOp) and isinstance(inner.op, ast.Not):
+                # "not not X" holds exactly where X does, unknown included.
+                return replace(self.node(inner.operand), source=source)
+            negated = self.negated(inner)
+            if negated is not None:
+                return RuleNode("condition", negated, (), self.met(node), source)
+            if isinstance(inner, ast.BoolOp):
+                group = self.node(inner)
+                text = "None of these" if group.kind == "any" else "Not all of these"
+                return RuleNode("not", text, group.children, self.met(node), source)
+            return RuleNode("not", "Not this", (self.node(inner),), self.met(node), source)
+        return RuleNode("condition", self.phrase(node), (), self.met(node), source)
+
+    def phrase(self, node: ast.expr) -> str:
+        if isinstance(node, ast.Compare):
+            parts, left = [], node.left
+            for op, right in zip(node.ops, node.comparators):
+                parts.append(self.comparison(left, type(op), right))
+                left = right
+            return " and ".join(parts)
+        if isinstance(node, ast.Name):
+            return f"{self.value(node)} is yes"
+        if isinstance(node, ast.Constant) and isinstance(node.value, bool):
+            return "Always" if node.value else "Never"
+        return self.source.segment(node)  # pragma: no cover - the checker allows nothing else
+
+    def negated(self, node: ast.expr) -> str | None:
+        """The words for "not <node>" when a single condition can say it directly."""
+        if isinstance(node, ast.Name):
+            return f"{self.value(node)} is no"
+        if isinstance(node, ast.Constant) and isinstance(node.value, bool):
+            return "Never" if node.value else "Always"
+        if isinstance(node, ast.Compare) and len(node.ops) == 1:
+            return self.comparison(node.left, _NEGATED[type(node.ops[0])], node.comparators[0])
+        return None
+
+    def comparison(self, left: ast.expr, op: type, right: ast.expr) -> str:
+        if op in (ast.In, ast.NotIn):
+            items = [self.value(item) for item in right.elts]
+            if len(items) == 1:
+                return f"{self.value(left)} {'is' if op is ast.In else 'is not'} {items[0]}"
+            listed = ", ".join(items)
+            return f"{self.value(left)} {'is one of' if op is ast.In else 'is none of'} {listed}"
+        if _literal(left) is not None and _literal(right) is None:
+            left, right, op = right, left, _FLIPPED[op]
+        return f"{self.value(left)} {_WORDS[op]} {self.value(right)}"
+
+    def value(self, node: ast.expr) -> str:
+        if isinstance(node, ast.Name):
+            return self.labels(self.source.column_name(node))
+        if isinstance(node, ast.Constant):
+            if isinstance(node.value, bool):
+                return "yes" if node.value else "no"
+            if isinstance(node.value, str):
+                return f'"{node.value}"'
+            return _number_words(node.value)
+        if isinstance(node, ast.UnaryOp):
+            inner = self.value(node.operand)
+            if isinstance(node.operand, ast.BinOp):
+                inner = f"({inner})"
+            return f"-{inner}" if isinstance(node.op, ast.USub) else inner
+        if isinstance(node, ast.BinOp):
+            sides = []
+            for side in (node.left, node.right):
+                text = self.value(side)
+                sides.append(f"({text})" if isinstance(side, ast.BinOp) else text)
+            return f"{sides[0]} {_SYMBOLS[type(node.op)]} {sides[1]}"
+        return self.source.segment(node)  # pragma: no cover - the checker allows nothing else
 
 
 def parse_rule(text: str, frame_or_kinds: pd.DataFrame | dict[str, str]) -> Rule:

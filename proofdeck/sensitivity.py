@@ -46,17 +46,19 @@ def assumption_name(field: str, nouns: Nouns) -> str:
 
 
 class HeadToHead:
-    """The model at a cut-off (acting on score >= cutoff) against today's rule, on held-out data.
+    """The model's decisions against today's rule's (or any other flags), on held-out data.
 
     Reduced to held-out counts once: every economics then costs one :func:`outcome_arrays`
     call, so break-even and tornado evaluate many assumptions without touching the examples.
+    Pages pass the model at the rule's own budget, so a difference never comes from one side
+    simply acting on fewer.
     """
 
-    def __init__(self, scores, rule_flags, labels, values, cutoff: float):
+    def __init__(self, model_flags, rule_flags, labels, values):
         rule_flags = np.asarray(rule_flags, dtype=bool)
         labels = np.asarray(labels, dtype=bool)
         values = np.asarray(values, dtype=float)
-        model_flags = cutoff_flags(scores, cutoff)
+        model_flags = np.asarray(model_flags, dtype=bool)
         if not (model_flags.shape == rule_flags.shape == labels.shape == values.shape):
             raise ValueError("scores, rule flags, labels and values must have the same length")
         both = np.vstack([model_flags, rule_flags])
@@ -64,6 +66,11 @@ class HeadToHead:
         self.reached = (both & labels).sum(axis=1).astype(float)
         self.value = ((both & labels) * values).sum(axis=1)
         self.totals = Totals.of(labels, values)
+
+    @classmethod
+    def at_cutoff(cls, scores, rule_flags, labels, values, cutoff: float) -> HeadToHead:
+        """The model acting on every example scoring at or above ``cutoff``."""
+        return cls(cutoff_flags(scores, cutoff), rule_flags, labels, values)
 
     def net_difference(self, economics: Economics) -> float:
         """The model's extra net value over the rule, per period (model minus rule).

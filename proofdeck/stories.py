@@ -1,11 +1,13 @@
-"""Three honest stories from the held-out examples: a catch, a false alarm and a miss.
+"""Four honest stories from the held-out examples: where the model wins and where it loses.
 
 Each story is drawn at random (seeded) from *every* example that fits it, never picked for
 how well it sells the model, and each carries the size of the pool it was drawn from, so a
 page can say "one of 212 such customers". A new seed draws others ("show others").
 
-The three pools cannot overlap (a catch and a miss are positives the model flags or not; a
-false alarm is not a positive), so the three stories are always three different examples.
+The stories are: a positive the model catches and the rule misses; one the rule catches and the
+model misses (a tool for selling models must show their failures too); a false alarm of the
+model; and a positive both miss. The four pools cannot overlap, so the stories are always
+different examples.
 """
 
 from __future__ import annotations
@@ -16,17 +18,21 @@ import numpy as np
 
 from proofdeck.spec import Nouns
 
-CAUGHT, FALSE_ALARM, BOTH_MISSED = "caught", "false_alarm", "both_missed"
-STORY_KINDS = (CAUGHT, FALSE_ALARM, BOTH_MISSED)
+CAUGHT, RULE_ONLY, FALSE_ALARM, BOTH_MISSED = "caught", "rule_only", "false_alarm", "both_missed"
+STORY_KINDS = (CAUGHT, RULE_ONLY, FALSE_ALARM, BOTH_MISSED)
+# Whether the model gets each story right: pages mark the ones where it is wrong.
+MODEL_RIGHT = {CAUGHT: True, RULE_ONLY: False, FALSE_ALARM: False, BOTH_MISSED: False}
 
 # Fields in braces are filled from a demo's nouns; a_/an_ forms get the right article.
 STORY_TITLES = {
     CAUGHT: "{A_positive} the model catches and the rule misses",
+    RULE_ONLY: "{A_positive} the rule catches and the model misses",
     FALSE_ALARM: "An unneeded {action}: {a_entity} the model flags that is not {a_positive}",
     BOTH_MISSED: "{A_positive} both the model and the rule miss",
 }
 EMPTY_STORIES = {
     CAUGHT: "No {positive} in the held-out data is caught by the model and missed by the rule.",
+    RULE_ONLY: "No {positive} in the held-out data is caught by the rule and missed by the model.",
     FALSE_ALARM: "The model flags no {entity} that is not {a_positive}: no unneeded {actions}.",
     BOTH_MISSED: "Every {positive} in the held-out data is caught by the model or the rule.",
 }
@@ -38,7 +44,7 @@ class Story:
 
     Attributes
     ----------
-    kind : "caught", "false_alarm" or "both_missed".
+    kind : "caught", "rule_only", "false_alarm" or "both_missed".
     position : index into the held-out arrays, or None when no example fits this story.
     pool_size : how many held-out examples fit the story (the one shown is drawn from them).
     """
@@ -60,7 +66,7 @@ def _fill(template: str, nouns: Nouns) -> str:
     words = dict(vars(nouns))
     for name in ("entity", "positive", "action"):
         words[f"a_{name}"] = _article(words[name])
-        words[f"A_{name}"] = _article(words[name]).capitalize()
+        words[f"A_{name}"] = _article(words[name])[:1].upper() + _article(words[name])[1:]
     return template.format(**words)
 
 
@@ -84,6 +90,7 @@ def story_pools(labels: np.ndarray, model_flags: np.ndarray, rule_flags: np.ndar
         )
     return {
         CAUGHT: np.flatnonzero(labels & model & ~rule),
+        RULE_ONLY: np.flatnonzero(labels & ~model & rule),
         FALSE_ALARM: np.flatnonzero(model & ~labels),
         BOTH_MISSED: np.flatnonzero(labels & ~model & ~rule),
     }
@@ -92,7 +99,7 @@ def story_pools(labels: np.ndarray, model_flags: np.ndarray, rule_flags: np.ndar
 def pick_stories(
     labels: np.ndarray, model_flags: np.ndarray, rule_flags: np.ndarray, seed: int = 0
 ) -> list[Story]:
-    """Draw one example at random for each of the three stories.
+    """Draw one example at random for each of the four stories.
 
     Parameters
     ----------
@@ -104,13 +111,13 @@ def pick_stories(
     Returns
     -------
     list[Story]
-        Always three, in the order caught, false alarm, both missed. A story nobody fits has
-        ``position=None`` and ``pool_size=0``; show ``empty_story_text`` for it.
+        Always four, in the order caught, rule only, false alarm, both missed. A story nobody
+        fits has ``position=None`` and ``pool_size=0``; show ``empty_story_text`` for it.
     """
     stories = []
-    for index, (kind, pool) in enumerate(story_pools(labels, model_flags, rule_flags).items()):
+    for kind, pool in story_pools(labels, model_flags, rule_flags).items():
         # One random stream per story, so an empty or changed pool never shifts the others.
-        rng = np.random.default_rng([seed, index])
+        rng = np.random.default_rng([seed, STORY_KINDS.index(kind)])
         position = int(rng.choice(pool)) if pool.size else None
         stories.append(Story(kind=kind, position=position, pool_size=int(pool.size)))
     return stories

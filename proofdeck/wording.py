@@ -84,7 +84,7 @@ def share(value: float, signed: bool = False, points: bool = False) -> str:
         return DASH
     percent = value * 100
     digits = 1 if abs(percent) < 10 and percent != 0 else 0
-    text = f"{percent:+.{digits}f}" if signed else f"{percent:.{digits}f}"
+    text = f"{percent:+,.{digits}f}" if signed else f"{percent:,.{digits}f}"
     return f"{text} pts" if points else f"{text}%"
 
 
@@ -151,13 +151,35 @@ def format_figure(key: str, value: float, currency: str, signed: bool = False) -
     return count(value, signed)
 
 
+def change_against_rule(key: str, value: float, baseline: float, currency: str) -> str | None:
+    """How a figure differs from today's rule's, in a form that cannot be misread.
+
+    Counts and money as a signed difference ("+120 vs rule", "-$12k vs rule"); ROI in
+    percentage points; a ratio such as value per 1 spent as a relative change ("+46% vs
+    rule"), because a difference of two ratios printed as "2.4x" reads as a multiple.
+    """
+    difference = value - baseline
+    if not _finite(difference) or math.isinf(difference):
+        return None
+    if abs(difference) <= 1e-9 * max(abs(value), abs(baseline), 1.0):
+        return "same as rule"
+    if key == "roi":
+        return share(difference, signed=True, points=True) + " vs rule"
+    if key in ("hit_rate", "coverage", "share_acted"):
+        return share(difference, signed=True, points=True) + " vs rule"
+    if key == "value_to_cost":
+        relative = change(value, baseline)
+        return None if relative == DASH else f"{relative} vs rule"
+    return format_figure(key, difference, currency, signed=True) + " vs rule"
+
+
 def readout(spec: DemoSpec, outcome: Outcome, threshold: float) -> str:
     """"Send a retention offer to the 8,040 customers (20%) with churn risk of 38% or more"."""
     nouns = spec.nouns
     if outcome.actions == 0:
         return f"Nobody gets a {nouns.action}: no {nouns.entity} scores this high."
     return (
-        f"{nouns.act.capitalize()} the {count(outcome.actions)} {nouns.entities} "
+        f"{sentence_case(nouns.act)} the {count(outcome.actions)} {nouns.entities} "
         f"({share(outcome.share_acted)}) with {nouns.score} of {cutoff_text(threshold)} or more"
     )
 
@@ -167,11 +189,29 @@ def cutoff_text(threshold: float) -> str:
     return DASH if not _finite(threshold) else f"{threshold * 100:.1f}%"
 
 
+def sentence_case(text: str) -> str:
+    """Capitalise the first letter only: "CAC" stays "CAC", "net value" becomes "Net value"."""
+    return text[:1].upper() + text[1:]
+
+
+def odds_text(rate: float) -> str:
+    """A share as people say it: "6.4 in 10" from 2 in 10 up, "1 in 70" below."""
+    if not _finite(rate):
+        return DASH
+    if rate >= 0.195:
+        return f"{rate * 10:.1f}".rstrip("0").rstrip(".") + " in 10"
+    if rate <= 0:
+        return "none"
+    return f"1 in {round(1 / rate):,}"
+
+
 def hit_rate_phrase(nouns: Nouns, hit_rate: float) -> str:
-    """"6.4 in 10 retention offers reach a real churner"."""
+    """"6.4 in 10 retention offers go to a churner"; "1 in 70 manual reviews find a fraud"."""
     if not _finite(hit_rate):
         return f"no {nouns.actions} are sent"
-    return f"{hit_rate * 10:.1f} in 10 {nouns.actions} reach a real {nouns.positive}"
+    if hit_rate <= 0:
+        return f"no {nouns.action} goes to a {nouns.positive}"
+    return f"{odds_text(hit_rate)} {nouns.actions} go to a {nouns.positive}"
 
 
 def coverage_phrase(nouns: Nouns, coverage: float) -> str:
@@ -198,17 +238,44 @@ def interval_words(low: float, high: float, kind: str, currency: str = "$") -> s
     return f"between {count(low, signed=True)} and {count(high, signed=True)}"
 
 
-def margins_sentence(spec: DemoSpec, econ: Economics, margins: dict[str, float], n_heldout: int) -> str:
-    """How sure the key figures are: "How sure: churners reached ±479, revenue kept ±$86k..."."""
+def range_text(low: float, high: float, kind: str, currency: str = "$") -> str:
+    """Two ends of a range, "1,120 to 1,460" or "$202k to $263k" (kind "count" or "money")."""
+    if not (_finite(low) and _finite(high)):
+        return DASH
+    if kind == "money":
+        return f"{money(low, currency)} to {money(high, currency)}"
+    return f"{count(low)} to {count(high)}"
+
+
+def intervals_sentence(spec: DemoSpec, econ: Economics, intervals: dict, n_heldout: int) -> str:
+    """How sure the key figures are, as 95% ranges that keep their skew:
+    "How sure: in 95% of redraws of the 3,000 held-out customers, churners reached 1,120 to
+    1,460; revenue kept $202k to $263k; net value $40k to $90k."."""
     cur = econ.currency
     parts = [
-        f"{spec.nouns.positives} reached ±{count(margins['reached'])}",
-        f"{spec.headline.value_won_label} ±{money(margins['value_won'], cur)}",
-        f"net value ±{money(margins['net_value'], cur)}",
+        f"{spec.nouns.positives} reached {range_text(intervals['reached'].low, intervals['reached'].high, 'count')}",
+        f"{spec.headline.value_won_label} "
+        f"{range_text(intervals['value_won'].low, intervals['value_won'].high, 'money', cur)}",
+        f"net value {range_text(intervals['net_value'].low, intervals['net_value'].high, 'money', cur)}",
     ]
     return (
-        f"How sure: 95% margins from the {count(n_heldout)} held-out {spec.nouns.entities}: "
-        + ", ".join(parts) + "."
+        f"How sure: in 95% of redraws of the {count(n_heldout)} held-out {spec.nouns.entities}, "
+        + "; ".join(parts) + "."
+    )
+
+
+def slider_label(actions: float, share_acted: float) -> str:
+    """A slider position: "8,040 (20%)"."""
+    return f"{count(actions)} ({share(share_acted)})"
+
+
+def uplift_caveat(nouns: Nouns, econ: Economics) -> str:
+    """Risk is not uplift: what the money comparison assumes, and what would settle it."""
+    return (
+        f"The money assumes a {nouns.action} wins {share(econ.win_rate)} of the {nouns.positives} it "
+        f"reaches, for the rule's picks and the model's alike. A high {nouns.score} does not prove "
+        f"that a {nouns.action} changes the outcome; a test that gives the {nouns.action} to some "
+        "picks and holds others back settles it."
     )
 
 

@@ -66,6 +66,14 @@ def _strings(value, key=""):
         yield value
 
 
+_ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
+
+
+def readable(markdown: str) -> str:
+    """Markdown source as a person reads it: escapes resolved, invisible word joiners gone."""
+    return _ESCAPED.sub(r"\1", markdown).replace("\u2060", "")
+
+
 def page_text(at: AppTest, include_sidebar: bool = True) -> str:
     """All the text a person can read on the page: prose, labels, figures, tables, charts."""
     parts = []
@@ -88,7 +96,17 @@ def page_text(at: AppTest, include_sidebar: bool = True) -> str:
             options = getattr(element, "options", None)
             if isinstance(options, list):
                 parts.extend(map(str, options))
-    return "\n".join(parts)
+    return readable("\n".join(parts))
+
+
+def dialog_title(at: AppTest) -> str | None:
+    """The title of the dialog open on the page, or None (AppTest has no dialog element)."""
+    for root in at._tree.children.values():  # dialogs live in the "event" root
+        for element in _walk(root):
+            proto = getattr(element, "proto", None)
+            if type(element).__name__ == "Block" and proto is not None and proto.HasField("dialog"):
+                return proto.dialog.title
+    return None
 
 
 def metric_values(at: AppTest) -> dict[str, str]:

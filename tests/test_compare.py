@@ -323,9 +323,9 @@ def test_segment_money_matches_outcomes_of_the_same_flags():
 
 def assert_sign_flips(result, econ, scores=SCORES, rule=RULE, cutoff=CUTOFF):
     step = 1e-6 * max(1.0, abs(result.value))
-    below = HeadToHead(scores, rule, LABELS, VALUES, cutoff).net_difference(replace(econ, **{result.field: result.value - step}))
-    above = HeadToHead(scores, rule, LABELS, VALUES, cutoff).net_difference(replace(econ, **{result.field: result.value + step}))
-    at = HeadToHead(scores, rule, LABELS, VALUES, cutoff).net_difference(replace(econ, **{result.field: result.value}))
+    below = HeadToHead.at_cutoff(scores, rule, LABELS, VALUES, cutoff).net_difference(replace(econ, **{result.field: result.value - step}))
+    above = HeadToHead.at_cutoff(scores, rule, LABELS, VALUES, cutoff).net_difference(replace(econ, **{result.field: result.value + step}))
+    at = HeadToHead.at_cutoff(scores, rule, LABELS, VALUES, cutoff).net_difference(replace(econ, **{result.field: result.value}))
     assert at == pytest.approx(0, abs=1e-9)
     if result.model_wins == "above":
         assert below < 0 < above
@@ -335,7 +335,7 @@ def assert_sign_flips(result, econ, scores=SCORES, rule=RULE, cutoff=CUTOFF):
 
 def test_net_difference_by_hand():
     # Model at 0.55: 5 actions, 3 reached; rule: 4 actions, 2 reached -> 50 - 10 = 40.
-    assert HeadToHead(SCORES, RULE, LABELS, VALUES, CUTOFF).net_difference(ECON) == pytest.approx(40)
+    assert HeadToHead.at_cutoff(SCORES, RULE, LABELS, VALUES, CUTOFF).net_difference(ECON) == pytest.approx(40)
 
 
 @pytest.mark.parametrize(
@@ -347,7 +347,7 @@ def test_net_difference_by_hand():
     ],
 )
 def test_break_even_values_by_hand(field, value, wins):
-    result = break_even(HeadToHead(SCORES, RULE, LABELS, VALUES, CUTOFF), field, ECON)
+    result = break_even(HeadToHead.at_cutoff(SCORES, RULE, LABELS, VALUES, CUTOFF), field, ECON)
     assert result.value == pytest.approx(value)
     assert result.model_wins == wins
     assert result.base_difference == pytest.approx(40) and result.wins_at_base
@@ -356,36 +356,36 @@ def test_break_even_values_by_hand(field, value, wins):
 
 def test_break_even_always_and_never():
     # Miss cost: 40 + m, the model reaches one more positive, so it wins at any miss cost.
-    assert break_even(HeadToHead(SCORES, RULE, LABELS, VALUES, CUTOFF), "cost_per_miss", ECON).model_wins == "always"
+    assert break_even(HeadToHead.at_cutoff(SCORES, RULE, LABELS, VALUES, CUTOFF), "cost_per_miss", ECON).model_wins == "always"
     # Both act on someone, so the fixed cost cancels: flat at 40.
-    flat = break_even(HeadToHead(SCORES, RULE, LABELS, VALUES, CUTOFF), "fixed_cost", ECON)
+    flat = break_even(HeadToHead.at_cutoff(SCORES, RULE, LABELS, VALUES, CUTOFF), "fixed_cost", ECON)
     assert flat.model_wins == "always" and math.isnan(flat.value) and flat.slope == 0
     # Acting on all 12 at 40 each: 300 w - 320 only turns positive above w = 1.07, out of range.
     costly = replace(ECON, cost_per_action=40)
-    never = break_even(HeadToHead(SCORES, RULE, LABELS, VALUES, 0.0), "win_rate", costly)
+    never = break_even(HeadToHead.at_cutoff(SCORES, RULE, LABELS, VALUES, 0.0), "win_rate", costly)
     assert never.model_wins == "never" and never.value == pytest.approx(320 / 300)
     # Lowest scores first reach nobody with 5 actions: -100 - c, negative at every cost.
-    lowest = break_even(HeadToHead(-SCORES, RULE, LABELS, VALUES, -0.35), "cost_per_action", ECON)
+    lowest = break_even(HeadToHead.at_cutoff(-SCORES, RULE, LABELS, VALUES, -0.35), "cost_per_action", ECON)
     assert lowest.model_wins == "never"
     # Top 1 only: 1 reached instead of 2 but 3 fewer actions: 600 - 100 w at 200 per action.
-    cheap = break_even(HeadToHead(SCORES, RULE, LABELS, VALUES, 0.92), "win_rate", replace(ECON, cost_per_action=200))
+    cheap = break_even(HeadToHead.at_cutoff(SCORES, RULE, LABELS, VALUES, 0.92), "win_rate", replace(ECON, cost_per_action=200))
     assert cheap.model_wins == "always" and cheap.value == pytest.approx(6.0)
 
 
 def test_break_even_rejects_value_per_won_with_a_value_column():
     econ = replace(ECON, value_column="amount")
     with pytest.raises(ValueError, match="value column"):
-        break_even(HeadToHead(SCORES, RULE, LABELS, VALUES, CUTOFF), "value_per_won", econ)
+        break_even(HeadToHead.at_cutoff(SCORES, RULE, LABELS, VALUES, CUTOFF), "value_per_won", econ)
     with pytest.raises(ValueError):
-        break_even(HeadToHead(SCORES, RULE, LABELS, VALUES, CUTOFF), "population", ECON)
+        break_even(HeadToHead.at_cutoff(SCORES, RULE, LABELS, VALUES, CUTOFF), "population", ECON)
 
 
 def test_break_even_in_words():
-    result = break_even(HeadToHead(SCORES, RULE, LABELS, VALUES, CUTOFF), "cost_per_action", ECON)
+    result = break_even(HeadToHead.at_cutoff(SCORES, RULE, LABELS, VALUES, CUTOFF), "cost_per_action", ECON)
     assert break_even_text(result, NOUNS) == (
         "the model beats the rule while the cost per retention offer is below $50 (now $10)"
     )
-    rate = break_even(HeadToHead(SCORES, RULE, LABELS, VALUES, CUTOFF), "win_rate", ECON)
+    rate = break_even(HeadToHead.at_cutoff(SCORES, RULE, LABELS, VALUES, CUTOFF), "win_rate", ECON)
     assert "above 10%" in break_even_text(rate, NOUNS)
 
 
@@ -393,7 +393,7 @@ def test_tornado_by_hand():
     # Win rate 0.8, miss cost 5, fixed cost 100 (both act, so it cancels):
     # difference = 100 * w * 1 - c * 1 + m * 1 = 80 - 10 + 5 = 75 at the base.
     econ = replace(ECON, win_rate=0.8, cost_per_miss=5, fixed_cost=100)
-    table = tornado(HeadToHead(SCORES, RULE, LABELS, VALUES, CUTOFF), econ)
+    table = tornado(HeadToHead.at_cutoff(SCORES, RULE, LABELS, VALUES, CUTOFF), econ)
     assert table["field"].tolist() == [
         "value_per_won", "win_rate", "cost_per_action", "cost_per_miss", "fixed_cost", "population"
     ]
@@ -409,7 +409,7 @@ def test_tornado_by_hand():
 
 
 def test_tornado_skips_value_per_won_with_a_value_column():
-    table = tornado(HeadToHead(SCORES, RULE, LABELS, VALUES, CUTOFF), replace(ECON, value_column="amount"))
+    table = tornado(HeadToHead.at_cutoff(SCORES, RULE, LABELS, VALUES, CUTOFF), replace(ECON, value_column="amount"))
     assert "value_per_won" not in table["field"].tolist()
     assert set(table["field"]) == set(TORNADO_FIELDS) - {"value_per_won"}
 
@@ -431,7 +431,7 @@ def test_figures_build_in_plain_words():
     curve = gains_curve(SCORES, LABELS)
     figures = [
         gains_figure(curve, gains_point(RULE, LABELS), gains_point(cutoff_flags(SCORES, CUTOFF), LABELS), NOUNS),
-        tornado_figure(tornado(HeadToHead(SCORES, RULE, LABELS, VALUES, CUTOFF), ECON), NOUNS, "$", "quarter"),
+        tornado_figure(tornado(HeadToHead.at_cutoff(SCORES, RULE, LABELS, VALUES, CUTOFF), ECON), NOUNS, "$", "quarter"),
         segment_figure(segment_table(SEGMENTS, SCORES, RULE, LABELS, VALUES, ECON), NOUNS, "Region"),
     ]
     for figure in figures:
@@ -491,11 +491,11 @@ def test_break_even_sign_flips_around_its_value(rows, cutoff, field, cost, value
     scores, rule, labels = columns(rows)
     econ = Economics(cost_per_action=cost, value_per_won=value, win_rate=win, cost_per_miss=miss)
     values = np.ones(labels.size)
-    result = break_even(HeadToHead(scores, rule, labels, values, cutoff), field, econ)
-    base = HeadToHead(scores, rule, labels, values, cutoff).net_difference(econ)
+    result = break_even(HeadToHead.at_cutoff(scores, rule, labels, values, cutoff), field, econ)
+    base = HeadToHead.at_cutoff(scores, rule, labels, values, cutoff).net_difference(econ)
     assert result.base_difference == pytest.approx(base, abs=1e-6)
     if result.model_wins in ("above", "below"):
         step = 1e-3 * max(1.0, abs(result.value))
-        low = HeadToHead(scores, rule, labels, values, cutoff).net_difference(replace(econ, **{field: result.value - step}))
-        high = HeadToHead(scores, rule, labels, values, cutoff).net_difference(replace(econ, **{field: result.value + step}))
+        low = HeadToHead.at_cutoff(scores, rule, labels, values, cutoff).net_difference(replace(econ, **{field: result.value - step}))
+        high = HeadToHead.at_cutoff(scores, rule, labels, values, cutoff).net_difference(replace(econ, **{field: result.value + step}))
         assert (high > 0 > low) if result.model_wins == "above" else (low > 0 > high)

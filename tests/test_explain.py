@@ -18,7 +18,6 @@ from proofdeck.explain import (
     explanation_sentence,
     group_by_source,
     importance,
-    level_word,
     make_explainer,
     row_frame,
     top_reasons,
@@ -188,12 +187,10 @@ def test_value_text_reads_like_a_person_wrote_it(value, text):
     assert value_text(value) == text
 
 
-def test_level_is_relative_to_the_base_rate():
-    assert level_word(0.40, 0.2) == "high"
-    assert level_word(0.20, 0.2) == "moderate"
-    assert level_word(0.05, 0.2) == "low"
-    assert level_word(0.40, 0.02) == "high"
-    assert level_word(0.40, 0.6) == "low"
+def test_flag_values_read_yes_or_no():
+    assert value_text(1, flag=True) == "yes" and value_text(0.0, flag=True) == "no"
+    assert value_text(3, flag=True) == "3"  # not a 0/1 answer: shown as it is
+    assert value_text(1) == "1"
 
 
 def test_top_reasons_are_the_largest_either_way(data):
@@ -217,10 +214,9 @@ def test_sentence_is_plain_and_names_the_top_reason(fitted, data):
     _, explainer = fitted
     rows = frame.iloc[:40]
     explanation = explainer.explain(rows)
-    base_rate = float(data[1].mean())
     for position in range(len(rows)):
         reasons = top_reasons(explanation.row(position), rows.iloc[position], LABELS)
-        sentence = explanation_sentence("churn risk", explanation.probability[position], reasons, base_rate)
+        sentence = explanation_sentence("churn risk", explanation.probability[position], reasons, 0.3)
         assert sentence.startswith("Churn risk is ")
         assert sentence.endswith(".")
         assert reasons[0].label in sentence
@@ -234,20 +230,28 @@ def test_sentence_example_reads_as_promised():
         Reason("tickets", "Support tickets (90 days)", "3", 0.5, "up"),
         Reason("tenure", "Tenure (months)", "unknown", -0.3, "down"),
     ]
-    sentence = explanation_sentence("churn risk", 0.7123456789, reasons, base_rate=0.2)
+    sentence = explanation_sentence("churn risk", 0.7123456789, reasons, cutoff=0.376)
     assert sentence == (
-        "Churn risk is high (71%) mainly because of Contract: month-to-month and "
-        "Support tickets (90 days): 3; Tenure (months): unknown pulls it down."
+        "Churn risk is 71%, above the cut-off of 38%. Raised most by Contract: month-to-month and "
+        "Support tickets (90 days): 3; lowered by Tenure (months): unknown."
     )
-    low = explanation_sentence("churn risk", 0.03, reasons[::-1], base_rate=0.2, show_average=True)
-    assert low == (
-        "Churn risk is low (3.0%; average 20%) mainly because of Tenure (months): unknown; "
-        "Support tickets (90 days): 3 and Contract: month-to-month push it up."
-    )
-    assert explanation_sentence("churn risk", 0.3, reasons[2:], 0.2) == (
-        "Churn risk is moderate (30%), even though Tenure (months): unknown pulls it down."
-    )
-    assert explanation_sentence("churn risk", 0.2, [], 0.2) == "Churn risk is moderate (20%)."
+    low = explanation_sentence("churn risk", 0.03, reasons[::-1][:1], cutoff=0.376)
+    assert low == "Churn risk is 3.0%, below the cut-off of 38%. Lowered most by Tenure (months): unknown."
+    assert explanation_sentence("churn risk", 0.2, [], 0.376) == "Churn risk is 20%, below the cut-off of 38%."
+    assert "nobody is picked" in explanation_sentence("churn risk", 0.2, [], float("inf"))
+
+
+@pytest.mark.parametrize("probability, cutoff, acted, place", [
+    (0.051, 0.077, False, "below the cut-off"),
+    (0.40, 0.077, True, "above the cut-off"),
+    (0.077, 0.077, True, "at the cut-off"),
+    (0.077, 0.077, False, "after others with the same score"),
+])
+def test_sentence_never_contradicts_the_decision(probability, cutoff, acted, place):
+    # A fraud the model misses must never be told "fraud risk is high".
+    sentence = explanation_sentence("fraud risk", probability, [], cutoff, acted=acted)
+    assert place in sentence
+    assert not re.search(r"\b(high|low|moderate)\b", sentence), sentence
 
 
 def test_churn_sentence_uses_business_labels(churn):
@@ -255,8 +259,9 @@ def test_churn_sentence_uses_business_labels(churn):
     row = churn.heldout.iloc[[int(np.argmax(churn.scores))]]
     explanation = explainer.explain(row)
     reasons = top_reasons(explanation.row(0), row.iloc[0], churn.spec.label)
-    sentence = explanation_sentence(churn.spec.nouns.score, explanation.probability[0], reasons, churn.labels.mean())
-    assert sentence.startswith("Churn risk is high (")
+    cutoff = churn.threshold_at(churn.default_count)
+    sentence = explanation_sentence(churn.spec.nouns.score, explanation.probability[0], reasons, cutoff)
+    assert sentence.startswith("Churn risk is ") and "above the cut-off" in sentence
     assert reasons[0].label in sentence and reasons[0].label in churn.spec.labels.values()
     assert not TECHNICAL.search(sentence)
 

@@ -3,9 +3,19 @@
 import re
 
 import pytest
-from conftest import TECHNICAL_WORDS, metric_values, open_page, page_text
+from conftest import ROOT, TECHNICAL_WORDS, metric_values, open_page, page_text
+
+from proofdeck import wording as w
+from proofdeck.scenario import build_scenario
+from proofdeck.slider_scale import slider_counts
+from proofdeck.spec import load_spec
 
 DECIDE = "pages/1_Decide.py"
+
+
+@pytest.fixture(scope="module")
+def churn():
+    return build_scenario(load_spec(ROOT / "demos" / "churn.toml"))
 
 
 @pytest.fixture
@@ -23,19 +33,37 @@ def number(text: str) -> float:
     return -value if sign else value
 
 
+def slider(at):
+    return at.select_slider(key="setting_slider_churn")
+
+
+def note(at) -> str | None:
+    infos = [i.value for i in at.info]
+    return infos[0] if infos else None
+
+
 def test_slider_is_labelled_in_business_words(decide):
-    slider = decide.slider[0]
-    assert "churn risk" in slider.label and "retention offer" in slider.label
+    assert "customers get a retention offer" in slider(decide).label
     captions = " ".join(caption.value for caption in decide.caption)
     assert "cast a wide net" in captions and "be selective" in captions
     readout = [m.value for m in decide.markdown if m.value.startswith("##### ")][0]
     assert re.search(r"Send a retention offer to the [\d,]+ customers \(\d+%\) with churn risk of [\d.]+% or more", readout)
 
 
-def test_moving_the_slider_changes_every_key_figure(decide):
+def test_default_is_exactly_the_rules_budget(decide, churn):
+    # One budget, one number: Decide starts where the pitch and Rule vs model compare.
+    assert slider(decide).value == churn.rule_count
+    figures = metric_values(decide)
+    rule = churn.rule_outcome(churn.spec.economics)
+    readout = [m.value for m in decide.markdown if m.value.startswith("##### ")][0]
+    assert f"the {rule.actions:,.0f} customers" in readout
+    assert figures["Spend"].startswith("$") and "same as rule" in [m.delta for m in decide.metric if m.label == "Spend"]
+
+
+def test_moving_the_slider_changes_every_key_figure(decide, churn):
     before = metric_values(decide)
-    assert len(before) >= 9
-    decide.slider[0].set_value(12.0).run()
+    assert len(before) >= 7
+    slider(decide).set_value(churn.rule_count * 2).run()
     assert not decide.exception
     after = metric_values(decide)
     changed = [label for label in before if before[label] != after[label]]
@@ -43,36 +71,63 @@ def test_moving_the_slider_changes_every_key_figure(decide):
 
 
 def test_afford_n_moves_the_slider_and_respects_n(decide):
-    start = decide.slider[0].value
+    start = slider(decide).value
     decide.number_input(key="target_afford_churn").set_value(3000).run()
     decide.button(key="set_afford_churn").click().run()
-    assert decide.slider[0].value > start
-    assert number(metric_values(decide)["Retention offers"]) <= 3000
+    assert slider(decide).value < start
+    assert number(metric_values(decide)["Retention offers"] if "Retention offers" in metric_values(decide)
+                  else [m.value for m in decide.markdown if m.value.startswith("##### ")][0].split("the ")[1]) <= 3000
+    assert "At most 3,000 retention offers" in note(decide)
+
+
+def test_target_inputs_start_from_the_current_setting(decide, churn):
+    # The bug: after a slider move the popover's input showed 0, and "Set" set nobody.
+    next_position = int(slider_counts(churn.sweep.size, churn.rule_count).searchsorted(churn.rule_count)) + 1
+    moved = int(slider_counts(churn.sweep.size, churn.rule_count)[next_position])
+    slider(decide).set_value(moved).run()
+    actions = decide.number_input(key="target_afford_churn").value
+    readout = [m.value for m in decide.markdown if m.value.startswith("##### ")][0]
+    assert actions > 0 and f"{actions:,.0f}" in readout
+    decide.button(key="set_afford_churn").click().run()
+    assert slider(decide).value == moved
+    assert decide.number_input(key="target_spend_churn").value > 0
+    assert decide.number_input(key="target_reach_churn").value > 0
 
 
 def test_spend_b_moves_the_slider_and_respects_b(decide):
     decide.number_input(key="target_spend_churn").set_value(150000).run()
     decide.button(key="set_spend_churn").click().run()
     assert number(metric_values(decide)["Spend"]) <= 150000 * 1.005  # display rounds to 3 digits
-    spend_now = number(metric_values(decide)["Spend"])
-    assert spend_now < 300000
+    assert number(metric_values(decide)["Spend"]) < 300000
 
 
 def test_reach_x_percent_moves_the_slider_and_reaches_it(decide):
-    start = decide.slider[0].value
+    start = slider(decide).value
     decide.number_input(key="target_reach_churn").set_value(80).run()
     decide.button(key="set_reach_churn").click().run()
-    assert decide.slider[0].value < start
+    assert slider(decide).value > start
     caption = " ".join(c.value for c in decide.caption)
     reached = int(re.search(r"we reach (\d+)% of all churners", caption).group(1))
     assert reached >= 80
 
 
-def test_best_net_value_says_it_is_an_estimate(decide):
+def test_confirmation_goes_when_the_setting_moves(decide, churn):
+    decide.number_input(key="target_afford_churn").set_value(500).run()
+    decide.button(key="set_afford_churn").click().run()
+    assert "At most 500" in note(decide)
+    slider(decide).set_value(churn.rule_count).run()
+    assert note(decide) is None
+
+
+def test_best_net_value_is_honest_and_goes_when_assumptions_change(decide, churn):
     decide.button(key="set_best_churn").click().run()
-    note = decide.info[0].value
-    assert "Best net value on held-out data" in note
-    assert "estimate from 3,000 held-out customers" in note
+    text = note(decide)
+    assert text.startswith("Best net value") and "flatters" in text
+    honest = number(re.search(r"earns about \*\*(\$[\d.,]+[kMB]?)\*\*", text).group(1))
+    in_sample = number(re.search(r"the (\$[\d.,]+[kMB]?) below", text).group(1))
+    assert honest != in_sample  # the figure quoted is not the in-sample maximum
+    decide.number_input(key="econ_churn_cost_per_action").set_value(1000.0).run()
+    assert note(decide) is None  # it described other assumptions
 
 
 def test_assumptions_change_money_and_reset_restores(decide):
@@ -108,11 +163,26 @@ def test_analyst_view_on_shows_technical_names():
     assert "Technical term" in glossary.columns
 
 
-def test_key_figures_say_how_sure_and_follow_the_slider(decide):
-    def margins():
-        return [c.value for c in decide.caption if c.value.startswith("How sure: 95% margins")][0]
+def test_key_figures_say_how_sure_and_follow_the_slider(decide, churn):
+    def how_sure():
+        return [c.value for c in decide.caption if c.value.startswith("How sure:")][0]
 
-    before = margins()
-    assert "churners reached ±" in before and "net value ±$" in before
-    decide.slider[0].set_value(10.0).run()
-    assert margins() != before
+    before = how_sure()
+    assert re.search(r"churners reached [\d,]+ to [\d,]+", before) and "net value $" in before
+    slider(decide).set_value(churn.rule_count * 2).run()
+    assert how_sure() != before
+
+
+def test_value_per_1_spent_changes_are_relative_never_a_difference_of_ratios():
+    at = open_page(DECIDE, "leads")
+    delta = [m.delta for m in at.metric if m.label == "First-year revenue per $1 spent"][0]
+    assert re.fullmatch(r"[+-]\d+% vs rule", delta), delta
+
+
+def test_missed_money_is_on_the_same_basis_as_money_won(decide, churn):
+    econ = churn.spec.economics
+    outcome = churn.sweep.outcome_at_count(churn.rule_count, econ)
+    text = page_text(decide, include_sidebar=False)
+    assert f"{w.money(outcome.missed_winnable)} more revenue kept if they were reached" in text
+    assert outcome.missed_winnable == pytest.approx(econ.win_rate * outcome.missed_value)
+    assert "walking away" not in text

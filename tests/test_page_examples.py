@@ -2,13 +2,11 @@
 
 import re
 
-import numpy as np
 import pytest
-from conftest import ROOT, open_page, page_text
+from conftest import ROOT, dialog_title, open_page, page_text
 
 from proofdeck.scenario import build_scenario
 from proofdeck.spec import load_spec
-from proofdeck.sweep import snap_threshold
 
 EXAMPLES = "pages/2_Examples.py"
 
@@ -33,42 +31,65 @@ def table(at):
     return at.dataframe[0].value
 
 
-def test_three_stories_are_distinct_and_keep_their_promise(examples, churn):
+def opened(at) -> str | None:
+    """The id of the example open in the dialog, from its title."""
+    title = dialog_title(at)
+    return re.match(r"Customer (\S+):", title).group(1) if title else None
+
+
+def test_four_stories_are_distinct_and_keep_their_promise(examples, churn):
     ids = story_ids(examples)
-    assert len(ids) == 3 and len(set(ids)) == 3
-    cutoff = snap_threshold(churn.rule_budget_threshold, 0.001, "up")
-    positions = [churn.position_of(i) for i in ids]
-    model = churn.scores >= cutoff
-    caught, false_alarm, both_missed = positions
+    assert len(ids) == 4 and len(set(ids)) == 4
+    model = churn.flags_at(churn.rule_count)  # the page starts at the rule's budget
+    caught, rule_only, false_alarm, both_missed = (churn.position_of(i) for i in ids)
     assert churn.labels[caught] and model[caught] and not churn.rule_flags[caught]
+    assert churn.labels[rule_only] and not model[rule_only] and churn.rule_flags[rule_only]
     assert model[false_alarm] and not churn.labels[false_alarm]
     assert churn.labels[both_missed] and not model[both_missed] and not churn.rule_flags[both_missed]
+
+
+def test_story_sentences_never_contradict_their_titles(examples):
+    text = page_text(examples, include_sidebar=False)
+    assert not re.search(r"risk is (high|low|moderate)", text)
+    sentences = [m.value for m in examples.markdown if m.value.startswith("Churn risk is ")]
+    assert len(sentences) == 4
+    assert "above the cut-off" in sentences[0]  # caught by the model
+    assert "below the cut-off" in sentences[1] and "below the cut-off" in sentences[3]  # missed by it
 
 
 def test_show_others_draws_new_stories(examples):
     before = story_ids(examples)
     examples.button(key="stories_again_churn").click().run()
     after = story_ids(examples)
-    assert len(after) == 3 and after != before
+    assert len(after) == 4 and after != before
 
 
-def test_opening_a_story_shows_its_explanation(examples):
+def test_opening_a_story_shows_its_explanation_in_a_dialog(examples):
+    assert opened(examples) is None
     example_id = story_ids(examples)[0]
     examples.button(key="story_open_caught").click().run()
     assert not examples.exception
-    heading = examples.subheader[0].value
-    assert heading.startswith(f"Customer {example_id}:") and "churner reached" in heading
+    assert opened(examples) == example_id
+    assert "churner reached" in dialog_title(examples)
     sentences = [info.value for info in examples.info]
-    assert any(s.startswith("Churn risk is") and "because of" in s for s in sentences)
+    assert any(s.startswith("Churn risk is") and "cut-off" in s for s in sentences)
     charts = examples.get("plotly_chart")
     assert any("pushes churn risk up" in chart.proto.spec for chart in charts)
 
 
-def test_a_search_that_finds_one_example_opens_it(examples, churn):
+def test_each_open_button_opens_its_own_story_even_after_another(examples):
+    ids = story_ids(examples)
+    examples.button(key="story_open_caught").click().run()
+    assert opened(examples) == ids[0]
+    examples.button(key="story_open_both_missed").click().run()
+    assert opened(examples) == ids[3]
+
+
+def test_a_search_narrows_the_table_to_one(examples, churn):
     wanted = str(churn.ids.iloc[7])
     examples.text_input(key="filter_search_churn").input(wanted).run()
-    assert len(table(examples)) == 1
-    assert examples.subheader[0].value.startswith(f"Customer {wanted}:")
+    assert list(table(examples)["Customer"]) == [wanted]
+    assert opened(examples) is None  # typing never opens an example by itself
 
 
 def test_filters_narrow_the_table(examples):
@@ -86,14 +107,13 @@ def test_filters_narrow_the_table(examples):
     assert (table(examples)["Churn risk"] >= 0.30).all()
 
 
-def test_what_if_changes_the_score_and_reset_restores(examples, churn):
-    position = int(np.argmax(churn.scores))
-    example_id = str(churn.ids.iloc[position])
-    assert examples.subheader[0].value.startswith(f"Customer {example_id}:")
-    prefix = f"whatif_churn_{example_id}_"
-    examples.selectbox(key=prefix + "contract").set_value("two-year")
-    examples.number_input(key=prefix + "tenure_months").set_value(60)
-    examples.number_input(key=prefix + "support_tickets_90d").set_value(0)
+def test_what_if_changes_the_score_and_reset_restores_the_inputs(examples, churn):
+    examples.button(key="story_open_caught").click().run()
+    position = churn.position_of(opened(examples))
+    real = churn.heldout.iloc[position]
+    examples.selectbox(key="whatif_churn_contract").set_value("two-year")
+    examples.number_input(key="whatif_churn_tenure_months").set_value(60)
+    examples.number_input(key="whatif_churn_support_tickets_90d").set_value(0)
     examples.button(key="FormSubmitter:whatif_form_churn-Score it").click().run()
     assert not examples.exception
     new = [m for m in examples.metric if m.label == "New churn risk"][0]
@@ -101,16 +121,23 @@ def test_what_if_changes_the_score_and_reset_restores(examples, churn):
     assert float(new.value.rstrip("%")) < churn.scores[position] * 100
     examples.button(key="whatif_reset_churn").click().run()
     assert not [m for m in examples.metric if m.label == "New churn risk"]
-    assert examples.selectbox(key=prefix + "contract").value == churn.heldout.iloc[position]["contract"]
+    # The inputs hold the real values again, so "Score it" scores the real example.
+    assert examples.selectbox(key="whatif_churn_contract").value == real["contract"]
+    assert examples.number_input(key="whatif_churn_tenure_months").value == real["tenure_months"]
+    examples.button(key="FormSubmitter:whatif_form_churn-Score it").click().run()
+    again = [m for m in examples.metric if m.label == "New churn risk"][0]
+    assert not again.delta  # same values, same score
 
 
-def test_download_and_drivers_are_there(examples):
-    assert examples.get("download_button")
+def test_download_neutralises_spreadsheet_formulas(examples):
+    download = examples.get("download_button")[0]
+    assert download.proto.label.startswith("Download")
     assert "What drives the churn risk overall" in page_text(examples, include_sidebar=False)
 
 
 def test_analyst_view_shows_the_shap_arithmetic():
     at = open_page(EXAMPLES, analyst=True)
+    at.button(key="story_open_caught").click().run()
     caption = [c.value for c in at.caption if c.value.startswith("Analyst view: bars are SHAP values")]
     assert caption and "log-odds" in caption[0]
 
@@ -124,4 +151,25 @@ def test_a_link_with_an_example_opens_it(churn):
     at.run()
     at.switch_page(EXAMPLES).run()
     assert not at.exception
-    assert at.subheader[0].value.startswith(f"Customer {wanted}:")
+    assert opened(at) == wanted
+
+
+def test_a_link_opens_its_example_even_after_others_were_opened(churn):
+    # The bug: Rule vs model's link landed on ?example=L05251 but showed another example.
+    at = open_page(EXAMPLES)
+    at.button(key="story_open_caught").click().run()
+    wanted = str(churn.ids.iloc[99])
+    at.switch_page("pages/3_Compare.py").run()
+    at.query_params["example"] = wanted
+    at.switch_page(EXAMPLES).run()
+    assert opened(at) == wanted
+
+
+def test_a_link_to_an_unknown_example_falls_back_to_the_list():
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
+    at.query_params["example"] = "no-such-id"
+    at.run()
+    at.switch_page(EXAMPLES).run()
+    assert not at.exception and opened(at) is None

@@ -315,3 +315,83 @@ def test_token_soup_gives_a_rule_or_a_rule_error(tokens):
     text = " ".join(tokens)
     with contextlib.suppress(RuleError):
         parse_rule(text, FRAME).evaluate(FRAME)
+
+
+# --- the rule as a checklist for people --------------------------------------------------------
+
+_LABELS = {"contract": "Contract", "tenure_months": "Tenure (months)", "plan": "Plan", "new_device": "New device",
+           "total_charges": "Total charges", "lead source": "Lead source"}
+
+
+def label_of(column):
+    return _LABELS.get(column, column)
+
+
+def test_checklist_keeps_or_around_an_and_group():
+    rule = parse_rule('contract == "one-year" or (tenure_months < 6 and plan == "basic")', FRAME)
+    root = rule.checklist(FRAME.iloc[0], label_of)
+    assert (root.kind, root.text, root.met) == ("any", "Any of these", True)
+    assert [child.kind for child in root.children] == ["condition", "all"]
+    assert [(leaf.text, leaf.met) for leaf in root.children[1].children] == [
+        ("Tenure (months) below 6", True), ('Plan is "basic"', True),
+    ]
+    assert root.children[0].source == 'contract == "one-year"'
+    assert root.lines() == [
+        "✓ Any of these:",
+        '  ✗ Contract is "one-year"',
+        "  ✓ All of these:",
+        "    ✓ Tenure (months) below 6",
+        '    ✓ Plan is "basic"',
+    ]
+
+
+@pytest.mark.parametrize(("text", "words"), [
+    ('contract == "month-to-month"', 'Contract is "month-to-month"'),
+    ("tenure_months < 6", "Tenure (months) below 6"),
+    ("6 > tenure_months", "Tenure (months) below 6"),
+    ("tenure_months >= 12", "Tenure (months) at least 12"),
+    ("1 < tenure_months <= 5", "Tenure (months) above 1 and Tenure (months) at most 5"),
+    ('region in ["north", "east"]', 'region is one of "north", "east"'),
+    ('region not in ["south"]', 'region is not "south"'),
+    ('not (plan == "basic")', 'Plan is not "basic"'),
+    ("not new_device", "New device is no"),
+    ("new_device", "New device is yes"),
+    ("total_charges / tenure_months > 1500.5", "Total charges ÷ Tenure (months) above 1,500.5"),
+    ("(total_charges + 1) * 2 > 10", "(Total charges + 1) × 2 above 10"),
+    ('`lead source` != "ads"', 'Lead source is not "ads"'),
+])
+def test_checklist_says_each_condition_in_plain_words(text, words):
+    root = parse_rule(text, FRAME).checklist(labels=label_of)
+    assert (root.kind, root.text, root.met) == ("condition", words, None)
+
+
+def test_checklist_says_negated_groups_without_losing_them():
+    root = parse_rule('not (plan == "basic" or new_device)', FRAME).checklist(FRAME.iloc[4], label_of)
+    assert (root.kind, root.text, root.met) == ("not", "None of these", True)
+    assert [child.text for child in root.children] == ['Plan is "basic"', "New device is yes"]
+    both = parse_rule("not (tenure_months > 1 and new_device)", FRAME).checklist(labels=label_of)
+    assert (both.kind, both.text) == ("not", "Not all of these")
+
+
+def test_checklist_marks_parts_a_missing_value_leaves_unknown():
+    # Row 3: tenure missing, contract month-to-month.
+    root = parse_rule('tenure_months < 6 and contract == "month-to-month"', FRAME).checklist(FRAME.iloc[3])
+    assert [child.met for child in root.children] == [None, True]
+    assert root.met is None
+    assert root.lines()[1] == "  – tenure_months below 6"
+
+
+def test_checklist_takes_a_mapping_and_refuses_several_rows():
+    rule = parse_rule("tenure_months < 6", FRAME)
+    assert rule.checklist({"tenure_months": 3}).met is True
+    with pytest.raises(ValueError, match="one row"):
+        rule.checklist(FRAME)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_condition())
+def test_checklist_root_is_met_exactly_where_the_rule_is_true(case):
+    text, truth = case
+    rule = parse_rule(text, PROPERTY_FRAME)
+    for i in range(len(PROPERTY_FRAME)):
+        assert rule.checklist(PROPERTY_FRAME.iloc[[i]]).met is truth(i), (text, i)

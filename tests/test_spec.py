@@ -1,14 +1,33 @@
 """Spec loading: every problem names the file, the field and what is wrong."""
 
+import copy
+import math
+import tomllib
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from proofdeck.datasets import load_dataset
-from proofdeck.spec import SpecError, load_catalog, load_spec
+from proofdeck.spec import (
+    DATA_ROOT_ENV,
+    ECONOMICS_BOUNDS,
+    SpecError,
+    load_catalog,
+    load_spec,
+    spec_where,
+    validate_document,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 CHURN = ROOT / "demos" / "churn.toml"
+
+
+@pytest.fixture(autouse=True)
+def allow_bundled_data(monkeypatch):
+    """Variants live in tmp_path but read the bundled CSV: allow its folder as a data root."""
+    monkeypatch.setenv(DATA_ROOT_ENV, str(ROOT / "data"))
 
 
 def write_variant(tmp_path: Path, old: str, new: str, name: str = "variant.toml") -> Path:
@@ -33,7 +52,7 @@ def test_bundled_specs_load():
 @pytest.mark.parametrize(
     ("old", "new", "expected"),
     [
-        ("cost_per_action = 40", 'cost_per_action = "forty"', "[economics] cost_per_action: expected a number, got 'forty'"),
+        ("cost_per_action = 40", 'cost_per_action = "forty"', "[economics] cost_per_action: expected a number, got text"),
         ("cost_per_action = 40", "cost_per_action = -4", "[economics] cost_per_action: must be 0 or more"),
         ("win_rate = 0.30", "win_rate = 1.5", "[economics] win_rate: must be a share"),
         ('entity = "customer"\n', "", "[nouns] entity: missing"),
@@ -51,8 +70,9 @@ def test_field_errors_name_file_field_and_problem(tmp_path, old, new, expected):
     with pytest.raises(SpecError) as raised:
         load_spec(path)
     message = str(raised.value)
-    assert message.startswith(str(path))
+    assert message.startswith(f"{tmp_path.name}/variant.toml: ")
     assert expected in message
+    assert str(tmp_path) not in message
 
 
 def test_missing_section(tmp_path):
@@ -101,3 +121,46 @@ def test_catalog_reports_broken_files_without_losing_good_ones(tmp_path):
     catalog = load_catalog(tmp_path)
     assert list(catalog.specs) == ["good"]
     assert "bad" in catalog.errors and "title: expected text" in catalog.errors["bad"]
+
+
+# --- limits shared with the Assumptions form ---------------------------------------------------
+
+CHURN_DOCUMENT = tomllib.loads(CHURN.read_text())
+
+
+def _economics_problem(name: str, value: float) -> str | None:
+    document = copy.deepcopy(CHURN_DOCUMENT)
+    document["economics"][name] = value
+    try:
+        validate_document(document, "demos/churn.toml")
+    except SpecError as error:
+        return str(error)
+    return None
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from(list(ECONOMICS_BOUNDS)), st.floats(allow_nan=True, allow_infinity=True))
+def test_economics_bounds_are_exactly_what_the_spec_accepts(name, value):
+    low, high = ECONOMICS_BOUNDS[name]
+    problem = _economics_problem(name, value)
+    inside = math.isfinite(value) and low <= value <= high
+    assert (problem is None) == inside, (name, value, problem)
+
+
+def test_economics_bounds_hold_the_bundled_demos():
+    for spec in load_catalog(ROOT / "demos").specs.values():
+        for name, (low, high) in ECONOMICS_BOUNDS.items():
+            assert low <= getattr(spec.economics, name) <= high
+
+
+def test_label_clash_names_the_columns_and_the_table_headings():
+    spec = load_spec(CHURN)
+    assert spec.label_clash(["contract", "plan", "region"]) is None
+    assert spec.label_clash(["plan", "Plan"]) == "[data.labels] Plan: same label as plan"
+    clash = spec.label_clash(["tenure_months", "outcome"], reserved=["Outcome"])
+    assert clash == "[data.labels] outcome: same label as the table's own column 'Outcome'"
+
+
+def test_spec_where_names_folder_and_file_only():
+    assert spec_where(CHURN) == "demos/churn.toml"
+    assert load_spec(CHURN).where == "demos/churn.toml"

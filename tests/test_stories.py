@@ -1,4 +1,4 @@
-"""Three stories: honest random draws with the promised outcomes."""
+"""Four stories: honest random draws with the promised outcomes, the model's failures included."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from proofdeck.stories import (
     BOTH_MISSED,
     CAUGHT,
     FALSE_ALARM,
+    RULE_ONLY,
     STORY_KINDS,
     empty_story_text,
     pick_stories,
@@ -38,6 +39,8 @@ def assert_promises_kept(stories, labels, model, rule) -> None:
         i = story.position
         if story.kind == CAUGHT:
             assert labels[i] and model[i] and not rule[i]
+        elif story.kind == RULE_ONLY:
+            assert labels[i] and not model[i] and rule[i]
         elif story.kind == FALSE_ALARM:
             assert model[i] and not labels[i]
         else:
@@ -45,12 +48,12 @@ def assert_promises_kept(stories, labels, model, rule) -> None:
             assert labels[i] and not model[i] and not rule[i]
 
 
-def test_three_distinct_examples_with_the_promised_outcomes():
+def test_four_distinct_examples_with_the_promised_outcomes():
     labels, model, rule = random_arrays()
     stories = pick_stories(labels, model, rule, seed=4)
     assert [s.kind for s in stories] == list(STORY_KINDS)
     positions = [s.position for s in stories]
-    assert None not in positions and len(set(positions)) == 3
+    assert None not in positions and len(set(positions)) == 4
     assert_promises_kept(stories, labels, model, rule)
     pools = story_pools(labels, model, rule)
     assert [s.pool_size for s in stories] == [pools[kind].size for kind in STORY_KINDS]
@@ -73,10 +76,10 @@ def test_empty_pools_are_returned_visibly_and_do_not_shift_the_others():
     stories = pick_stories(labels, model, everyone_in_rule, seed=2)
     assert [s.kind for s in stories] == list(STORY_KINDS)
     assert stories[0].position is None and stories[0].pool_size == 0 and not stories[0].available
-    assert stories[2].position is None and stories[2].pool_size == 0
-    assert stories[1].available
+    assert stories[3].position is None and stories[3].pool_size == 0
+    assert stories[1].available and stories[2].available
     # The false alarm drawn does not depend on the other pools.
-    assert stories[1] == pick_stories(labels, model, rule, seed=2)[1]
+    assert stories[2] == pick_stories(labels, model, rule, seed=2)[2]
 
 
 def test_nothing_flagged_and_nothing_to_tell():
@@ -98,7 +101,7 @@ def test_mismatched_lengths_are_refused():
 def test_promises_hold_for_any_flags(rows, seed):
     labels, model, rule = (np.array([r[k] for r in rows], dtype=bool) for k in range(3))
     stories = pick_stories(labels, model, rule, seed=seed)
-    assert len(stories) == 3
+    assert len(stories) == 4
     assert_promises_kept(stories, labels, model, rule)
     drawn = [s.position for s in stories if s.position is not None]
     assert len(drawn) == len(set(drawn))
@@ -112,6 +115,7 @@ def test_titles_and_empty_texts_use_the_demos_nouns():
         "An unneeded retention offer: a customer the model flags that is not a churner"
     )
     assert story_title(BOTH_MISSED, nouns) == "A churner both the model and the rule miss"
+    assert story_title(RULE_ONLY, nouns) == "A churner the rule catches and the model misses"
     for kind in STORY_KINDS:
         assert "{" not in empty_story_text(kind, nouns)
     from dataclasses import replace
@@ -121,10 +125,10 @@ def test_titles_and_empty_texts_use_the_demos_nouns():
 
 def test_stories_on_the_churn_demo_at_the_rules_budget():
     scenario = build_scenario(load_spec(ROOT / "demos" / "churn.toml"))
-    model_flags = scenario.scores >= scenario.rule_budget_threshold
+    model_flags = scenario.flags_at(scenario.rule_count)
     stories = pick_stories(scenario.labels, model_flags, scenario.rule_flags, seed=0)
     assert all(s.available for s in stories)
-    assert len({s.position for s in stories}) == 3
+    assert len({s.position for s in stories}) == 4
     assert_promises_kept(stories, scenario.labels, model_flags, scenario.rule_flags)
     row = scenario.heldout.iloc[stories[0].position]
     assert row["contract"] != "month-to-month" or row["tenure_months"] >= 6  # the rule let it pass

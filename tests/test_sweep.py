@@ -10,7 +10,7 @@ from sklearn.metrics import confusion_matrix, precision_score, recall_score
 
 from proofdeck.outcomes import outcome_of_flags
 from proofdeck.spec import Economics
-from proofdeck.sweep import ThresholdSweep, snap_threshold
+from proofdeck.sweep import ThresholdSweep
 
 ECON = Economics(cost_per_action=40, value_per_won=600, win_rate=0.3, fixed_cost=5000, population=40000, period="quarter")
 PER_EXAMPLE = Economics(cost_per_action=5, win_rate=0.9, cost_per_miss=20, value_column="amount", population=0)
@@ -88,13 +88,11 @@ def test_money_equals_the_direct_formula(data, threshold, econ):
 def test_afford_n_actions_never_exceeds_n(data, limit, econ):
     scores, labels, values = data
     sweep = ThresholdSweep(scores, labels, values)
-    threshold = sweep.threshold_for_actions(limit, econ)
-    assert sweep.outcome_at(threshold, econ).actions <= limit
-    # ...and it is the most generous such setting: the next cut would exceed N.
-    k = sweep.count_at(threshold)
-    bigger = sweep.cut_counts[sweep.cut_counts > k]
-    if bigger.size:
-        assert sweep.outcome_at_count(bigger[0], econ).actions > limit
+    count = sweep.count_for_actions(limit, econ)
+    assert sweep.outcome_at_count(count, econ).actions <= limit
+    # ...and it is the most generous such setting: one more would exceed N.
+    if count < sweep.size:
+        assert sweep.outcome_at_count(count + 1, econ).actions > limit
 
 
 @settings(max_examples=300, deadline=None)
@@ -102,7 +100,10 @@ def test_afford_n_actions_never_exceeds_n(data, limit, econ):
 def test_spend_b_never_exceeds_b(data, budget, econ):
     scores, labels, values = data
     sweep = ThresholdSweep(scores, labels, values)
-    assert sweep.outcome_at(sweep.threshold_for_spend(budget, econ), econ).spend <= budget
+    count = sweep.count_for_spend(budget, econ)
+    assert sweep.outcome_at_count(count, econ).spend <= budget
+    if count < sweep.size:
+        assert sweep.outcome_at_count(count + 1, econ).spend > budget
 
 
 @settings(max_examples=300, deadline=None)
@@ -112,50 +113,31 @@ def test_spend_b_never_exceeds_b(data, budget, econ):
 def test_reach_x_percent_reaches_at_least_x(data, wanted):
     scores, labels, values = data
     sweep = ThresholdSweep(scores, labels, values)
-    threshold = sweep.threshold_for_coverage(wanted)
+    count = sweep.count_for_coverage(wanted)
     if labels.sum() == 0:
-        assert threshold is None
+        assert count is None
         return
-    assert sweep.outcome_at(threshold, ECON).coverage >= wanted
-    # ...and it is the most selective such setting: the previous cut falls short.
-    k = sweep.count_at(threshold)
-    smaller = sweep.cut_counts[sweep.cut_counts < k]
-    if smaller.size:
-        assert sweep.outcome_at_count(smaller[-1], ECON).coverage < wanted
+    assert sweep.outcome_at_count(count, ECON).coverage >= wanted
+    # ...and it is the most selective such setting: one fewer falls short.
+    if count > 0:
+        assert sweep.outcome_at_count(count - 1, ECON).coverage < wanted
 
 
-@settings(max_examples=300, deadline=None)
-@given(held_out(), st.floats(0, 100_000, allow_nan=False), st.floats(0, 1, allow_nan=False))
-def test_targets_still_hold_after_snapping_to_the_slider(data, limit, wanted):
+@settings(max_examples=200, deadline=None)
+@given(held_out(), st.integers(0, 60))
+def test_flags_at_count_are_the_top_scores_like_top_k_flags(data, count):
+    from proofdeck.compare import top_k_flags
+
     scores, labels, values = data
     sweep = ThresholdSweep(scores, labels, values)
-    step = 0.001
-    up = snap_threshold(sweep.threshold_for_actions(limit, ECON), step, "up")
-    # Scores are multiples of 1/grid, so a snapped threshold of 1.0 may still include 1.0 scores.
-    if not (up == 1.0 and (scores >= 1.0).any()):
-        assert sweep.outcome_at(up, ECON).actions <= limit
-    if labels.sum():
-        down = snap_threshold(sweep.threshold_for_coverage(wanted), step, "down")
-        assert sweep.outcome_at(down, ECON).coverage >= wanted
-
-
-@given(st.floats(0, 1, allow_nan=False), st.sampled_from([0.001, 0.01, 0.05]))
-def test_snap_direction(threshold, step):
-    assert snap_threshold(threshold, step, "up") >= threshold or snap_threshold(threshold, step, "up") == 1.0
-    assert snap_threshold(threshold, step, "down") <= threshold
-
-
-def test_best_threshold_maximises_net_value():
-    rng = np.random.default_rng(0)
-    scores = rng.random(500)
-    labels = rng.random(500) < scores * 0.6
-    sweep = ThresholdSweep(scores, labels)
-    best = sweep.best_threshold(ECON)
-    net = sweep.curve(ECON)["net_value"]
-    assert sweep.outcome_at(best, ECON).net_value == pytest.approx(net.max())
-    on_grid = sweep.best_on_grid(ECON, 0.001)
-    grid_best = max(sweep.outcome_at(t, ECON).net_value for t in np.arange(0, 1.0005, 0.001))
-    assert sweep.outcome_at(on_grid, ECON).net_value == pytest.approx(grid_best)
+    flags = sweep.flags_at_count(count)
+    assert flags.sum() == min(count, scores.size)
+    np.testing.assert_array_equal(flags, top_k_flags(scores, count))
+    if 0 < count <= scores.size:
+        assert scores[flags].min() == sweep.threshold_at_count(count) >= scores[~flags].max(initial=-1)
+    # The outcome at a count is the outcome of exactly these flags.
+    direct = outcome_of_flags(flags, labels, values, ECON)
+    assert sweep.outcome_at_count(count, ECON).net_value == pytest.approx(direct.net_value)
 
 
 def test_scaling_and_zero_actions():
@@ -176,16 +158,53 @@ def test_rejects_bad_input():
 
 
 @pytest.mark.parametrize("econ", [ECON, PER_EXAMPLE], ids=["constant value", "value column"])
-def test_margins_match_the_bootstrap(econ):
-    from proofdeck.bootstrap import bootstrap_outcomes
+def test_top_k_intervals_agree_with_the_classic_bootstrap(econ):
+    from proofdeck.bootstrap import TopKBootstrap, bootstrap_outcomes
 
     rng = np.random.default_rng(3)
     scores = rng.random(3000)
     labels = rng.random(3000) < scores * 0.4
     values = rng.lognormal(4, 1, 3000)
     sweep = ThresholdSweep(scores, labels, values)
-    margins = sweep.margins_at(0.6, econ)
-    boot = bootstrap_outcomes({"policy": scores >= 0.6}, labels, values, econ, resamples=3000, seed=1)["policy"]
-    for key in ("reached", "value_won", "net_value"):
-        low, high = np.percentile(boot[key], [2.5, 97.5])
-        assert margins[key] == pytest.approx((high - low) / 2, rel=0.12), key
+    fast = TopKBootstrap(sweep.order, labels, values, resamples=2000, seed=1)
+    for count in (0, 1, 255, 256, 257, 1200, 3000):  # block edges included
+        outcome = sweep.outcome_at_count(count, econ)
+        estimates = {key: getattr(outcome, key) for key in ("reached", "value_won", "net_value")}
+        ours = fast.intervals_at(count, econ, estimates)
+        classic = bootstrap_outcomes({"p": sweep.flags_at_count(count)}, labels, values, econ,
+                                     resamples=2000, seed=2)["p"]
+        for key, found in ours.items():
+            low, high = np.percentile(classic[key], [2.5, 97.5])
+            width = max(high - low, 1.0)
+            assert found.low == pytest.approx(low, abs=0.12 * width), (count, key)
+            assert found.high == pytest.approx(high, abs=0.12 * width), (count, key)
+
+
+def test_top_k_intervals_follow_skewed_money_and_stay_possible():
+    from proofdeck.bootstrap import TopKBootstrap
+
+    # A few huge values among many small ones: the interval must be lopsided, never below 0.
+    rng = np.random.default_rng(7)
+    scores = rng.random(4000)
+    labels = rng.random(4000) < 0.02
+    values = np.where(rng.random(4000) < 0.03, 50_000.0, 20.0)
+    sweep = ThresholdSweep(scores, labels, values)
+    econ = PER_EXAMPLE
+    outcome = sweep.outcome_at_count(400, econ)
+    found = TopKBootstrap(sweep.order, labels, values).intervals_at(
+        400, econ, {"reached": outcome.reached, "value_won": outcome.value_won, "net_value": outcome.net_value})
+    won = found["value_won"]
+    assert won.low >= 0
+    assert (won.high - won.estimate) > 1.3 * (won.estimate - won.low)
+
+
+def test_top_k_sums_are_reproducible_and_exact_in_expectation():
+    from proofdeck.bootstrap import TopKBootstrap
+
+    labels = np.array([True, False] * 300)
+    order = np.arange(600)
+    boot = TopKBootstrap(order, labels, np.ones(600), resamples=4000, seed=5)
+    again = TopKBootstrap(order, labels, np.ones(600), resamples=4000, seed=5)
+    np.testing.assert_array_equal(boot.sums_at(333), again.sums_at(333))
+    acted, reached, _ = boot.sums_at(300).mean(axis=0)
+    assert acted == pytest.approx(300, rel=0.01) and reached == pytest.approx(150, rel=0.02)

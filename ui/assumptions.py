@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import math
+
 import streamlit as st
 
 from proofdeck.scenario import Scenario
+from proofdeck.spec import ECONOMICS_BOUNDS
 from ui import state
 
 # (field, label, kind) -- kind "money", "share" (shown in %), "count" or "text".
@@ -19,6 +22,10 @@ FIELDS = [
 ]
 
 
+# The spec check's own ranges: a typed inf, NaN or 1e200 never reaches the money arithmetic.
+BOUNDS = ECONOMICS_BOUNDS
+
+
 def _key(scenario: Scenario, field: str) -> str:
     return f"econ_{scenario.spec.key}_{field}"
 
@@ -31,6 +38,8 @@ def _changed(scenario: Scenario, field: str, kind: str) -> None:
     value = st.session_state[_key(scenario, field)]
     if kind == "share":
         value = max(value, 0.01) / 100
+    if kind != "text" and not math.isfinite(float(value)):
+        return
     elif kind != "text":
         value = float(value)
     elif not str(value).strip():
@@ -45,30 +54,30 @@ def _reset(scenario: Scenario) -> None:
 
 
 def assumptions_form(scenario: Scenario) -> None:
-    """Inputs prefilled from the spec; edits apply to every page for this session."""
+    """Inputs prefilled from the spec, one under the other (they live in the sidebar, so the
+    figures they move stay in view); edits apply to every page for this session."""
     econ = state.economics(scenario)
     words = {**vars(scenario.spec.nouns), "period": econ.period}
-    columns = st.columns(4)
-    for index, (field, label, kind) in enumerate(FIELDS):
+    for field, label, kind in FIELDS:
         key = _key(scenario, field)
         if key not in st.session_state:
             st.session_state[key] = _widget_value(field, kind, getattr(econ, field))
         text = label.format(**words)
         text = text[0].upper() + text[1:]
-        column = columns[index % 4]
         if kind == "text":
-            column.text_input(text, key=key, on_change=_changed, args=(scenario, field, kind))
+            st.text_input(text, key=key, max_chars=20, on_change=_changed, args=(scenario, field, kind))
             continue
         disabled = field == "value_per_won" and econ.value_column is not None
         help_text = (
             f"Each {scenario.spec.nouns.positive} is worth its own '{econ.value_column}'."
             if disabled else None
         )
-        column.number_input(
+        low, high = BOUNDS[field]
+        st.number_input(
             text,
             key=key,
-            min_value=0.01 if kind == "share" else 0.0,
-            max_value=100.0 if kind == "share" else None,
+            min_value=low * 100 if kind == "share" else low,
+            max_value=high * 100 if kind == "share" else high,
             step=1.0 if kind in ("share", "money") else 1000.0,
             format="%.0f" if kind == "count" else "%.2f",
             disabled=disabled,
@@ -77,6 +86,4 @@ def assumptions_form(scenario: Scenario) -> None:
             args=(scenario, field, kind),
         )
     st.button("Reset to the demo's values", on_click=_reset, args=(scenario,), icon=":material/restart_alt:")
-    st.caption(
-        "Changes apply to every page for this session only; the demo file is not changed."
-    )
+    st.caption("Changes apply to every page for this session only; the demo file is not changed.")

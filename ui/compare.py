@@ -8,10 +8,11 @@ import streamlit as st
 
 from proofdeck import compare_charts
 from proofdeck import wording as w
-from proofdeck.compare import SameBudget, cutoff_flags, interval_text, same_reach, verdict
+from proofdeck.compare import SameBudget, interval_text, same_reach, top_k_flags, verdict
 from proofdeck.gains import gains_curve, gains_point, lift_at
 from proofdeck.policies import POLICIES, agreement, cell_positions
 from proofdeck.rules import TEXT, column_kinds
+from proofdeck.safe_text import md
 from proofdeck.scenario import Scenario
 from proofdeck.segments import segment_table
 from proofdeck.sensitivity import TORNADO_FIELDS, HeadToHead, break_even, break_even_text, tornado
@@ -60,7 +61,7 @@ def same_budget_table(scenario: Scenario, econ: Economics, comparison: SameBudge
     for key in TABLE_FIGURES:
         rule, model = getattr(comparison.rule, key), getattr(comparison.model, key)
         rows.append({
-            "": w.figure_name(key, spec.nouns, spec).capitalize(),
+            "": w.sentence_case(w.figure_name(key, spec.nouns, spec)),
             "Today's rule": w.format_figure(key, rule, econ.currency),
             "Model, same budget": w.format_figure(key, model, econ.currency),
             "Difference": w.format_figure(key, model - rule, econ.currency, signed=True),
@@ -89,10 +90,10 @@ def _gains(demo: str, _scenario: Scenario):
     return gains_curve(_scenario.scores, _scenario.labels)
 
 
-def gains_tab(scenario: Scenario, cutoff: float) -> None:
+def gains_tab(scenario: Scenario, model_flags: np.ndarray) -> None:
     sc, nouns = scenario, scenario.spec.nouns
     rule_point = gains_point(sc.rule_flags, sc.labels)
-    current = gains_point(cutoff_flags(sc.scores, cutoff), sc.labels)
+    current = gains_point(model_flags, sc.labels)
     st.plotly_chart(compare_charts.gains_figure(_gains(state.cache_key(sc), sc), rule_point, current, nouns), key="gains_chart")
     lift = lift_at(sc.scores, sc.labels, sc.rule_count)
     rule_lift = rule_point[1] / rule_point[0] if rule_point[0] else float("nan")
@@ -103,10 +104,9 @@ def gains_tab(scenario: Scenario, cutoff: float) -> None:
     )
 
 
-def agreement_tab(scenario: Scenario, cutoff: float) -> None:
+def agreement_tab(scenario: Scenario, model_flags: np.ndarray, cutoff: float) -> None:
     """Rule flags against model flags as a 2x2; pick a cell to list its examples."""
     sc, nouns, spec = scenario, scenario.spec.nouns, scenario.spec
-    model_flags = cutoff_flags(sc.scores, cutoff)
     table = agreement(sc.rule_flags, model_flags, sc.labels)
     st.caption(f"At your current setting: {nouns.score} of {w.cutoff_text(cutoff)} or more (held-out counts).")
     words = {True: "flags", False: "does not flag"}
@@ -123,9 +123,9 @@ def agreement_tab(scenario: Scenario, cutoff: float) -> None:
             with cell.container(border=True):
                 st.markdown(f"**{w.count(row['examples'])}** {nouns.entities}")
                 st.caption(f"{w.share(row['positive_rate'])} are actually {nouns.positives}")
-    choice = st.selectbox("List the examples in", list(names), index=1, key=f"agreement_cell_{spec.key}")
+    choice = remembered_selectbox("List the examples in", list(names), f"agreement_cell_{spec.key}", default=1)
     positions = cell_positions(sc.rule_flags, model_flags, *names[choice])
-    score_name = nouns.score.capitalize()
+    score_name = w.sentence_case(nouns.score)
     listing = pd.DataFrame({
         spec.label(spec.id_column): sc.ids.to_numpy()[positions],
         score_name: sc.scores[positions],
@@ -135,21 +135,21 @@ def agreement_tab(scenario: Scenario, cutoff: float) -> None:
                  column_config={score_name: st.column_config.ProgressColumn(format="percent", min_value=0, max_value=1)})
     if len(listing):
         first = str(listing.iloc[0, 0])
-        st.page_link("pages/2_Examples.py", label=f"Open {nouns.entity} {first} on the Examples page",
+        st.page_link("pages/2_Examples.py", label=f"Open {nouns.entity} {md(first)} on the Examples page",
                      icon=":material/open_in_new:", query_params={"demo": spec.key, "example": first})
 
 
-def together_tab(scenario: Scenario, econ: Economics, cutoff: float) -> None:
+def together_tab(scenario: Scenario, econ: Economics, count: int, cutoff: float) -> None:
     nouns = scenario.spec.nouns
-    results = state.together(scenario, econ, cutoff)
+    results = state.together(scenario, econ, count)
     rows = []
     for name in POLICIES:
         result = results[name]
         rows.append({
             "Policy": {"rule": "Today's rule", "model": "Model", "rule OR model": "Rule or model",
                        "rule AND model": "Rule and model"}[name],
-            nouns.actions.capitalize(): w.count(result.outcome.actions),
-            f"{nouns.positives.capitalize()} reached": w.count(result.outcome.reached),
+            w.sentence_case(nouns.actions): w.count(result.outcome.actions),
+            f"{w.sentence_case(nouns.positives)} reached": w.count(result.outcome.reached),
             "Net value": w.money(result.net_value.estimate, econ.currency),
             "Net value vs rule (95% interval)": "—" if name == "rule" else interval_text(result.extra_net, "money", econ.currency),
         })
@@ -164,7 +164,7 @@ def segment_tab(scenario: Scenario, econ: Economics) -> None:
     if not options:
         st.info("This data has no categorical column to split by.")
         return
-    column = st.selectbox("Split by", options, format_func=spec.label, key=f"segment_column_{spec.key}")
+    column = remembered_selectbox("Split by", options, f"segment_column_{spec.key}", format_func=spec.label)
     table = segment_table(sc.heldout[column], sc.scores, sc.rule_flags, sc.labels, sc.values, econ)
     nouns = spec.nouns
     st.plotly_chart(compare_charts.segment_figure(table, nouns, spec.label(column)), key="segment_chart")
@@ -183,20 +183,41 @@ def segment_tab(scenario: Scenario, econ: Economics) -> None:
     )
 
 
-def sensitivity_tab(scenario: Scenario, econ: Economics, cutoff: float) -> None:
-    """How far each money guess can move before the answer changes."""
+def sensitivity_tab(scenario: Scenario, econ: Economics) -> None:
+    """How far each money guess can move before the answer changes, at the same budget.
+
+    Both sides send exactly the rule's number of actions, so "the model wins whatever the
+    value of a won positive" can never rest on the model simply sending fewer.
+    """
     sc, nouns = scenario, scenario.spec.nouns
-    versus_rule = HeadToHead(sc.scores, sc.rule_flags, sc.labels, sc.values, cutoff)
-    versus_nothing = HeadToHead(sc.scores, np.zeros_like(sc.rule_flags), sc.labels, sc.values, cutoff)
+    same_budget = top_k_flags(sc.scores, sc.rule_count)
+    versus_rule = HeadToHead(same_budget, sc.rule_flags, sc.labels, sc.values)
+    versus_nothing = HeadToHead(same_budget, np.zeros_like(sc.rule_flags), sc.labels, sc.values)
     fields = ([] if econ.value_column else ["value_per_won"]) + ["win_rate", "cost_per_action"]
-    st.caption(f"The model at your current setting ({nouns.score} of {w.cutoff_text(cutoff)} or more).")
+    st.caption(f"The model at today's budget: its top {w.count(sc.rule_outcome(econ).actions)} "
+               f"{nouns.entities}, as many as the rule picks.")
     rule_col, nothing_col = st.columns(2)
     for column, contest, against in ((rule_col, versus_rule, "today's rule"), (nothing_col, versus_nothing, "doing nothing")):
         column.markdown(f"**Against {against}**")
         for field in fields:
             text = break_even_text(break_even(contest, field, econ), nouns, econ.currency, against)
-            column.markdown("- " + text[0].upper() + text[1:])
+            column.markdown("- " + w.sentence_case(text))
     present = [f for f in TORNADO_FIELDS if not (f == "value_per_won" and econ.value_column)]
     table = tornado(versus_rule, econ, fields=present)
-    st.plotly_chart(compare_charts.tornado_figure(table, nouns, econ.currency, econ.period), key="tornado_chart")
+    st.plotly_chart(compare_charts.tornado_figure(table, nouns, econ.currency, econ.period), key="tornado_chart",
+                    config={"displayModeBar": False})
     st.caption("Each bar moves one assumption from half to double its value, the others as they are.")
+
+
+def remembered_selectbox(label: str, options: list, key: str, default: int = 0, **kwargs):
+    """A selectbox whose choice survives leaving the page (widget state does not): the choice
+    is kept under a plain session key and given back to a fresh widget."""
+    memory = f"pd_{key}"
+    if key not in st.session_state:
+        kept = st.session_state.get(memory)
+        st.session_state[key] = kept if kept in options else options[min(default, len(options) - 1)]
+
+    def remember() -> None:
+        st.session_state[memory] = st.session_state[key]
+
+    return st.selectbox(label, options, key=key, on_change=remember, **kwargs)

@@ -1,4 +1,9 @@
-"""Pieces of the Decide page: target inputs, key figures, the 2x2 and the charts."""
+"""Pieces of the Decide page: the setting slider, targets, key figures, the 2x2 and the charts.
+
+The model's setting is a count (it acts on its top ``k`` held-out examples); the slider's
+positions are spread by :mod:`proofdeck.slider_scale` so today's rule's budget and the useful
+range around it take most of its width, whatever the prevalence.
+"""
 
 from __future__ import annotations
 
@@ -9,107 +14,218 @@ from proofdeck import charts
 from proofdeck import wording as w
 from proofdeck.outcomes import Outcome
 from proofdeck.scenario import Scenario
+from proofdeck.slider_scale import slider_counts
 from proofdeck.spec import DemoSpec, Economics
 from ui import state
+from ui.widgets import remembered_tabs
 
-_NOTE = "cutoff_note"
-
-
-def _note(scenario: Scenario, text: str) -> None:
-    st.session_state[_NOTE] = (scenario.spec.key, text)
+_NOTE = "pd_decide_note"
 
 
-def _afford(scenario: Scenario, econ: Economics, key: str) -> None:
-    limit = st.session_state[key]
-    state.move_cutoff(scenario, scenario.sweep.threshold_for_actions(limit, econ), "up")
-    _note(scenario, f"Set for at most {w.count(limit)} {scenario.spec.nouns.actions}.")
+# --- the slider -------------------------------------------------------------------------------
 
 
-def _spend(scenario: Scenario, econ: Economics, key: str) -> None:
-    budget = st.session_state[key]
-    state.move_cutoff(scenario, scenario.sweep.threshold_for_spend(budget, econ), "up")
-    _note(scenario, f"Set for a spend of at most {w.money(budget, econ.currency)}.")
+def slider_key(scenario: Scenario) -> str:
+    return f"setting_slider_{scenario.spec.key}"
 
 
-def _reach(scenario: Scenario, key: str) -> None:
-    wanted = st.session_state[key] / 100
+def _options(scenario: Scenario, econ: Economics, current: int) -> tuple[list[int], dict[int, str]]:
+    """Slider counts and their labels; the current count and the rule's are always there, and
+    no two positions read the same (a label is what the slider shows and sends back)."""
+    size, scale = scenario.sweep.size, econ.scale_for(scenario.sweep.size)
+    keep = {current, scenario.default_count}
+    by_label: dict[str, int] = {}
+    for count in np.union1d(slider_counts(size, scenario.default_count), list(keep)):
+        count = int(count)
+        label = w.slider_label(count * scale, count / size if size else 0.0)
+        if label not in by_label or count in keep:
+            by_label[label] = count
+    labels = {count: label for label, count in by_label.items()}
+    return sorted(labels), labels
+
+
+def _slider_moved(scenario: Scenario) -> None:
+    state.set_count(scenario, st.session_state[slider_key(scenario)])
+
+
+def setting_slider(scenario: Scenario, econ: Economics, analyst: bool) -> int:
+    """The slider over how many get the action; returns the session's count."""
+    nouns, key = scenario.spec.nouns, slider_key(scenario)
+    current = state.count(scenario)
+    options, labels = _options(scenario, econ, current)
+    if st.session_state.get(key) != current:
+        st.session_state[key] = current  # a target or a link moved the setting
+    label = f"How many {nouns.entities} get a {nouns.action}" + (f" per {econ.period}" if econ.population > 0 else "")
+    if analyst:
+        label += " (the decision threshold follows)"
+    st.select_slider(label, options=options, format_func=labels.get, key=key,
+                     on_change=_slider_moved, args=(scenario,))
+    selective, wide = st.columns(2)
+    selective.caption(":material/arrow_back: be selective")
+    wide.caption("cast a wide net :material/arrow_forward:", text_alignment="right")
+    return current
+
+
+# --- targets: other ways to set it, as leaders ask ------------------------------------------------
+
+
+def _note(scenario: Scenario, econ: Economics, text: str) -> None:
+    """A confirmation that lives only while the setting and assumptions it describes do."""
+    st.session_state[_NOTE] = (scenario.spec.key, state.count(scenario), econ, text)
+
+
+def current_note(scenario: Scenario, econ: Economics) -> str | None:
+    note = st.session_state.get(_NOTE)
+    if note and note[:3] == (scenario.spec.key, state.count(scenario), econ):
+        return note[3]
+    return None
+
+
+def _keys(scenario: Scenario) -> dict[str, str]:
+    demo = scenario.spec.key
+    return {name: f"target_{name}_{demo}" for name in ("afford", "spend", "reach")}
+
+
+def _close(scenario: Scenario, name: str) -> None:
+    st.session_state[f"popover_{name}_{scenario.spec.key}"] = False
+
+
+def _afford(scenario: Scenario, econ: Economics) -> None:
+    limit = st.session_state[_keys(scenario)["afford"]]
+    state.set_count(scenario, scenario.sweep.count_for_actions(limit, econ))
+    actions = scenario.sweep.outcome_at_count(state.count(scenario), econ).actions
     nouns = scenario.spec.nouns
-    threshold = scenario.sweep.threshold_for_coverage(wanted)
-    if threshold is None:
-        _note(scenario, f"No setting reaches {w.share(wanted)} of {nouns.positives}.")
+    _note(scenario, econ, f"At most {w.count(limit)} {nouns.actions}: the model picks its top "
+                          f"{w.count(actions)} {nouns.entities}.")
+    _close(scenario, "afford")
+
+
+def _spend(scenario: Scenario, econ: Economics) -> None:
+    budget = st.session_state[_keys(scenario)["spend"]]
+    state.set_count(scenario, scenario.sweep.count_for_spend(budget, econ))
+    spend = scenario.sweep.outcome_at_count(state.count(scenario), econ).spend
+    _note(scenario, econ, f"A spend of at most {w.money(budget, econ.currency)}: "
+                          f"this setting spends {w.money(spend, econ.currency)}.")
+    _close(scenario, "spend")
+
+
+def _reach(scenario: Scenario, econ: Economics) -> None:
+    wanted = st.session_state[_keys(scenario)["reach"]] / 100
+    nouns = scenario.spec.nouns
+    count = scenario.sweep.count_for_coverage(wanted)
+    _close(scenario, "reach")
+    if count is None:
+        _note(scenario, econ, f"No setting reaches {w.share(wanted)} of {nouns.positives}.")
         return
-    state.move_cutoff(scenario, threshold, "down")
-    _note(scenario, f"Set to reach at least {w.share(wanted)} of {nouns.positives}.")
+    state.set_count(scenario, count)
+    reached = scenario.sweep.outcome_at_count(count, econ).coverage
+    _note(scenario, econ, f"Reach at least {w.share(wanted)} of {nouns.positives}: this setting "
+                          f"reaches {w.share(reached)}.")
 
 
 def _best(scenario: Scenario, econ: Economics) -> None:
-    threshold = scenario.sweep.best_on_grid(econ, state.CUTOFF_STEP)
-    state.move_cutoff(scenario, threshold, "up")
-    best = scenario.sweep.outcome_at(state.cutoff(scenario), econ)
-    _note(
-        scenario,
-        f"Best net value on held-out data: {w.money(best.net_value, econ.currency)} per {econ.period}. "
-        f"This is an estimate from {scenario.sweep.size:,} held-out {scenario.spec.nouns.entities}; "
-        "the true best may differ a little.",
-    )
+    best = state.best(scenario, econ)
+    state.set_count(scenario, best.count)
+    nouns, cur = scenario.spec.nouns, econ.currency
+    per = f" per {econ.period}" if econ.population > 0 else ""
+    if np.isfinite(best.honest_net):
+        worth = (f"Used on new {nouns.entities}, a setting chosen this way earns about "
+                 f"**{w.money(best.honest_net, cur)}**{per} (estimated on parts of the held-out data "
+                 f"it was not chosen on); the {w.money(best.in_sample_net, cur)} below is measured on "
+                 "the same rows it was chosen on, so it flatters it.")
+    else:
+        worth = (f"The {w.money(best.in_sample_net, cur)} below is measured on the same rows it was "
+                 "chosen on, so it flatters it; there are too few examples to estimate it honestly.")
+    _note(scenario, econ, f"Best net value: act on the top {w.share(best.share)} of {nouns.entities}. " + worth)
 
 
-def cutoff_targets(scenario: Scenario, econ: Economics, rule: Outcome) -> None:
-    """Three other ways to set the cut-off, as leaders ask, plus the best one."""
-    nouns, demo = scenario.spec.nouns, scenario.spec.key
-    keys = {name: f"target_{name}_{demo}" for name in ("afford", "spend", "reach")}
-    defaults = {"afford": float(round(rule.actions, -1)), "spend": float(round(rule.spend, -3)), "reach": 50.0}
-    for name, key in keys.items():
-        st.session_state.setdefault(key, defaults[name])
-    afford, spend, reach, best = st.columns(4)
-    with afford.popover(f"We can afford N {nouns.actions}", icon=":material/groups:", width="stretch"):
-        st.number_input(f"{nouns.actions.capitalize()} per {econ.period}", min_value=0.0, step=100.0, format="%.0f", key=keys["afford"])
-        st.button("Set", key=f"set_afford_{demo}", on_click=_afford, args=(scenario, econ, keys["afford"]))
-    with spend.popover(f"We can spend {econ.currency}B", icon=":material/payments:", width="stretch"):
-        st.number_input(f"Budget per {econ.period} ({econ.currency})", min_value=0.0, step=1000.0, format="%.0f", key=keys["spend"])
-        st.button("Set", key=f"set_spend_{demo}", on_click=_spend, args=(scenario, econ, keys["spend"]))
-    with reach.popover(f"We must reach X% of {nouns.positives}", icon=":material/target:", width="stretch"):
-        st.number_input(f"Share of all {nouns.positives} to reach (%)", min_value=0.0, max_value=100.0, step=5.0, format="%.0f", key=keys["reach"])
-        st.button("Set", key=f"set_reach_{demo}", on_click=_reach, args=(scenario, keys["reach"]))
-    best.button("Best net value", key=f"set_best_{demo}", on_click=_best, args=(scenario, econ),
-                icon=":material/star:", type="primary", width="stretch")
-    note = st.session_state.get(_NOTE)
-    if note and note[0] == demo:
-        st.info(note[1], icon=":material/check:")
+def _rule_budget(scenario: Scenario, econ: Economics) -> None:
+    state.set_count(scenario, scenario.default_count)
+    st.session_state.pop(_NOTE, None)
+
+
+def _sync_inputs(scenario: Scenario, econ: Economics, outcome: Outcome) -> None:
+    """Each target input starts from the current setting's own figure, whenever it moves."""
+    keys, marker = _keys(scenario), f"target_sync_{scenario.spec.key}"
+    now = (state.count(scenario), econ)
+    if st.session_state.get(marker) == now and all(k in st.session_state for k in keys.values()):
+        return
+    st.session_state[marker] = now
+    st.session_state[keys["afford"]] = float(round(outcome.actions))
+    st.session_state[keys["spend"]] = float(round(outcome.spend))
+    coverage = outcome.coverage if np.isfinite(outcome.coverage) else 0.0
+    st.session_state[keys["reach"]] = float(round(coverage * 100))
+
+
+def targets(scenario: Scenario, econ: Economics, outcome: Outcome) -> None:
+    """Set the model by a number of actions, a spend, a reach, the best net value, or back to
+    today's rule's budget."""
+    nouns, demo, keys = scenario.spec.nouns, scenario.spec.key, _keys(scenario)
+    _sync_inputs(scenario, econ, outcome)
+    per = f" per {econ.period}" if econ.population > 0 else ""
+    row = st.container(horizontal=True, gap="small")
+    with row.popover(f"By {nouns.actions}", icon=":material/groups:", key=f"popover_afford_{demo}",
+                     on_change="rerun", help=f"We can afford at most this many {nouns.actions}{per}."):
+        st.number_input(f"{w.sentence_case(nouns.actions)} we can afford{per}", min_value=0.0,
+                        max_value=float(10 ** 12), step=100.0, format="%.0f", key=keys["afford"])
+        st.button("Set", key=f"set_afford_{demo}", on_click=_afford, args=(scenario, econ), type="primary")
+    with row.popover("By spend", icon=":material/payments:", key=f"popover_spend_{demo}",
+                     on_change="rerun", help=f"We can spend at most this much{per}."):
+        st.number_input(f"Budget{per} ({econ.currency})", min_value=0.0, max_value=float(10 ** 13),
+                        step=1000.0, format="%.0f", key=keys["spend"])
+        st.button("Set", key=f"set_spend_{demo}", on_click=_spend, args=(scenario, econ), type="primary")
+    with row.popover("By reach", icon=":material/target:", key=f"popover_reach_{demo}",
+                     on_change="rerun", help=f"We must reach at least this share of all {nouns.positives}."):
+        st.number_input(f"Share of all {nouns.positives} to reach (%)", min_value=0.0, max_value=100.0,
+                        step=5.0, format="%.0f", key=keys["reach"])
+        st.button("Set", key=f"set_reach_{demo}", on_click=_reach, args=(scenario, econ), type="primary")
+    row.button("Best net value", key=f"set_best_{demo}", on_click=_best, args=(scenario, econ),
+               icon=":material/star:", type="primary")
+    row.button("Today's budget", key=f"set_rule_{demo}", on_click=_rule_budget, args=(scenario, econ),
+               icon=":material/restart_alt:", help=f"As many {nouns.actions} as today's rule sends.")
+    note = current_note(scenario, econ)
+    if note:
+        st.info(note, icon=":material/check:")
+
+
+# --- figures ----------------------------------------------------------------------------------
 
 
 def _label(key: str, spec: DemoSpec, analyst: bool) -> str:
-    name = w.figure_name(key, spec.nouns, spec)
-    name = name[0].upper() + name[1:]
+    name = w.sentence_case(w.figure_name(key, spec.nouns, spec))
     if analyst and key in w.TECHNICAL:
         name += f" ({w.TECHNICAL[key]})"
     return name
 
 
-def _delta(key: str, value: float, baseline: float, currency: str) -> str | None:
-    difference = value - baseline
-    if not np.isfinite(difference):
-        return None
-    if key == "roi":
-        return w.share(difference, signed=True, points=True) + " vs rule"
-    return w.format_figure(key, difference, currency, signed=True) + " vs rule"
+KEY_COUNTS = ("reached", "unneeded")
 
 
-def key_figures(scenario: Scenario, outcome: Outcome, rule: Outcome, econ: Economics, analyst: bool, cutoff: float) -> None:
-    """st.metric for each key figure, with its change against today's rule, and how sure."""
+def key_figures(scenario: Scenario, outcome: Outcome, rule: Outcome, econ: Economics, analyst: bool,
+                count: int) -> None:
+    """One card per key figure with its change against today's rule, then how sure they are.
+
+    Cards wrap: four to a row on a projector, two on a phone.
+    """
     spec = scenario.spec
-    money = w.money_figures(spec)
-    for row in (list(w.COUNT_FIGURES), money[:3], money[3:]):
-        for column, key in zip(st.columns(len(row)), row):
-            value = getattr(outcome, key)
-            column.metric(
-                _label(key, spec, analyst),
-                w.format_figure(key, value, econ.currency),
-                delta=_delta(key, value, getattr(rule, key), econ.currency),
-                delta_color=w.delta_color(key),
-                border=True,
-            )
-    st.caption(w.margins_sentence(spec, econ, scenario.sweep.margins_at(cutoff, econ), scenario.sweep.size))
+    figures = w.money_figures(spec)[:5] + list(KEY_COUNTS)
+    row = st.container(horizontal=True, gap="small")
+    for key in figures:
+        value = getattr(outcome, key)
+        delta = w.change_against_rule(key, value, getattr(rule, key), econ.currency)
+        same = delta == "same as rule"
+        row.metric(
+            _label(key, spec, analyst),
+            w.format_figure(key, value, econ.currency),
+            delta=delta,
+            delta_color="off" if same else w.delta_color(key),
+            delta_arrow="off" if same else "auto",
+            border=True,
+            width=150,
+        )
+    estimates = {name: getattr(outcome, name) for name in ("reached", "value_won", "net_value")}
+    intervals = state.top_k_bootstrap(scenario).intervals_at(count, econ, estimates)
+    st.caption(w.intervals_sentence(spec, econ, intervals, scenario.sweep.size))
     if analyst:
         from proofdeck.metrics import f1_from
 
@@ -117,16 +233,19 @@ def key_figures(scenario: Scenario, outcome: Outcome, rule: Outcome, econ: Econo
         cols[0].metric("Precision", w.share(outcome.hit_rate))
         cols[1].metric("Recall", w.share(outcome.coverage))
         cols[2].metric("F1", f"{f1_from(outcome.hit_rate, outcome.coverage):.3f}")
-        cols[3].metric("Decision threshold", f"{cutoff:.3f}")
+        cols[3].metric("Decision threshold", f"{scenario.threshold_at(count):.4f}")
 
 
 def outcome_grid(spec: DemoSpec, outcome: Outcome, econ: Economics, analyst: bool) -> None:
-    """The four outcomes as a 2x2, in business phrases, with counts and money."""
+    """The four outcomes as a 2x2, in business phrases, counts and money on one basis."""
     nouns, cur = spec.nouns, econ.currency
+    missed_money = f"{w.money(outcome.missed_winnable, cur)} more {spec.headline.value_won_label} if they were reached"
+    if econ.cost_per_miss > 0:
+        missed_money += f"; {w.money(outcome.miss_cost, cur)} paid for the misses"
     cells = [
         ("reached", f"{w.money(outcome.value_won, cur)} {spec.headline.value_won_label}"),
         ("unneeded", f"{w.money(outcome.unneeded * econ.cost_per_action, cur)} spent on {nouns.non_positives}"),
-        ("missed", f"{w.money(outcome.missed_value + outcome.miss_cost, cur)} walking away"),
+        ("missed", missed_money),
         ("left_alone", f"{nouns.non_positives}, no cost"),
     ]
     st.markdown(f"**Where the {nouns.actions} go**")
@@ -135,6 +254,8 @@ def outcome_grid(spec: DemoSpec, outcome: Outcome, econ: Economics, analyst: boo
             with column.container(border=True):
                 st.markdown(f"**{_label(key, spec, analyst)}**: {w.count(getattr(outcome, key))}")
                 st.caption(money_text)
+    st.caption(f"Both money figures count the {w.share(econ.win_rate)} of reached {nouns.positives} "
+               f"a {nouns.action} wins.")
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -148,12 +269,14 @@ def _money_tabs(scenario: Scenario, econ: Economics, curve, current: Outcome, ru
     share = curve["share_acted"]
     thin = charts.thin({"share": share, "net": curve["net_value"], "cac": curve["cost_per_won"],
                         "won": curve["value_won"], "spend": curve["spend"]})
-    best = int(np.argmax(curve["net_value"]))
+    best = state.best(scenario, econ)
+    best_point = (best.share, best.in_sample_net)
     common = dict(nouns=nouns, currency=econ.currency)
+    per = f" per {econ.period}" if econ.population > 0 else ""
     tabs = [("Net value", charts.money_curve_figure(
         thin["share"], [("net value", thin["net"])], (current.share_acted, current.net_value),
-        (rule.share_acted, rule.net_value), title=f"Net value per {econ.period} by how many {nouns.entities} get a {nouns.action}",
-        best=(share[best], curve["net_value"][best]), best_name="best net value", **common))]
+        (rule.share_acted, rule.net_value), title=f"Net value{per} by how many {nouns.entities} get a {nouns.action}",
+        best=best_point, best_name="best net value", **common))]
     if spec.headline.figure == "cost_per_won":
         label = spec.headline.cost_per_won_label
         tabs.insert(0, (label, charts.money_curve_figure(
@@ -161,28 +284,28 @@ def _money_tabs(scenario: Scenario, econ: Economics, curve, current: Outcome, ru
             (rule.share_acted, rule.cost_per_won), title=f"{label} rises as the net widens", **common)))
     elif spec.headline.figure == "value_won":
         label = spec.headline.value_won_label
-        tabs.insert(0, (label.capitalize(), charts.money_curve_figure(
+        tabs.insert(0, (w.sentence_case(label), charts.money_curve_figure(
             thin["share"], [(label, thin["won"]), ("spend", thin["spend"])], (current.share_acted, current.value_won),
-            (rule.share_acted, rule.value_won), title=f"{label.capitalize()} against spend, per {econ.period}", **common)))
+            (rule.share_acted, rule.value_won), title=f"{w.sentence_case(label)} against spend{per}", **common)))
     return tabs
 
 
-def decide_charts(scenario: Scenario, econ: Economics, cutoff: float, analyst: bool,
+def decide_charts(scenario: Scenario, econ: Economics, count: int, analyst: bool,
                   current: Outcome, rule: Outcome) -> None:
     """The headline money chart, hit rate and coverage, and the score distribution, all marked."""
-    nouns = scenario.spec.nouns
+    nouns, demo = scenario.spec.nouns, scenario.spec.key
     curve = _curve(state.cache_key(scenario), econ, scenario)
-    rule_cutoff = scenario.rule_budget_threshold
-    finite = charts.thin({k: v[1:] for k, v in curve.items()})
     money_tabs = _money_tabs(scenario, econ, curve, current, rule)
     names = [name for name, _ in money_tabs] + ["Hit rate and coverage", f"Who gets which {nouns.score}"]
-    tabs = st.tabs(names)
+    tabs = remembered_tabs(names, f"decide_tabs_{demo}")
     for tab, (name, figure) in zip(tabs, money_tabs):
-        tab.plotly_chart(figure, key=f"money_chart_{name}")
+        tab.plotly_chart(figure, key=f"money_chart_{name}", config=charts.PLOTLY_CONFIG)
+    finite = charts.thin({k: v[1:] for k, v in curve.items()})
     tabs[-2].plotly_chart(charts.rates_figure(
-        finite["threshold"], finite["hit_rate"], finite["coverage"], cutoff,
-        (min(rule_cutoff, 1.0), rule.hit_rate, rule.coverage), nouns, analyst,
-    ), key="rates_chart")
+        finite["share_acted"], finite["hit_rate"], finite["coverage"], current.share_acted,
+        (rule.share_acted, rule.hit_rate, rule.coverage), nouns, analyst,
+    ), key="rates_chart", config=charts.PLOTLY_CONFIG)
     tabs[-1].plotly_chart(charts.score_distribution_figure(
-        scenario.scores, scenario.labels, cutoff, rule_cutoff, nouns,
-    ), key="spread_chart")
+        scenario.scores, scenario.labels, scenario.threshold_at(count),
+        scenario.threshold_at(scenario.default_count), nouns,
+    ), key="spread_chart", config=charts.PLOTLY_CONFIG)

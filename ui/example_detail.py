@@ -1,17 +1,20 @@
-"""One example opened: its facts, why it was flagged, and a what-if form."""
+"""One example opened in a dialog: its facts, why it was flagged, and a what-if form."""
 
 from __future__ import annotations
 
+import functools
 import math
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
 from proofdeck import wording as w
 from proofdeck.examples import outcome_label
 from proofdeck.explain_charts import contribution_figure
+from proofdeck.safe_text import md
 from proofdeck.scenario import Scenario
-from ui.examples import explainer, explanation, selected_position, sentence_for
+from ui.examples import close_example, explainer, explanation, sentence_for
 
 UNKNOWN = "(unknown)"
 
@@ -20,35 +23,45 @@ def _yes_no(flag: bool, yes: str, no: str) -> str:
     return f":green[{yes}]" if flag else f":gray[{no}]"
 
 
-def example_detail(scenario: Scenario, cutoff: float, analyst: bool = False) -> None:
+def show_example(scenario: Scenario, position: int, model_flags: np.ndarray, cutoff: float,
+                 analyst: bool) -> None:
+    """Open the example in a dialog over the page, wherever the reader has scrolled to."""
+    nouns = scenario.spec.nouns
+    example_id = str(scenario.ids.iloc[position])
+    acted, positive = bool(model_flags[position]), bool(scenario.labels[position])
+    title = f"{w.sentence_case(nouns.entity)} {md(example_id)}: {outcome_label(nouns, acted, positive)}"
+
+    def body() -> None:
+        example_detail(scenario, position, model_flags, cutoff, analyst)
+
+    st.dialog(title, width="large", on_dismiss=functools.partial(close_example, scenario))(body)()
+
+
+def example_detail(scenario: Scenario, position: int, model_flags: np.ndarray, cutoff: float,
+                   analyst: bool = False) -> None:
     """Facts on the left, the reasons on the right, what-if below."""
     spec, nouns = scenario.spec, scenario.spec.nouns
-    position = selected_position(scenario)
     row = scenario.heldout.iloc[position]
-    example_id = str(scenario.ids.iloc[position])
     score, positive = float(scenario.scores[position]), bool(scenario.labels[position])
-    acted, by_rule = score >= cutoff, bool(scenario.rule_flags[position])
-    st.subheader(f"{nouns.entity.capitalize()} {example_id}: {outcome_label(nouns, acted, positive)}")
+    acted, by_rule = bool(model_flags[position]), bool(scenario.rule_flags[position])
     facts, why = st.columns([2, 3])
     with facts:
-        st.metric(nouns.score.capitalize(), w.share(score))
+        st.metric(w.sentence_case(nouns.score), w.share(score))
         st.markdown(
             f"- Model: {_yes_no(acted, f'gets a {nouns.action}', f'no {nouns.action}')}\n"
             f"- Today's rule: {_yes_no(by_rule, f'gets a {nouns.action}', f'no {nouns.action}')}\n"
             f"- What happened: **{'a ' + nouns.positive if positive else 'not a ' + nouns.positive}**"
         )
-        st.markdown("**Today's rule, condition by condition**")
-        met = scenario.rule.evaluate_conditions(scenario.heldout.iloc[[position]]).iloc[0]
-        for condition, ok in met.items():
-            st.markdown(f"{':material/check_circle:' if ok else ':material/cancel:'} `{condition}`")
+        rule_checklist(scenario, position)
         with st.expander("All values"):
-            values = [(spec.label(c), _text(row[c])) for c in scenario.model.features]
+            values = [(spec.label(c), _text(scenario, c, row[c])) for c in scenario.model.features]
             st.table(pd.DataFrame(values, columns=["", "Value"]).set_index(""))
     with why:
-        st.info(sentence_for(scenario, position), icon=":material/lightbulb:")
+        st.info(sentence_for(scenario, position, model_flags, cutoff), icon=":material/lightbulb:")
         explained = explanation(scenario, position)
         contributions = explained.row(0)
-        st.plotly_chart(contribution_figure(contributions, spec.label, row, nouns.score), key="example_chart")
+        st.plotly_chart(contribution_figure(contributions, spec.label, _shown_values(scenario, row), nouns.score),
+                        key="example_chart", config={"displayModeBar": False})
         if analyst:
             st.caption(
                 f"Analyst view: bars are SHAP values in log-odds, one-hot parts summed per column. "
@@ -58,65 +71,104 @@ def example_detail(scenario: Scenario, cutoff: float, analyst: bool = False) -> 
     what_if_form(scenario, position, cutoff)
 
 
-def _text(value) -> str:
+_MARKS = {True: ":green[:material/check_circle:]", False: ":gray[:material/cancel:]", None: ":gray[:material/help:]"}
+
+
+def rule_checklist(scenario: Scenario, position: int) -> None:
+    """Today's rule for this example in plain words, keeping its and/or structure."""
+    st.markdown("**Today's rule for this example**")
+    root = scenario.rule.checklist(scenario.heldout.iloc[[position]], scenario.spec.label)
+    lines = []
+
+    def walk(node, depth: int) -> None:
+        suffix = "" if node.kind == "condition" else ":"
+        lines.append(f"{'&nbsp;' * 5 * depth}{_MARKS[node.met]} {md(node.text)}{suffix}")
+        for child in node.children:
+            walk(child, depth + 1)
+
+    walk(root, 0)
+    st.markdown("  \n".join(lines))
+
+
+def _text(scenario: Scenario, column: str, value) -> str:
     from proofdeck.explain import value_text
 
-    return value_text(value)
+    return value_text(value, flag=column in scenario.flag_columns)
 
 
-def _input_key(scenario: Scenario, example_id: str, column: str) -> str:
-    return f"whatif_{scenario.spec.key}_{example_id}_{column}"
+def _shown_values(scenario: Scenario, row: pd.Series) -> dict[str, str]:
+    return {column: _text(scenario, column, row[column]) for column in scenario.model.features}
 
 
-def _reset(scenario: Scenario, example_id: str) -> None:
-    for column in scenario.model.features:
-        st.session_state.pop(_input_key(scenario, example_id, column), None)
+# --- what-if ----------------------------------------------------------------------------------
+
+
+def _input_key(scenario: Scenario, column: str) -> str:
+    return f"whatif_{scenario.spec.key}_{column}"
+
+
+def _real_values(scenario: Scenario, position: int) -> dict[str, object]:
+    """The example's own values as the form's inputs hold them."""
+    row, model = scenario.heldout.iloc[position], scenario.model
+    values = {}
+    for column in model.features:
+        value = row[column]
+        if column in model.numeric:
+            values[column] = None if pd.isna(value) else float(value)
+        else:
+            values[column] = UNKNOWN if pd.isna(value) else str(value)
+    return values
+
+
+def _load_inputs(scenario: Scenario, position: int) -> None:
+    """Put the real values into the inputs (on opening and on reset): assigning them, rather
+    than deleting the keys, also overrides what the browser still holds."""
+    for column, value in _real_values(scenario, position).items():
+        st.session_state[_input_key(scenario, column)] = value
+    st.session_state[f"whatif_loaded_{scenario.spec.key}"] = position
     st.session_state.pop(f"whatif_result_{scenario.spec.key}", None)
 
 
 def what_if_form(scenario: Scenario, position: int, cutoff: float) -> None:
     """Edit the open example's values and see the new score, decision and reasons."""
-    from proofdeck.explain import what_if
+    from proofdeck.explain import explanation_sentence, top_reasons, what_if
 
     spec, nouns, model = scenario.spec, scenario.spec.nouns, scenario.model
-    row = scenario.heldout.iloc[position]
-    example_id = str(scenario.ids.iloc[position])
     result_key = f"whatif_result_{spec.key}"
+    if st.session_state.get(f"whatif_loaded_{spec.key}") != position:
+        _load_inputs(scenario, position)
     with st.expander(f"What if? Change this {nouns.entity}'s values", icon=":material/edit:",
-                     expanded=st.session_state.get(result_key, (None,))[0] == example_id):
+                     expanded=result_key in st.session_state):
         with st.form(f"whatif_form_{spec.key}", border=False):
             columns = st.columns(3)
-            changes = {}
             for index, column in enumerate(model.features):
-                key = _input_key(scenario, example_id, column)
-                place = columns[index % 3]
+                key, place = _input_key(scenario, column), columns[index % 3]
                 if column in model.numeric:
-                    value = row[column]
-                    current = None if pd.isna(value) else float(value)
-                    changes[column] = place.number_input(spec.label(column), value=current, key=key)
+                    place.number_input(spec.label(column), key=key, value=None)
                 else:
                     options = sorted(map(str, scenario.dataset.frame[column].dropna().unique())) + [UNKNOWN]
-                    current = UNKNOWN if pd.isna(row[column]) else str(row[column])
-                    chosen = place.selectbox(spec.label(column), options, index=options.index(current), key=key)
-                    changes[column] = None if chosen == UNKNOWN else chosen
+                    place.selectbox(spec.label(column), options, key=key)
             submitted = st.form_submit_button("Score it", icon=":material/calculate:", type="primary")
         if submitted:
-            st.session_state[result_key] = (example_id, changes)
-        st.button("Reset to the real values", key=f"whatif_reset_{spec.key}", on_click=_reset,
-                  args=(scenario, example_id), icon=":material/restart_alt:")
-        saved = st.session_state.get(result_key)
-        if not saved or saved[0] != example_id:
+            st.session_state[result_key] = {
+                column: (None if st.session_state[_input_key(scenario, column)] == UNKNOWN
+                         else st.session_state[_input_key(scenario, column)])
+                for column in model.features
+            }
+        st.button("Reset to the real values", key=f"whatif_reset_{spec.key}", on_click=_load_inputs,
+                  args=(scenario, position), icon=":material/restart_alt:")
+        changes = st.session_state.get(result_key)
+        if not changes:
             return
-        probability, changed = what_if(model, explainer(scenario), row, saved[1])
+        row = scenario.heldout.iloc[position]
+        probability, changed = what_if(model, explainer(scenario), row, changes)
         before = float(scenario.scores[position])
         decision = f"gets a {nouns.action}" if probability >= cutoff else f"gets no {nouns.action}"
         st.metric(f"New {nouns.score}", w.share(probability),
                   delta=None if math.isclose(probability, before) else f"{(probability - before) * 100:+.1f} pts")
-        st.markdown(f"With these values the {nouns.entity} **{decision}**.")
-        from proofdeck.explain import explanation_sentence, top_reasons
-
-        edited = pd.Series(saved[1]).reindex(model.features)
-        reasons = top_reasons(changed.row(0), edited, spec.label)
-        st.info(explanation_sentence(nouns.score, probability, reasons, scenario.dataset.positive_rate),
-                icon=":material/lightbulb:")
-        st.plotly_chart(contribution_figure(changed.row(0), spec.label, edited, nouns.score), key="whatif_chart")
+        st.markdown(f"With these values the {nouns.entity} **{decision}** at your setting.")
+        edited = pd.Series(changes).reindex(model.features)
+        reasons = top_reasons(changed.row(0), edited, spec.label, flag_columns=scenario.flag_columns)
+        st.info(explanation_sentence(nouns.score, probability, reasons, cutoff), icon=":material/lightbulb:")
+        st.plotly_chart(contribution_figure(changed.row(0), spec.label, edited, nouns.score),
+                        key="whatif_chart", config={"displayModeBar": False})

@@ -1,6 +1,13 @@
-"""Pieces of the Examples page: stories, the table, one example's story, what-if, drivers."""
+"""Pieces of the Examples page: stories, the table, which example is open, and drivers.
+
+An example opens in a dialog over the page, wherever the reader is (a story's "Open", a table
+row, or a link with ?example=). Each source opens an example only when it changes (a click, a
+new selection, a new link), so no source keeps winning on later reruns.
+"""
 
 from __future__ import annotations
+
+import functools
 
 import numpy as np
 import pandas as pd
@@ -8,11 +15,13 @@ import streamlit as st
 
 from proofdeck import examples as ex
 from proofdeck import wording as w
+from proofdeck.safe_text import md
 from proofdeck.scenario import Scenario
-from proofdeck.stories import empty_story_text, pick_stories, story_title
+from proofdeck.stories import MODEL_RIGHT, empty_story_text, pick_stories, story_title
 from ui import state
 
 SAMPLE_FOR_DRIVERS = 2000
+EXAMPLE_PARAM = "example"
 
 
 # --- cached explanation machinery (shap is imported here, on first use, not at app start) ---
@@ -54,65 +63,94 @@ def drivers(scenario: Scenario) -> pd.Series:
     return _drivers(state.cache_key(scenario), scenario)
 
 
-# --- which example is open ------------------------------------------------------------------
-
-
-def selected_key(scenario: Scenario) -> str:
-    return f"open_example_{scenario.spec.key}"
-
-
-def open_example(scenario: Scenario, example_id: str) -> None:
-    st.session_state[selected_key(scenario)] = str(example_id)
-
-
-def selected_position(scenario: Scenario) -> int:
-    """The open example: from the session, else a shared link's ?example=, else the top score."""
-    key = selected_key(scenario)
-    if key not in st.session_state and st.query_params.get("example"):
-        st.session_state[key] = st.query_params["example"]
-    position = scenario.position_of(st.session_state.get(key, ""))
-    if position is None:
-        position = int(np.argmax(scenario.scores))
-        st.session_state[key] = str(scenario.ids.iloc[position])
-    return position
-
-
 def reasons_for(scenario: Scenario, position: int, n: int = 3):
     from proofdeck.explain import top_reasons
 
     row = scenario.heldout.iloc[position]
-    return top_reasons(explanation(scenario, position).row(0), row, scenario.spec.label, n=n)
+    return top_reasons(explanation(scenario, position).row(0), row, scenario.spec.label, n=n,
+                       flag_columns=scenario.flag_columns)
 
 
-def sentence_for(scenario: Scenario, position: int) -> str:
+def sentence_for(scenario: Scenario, position: int, model_flags: np.ndarray, cutoff: float) -> str:
     from proofdeck.explain import explanation_sentence
 
     return explanation_sentence(
         scenario.spec.nouns.score, float(scenario.scores[position]), reasons_for(scenario, position),
-        scenario.dataset.positive_rate,
+        cutoff, acted=bool(model_flags[position]),
     )
+
+
+# --- which example is open ------------------------------------------------------------------
+
+
+def _open_key(scenario: Scenario) -> str:
+    return f"pd_open_example_{scenario.spec.key}"
+
+
+def _table_generation(scenario: Scenario) -> int:
+    return st.session_state.get(f"pd_table_generation_{scenario.spec.key}", 0)
+
+
+def _clear_table_selection(scenario: Scenario) -> None:
+    """A new table key drops a stale row selection, so the same row can open again."""
+    st.session_state[f"pd_table_generation_{scenario.spec.key}"] = _table_generation(scenario) + 1
+
+
+def open_example(scenario: Scenario, example_id: str, from_table: bool = False) -> None:
+    st.session_state[_open_key(scenario)] = str(example_id)
+    if not from_table:
+        _clear_table_selection(scenario)
+
+
+def close_example(scenario: Scenario) -> None:
+    st.session_state.pop(_open_key(scenario), None)
+    _clear_table_selection(scenario)
+    if EXAMPLE_PARAM in st.query_params:
+        del st.query_params[EXAMPLE_PARAM]
+
+
+def open_position(scenario: Scenario) -> int | None:
+    """The held-out position of the open example, or None when none is open.
+
+    A link's ?example= opens its example once, when it first arrives (also when this session
+    has opened others before); an id that is not held out gets a short notice instead.
+    """
+    seen_key = f"pd_example_param_{scenario.spec.key}"
+    wanted = st.query_params.get(EXAMPLE_PARAM)
+    if wanted and wanted != st.session_state.get(seen_key):
+        st.session_state[seen_key] = wanted
+        if scenario.position_of(wanted) is None:
+            st.toast(f"No held-out {scenario.spec.nouns.entity} has that id; showing the list instead.",
+                     icon=":material/info:")
+        else:
+            open_example(scenario, wanted)
+    opened = st.session_state.get(_open_key(scenario))
+    return None if opened is None else scenario.position_of(opened)
 
 
 # --- the page's parts -----------------------------------------------------------------------
 
 
-def stories(scenario: Scenario, cutoff: float) -> None:
-    """Three examples drawn at random from three honest categories, each with its reason."""
+def stories(scenario: Scenario, model_flags: np.ndarray, cutoff: float) -> None:
+    """Four examples drawn at random from four honest pools: where the model wins and loses."""
     spec, nouns = scenario.spec, scenario.spec.nouns
     seed_key = f"story_seed_{spec.key}"
     seed = st.session_state.get(seed_key, 0)
-    picked = pick_stories(scenario.labels, scenario.scores >= cutoff, scenario.rule_flags, seed=seed)
-    for column, story in zip(st.columns(3), picked):
-        with column.container(border=True):
-            st.markdown(f"**{story_title(story.kind, nouns)}**")
-            if not story.available:
-                st.caption(empty_story_text(story.kind, nouns))
-                continue
-            example_id = str(scenario.ids.iloc[story.position])
-            st.caption(f"{spec.label(spec.id_column)} {example_id} · one of {story.pool_size:,} like this")
-            st.markdown(sentence_for(scenario, story.position))
-            st.button("Open", key=f"story_open_{story.kind}", on_click=open_example,
-                      args=(scenario, example_id), icon=":material/open_in_full:")
+    picked = pick_stories(scenario.labels, model_flags, scenario.rule_flags, seed=seed)
+    for pair in (picked[:2], picked[2:]):
+        for column, story in zip(st.columns(2), pair):
+            with column.container(border=True):
+                icon = ":green[:material/check_circle:]" if MODEL_RIGHT[story.kind] else ":orange[:material/error:]"
+                st.markdown(f"{icon} **{story_title(story.kind, nouns)}**")
+                if not story.available:
+                    st.caption(empty_story_text(story.kind, nouns))
+                    continue
+                example_id = str(scenario.ids.iloc[story.position])
+                st.caption(f"{spec.label(spec.id_column)} {md(example_id)} · one of "
+                           f"{story.pool_size:,} like this")
+                st.markdown(sentence_for(scenario, story.position, model_flags, cutoff))
+                st.button("Open", key=f"story_open_{story.kind}", on_click=open_example,
+                          args=(scenario, example_id), icon=":material/open_in_full:")
     st.button("Show others", key=f"stories_again_{spec.key}", icon=":material/shuffle:",
               on_click=_next_seed, args=(seed_key,))
 
@@ -123,37 +161,43 @@ def _next_seed(seed_key: str) -> None:
 
 def table_filters(scenario: Scenario) -> ex.ExampleFilter:
     spec, nouns = scenario.spec, scenario.spec.nouns
-    outcome_col, disagree_col, score_col, search_col = st.columns([2.2, 1.3, 1.6, 1.2], vertical_alignment="bottom")
+    changed = dict(on_change=_clear_table_selection, args=(scenario,))
+    outcome_col, score_col, search_col = st.columns([2.2, 1.6, 1.4], vertical_alignment="bottom")
     outcomes = outcome_col.multiselect("Outcome", ex.outcome_labels(nouns), key=f"filter_outcome_{spec.key}",
-                                       placeholder="All outcomes")
-    disagree = disagree_col.checkbox("Rule and model disagree", key=f"filter_disagree_{spec.key}")
-    low, high = score_col.slider(nouns.score.capitalize(), 0, 100, (0, 100), format="%d%%",
-                                 key=f"filter_score_{spec.key}")
+                                       placeholder="All outcomes", **changed)
+    low, high = score_col.slider(w.sentence_case(nouns.score), 0, 100, (0, 100), format="%d%%",
+                                 key=f"filter_score_{spec.key}", **changed)
     search = search_col.text_input(f"Search {spec.label(spec.id_column).lower()}", key=f"filter_search_{spec.key}",
-                                   placeholder="id contains...")
+                                   placeholder="id contains...", **changed)
+    disagree = st.checkbox("Only where the rule and the model disagree", key=f"filter_disagree_{spec.key}", **changed)
     return ex.ExampleFilter(tuple(outcomes), disagree, (low / 100, high / 100), search)
 
 
-def examples_table(scenario: Scenario, cutoff: float, top_columns: list[str]) -> None:
+def _row_picked(scenario: Scenario, table_key: str, ids_key: str) -> None:
+    """Open the example of a newly selected row (the ids are those the table showed)."""
+    rows = st.session_state[table_key].selection.rows
+    shown = st.session_state.get(ids_key, [])
+    if rows and rows[0] < len(shown):
+        open_example(scenario, shown[rows[0]], from_table=True)
+
+
+def examples_table(scenario: Scenario, model_flags: np.ndarray, cutoff: float, top_columns: list[str]) -> None:
     """The held-out examples, filterable and downloadable; picking a row opens it."""
+    from proofdeck.csv_safe import to_safe_csv
+
     spec, nouns = scenario.spec, scenario.spec.nouns
-    frame = ex.filter_examples(ex.examples_frame(scenario, cutoff, top_columns), table_filters(scenario))
-    shown = frame.drop(columns=[ex.POSITION]).rename(columns={
-        ex.ID: spec.label(spec.id_column), ex.SCORE: nouns.score.capitalize(),
-        ex.MODEL: f"Model: {nouns.action}?", ex.RULE: f"Rule: {nouns.action}?",
-        ex.ACTUAL: f"Actually a {nouns.positive}?", ex.OUTCOME: "Outcome", **{c: spec.label(c) for c in top_columns},
-    })
+    frame = ex.filter_examples(ex.examples_frame(scenario, model_flags, top_columns), table_filters(scenario))
+    shown = ex.readable_table(frame, spec, top_columns)
     st.caption(f"{len(frame):,} of {len(scenario.scores):,} held-out {nouns.entities}. "
-               f"Click a row to open it. The model's decisions are at {nouns.score} of {w.cutoff_text(cutoff)} or more.")
-    event = st.dataframe(
-        shown, hide_index=True, height=320, width="stretch", on_select="rerun", selection_mode="single-row",
-        key=f"examples_table_{spec.key}",
-        column_config={nouns.score.capitalize(): st.column_config.ProgressColumn(format="percent", min_value=0, max_value=1)},
+               f"Click a row to open it. The model's decisions are at your setting: "
+               f"{nouns.score} of {w.cutoff_text(cutoff)} or more.")
+    demo, generation = spec.key, _table_generation(scenario)
+    table_key, ids_key = f"examples_table_{demo}_{generation}", f"examples_table_ids_{demo}"
+    st.session_state[ids_key] = frame[ex.ID].tolist()
+    st.dataframe(
+        shown, hide_index=True, height=320, width="stretch", selection_mode="single-row", key=table_key,
+        on_select=functools.partial(_row_picked, scenario, table_key, ids_key),
+        column_config={shown.columns[1]: st.column_config.ProgressColumn(format="percent", min_value=0, max_value=1)},
     )
-    rows = event.selection.rows if event is not None else []
-    if rows:
-        open_example(scenario, frame.iloc[rows[0]][ex.ID])
-    elif len(frame) == 1 and st.session_state.get(f"filter_search_{spec.key}", "").strip():
-        open_example(scenario, frame.iloc[0][ex.ID])  # a search that finds one opens it
-    st.download_button("Download these rows (CSV)", shown.to_csv(index=False).encode("utf-8"),
-                       file_name=f"{spec.key}-examples.csv", mime="text/csv", icon=":material/download:")
+    st.download_button("Download these rows (CSV)", to_safe_csv(shown), file_name=f"{demo}-examples.csv",
+                       mime="text/csv", icon=":material/download:")

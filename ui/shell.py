@@ -9,14 +9,18 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from pathlib import Path
 
 import streamlit as st
 
+from proofdeck.safe_text import md
 from proofdeck.scenario import Scenario
 from proofdeck.spec import DemoSpec, Economics, SpecError
 from ui import state
+from ui.assumptions import assumptions_form
 
 LOG = logging.getLogger("proofdeck")
+STYLE = Path(__file__).with_name("style.css")
 
 # (script, label, icon): the navigation, in story order.
 PAGES = [
@@ -44,21 +48,34 @@ class Page:
         return self.scenario.spec
 
     @property
-    def cutoff(self) -> float:
-        return state.cutoff(self.scenario)
+    def count(self) -> int:
+        """How many held-out examples the model acts on (its top ones), shared by all pages."""
+        return state.count(self.scenario)
+
+    @property
+    def model_flags(self):
+        """The model's decisions on the held-out examples at this session's setting."""
+        return state.model_flags(self.scenario)
+
+    @property
+    def threshold(self) -> float:
+        """The lowest score the model acts on at this session's setting."""
+        return self.scenario.threshold_at(self.count)
 
 
 def page_setup(title: str) -> Page:
     """Configure the page, draw the sidebar and load the chosen demo (or stop with a message)."""
-    st.set_page_config(page_title=f"{title} · Proofdeck", page_icon=":material/insights:", layout="wide")
+    # An emoji icon is drawn by the browser; a :material/...: one would be fetched from Google.
+    st.set_page_config(page_title=f"{title} · Proofdeck", page_icon="📊", layout="wide")
+    st.html(STYLE.read_text(encoding="utf-8").join(("<style>", "</style>")))
     catalog = state.catalog()
     with st.sidebar:
         st.markdown("### Proofdeck")
         if not catalog.specs:
             st.error("No usable demo spec in demos/.")
-            _show_broken(catalog.errors)
+            _show_broken(catalog.errors, catalog.warnings)
             st.stop()
-        demo_key = _demo_picker(title, list(catalog.specs), {k: s.title for k, s in catalog.specs.items()})
+        demo_key = _demo_picker(title, list(catalog.specs), catalog.titles)
         for script, label, icon in PAGES:
             st.page_link(script, label=label, icon=icon, query_params={DEMO_KEY: demo_key})
         st.divider()
@@ -66,13 +83,20 @@ def page_setup(title: str) -> Page:
         spec = catalog.specs[demo_key]
         if spec.synthetic:
             st.caption("Synthetic sample data, generated for this demo.")
-        _show_broken(catalog.errors)
+        _show_broken(catalog.errors, catalog.warnings)
     try:
         scenario = state.scenario_for(spec.path)
     except SpecError as error:
-        LOG.warning("demo %s cannot be loaded: %s", demo_key, error)
-        st.error(f"This demo cannot be loaded: {error}")
+        LOG.warning("demo %s cannot be loaded: %s (%s)", demo_key, error, error.detail)
+        st.error(f"This demo cannot be loaded: {md(str(error))}", icon=":material/error:")
         st.stop()
+    except Exception:  # a broken demo must never show a traceback, and never stop the others
+        LOG.exception("demo %s cannot be loaded", demo_key)
+        st.error("This demo cannot be loaded; the details are in the server log. "
+                 "Pick another demo in the sidebar.", icon=":material/error:")
+        st.stop()
+    with st.sidebar.expander("Assumptions", icon=":material/payments:"):
+        assumptions_form(scenario)
     return Page(scenario=scenario, economics=state.economics(scenario), analyst=analyst)
 
 
@@ -122,8 +146,10 @@ def _analyst_toggle(title: str) -> bool:
     )
 
 
-def _show_broken(errors: dict[str, str]) -> None:
+def _show_broken(errors: dict[str, str], warnings: dict[str, str]) -> None:
     if errors:
         with st.expander(f"{len(errors)} demo file(s) could not be read"):
             for message in errors.values():
-                st.caption(message)
+                st.caption(md(message))
+    for message in warnings.values():
+        st.caption(md(message))

@@ -1,7 +1,8 @@
-"""Cached loading and per-session state: which demo, its assumptions, its cut-off.
+"""Cached loading and per-session state: which demo, its assumptions, the model's setting.
 
 The fitted scenario is cached per demo file (st.cache_resource); what a user changes in a
-session (assumptions, cut-off) lives in st.session_state under one key per demo.
+session (assumptions, how many examples the model acts on) lives in st.session_state under one
+key per demo, so every page of the session sees the same view.
 """
 
 from __future__ import annotations
@@ -10,27 +11,31 @@ import os
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 import streamlit as st
 
-from proofdeck.compare import SameBudget, cutoff_flags, same_budget
+from proofdeck.best_setting import BestSetting, best_setting
+from proofdeck.bootstrap import TopKBootstrap
+from proofdeck.compare import SameBudget, same_budget
 from proofdeck.policies import combined_policies
 from proofdeck.scenario import Scenario, build_scenario
 from proofdeck.spec import Economics, SpecCatalog, load_catalog, load_spec
-from proofdeck.sweep import snap_threshold
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMOS_ENV = "PROOFDECK_DEMOS_DIR"  # another folder of demo specs, e.g. a team's own
-CUTOFF_STEP = 0.001  # slider resolution: a tenth of a percentage point of score
 
 _ECONOMICS = "pd_economics"
-_CUTOFFS = "pd_cutoffs"
+_COUNTS = "pd_counts"
 
 
 def _mtime(path: Path) -> float:
-    return path.stat().st_mtime if path.exists() else 0.0
+    try:
+        return path.stat().st_mtime
+    except (OSError, ValueError):
+        return 0.0
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_data(show_spinner=False, max_entries=4)
 def _catalog(folder: str, stamp: tuple[float, ...]) -> SpecCatalog:
     return load_catalog(folder)
 
@@ -63,6 +68,9 @@ def cache_key(scenario: Scenario) -> str:
     return f"{scenario.spec.key}@{id(scenario)}"
 
 
+# --- assumptions ------------------------------------------------------------------------------
+
+
 def economics(scenario: Scenario) -> Economics:
     """This session's assumptions for the demo (the spec's own until edited)."""
     return st.session_state.get(_ECONOMICS, {}).get(scenario.spec.key, scenario.spec.economics)
@@ -77,18 +85,28 @@ def reset_economics(scenario: Scenario) -> None:
     st.session_state.setdefault(_ECONOMICS, {}).pop(scenario.spec.key, None)
 
 
-def default_cutoff(scenario: Scenario) -> float:
-    """Start where today's rule is: the model acting on at most as many as the rule does."""
-    return snap_threshold(scenario.rule_budget_threshold, CUTOFF_STEP, "up")
+# --- the model's setting: how many held-out examples it acts on --------------------------------
 
 
-def cutoff(scenario: Scenario) -> float:
-    """The session's current score cut-off for this demo (shared by all pages)."""
-    return st.session_state.get(_CUTOFFS, {}).get(scenario.spec.key, default_cutoff(scenario))
+def count(scenario: Scenario) -> int:
+    """How many held-out examples the model acts on in this session (its top ones by score).
+
+    Starts at exactly today's rule's count, so every page compares at the same budget.
+    """
+    return st.session_state.get(_COUNTS, {}).get(scenario.spec.key, scenario.default_count)
 
 
-def set_cutoff(scenario: Scenario, value: float) -> None:
-    st.session_state.setdefault(_CUTOFFS, {})[scenario.spec.key] = float(value)
+def set_count(scenario: Scenario, value: int) -> None:
+    value = int(min(max(value, 0), scenario.sweep.size))
+    st.session_state.setdefault(_COUNTS, {})[scenario.spec.key] = value
+
+
+def model_flags(scenario: Scenario) -> np.ndarray:
+    """The model's decisions on the held-out examples at this session's setting."""
+    return scenario.flags_at(count(scenario))
+
+
+# --- cached computations ----------------------------------------------------------------------
 
 
 @st.cache_data(show_spinner="Bootstrapping the held-out set...", max_entries=64)
@@ -102,40 +120,36 @@ def same_budget_comparison(scenario: Scenario, economics: Economics) -> SameBudg
     return _same_budget(cache_key(scenario), economics, scenario)
 
 
-# --- the cut-off slider ------------------------------------------------------------------------
-# The slider shows percent with one decimal; the session keeps the cut-off as a fraction so
-# other pages can read it while the slider is not on screen.
+@st.cache_resource(show_spinner="Bootstrapping the held-out set...", max_entries=8)
+def _top_k_bootstrap(demo_key: str, _scenario: Scenario) -> TopKBootstrap:
+    sc = _scenario
+    # Fewer resamples for very large held-out sets keep the build near a second.
+    resamples = 1000 if sc.sweep.size <= 200_000 else 400
+    return TopKBootstrap(sc.sweep.order, sc.labels, sc.values, resamples=resamples)
 
 
-def slider_key(scenario: Scenario) -> str:
-    return f"cutoff_slider_{scenario.spec.key}"
+def top_k_bootstrap(scenario: Scenario) -> TopKBootstrap:
+    """Resampled totals of the model's top k for every k (built once per scenario)."""
+    return _top_k_bootstrap(cache_key(scenario), scenario)
 
 
-def prepare_slider(scenario: Scenario) -> str:
-    """Make sure the slider starts at the session's cut-off; returns its widget key."""
-    key = slider_key(scenario)
-    if key not in st.session_state:
-        st.session_state[key] = round(cutoff(scenario) * 100, 1)
-    return key
+@st.cache_data(show_spinner=False, max_entries=64)
+def _best(demo_key: str, economics: Economics, _scenario: Scenario) -> BestSetting:
+    sc = _scenario
+    return best_setting(sc.scores, sc.labels, sc.values, economics)
 
 
-def slider_moved(scenario: Scenario) -> None:
-    set_cutoff(scenario, round(st.session_state[slider_key(scenario)] / 100, 6))
-
-
-def move_cutoff(scenario: Scenario, threshold: float, direction: str) -> None:
-    """Set the cut-off to a target's threshold, rounded so the target still holds."""
-    value = snap_threshold(threshold, CUTOFF_STEP, direction)
-    set_cutoff(scenario, value)
-    st.session_state[slider_key(scenario)] = round(value * 100, 1)
+def best(scenario: Scenario, economics: Economics) -> BestSetting:
+    """The count with the best net value and its cross-fitted worth (cached)."""
+    return _best(cache_key(scenario), economics, scenario)
 
 
 @st.cache_data(show_spinner="Bootstrapping the held-out set...", max_entries=64)
-def _policies(demo_key: str, economics: Economics, cutoff: float, _scenario: Scenario):
+def _policies(demo_key: str, economics: Economics, count: int, _scenario: Scenario):
     sc = _scenario
-    return combined_policies(sc.rule_flags, cutoff_flags(sc.scores, cutoff), sc.labels, sc.values, economics)
+    return combined_policies(sc.rule_flags, sc.flags_at(count), sc.labels, sc.values, economics)
 
 
-def together(scenario: Scenario, economics: Economics, cutoff: float):
+def together(scenario: Scenario, economics: Economics, count: int):
     """Rule, model, rule OR model, rule AND model as policies, with 95% intervals (cached)."""
-    return _policies(cache_key(scenario), economics, cutoff, scenario)
+    return _policies(cache_key(scenario), economics, count, scenario)

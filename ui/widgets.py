@@ -47,3 +47,15 @@ def glossary_expander(spec, analyst: bool) -> None:
                 row["Technical term"] = entry.technical
             rows.append(row)
         st.table(rows)
+
+
+def remembered_tabs(names: list[str], key: str):
+    """st.tabs whose open tab survives leaving the page and coming back (widget state does not):
+    the choice is kept under a plain session key and given back as the default."""
+    memory = f"pd_{key}"
+
+    def remember() -> None:
+        st.session_state[memory] = st.session_state[key]
+
+    default = st.session_state.get(memory)
+    return st.tabs(names, key=key, default=default if default in names else None, on_change=remember)
