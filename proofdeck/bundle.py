@@ -7,15 +7,14 @@ removes what it wrote if the second file cannot be written. Names are made safe 
 title: ASCII, lower case, no path separators or leading dots, at most 40 characters, and never
 a name Windows reserves (``con``, ``nul``, ``com1``...).
 
-Text cells that a spreadsheet would run as a formula (starting with ``=``, ``+``, ``-``, ``@``,
-a tab or a carriage return) get a leading apostrophe in the CSV (OWASP's advice against CSV
-injection); numbers are untouched. Column names cannot be changed that way without breaking
-the spec and the rule, so a name starting like a formula is refused with a message instead.
+The CSV is written by :func:`proofdeck.csv_safe.to_safe_csv`: text cells that a spreadsheet
+would run as a formula get a leading apostrophe, numbers are untouched. Column names cannot be
+changed that way without breaking the spec and the rule, so a name starting like a formula is
+refused with a message instead.
 """
 
 from __future__ import annotations
 
-import csv
 import io
 import os
 import re
@@ -27,10 +26,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from proofdeck.csv_safe import FORMULA_STARTS, to_safe_csv
 from proofdeck.delimited import DataError
 
 MAX_NAME = 40
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
@@ -62,14 +61,13 @@ def demo_csv(frame: pd.DataFrame) -> bytes:
     DataError
         When a column name starts like a spreadsheet formula.
     """
-    risky = [str(name) for name in frame.columns if str(name).startswith(_FORMULA_STARTS)]
+    risky = [str(name) for name in frame.columns if str(name).startswith(FORMULA_STARTS)]
     if risky:
         raise DataError(
             f"the column name '{risky[0]}' starts with '{risky[0][:1]}', which spreadsheets run as a "
             "formula; rename it in the file before keeping this demo"
         )
-    safe = _neutralise(frame)
-    return safe.to_csv(index=False, lineterminator="\n", quoting=csv.QUOTE_NONNUMERIC).encode("utf-8")
+    return to_safe_csv(frame)
 
 
 def bundle_zip(name: str, spec_text: str, frame: pd.DataFrame) -> bytes:
@@ -136,20 +134,3 @@ def _write_new(path: Path, content: bytes) -> None:
             os.replace(temporary, path)
     finally:
         temporary.unlink(missing_ok=True)
-
-
-def _neutralise(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy whose text cells do not start like a formula (numbers untouched).
-
-    A private minimal version of what ``proofdeck/csv_safe.py`` does; fold into it when it lands.
-    """
-    result = frame.copy()
-    for position in range(frame.shape[1]):
-        series = frame.iloc[:, position]
-        if pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series):
-            continue
-        starts = series.astype("string").str.startswith(_FORMULA_STARTS).fillna(False).astype(bool)
-        if starts.any():
-            fixed = series.astype(object).where(~starts, "'" + series.astype("string").astype(object))
-            result.isetitem(position, fixed.astype(series.dtype))
-    return result

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from proofdeck.delimited import DataError, read_delimited
-from proofdeck.spec import DemoSpec, SpecError
+from proofdeck.spec import DemoSpec, SpecError, spec_where
 
 log = logging.getLogger("proofdeck")
 
@@ -250,12 +250,13 @@ def load_dataset(spec: DemoSpec) -> Dataset:
     name only, and quotes nothing from the data file (no values, no header names), since any
     visitor may see it; the full detail is logged to the ``proofdeck`` logger.
     """
-    where = f"{spec.path.parent.name}/{spec.path.name}"
+    where = spec_where(spec.path)
     data_name = spec.data_path.name
 
     def fail(place: str, public: str, detail: str) -> SpecError:
-        log.warning("%s: %s: %s (data file %s)", spec.path, place, detail, spec.data_path)
-        return SpecError(f"{where}: {place}: {public}")
+        full = f"{spec.path}: {place}: {detail} (data file {spec.data_path})"
+        log.warning("%s", full)
+        return SpecError(f"{where}: {place}: {public}", detail=full)
 
     try:
         frame = read_csv(spec.data_path)
