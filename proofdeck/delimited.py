@@ -3,7 +3,9 @@
 Real exports differ in ways pandas' defaults get silently wrong; each is handled here:
 
 - the encoding: UTF-8 with or without BOM, UTF-16 (Excel's "Unicode text"), Windows-1252
-  (smart quotes, the euro sign), then Latin-1; the page is told when it was not UTF-8;
+  (smart quotes, the euro sign), then Latin-1; the page is told when it was not UTF-8 (a
+  Windows-1252 file whose bytes also happen to be valid UTF-8, rare in real text, reads as
+  UTF-8);
 - the delimiter: comma, semicolon, tab or pipe, sniffed over the first lines with quoting
   understood (a ``;`` inside a quoted header name does not count), picking the one that
   splits every line into the same number of fields;

@@ -27,6 +27,7 @@ from proofdeck.delimited import DataError, Table, column_names, read_delimited
 
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 UNPACKED_FACTOR = 12  # a workbook or Parquet file may unpack to this many times the limit
+MAX_WORKBOOK_CELLS = 2_000_000  # openpyxl reads about 80,000 cells a second: ~25 s at most
 _TEXT_SUFFIXES = {".csv", ".tsv", ".txt", ".tab", ".dat", ".psv"}
 _KIND_OF_SUFFIX = {".parquet": "Parquet", ".pq": "Parquet", ".xlsx": "Excel workbook", ".xlsm": "Excel workbook"}
 _REFUSED = {
@@ -234,6 +235,7 @@ def _read_workbook(raw: bytes, max_bytes: int) -> Table:
             sheets = book.worksheets
             if not sheets:
                 raise DataError("the workbook has no sheets")
+            _require_small_sheet(sheets[0])
             rows = [row for row in sheets[0].iter_rows(values_only=True) if any(c is not None for c in row)]
             title = sheets[0].title
         finally:
@@ -264,6 +266,16 @@ def _read_workbook(raw: bytes, max_bytes: int) -> Table:
     ]
     frame, conversions = typed_frame(columns, names)
     return Table(frame, "Excel workbook", tuple(notes), conversions)
+
+
+def _require_small_sheet(sheet) -> None:
+    """Refuse a sheet too big to read in reasonable time (its size as the file declares it)."""
+    rows, columns = sheet.max_row, sheet.max_column
+    if rows and columns and rows * columns > MAX_WORKBOOK_CELLS:
+        raise DataError(
+            f"the first sheet has {rows:,} rows and {columns:,} columns, too many to read from a "
+            "workbook here; save it as CSV (or Parquet), which reads about fifty times faster"
+        )
 
 
 def _cell_text(value: object) -> str | None:

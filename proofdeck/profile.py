@@ -89,20 +89,20 @@ class Profile:
         return {c.name: c.kind for c in self.columns}
 
     def left_out(self, id_column: str | None = None) -> dict[str, str]:
-        """Columns left out of the features and why, for a chosen id column."""
+        """Columns left out of the features and why.
+
+        Parameters
+        ----------
+        id_column : the id column chosen on the page; None keeps the guess, "" means none.
+        """
         chosen = self.id_column if id_column is None else id_column
-        reasons = {c.name: c.left_out for c in self.columns if c.left_out and c.name != self.id_column}
+        reasons = {c.name: c.left_out for c in self.columns if c.left_out}
         if chosen:
             reasons[chosen] = ID_LEFT_OUT
-        # The guessed id is only special while it is the id; otherwise it keeps its own reason.
-        if self.id_column and self.id_column != chosen:
-            own = _unique_reason(self.column(self.id_column), self.rows)
-            if own:
-                reasons[self.id_column] = own
         return reasons
 
     def features(self, id_column: str | None = None, outcome: str | None = None) -> tuple[str, ...]:
-        """The columns the model may learn from by default (never the outcome)."""
+        """The columns the model may learn from by default (never the id or the outcome)."""
         excluded = self.left_out(id_column)
         return tuple(c.name for c in self.columns if c.name not in excluded and c.name != outcome)
 

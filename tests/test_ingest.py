@@ -201,3 +201,11 @@ def test_workbook_and_its_csv_export_read_alike():
 )
 def test_content_kind(raw, kind):
     assert content_kind(raw) == kind
+
+
+def test_a_sheet_too_big_for_a_workbook_is_refused_with_advice(monkeypatch):
+    import proofdeck.ingest as ingest
+
+    monkeypatch.setattr(ingest, "MAX_WORKBOOK_CELLS", 20)
+    with pytest.raises(DataError, match="the first sheet has 7 rows and 4 columns, too many .* save it as CSV"):
+        upload("workbook_named.csv")
