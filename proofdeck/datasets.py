@@ -3,12 +3,17 @@
 Nothing here writes to the user's file or changes the frame that was read: derived arrays
 (labels, values) are new objects, and rows without an outcome are left out of the analysis
 and counted, not deleted from the data.
+
+Reading itself (encodings, delimiters, trailing delimiters, numbers written as text) is in
+:mod:`proofdeck.delimited` and :mod:`proofdeck.coercion`, shared with uploads so a demo and
+an upload of the same file give the same frame. Messages from :func:`load_dataset` are for
+any visitor: they name the spec file and the data file's name, never the file's contents or
+a server path; the full detail goes to the ``proofdeck`` log.
 """
 
 from __future__ import annotations
 
-import csv
-import io
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -16,15 +21,14 @@ from typing import IO
 import numpy as np
 import pandas as pd
 
-from proofdeck.spec import DemoSpec, SpecError
+from proofdeck.delimited import DataError, read_delimited
+from proofdeck.spec import DemoSpec, SpecError, spec_where
+
+log = logging.getLogger("proofdeck")
 
 MAX_FILE_BYTES = 200 * 1024 * 1024
 MIN_ROWS = 50
 MIN_PER_CLASS = 10
-
-
-class DataError(ValueError):
-    """A dataset that cannot be used, with a message saying what to fix."""
 
 
 @dataclass(frozen=True)
@@ -63,57 +67,20 @@ class Dataset:
 def read_csv(source: str | Path | IO[bytes] | bytes, max_bytes: int = MAX_FILE_BYTES) -> pd.DataFrame:
     """Read a CSV file, path or bytes; raise DataError with a plain message if it cannot be.
 
-    The source is only read. Encoding is tried as UTF-8 (with or without BOM), then Latin-1.
+    The source is only read. See :func:`proofdeck.delimited.read_delimited` for what is
+    understood (encodings, delimiters, numbers written as text); what was noticed on the way
+    is logged.
     """
-    raw = _read_bytes(source, max_bytes)
-    if not raw.strip():
-        raise DataError("the file is empty")
-    if b"\x00" in raw[:4096]:
-        raise DataError("this looks like a binary file (Excel, zip...), not a CSV text file")
-    for encoding in ("utf-8-sig", "latin-1"):
-        try:
-            text = raw.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    separator = _sniff_separator(text)
-    try:
-        frame = pd.read_csv(io.StringIO(text), sep=separator)
-    except pd.errors.ParserError as error:
-        raise DataError(f"the file is not a well-formed CSV ({_first_line(error)})") from None
-    except (pd.errors.EmptyDataError, StopIteration):
-        raise DataError("the file has no header row or no data") from None
-    except Exception as error:  # the sniffer raises csv.Error and friends on odd files
-        raise DataError(f"the file could not be read as CSV ({_first_line(error)})") from None
-    if frame.shape[1] < 2:
-        raise DataError(
-            "the file has only one column; is it separated by commas or semicolons?"
-        )
-    if len(frame) == 0:
-        raise DataError("the file has a header row but no data rows")
-    # pandas silently renames a repeated header ("a", "a.1"); say so instead.
-    try:
-        header = next(csv.reader(io.StringIO(text, newline=""), delimiter=separator), [])
-    except csv.Error:
-        header = list(map(str, frame.columns))
-    names = [name.strip() for name in header]
-    duplicated = sorted({name for name in names if names.count(name) > 1})
-    if duplicated:
-        raise DataError(f"column names appear twice: {', '.join(duplicated)}")
-    frame.columns = [str(c).strip() for c in frame.columns]
-    return frame
+    table = read_delimited(_read_bytes(source, max_bytes))
+    for note in table.notes:
+        log.info("reading %s: %s", _describe(source), note)
+    for conversion in table.conversions:
+        log.info("reading %s: %s", _describe(source), conversion.sentence)
+    return table.frame
 
 
-def _sniff_separator(text: str) -> str:
-    """The separator of a CSV: whichever of comma, semicolon, tab or pipe the header uses most."""
-    header = text.splitlines()[0] if text.strip() else ""
-    counts = {sep: header.count(sep) for sep in (",", ";", "\t", "|")}
-    best = max(counts, key=counts.get)
-    return best if counts[best] > 0 else ","
-
-
-def _first_line(error: Exception) -> str:
-    return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+def _describe(source: object) -> str:
+    return str(source) if isinstance(source, (str, Path)) else type(source).__name__
 
 
 def _read_bytes(source: str | Path | IO[bytes] | bytes, max_bytes: int) -> bytes:
@@ -121,11 +88,23 @@ def _read_bytes(source: str | Path | IO[bytes] | bytes, max_bytes: int) -> bytes
         raw = source
     elif isinstance(source, (str, Path)):
         path = Path(source)
-        if not path.is_file():
-            raise DataError(f"no file at {path}")
-        if path.stat().st_size > max_bytes:
-            raise DataError(_too_big(path.stat().st_size, max_bytes))
-        raw = path.read_bytes()
+        try:
+            is_file = path.is_file()  # False for FIFOs and devices, which could block or never end
+            size = path.stat().st_size if is_file else 0
+        except (OSError, ValueError):
+            is_file = False
+        if not is_file:
+            raise DataError(f"no file at {path}", public=f"the data file {path.name} is not there")
+        if size > max_bytes:
+            raise DataError(_too_big(size, max_bytes))
+        try:
+            with path.open("rb") as handle:
+                raw = handle.read(max_bytes + 1)
+        except OSError as error:
+            raise DataError(
+                f"{path} cannot be read ({error.strerror or error})",
+                public=f"the data file {path.name} cannot be read",
+            ) from None
     else:
         raw = source.read(max_bytes + 1)
     if len(raw) > max_bytes:
@@ -162,10 +141,21 @@ def build_dataset(
     features: tuple[str, ...] | None = None,
     value_column: str | None = None,
 ) -> Dataset:
-    """Check columns and the outcome; return a Dataset or raise DataError."""
+    """Check columns, ids and the outcome; return a Dataset or raise DataError.
+
+    Parameters
+    ----------
+    frame : the rows as read; never modified.
+    target_column, positive_value : the outcome and the value of it to find.
+    id_column : a column naming each row; every id must be present and unique (links and
+        tables find a row by its id).
+    features : the columns the model may use; default every column but the id and outcome.
+    value_column : a column with each row's money value, if the demo has one.
+    """
     _require_columns(frame, [target_column], "outcome column")
     if id_column:
         _require_columns(frame, [id_column], "id column")
+        check_ids(frame[id_column], id_column)
     if value_column:
         _require_columns(frame, [value_column], "value column")
     has_outcome = frame[target_column].notna()
@@ -177,10 +167,9 @@ def build_dataset(
     negatives = len(kept) - positives
     if positives == 0:
         seen = ", ".join(f'"{v}"' for v in kept[target_column].astype(str).unique()[:6])
-        raise DataError(
-            f"no row of '{target_column}' equals \"{positive_value}\" (it has {seen}); "
-            "pick the value that marks the outcome you want to find"
-        )
+        problem = f"no row of '{target_column}' equals \"{positive_value}\""
+        advice = "pick the value that marks the outcome you want to find"
+        raise DataError(f"{problem} (it has {seen}); {advice}", public=f"{problem}; {advice}")
     if negatives == 0:
         raise DataError(
             f"every row of '{target_column}' is \"{positive_value}\": the outcome has only one "
@@ -220,20 +209,59 @@ def build_dataset(
     )
 
 
+def check_ids(ids: pd.Series, name: str) -> None:
+    """Refuse blank or repeated ids: a link or a table row would open the wrong example.
+
+    Raises
+    ------
+    DataError
+        Saying how many rows have no id, or how many ids repeat and in how many rows.
+    """
+    blank = int(ids.isna().sum())
+    if blank:
+        raise DataError(
+            f"the id column '{name}' is blank in {blank:,} row{'s' if blank != 1 else ''}; "
+            "every row needs its own id"
+        )
+    counts = ids.value_counts()
+    repeated = counts[counts > 1]
+    if len(repeated):
+        rows = int(repeated.sum())
+        raise DataError(
+            f"the id column '{name}' has {len(repeated):,} "
+            f"{'ids that appear' if len(repeated) != 1 else 'id that appears'} more than once "
+            f"({rows:,} rows); every row needs its own id",
+        )
+
+
 def _require_columns(frame: pd.DataFrame, names: list[str], what: str) -> None:
     missing = [n for n in names if n not in frame.columns]
     if missing:
         shown = ", ".join(map(str, frame.columns[:12]))
         more = "..." if len(frame.columns) > 12 else ""
-        raise DataError(f"{what} '{missing[0]}' is not in the data (columns: {shown}{more})")
+        problem = f"{what} '{missing[0]}' is not in the data"
+        raise DataError(f"{problem} (columns: {shown}{more})", public=problem)
 
 
 def load_dataset(spec: DemoSpec) -> Dataset:
-    """Load a demo's data; problems are reported as SpecError naming the spec's field."""
+    """Load a demo's data; problems are reported as SpecError naming the spec's field.
+
+    The message names the spec file relative to its demos folder and the data file by its
+    name only, and quotes nothing from the data file (no values, no header names), since any
+    visitor may see it; the full detail is logged to the ``proofdeck`` logger.
+    """
+    where = spec_where(spec.path)
+    data_name = spec.data_path.name
+
+    def fail(place: str, public: str, detail: str) -> SpecError:
+        full = f"{spec.path}: {place}: {detail} (data file {spec.data_path})"
+        log.warning("%s", full)
+        return SpecError(f"{where}: {place}: {public}", detail=full)
+
     try:
         frame = read_csv(spec.data_path)
     except DataError as error:
-        raise SpecError(f"{spec.path}: [data] path: {error}") from None
+        raise fail("[data] path", f"{data_name}: {error.public}", str(error)) from None
     fields = [
         ("data", "target_column", [spec.target_column]),
         ("data", "id_column", [spec.id_column]),
@@ -243,10 +271,9 @@ def load_dataset(spec: DemoSpec) -> Dataset:
     for section, name, columns in fields:
         missing = [c for c in columns if c not in frame.columns]
         if missing:
-            raise SpecError(
-                f"{spec.path}: [{section}] {name}: column '{missing[0]}' is not in "
-                f"{spec.data_path.name} (columns: {', '.join(map(str, frame.columns))})"
-            )
+            public = f"column '{missing[0]}' is not in {data_name}"
+            detail = f"{public} (columns: {', '.join(map(str, frame.columns))})"
+            raise fail(f"[{section}] {name}", public, detail)
     try:
         return build_dataset(
             frame,
@@ -257,4 +284,4 @@ def load_dataset(spec: DemoSpec) -> Dataset:
             value_column=spec.economics.value_column,
         )
     except DataError as error:
-        raise SpecError(f"{spec.path}: [data]: {error}") from None
+        raise fail("[data]", error.public, str(error)) from None

@@ -1,0 +1,192 @@
+"""From an upload to a demo: words and money, the spec, and a bundle that loads with no edits."""
+
+import dataclasses
+import functools
+import io
+import re
+import zipfile
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from messy import crm_export, telco_export
+
+from proofdeck.bundle import bundle_zip, demo_csv, safe_name, save_demo
+from proofdeck.datasets import load_dataset
+from proofdeck.delimited import DataError
+from proofdeck.draft import (
+    default_draft,
+    default_economics,
+    default_nouns,
+    draft_spec,
+    prepare,
+    spec_toml,
+    talk_sentence,
+)
+from proofdeck.ingest import read_upload
+from proofdeck.labels import build_outcome
+from proofdeck.profile import profile_table
+from proofdeck.spec import load_spec
+
+RULE = 'Contract == "Month-to-month" and tenure < 6'
+
+
+@functools.cache
+def _telco():
+    table = read_upload("telco_export.csv", telco_export())
+    profile = profile_table(table)
+    draft = default_draft("telco_export.csv", "Churn", ("Yes",), profile.id_column, profile.features(outcome="Churn"), RULE)
+    return table.frame, draft
+
+
+def telco_draft(**changes):
+    frame, draft = _telco()
+    return frame.copy(), dataclasses.replace(draft, **changes)
+
+
+def test_churn_words_and_the_live_sentence():
+    nouns = default_nouns("Churn", ("Yes",))
+    economics = default_economics("Churn", ("Yes",))
+    assert (nouns.positives, nouns.action, nouns.won) == ("churners", "retention offer", "customer kept")
+    assert talk_sentence(nouns, economics) == (
+        "We will send a retention offer to the customers most likely to be churners; each retention offer "
+        "costs $40 and each customer kept is worth $600."
+    )
+
+
+def test_unknown_outcome_words_fall_back_to_plain_ones():
+    nouns = default_nouns("target", ("1",), entity="row")
+    assert (nouns.entity, nouns.entities, nouns.positive, nouns.act) == ("row", "rows", "row with target 1", "contact")
+
+
+def test_default_draft_from_the_file_name():
+    _, draft = telco_draft()
+    assert draft.title == "Telco export"
+    assert draft.question == "Which customers should we send a retention offer to?"
+
+
+def test_saved_bundle_loads_with_no_edits_and_gives_the_same_dataset(tmp_path):
+    frame, draft = telco_draft()
+    before = frame.copy()
+    prepared = prepare(frame, draft)
+    text = spec_toml(draft, prepared, "telco_export")
+    saved = save_demo(tmp_path, "telco_export", text, prepared.frame)
+    spec = load_spec(saved.spec_path)
+    loaded, in_memory = load_dataset(spec), prepared.dataset()
+    pd.testing.assert_frame_equal(loaded.frame.reset_index(drop=True), in_memory.frame.reset_index(drop=True))
+    assert np.array_equal(loaded.labels, in_memory.labels) and loaded.features == in_memory.features
+    assert spec.rule.expression == RULE and spec.nouns == draft.nouns and spec.economics == draft.economics
+    pd.testing.assert_frame_equal(frame, before)
+
+
+def test_draft_spec_matches_the_written_spec(tmp_path):
+    frame, draft = telco_draft()
+    prepared = prepare(frame, draft)
+    saved = save_demo(tmp_path, "t", spec_toml(draft, prepared, "t"), prepared.frame)
+    written, session = load_spec(saved.spec_path), draft_spec(draft, prepared, "t")
+    for field in ("title", "question", "id_column", "target_column", "positive_value", "features", "nouns", "rule", "economics", "model"):
+        assert getattr(written, field) == getattr(session, field), field
+
+
+def test_several_positive_values_and_blank_outcomes_get_a_derived_column(tmp_path):
+    table = read_upload("crm.csv", crm_export())
+    profile = profile_table(table)
+    frame = table.frame.assign(Stage=np.where(table.frame["Outcome"] == "Y", "lost", np.where(table.frame["Segment"] == "SMB", "stalled", "won")))
+    draft = default_draft("crm.csv", "Stage", ("lost", "stalled"), None, ("Amount", "Segment"), "Amount > 1000")
+    prepared = prepare(frame, draft)
+    assert prepared.target_column == "Stage (outcome)" and prepared.positive_value == "yes"
+    assert prepared.id_column == "row 2"  # "row" is taken by the file's own column
+    assert "Stage (outcome)" not in frame.columns
+    labels = build_outcome(frame, "Stage", ("lost", "stalled")).labels
+    assert np.array_equal(prepared.dataset().labels, labels)
+    saved = save_demo(tmp_path, "crm", spec_toml(draft, prepared, "crm"), prepared.frame)
+    assert np.array_equal(load_dataset(load_spec(saved.spec_path)).labels, labels)
+    # blank outcomes ("" and spaces) are left out in both
+    draft = default_draft("crm.csv", "Outcome", ("Y",), profile.id_column, ("Amount",), "Amount > 1000")
+    prepared = prepare(table.frame, draft)
+    assert prepared.dataset().rows_without_outcome == 13
+
+
+def test_save_never_overwrites_and_leaves_nothing_half_saved(tmp_path):
+    frame, draft = telco_draft()
+    prepared = prepare(frame, draft)
+    text = spec_toml(draft, prepared, "mine")
+    save_demo(tmp_path, "mine", text, prepared.frame)
+    spec_before = (tmp_path / "demos" / "mine.toml").read_bytes()
+    with pytest.raises(FileExistsError, match="demos/mine.toml already exists"):
+        save_demo(tmp_path, "mine", "changed", prepared.frame)
+    assert (tmp_path / "demos" / "mine.toml").read_bytes() == spec_before
+    (tmp_path / "demos" / "other.toml").mkdir(parents=True)  # the spec's name is taken by a folder
+    with pytest.raises(FileExistsError):
+        save_demo(tmp_path, "other", text, prepared.frame)
+    assert not (tmp_path / "data" / "other.csv").exists()
+    assert not [p for p in (tmp_path / "data").iterdir() if p.name.startswith(".")]
+
+
+def test_bundle_zip_unzips_into_demos_and_data(tmp_path):
+    frame, draft = telco_draft()
+    prepared = prepare(frame, draft)
+    raw = bundle_zip("Telco: Q3 / Europe", spec_toml(draft, prepared, "telco_q3_europe"), prepared.frame)
+    with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+        assert sorted(archive.namelist()) == ["data/telco_q3_europe.csv", "demos/telco_q3_europe.toml"]
+        archive.extractall(tmp_path)
+    assert load_dataset(load_spec(tmp_path / "demos" / "telco_q3_europe.toml")).labels.sum() > 0
+
+
+def test_formulas_in_text_cells_are_neutralised_and_numbers_untouched():
+    frame = pd.DataFrame({"id": ["=1+1", "@x", "+y", "-z", "ok", "\tt"], "n": [-1.5, 2, 3, 4, 5, 6]})
+    text = demo_csv(frame).decode()
+    assert "\"'=1+1\"" in text and "\"'@x\"" in text and "\"'-z\"" in text and '"ok"' in text
+    assert "\n\"'=1+1\",-1.5\n" in text
+    assert frame["id"].iloc[0] == "=1+1"
+
+
+def test_a_column_name_that_starts_like_a_formula_is_refused():
+    with pytest.raises(DataError, match="the column name '=cmd' starts with '='"):
+        demo_csv(pd.DataFrame({"=cmd": [1]}))
+
+
+@pytest.mark.parametrize(
+    ("title", "name"),
+    [
+        ("Churn (Q3) — Europe", "churn_q3_europe"), ("../../etc/passwd", "etc_passwd"), (".hidden", "hidden"),
+        ("CON", "demo_con"), ("nul.txt", "demo_nul_txt"), ("顧客", "my_data"), ("", "my_data"),
+        ("Café Überblick", "cafe_uberblick"), ("x" * 100, "x" * 40),
+    ],
+)
+def test_safe_names(title, name):
+    assert safe_name(title) == name
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text())
+def test_any_title_gives_a_safe_file_name(title):
+    name = safe_name(title)
+    assert re.fullmatch(r"[a-z0-9][a-z0-9_]{0,39}", name) and not name.endswith("_")
+    assert name.split("_")[0] not in {"con", "prn", "aux", "nul", "com1", "lpt1"}
+
+
+@settings(max_examples=100, deadline=None)
+@given(*[st.text(min_size=1, max_size=30).filter(str.strip)] * 2)
+def test_any_words_make_a_spec_that_loads(tmp_path_factory, title, entity):
+    frame, draft = telco_draft(title=title, question=title + "?", rule_description=entity)
+    prepared = prepare(frame, draft)
+    path = tmp_path_factory.mktemp("spec") / "x.toml"
+    path.write_text(spec_toml(draft, prepared, "x"), encoding="utf-8")
+    spec = load_spec(path)
+    assert (spec.title, spec.question, spec.rule.description) == (title, title + "?", entity)
+
+
+def test_an_upload_and_its_saved_bundle_give_the_same_figures(tmp_path):
+    from proofdeck.scenario import build_scenario
+
+    frame, draft = telco_draft()
+    prepared = prepare(frame, draft)
+    in_session = build_scenario(draft_spec(draft, prepared, "telco"), prepared.dataset())
+    saved = save_demo(tmp_path, "telco", spec_toml(draft, prepared, "telco"), prepared.frame)
+    from_bundle = build_scenario(load_spec(saved.spec_path))
+    np.testing.assert_allclose(in_session.scores, from_bundle.scores)
+    assert np.array_equal(in_session.rule_flags, from_bundle.rule_flags)
+    assert np.array_equal(in_session.labels, from_bundle.labels)
