@@ -2,10 +2,10 @@
 
 import streamlit as st
 
-from proofdeck import wording as w
-from proofdeck.compare import interval_text
-from proofdeck.model import MODEL_NAMES
-from proofdeck.safe_text import md
+from proofdeck.comparison.compare import interval_text
+from proofdeck.model.training import MODEL_NAMES
+from proofdeck.words import wording as w
+from proofdeck.words.safe_text import md
 from ui import state
 from ui.shell import page_setup
 from ui.widgets import analyst_quality, next_steps

@@ -19,10 +19,10 @@ from dataclasses import replace
 
 import numpy as np
 
-from proofdeck.explain import explanation_sentence, importance, make_explainer, top_reasons
-from proofdeck.explain_charts import contribution_figure
-from proofdeck.scenario import Scenario, build_scenario
-from proofdeck.spec import ModelSpec, load_spec
+from proofdeck.charts.explanation import contribution_figure
+from proofdeck.data.spec import ModelSpec, load_spec
+from proofdeck.explanation.explain import explanation_sentence, importance, make_explainer, top_reasons
+from proofdeck.model.scenario import Scenario, build_scenario
 
 TARGET_MS = 200.0
 

@@ -25,11 +25,11 @@ import pandas as pd
 CHILD = r"""
 import json, resource, sys, time
 from pathlib import Path
-import proofdeck.ingest, proofdeck.profile, proofdeck.labels, proofdeck.leakage  # imports first
-from proofdeck.ingest import read_upload
-from proofdeck.labels import build_outcome
-from proofdeck.leakage import find_leaks
-from proofdeck.profile import profile_table
+import proofdeck.upload.ingest, proofdeck.upload.profile, proofdeck.upload.labels, proofdeck.upload.leakage  # imports first
+from proofdeck.upload.ingest import read_upload
+from proofdeck.upload.labels import build_outcome
+from proofdeck.upload.leakage import find_leaks
+from proofdeck.upload.profile import profile_table
 
 def rss_mb():
     # The high-water mark of this process's memory (VmHWM); ru_maxrss would carry the parent's.

@@ -4,7 +4,7 @@ Run from the repository root::
 
     python -m benchmarks.bench_stability [--repeats 10] [--demos churn,leads,fraud]
 
-For each bundled demo: the seconds :func:`proofdeck.stability.repeated_fits` takes (one
+For each bundled demo: the seconds :func:`proofdeck.comparison.stability.repeated_fits` takes (one
 thread, every train row, like the pages), the money step :func:`stability_of` for another set
 of assumptions, and the extra net value over the rule across repeats (range, median, SD) beside
 the bootstrap SD of the same figure on the pages' split (from ``same_budget``'s resamples).
@@ -22,11 +22,11 @@ from pathlib import Path
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from proofdeck.bootstrap import bootstrap_outcomes
-from proofdeck.compare import same_budget, top_k_flags
-from proofdeck.scenario import build_scenario
-from proofdeck.spec import load_spec
-from proofdeck.stability import repeated_fits, stability_of
+from proofdeck.comparison.compare import same_budget, top_k_flags
+from proofdeck.comparison.stability import repeated_fits, stability_of
+from proofdeck.data.spec import load_spec
+from proofdeck.decisions.bootstrap import bootstrap_outcomes
+from proofdeck.model.scenario import build_scenario
 
 DEMOS = Path(__file__).resolve().parents[1] / "demos"
 

@@ -12,8 +12,8 @@ import time
 
 import numpy as np
 
-from proofdeck.spec import Economics
-from proofdeck.sweep import ThresholdSweep
+from proofdeck.data.spec import Economics
+from proofdeck.decisions.sweep import ThresholdSweep
 
 ECON = Economics(cost_per_action=40, value_per_won=600, win_rate=0.3, fixed_cost=5000, population=40000)
 

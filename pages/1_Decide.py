@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from proofdeck import wording as w
+from proofdeck.words import wording as w
 from ui import state
 from ui.decide import decide_charts, key_figures, outcome_grid, setting_slider, targets
 from ui.shell import page_setup

@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from proofdeck import wording as w
-from proofdeck.explain_charts import importance_figure
+from proofdeck.charts.explanation import importance_figure
+from proofdeck.words import wording as w
 from ui.example_detail import show_example
 from ui.examples import drivers, examples_table, open_position, stories
 from ui.shell import page_setup

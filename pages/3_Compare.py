@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from proofdeck import wording as w
+from proofdeck.words import wording as w
 from ui import compare as parts
 from ui import state
 from ui.shell import page_setup

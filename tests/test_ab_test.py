@@ -7,9 +7,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from proofdeck.ab_test import ab_test_for, ab_test_size
-from proofdeck.outcomes import outcome_of_flags
-from proofdeck.spec import Economics, Nouns
+from proofdeck.comparison.ab_test import ab_test_for, ab_test_size
+from proofdeck.data.spec import Economics, Nouns
+from proofdeck.decisions.outcomes import outcome_of_flags
 
 NOUNS = Nouns(
     entity="transaction",

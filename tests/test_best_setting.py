@@ -3,9 +3,9 @@
 import numpy as np
 import pytest
 
-from proofdeck.best_setting import best_setting
-from proofdeck.spec import Economics
-from proofdeck.sweep import ThresholdSweep
+from proofdeck.data.spec import Economics
+from proofdeck.decisions.best_setting import best_setting
+from proofdeck.decisions.sweep import ThresholdSweep
 
 ECON = Economics(cost_per_action=40, value_per_won=600, win_rate=0.3, fixed_cost=5000, population=40000)
 

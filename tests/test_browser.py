@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from conftest import DEMOS, ROOT
 
-from proofdeck.spec import load_catalog
+from proofdeck.data.spec import load_catalog
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = ROOT / "tests" / "artifacts"

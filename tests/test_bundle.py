@@ -13,10 +13,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from messy import crm_export, telco_export
 
-from proofdeck.bundle import bundle_zip, demo_csv, safe_name, save_demo
-from proofdeck.datasets import load_dataset
-from proofdeck.delimited import DataError
-from proofdeck.draft import (
+from proofdeck.data.datasets import load_dataset
+from proofdeck.data.delimited import DataError
+from proofdeck.data.spec import load_spec
+from proofdeck.upload.bundle import bundle_zip, demo_csv, safe_name, save_demo
+from proofdeck.upload.draft import (
     default_draft,
     default_economics,
     default_nouns,
@@ -25,10 +26,9 @@ from proofdeck.draft import (
     spec_toml,
     talk_sentence,
 )
-from proofdeck.ingest import read_upload
-from proofdeck.labels import build_outcome
-from proofdeck.profile import profile_table
-from proofdeck.spec import load_spec
+from proofdeck.upload.ingest import read_upload
+from proofdeck.upload.labels import build_outcome
+from proofdeck.upload.profile import profile_table
 
 RULE = 'Contract == "Month-to-month" and tenure < 6'
 
@@ -180,7 +180,7 @@ def test_any_words_make_a_spec_that_loads(tmp_path_factory, title, entity):
 
 
 def test_an_upload_and_its_saved_bundle_give_the_same_figures(tmp_path):
-    from proofdeck.scenario import build_scenario
+    from proofdeck.model.scenario import build_scenario
 
     frame, draft = telco_draft()
     prepared = prepare(frame, draft)

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from proofdeck.coercion import typed_frame
+from proofdeck.data.coercion import typed_frame
 
 
 def typed(values, decimal_comma=False):

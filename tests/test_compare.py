@@ -35,8 +35,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from proofdeck.bootstrap import Interval
-from proofdeck.compare import (
+from proofdeck.charts.comparison import gains_figure, segment_figure, tornado_figure
+from proofdeck.comparison.compare import (
     cutoff_flags,
     interval_text,
     interval_verdict,
@@ -45,13 +45,13 @@ from proofdeck.compare import (
     top_k_flags,
     verdict,
 )
-from proofdeck.compare_charts import gains_figure, segment_figure, tornado_figure
-from proofdeck.gains import gains_curve, gains_point, lift_at
-from proofdeck.outcomes import outcome_of_flags
-from proofdeck.policies import POLICIES, agreement, cell_positions, combined_policies
-from proofdeck.segments import segment_table
-from proofdeck.sensitivity import TORNADO_FIELDS, HeadToHead, break_even, break_even_text, tornado
-from proofdeck.spec import Economics, Nouns
+from proofdeck.comparison.gains import gains_curve, gains_point, lift_at
+from proofdeck.comparison.policies import POLICIES, agreement, cell_positions, combined_policies
+from proofdeck.comparison.segments import segment_table
+from proofdeck.comparison.sensitivity import TORNADO_FIELDS, HeadToHead, break_even, break_even_text, tornado
+from proofdeck.data.spec import Economics, Nouns
+from proofdeck.decisions.bootstrap import Interval
+from proofdeck.decisions.outcomes import outcome_of_flags
 
 SCORES = np.array([0.95, 0.90, 0.80, 0.70, 0.60, 0.50, 0.40, 0.30, 0.20, 0.15, 0.10, 0.05])
 RULE = np.array([0, 1, 0, 0, 1, 0, 1, 0, 1, 0, 0, 0], dtype=bool)

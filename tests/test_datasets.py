@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from proofdeck.datasets import DataError, build_dataset, read_csv
+from proofdeck.data.datasets import DataError, build_dataset, read_csv
 
 
 def frame(n=100, positives=30):
@@ -197,7 +197,7 @@ def test_bomless_utf16_is_decoded():
 
 
 def test_blank_header_names_are_named_by_position_and_noted():
-    from proofdeck.delimited import read_delimited
+    from proofdeck.data.delimited import read_delimited
 
     table = read_delimited(b"id,,x, \n1,2,3,4\n")
     assert list(table.frame.columns) == ["id", "column 2", "x", "column 4"]
@@ -261,7 +261,7 @@ def test_public_messages_quote_nothing_from_the_file():
 
 
 # Alphabets whose bytes in the encoding cannot be mistaken for UTF-8 (see the note in
-# proofdeck.delimited: a Windows-1252 file that happens to be valid UTF-8 is read as UTF-8).
+# proofdeck.data.delimited: a Windows-1252 file that happens to be valid UTF-8 is read as UTF-8).
 _ALPHABETS = {
     "utf-8": "abcXYZ éü€“”漢字 ",
     "utf-8-sig": "abcXYZ éü€“”漢字 ",
@@ -338,8 +338,8 @@ def _demo_with_data(tmp_path, csv_text: bytes, spec_changes=()):
     ],
 )
 def test_load_dataset_messages_quote_no_contents_and_no_server_path(tmp_path, caplog, csv_text, changes, expected):
-    from proofdeck.datasets import load_dataset
-    from proofdeck.spec import SpecError, load_spec
+    from proofdeck.data.datasets import load_dataset
+    from proofdeck.data.spec import SpecError, load_spec
 
     path = _demo_with_data(tmp_path, csv_text or b"", changes)
     if csv_text is None:
@@ -354,8 +354,8 @@ def test_load_dataset_messages_quote_no_contents_and_no_server_path(tmp_path, ca
 
 
 def test_load_dataset_hides_outcome_values_but_logs_them(tmp_path, caplog):
-    from proofdeck.datasets import load_dataset
-    from proofdeck.spec import SpecError, load_spec
+    from proofdeck.data.datasets import load_dataset
+    from proofdeck.data.spec import SpecError, load_spec
 
     rows = "".join(f"C{i},{i},{'SECRETYES' if i % 3 else 'SECRETNO'}\n" for i in range(100))
     path = _demo_with_data(

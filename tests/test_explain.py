@@ -13,7 +13,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from proofdeck.explain import (
+from proofdeck.charts.explanation import contribution_figure, importance_figure
+from proofdeck.data.spec import ModelSpec, load_spec
+from proofdeck.explanation.explain import (
     Reason,
     explanation_sentence,
     group_by_source,
@@ -24,10 +26,8 @@ from proofdeck.explain import (
     value_text,
     what_if,
 )
-from proofdeck.explain_charts import contribution_figure, importance_figure
-from proofdeck.model import TrainedModel, build_pipeline, split_feature_kinds
-from proofdeck.scenario import build_scenario
-from proofdeck.spec import ModelSpec, load_spec
+from proofdeck.model.scenario import build_scenario
+from proofdeck.model.training import TrainedModel, build_pipeline, split_feature_kinds
 
 KINDS = ("gradient_boosting", "logistic_regression")
 FEATURES = ("tenure", "tickets", "spend", "contract", "region")
@@ -159,7 +159,7 @@ def test_unknown_model_kind_is_refused(fitted, data):
 
 def test_importing_the_module_does_not_import_shap():
     root = Path(__file__).resolve().parents[1]
-    code = "import sys, proofdeck.explain, proofdeck.explain_charts; assert 'shap' not in sys.modules"
+    code = "import sys, proofdeck.explanation.explain, proofdeck.charts.explanation; assert 'shap' not in sys.modules"
     env = {**os.environ, "PYTHONPATH": str(root)}
     subprocess.run([sys.executable, "-c", code], check=True, cwd=root, env=env)
 

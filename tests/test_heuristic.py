@@ -6,8 +6,8 @@ import pytest
 from sklearn.base import clone
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from proofdeck.heuristic import RuleClassifier
-from proofdeck.rules import RuleError
+from proofdeck.rules.heuristic import RuleClassifier
+from proofdeck.rules.language import RuleError
 
 # What a fixed rule cannot do, and so is expected to fail (the rest of the suite passes).
 NOT_A_LEARNER = {

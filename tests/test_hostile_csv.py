@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.pandas import column, data_frames
 
-from proofdeck.csv_safe import FORMULA_STARTS, neutral_cell, neutralise_formulas, to_safe_csv
+from proofdeck.words.csv_safe import FORMULA_STARTS, neutral_cell, neutralise_formulas, to_safe_csv
 
 CRAFTED = pd.DataFrame({
     "id": ["=HYPERLINK(\"http://127.0.0.1:9\",\"x\")", "+1+1", "-2+3", "@SUM(A1:A2)", "\tcmd", "\rcmd", "C-7", None],

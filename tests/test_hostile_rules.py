@@ -8,8 +8,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from proofdeck import rules
-from proofdeck.rules import MAX_RULE_DEPTH, MAX_RULE_NODES, RuleError, parse_rule
+from proofdeck.rules import language as rules
+from proofdeck.rules.language import MAX_RULE_DEPTH, MAX_RULE_NODES, RuleError, parse_rule
 
 FRAME = pd.DataFrame({
     "a": [1.0, 5.0, np.nan],

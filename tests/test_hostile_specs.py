@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from proofdeck.spec import (
+from proofdeck.data.spec import (
     DATA_ROOT_ENV,
     ECONOMICS_BOUNDS,
     MAX_SPEC_BYTES,
@@ -149,7 +149,7 @@ def test_spec_labels_that_clash_give_one_message_and_other_demos_load(project):
 
 
 def test_catalog_turns_any_failure_of_one_file_into_one_message(project, monkeypatch, caplog):
-    import proofdeck.spec as spec_module
+    import proofdeck.data.spec as spec_module
 
     real_build = spec_module._build
 

@@ -22,7 +22,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from proofdeck.safe_text import ELLIPSIS, MAX_SHOWN, WORD_JOINER, chart_text, md, plain
+from proofdeck.words.safe_text import ELLIPSIS, MAX_SHOWN, WORD_JOINER, chart_text, md, plain
 
 ROOT = Path(__file__).resolve().parents[1]
 ASCII_PUNCTUATION = set("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
@@ -131,7 +131,7 @@ import sys
 sys.path.insert(0, {root!r})
 import plotly.graph_objects as go
 import streamlit as st
-from proofdeck.safe_text import chart_text, md
+from proofdeck.words.safe_text import chart_text, md
 
 ATTACKS = {attacks!r}
 for i, text in enumerate(ATTACKS):

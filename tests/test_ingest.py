@@ -8,9 +8,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from proofdeck.delimited import DataError
-from proofdeck.ingest import content_kind, read_upload
-from proofdeck.profile import profile_table
+from proofdeck.data.delimited import DataError
+from proofdeck.upload.ingest import content_kind, read_upload
+from proofdeck.upload.profile import profile_table
 
 FILES = Path(__file__).parent / "files"
 
@@ -204,7 +204,7 @@ def test_content_kind(raw, kind):
 
 
 def test_a_sheet_too_big_for_a_workbook_is_refused_with_advice(monkeypatch):
-    import proofdeck.ingest as ingest
+    import proofdeck.upload.ingest as ingest
 
     monkeypatch.setattr(ingest, "MAX_WORKBOOK_CELLS", 20)
     with pytest.raises(DataError, match="the first sheet has 7 rows and 4 columns, too many .* save it as CSV"):

@@ -5,9 +5,9 @@ import pandas as pd
 import pytest
 from messy import crm_export, telco_export
 
-from proofdeck.delimited import DataError
-from proofdeck.ingest import read_upload
-from proofdeck.labels import build_outcome, min_positives, outcome_choice
+from proofdeck.data.delimited import DataError
+from proofdeck.upload.ingest import read_upload
+from proofdeck.upload.labels import build_outcome, min_positives, outcome_choice
 
 
 def frame_with(outcome):

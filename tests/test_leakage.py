@@ -7,11 +7,11 @@ import pandas as pd
 import pytest
 from messy import crm_export, telco_export
 
-from proofdeck.datasets import read_csv
-from proofdeck.ingest import read_upload
-from proofdeck.labels import build_outcome
-from proofdeck.leakage import AUC_LIMIT, find_leaks, name_reason
-from proofdeck.profile import profile_table
+from proofdeck.data.datasets import read_csv
+from proofdeck.upload.ingest import read_upload
+from proofdeck.upload.labels import build_outcome
+from proofdeck.upload.leakage import AUC_LIMIT, find_leaks, name_reason
+from proofdeck.upload.profile import profile_table
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -6,10 +6,10 @@ import numpy as np
 import pytest
 from conftest import ROOT, open_page
 
-from proofdeck import wording as w
-from proofdeck.outcomes import outcome_of_flags
-from proofdeck.scenario import build_scenario
-from proofdeck.spec import Economics, load_spec
+from proofdeck.data.spec import Economics, load_spec
+from proofdeck.decisions.outcomes import outcome_of_flags
+from proofdeck.model.scenario import build_scenario
+from proofdeck.words import wording as w
 
 
 def test_per_example_value_economics_by_hand():

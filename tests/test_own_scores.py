@@ -4,10 +4,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from proofdeck.delimited import DataError
-from proofdeck.ingest import read_upload
-from proofdeck.own_scores import guess_score_columns, read_scores
-from proofdeck.profile import profile_table
+from proofdeck.data.delimited import DataError
+from proofdeck.upload.ingest import read_upload
+from proofdeck.upload.own_scores import guess_score_columns, read_scores
+from proofdeck.upload.profile import profile_table
 
 
 def scores_file(n=300, seed=0, scale=1.0):

@@ -5,10 +5,10 @@ import re
 import pytest
 from conftest import ROOT, TECHNICAL_WORDS, metric_values, open_page, page_text
 
-from proofdeck import wording as w
-from proofdeck.scenario import build_scenario
-from proofdeck.slider_scale import slider_counts
-from proofdeck.spec import load_spec
+from proofdeck.data.spec import load_spec
+from proofdeck.decisions.slider_scale import slider_counts
+from proofdeck.model.scenario import build_scenario
+from proofdeck.words import wording as w
 
 DECIDE = "pages/1_Decide.py"
 

@@ -5,8 +5,8 @@ import re
 import pytest
 from conftest import ROOT, dialog_title, open_page, page_text
 
-from proofdeck.scenario import build_scenario
-from proofdeck.spec import load_spec
+from proofdeck.data.spec import load_spec
+from proofdeck.model.scenario import build_scenario
 
 EXAMPLES = "pages/2_Examples.py"
 

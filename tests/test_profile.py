@@ -5,8 +5,8 @@ import pandas as pd
 import pytest
 from messy import crm_export, european_export, telco_export
 
-from proofdeck.ingest import read_upload
-from proofdeck.profile import ID_LEFT_OUT, column_kind, profile_table, words_of
+from proofdeck.upload.ingest import read_upload
+from proofdeck.upload.profile import ID_LEFT_OUT, column_kind, profile_table, words_of
 
 
 def test_telco_export_profiles_with_total_charges_as_numbers():

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from proofdeck.rule_builder import (
+from proofdeck.rules.builder import (
     RuleRow,
     operators_for,
     preview_rule,
@@ -16,7 +16,7 @@ from proofdeck.rule_builder import (
     rows_to_text,
     text_to_rows,
 )
-from proofdeck.rules import FLAG, NUMBER, TEXT, RuleError, column_kinds, parse_rule
+from proofdeck.rules.language import FLAG, NUMBER, TEXT, RuleError, column_kinds, parse_rule
 
 FRAME = pd.DataFrame(
     {

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from proofdeck.rules import RuleError, column_kinds, parse_rule
+from proofdeck.rules.language import RuleError, column_kinds, parse_rule
 
 FRAME = pd.DataFrame(
     {
@@ -152,7 +152,7 @@ def test_dangerous_input_is_rejected_without_running(text, monkeypatch):
 
 
 def test_rules_module_never_executes_text():
-    source = Path(__file__).resolve().parents[1] / "proofdeck" / "rules.py"
+    source = Path(__file__).resolve().parents[1] / "proofdeck" / "rules" / "language.py"
     tree = ast.parse(source.read_text())
     calls = [node.func for node in ast.walk(tree) if isinstance(node, ast.Call)]
     bare = {func.id for func in calls if isinstance(func, ast.Name)}

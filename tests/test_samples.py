@@ -7,12 +7,12 @@ import pytest
 from sklearn.metrics import roc_auc_score
 from threadpoolctl import threadpool_limits
 
-from proofdeck.compare import top_k_flags
-from proofdeck.datasets import load_dataset
-from proofdeck.model import holdout_split
+from proofdeck.comparison.compare import top_k_flags
+from proofdeck.data.datasets import load_dataset
+from proofdeck.data.spec import load_catalog, load_spec
+from proofdeck.model.scenario import Scenario, build_scenario
+from proofdeck.model.training import holdout_split
 from proofdeck.samples import GENERATORS, to_csv_text
-from proofdeck.scenario import Scenario, build_scenario
-from proofdeck.spec import load_catalog, load_spec
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"

@@ -4,7 +4,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from proofdeck.sampling import stratified_sample, training_sample
+from proofdeck.data.sampling import stratified_sample, training_sample
 
 
 def test_small_files_are_not_sampled():

@@ -6,9 +6,9 @@ from conftest import DEMOS, ROOT
 from hypothesis import given
 from hypothesis import strategies as st
 
-from proofdeck.scenario import build_scenario
-from proofdeck.slider_scale import position_share, slider_counts
-from proofdeck.spec import load_spec
+from proofdeck.data.spec import load_spec
+from proofdeck.decisions.slider_scale import position_share, slider_counts
+from proofdeck.model.scenario import build_scenario
 
 
 @given(st.integers(1, 2_000_000), st.floats(0, 1))

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from proofdeck.datasets import load_dataset
-from proofdeck.spec import (
+from proofdeck.data.datasets import load_dataset
+from proofdeck.data.spec import (
     DATA_ROOT_ENV,
     ECONOMICS_BOUNDS,
     SpecError,

@@ -6,14 +6,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from proofdeck.bootstrap import Interval
-from proofdeck.compare import same_budget
-from proofdeck.datasets import build_dataset, read_csv
-from proofdeck.model import HoldoutSplit
-from proofdeck.outcomes import Totals
-from proofdeck.scenario import build_scenario
-from proofdeck.spec import Economics, SpecError, load_spec
-from proofdeck.stability import (
+from proofdeck.comparison.compare import same_budget
+from proofdeck.comparison.stability import (
     RepeatCounts,
     RepeatedFits,
     Spread,
@@ -22,6 +16,12 @@ from proofdeck.stability import (
     repeated_fits,
     stability_of,
 )
+from proofdeck.data.datasets import build_dataset, read_csv
+from proofdeck.data.spec import Economics, SpecError, load_spec
+from proofdeck.decisions.bootstrap import Interval
+from proofdeck.decisions.outcomes import Totals
+from proofdeck.model.scenario import build_scenario
+from proofdeck.model.training import HoldoutSplit
 
 ROOT = Path(__file__).resolve().parents[1]
 CHURN = load_spec(ROOT / "demos" / "churn.toml")

@@ -9,9 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from proofdeck.scenario import build_scenario
-from proofdeck.spec import load_spec
-from proofdeck.stories import (
+from proofdeck.data.spec import load_spec
+from proofdeck.explanation.stories import (
     BOTH_MISSED,
     CAUGHT,
     FALSE_ALARM,
@@ -22,6 +21,7 @@ from proofdeck.stories import (
     story_pools,
     story_title,
 )
+from proofdeck.model.scenario import build_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -8,9 +8,9 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from sklearn.metrics import confusion_matrix, precision_score, recall_score
 
-from proofdeck.outcomes import outcome_of_flags
-from proofdeck.spec import Economics
-from proofdeck.sweep import ThresholdSweep
+from proofdeck.data.spec import Economics
+from proofdeck.decisions.outcomes import outcome_of_flags
+from proofdeck.decisions.sweep import ThresholdSweep
 
 ECON = Economics(cost_per_action=40, value_per_won=600, win_rate=0.3, fixed_cost=5000, population=40000, period="quarter")
 PER_EXAMPLE = Economics(cost_per_action=5, win_rate=0.9, cost_per_miss=20, value_column="amount", population=0)
@@ -126,7 +126,7 @@ def test_reach_x_percent_reaches_at_least_x(data, wanted):
 @settings(max_examples=200, deadline=None)
 @given(held_out(), st.integers(0, 60))
 def test_flags_at_count_are_the_top_scores_like_top_k_flags(data, count):
-    from proofdeck.compare import top_k_flags
+    from proofdeck.comparison.compare import top_k_flags
 
     scores, labels, values = data
     sweep = ThresholdSweep(scores, labels, values)
@@ -159,7 +159,7 @@ def test_rejects_bad_input():
 
 @pytest.mark.parametrize("econ", [ECON, PER_EXAMPLE], ids=["constant value", "value column"])
 def test_top_k_intervals_agree_with_the_classic_bootstrap(econ):
-    from proofdeck.bootstrap import TopKBootstrap, bootstrap_outcomes
+    from proofdeck.decisions.bootstrap import TopKBootstrap, bootstrap_outcomes
 
     rng = np.random.default_rng(3)
     scores = rng.random(3000)
@@ -181,7 +181,7 @@ def test_top_k_intervals_agree_with_the_classic_bootstrap(econ):
 
 
 def test_top_k_intervals_follow_skewed_money_and_stay_possible():
-    from proofdeck.bootstrap import TopKBootstrap
+    from proofdeck.decisions.bootstrap import TopKBootstrap
 
     # A few huge values among many small ones: the interval must be lopsided, never below 0.
     rng = np.random.default_rng(7)
@@ -199,7 +199,7 @@ def test_top_k_intervals_follow_skewed_money_and_stay_possible():
 
 
 def test_top_k_sums_are_reproducible_and_exact_in_expectation():
-    from proofdeck.bootstrap import TopKBootstrap
+    from proofdeck.decisions.bootstrap import TopKBootstrap
 
     labels = np.array([True, False] * 300)
     order = np.arange(600)

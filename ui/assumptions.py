@@ -6,8 +6,8 @@ import math
 
 import streamlit as st
 
-from proofdeck.scenario import Scenario
-from proofdeck.spec import ECONOMICS_BOUNDS
+from proofdeck.data.spec import ECONOMICS_BOUNDS
+from proofdeck.model.scenario import Scenario
 from ui import state
 
 # (field, label, kind) -- kind "money", "share" (shown in %), "count" or "text".

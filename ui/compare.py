@@ -6,17 +6,17 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from proofdeck import compare_charts
-from proofdeck import wording as w
-from proofdeck.compare import SameBudget, interval_text, same_reach, top_k_flags, verdict
-from proofdeck.gains import gains_curve, gains_point, lift_at
-from proofdeck.policies import POLICIES, agreement, cell_positions
-from proofdeck.rules import TEXT, column_kinds
-from proofdeck.safe_text import md
-from proofdeck.scenario import Scenario
-from proofdeck.segments import segment_table
-from proofdeck.sensitivity import TORNADO_FIELDS, HeadToHead, break_even, break_even_text, tornado
-from proofdeck.spec import Economics
+from proofdeck.charts import comparison as compare_charts
+from proofdeck.comparison.compare import SameBudget, interval_text, same_reach, top_k_flags, verdict
+from proofdeck.comparison.gains import gains_curve, gains_point, lift_at
+from proofdeck.comparison.policies import POLICIES, agreement, cell_positions
+from proofdeck.comparison.segments import segment_table
+from proofdeck.comparison.sensitivity import TORNADO_FIELDS, HeadToHead, break_even, break_even_text, tornado
+from proofdeck.data.spec import Economics
+from proofdeck.model.scenario import Scenario
+from proofdeck.rules.language import TEXT, column_kinds
+from proofdeck.words import wording as w
+from proofdeck.words.safe_text import md
 from ui import state
 
 VERDICT_ICONS = {"better": ":material/trending_up:", "worse": ":material/trending_down:", "unclear": ":material/help:"}

@@ -1,7 +1,7 @@
 """Pieces of the Decide page: the setting slider, targets, key figures, the 2x2 and the charts.
 
 The model's setting is a count (it acts on its top ``k`` held-out examples); the slider's
-positions are spread by :mod:`proofdeck.slider_scale` so today's rule's budget and the useful
+positions are spread by :mod:`proofdeck.decisions.slider_scale` so today's rule's budget and the useful
 range around it take most of its width, whatever the prevalence.
 """
 
@@ -10,12 +10,12 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from proofdeck import charts
-from proofdeck import wording as w
-from proofdeck.outcomes import Outcome
-from proofdeck.scenario import Scenario
-from proofdeck.slider_scale import slider_counts
-from proofdeck.spec import DemoSpec, Economics
+from proofdeck.charts import base as charts
+from proofdeck.data.spec import DemoSpec, Economics
+from proofdeck.decisions.outcomes import Outcome
+from proofdeck.decisions.slider_scale import slider_counts
+from proofdeck.model.scenario import Scenario
+from proofdeck.words import wording as w
 from ui import state
 from ui.widgets import remembered_tabs
 
@@ -227,7 +227,7 @@ def key_figures(scenario: Scenario, outcome: Outcome, rule: Outcome, econ: Econo
     intervals = state.top_k_bootstrap(scenario).intervals_at(count, econ, estimates)
     st.caption(w.intervals_sentence(spec, econ, intervals, scenario.sweep.size))
     if analyst:
-        from proofdeck.metrics import f1_from
+        from proofdeck.model.metrics import f1_from
 
         cols = st.columns(4)
         cols[0].metric("Precision", w.share(outcome.hit_rate))

@@ -9,11 +9,11 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from proofdeck import wording as w
-from proofdeck.examples import outcome_label
-from proofdeck.explain_charts import contribution_figure
-from proofdeck.safe_text import md
-from proofdeck.scenario import Scenario
+from proofdeck.charts.explanation import contribution_figure
+from proofdeck.explanation.examples import outcome_label
+from proofdeck.model.scenario import Scenario
+from proofdeck.words import wording as w
+from proofdeck.words.safe_text import md
 from ui.examples import close_example, explainer, explanation, sentence_for
 
 UNKNOWN = "(unknown)"
@@ -91,7 +91,7 @@ def rule_checklist(scenario: Scenario, position: int) -> None:
 
 
 def _text(scenario: Scenario, column: str, value) -> str:
-    from proofdeck.explain import value_text
+    from proofdeck.explanation.explain import value_text
 
     return value_text(value, flag=column in scenario.flag_columns)
 
@@ -131,7 +131,7 @@ def _load_inputs(scenario: Scenario, position: int) -> None:
 
 def what_if_form(scenario: Scenario, position: int, cutoff: float) -> None:
     """Edit the open example's values and see the new score, decision and reasons."""
-    from proofdeck.explain import explanation_sentence, top_reasons, what_if
+    from proofdeck.explanation.explain import explanation_sentence, top_reasons, what_if
 
     spec, nouns, model = scenario.spec, scenario.spec.nouns, scenario.model
     result_key = f"whatif_result_{spec.key}"

@@ -13,11 +13,11 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from proofdeck import examples as ex
-from proofdeck import wording as w
-from proofdeck.safe_text import md
-from proofdeck.scenario import Scenario
-from proofdeck.stories import MODEL_RIGHT, empty_story_text, pick_stories, story_title
+from proofdeck.explanation import examples as ex
+from proofdeck.explanation.stories import MODEL_RIGHT, empty_story_text, pick_stories, story_title
+from proofdeck.model.scenario import Scenario
+from proofdeck.words import wording as w
+from proofdeck.words.safe_text import md
 from ui import state
 
 SAMPLE_FOR_DRIVERS = 2000
@@ -29,7 +29,7 @@ EXAMPLE_PARAM = "example"
 
 @st.cache_resource(show_spinner="Preparing explanations...", max_entries=8)
 def _explainer(key: str, _scenario: Scenario):
-    from proofdeck.explain import make_explainer
+    from proofdeck.explanation.explain import make_explainer
 
     train = _scenario.dataset.frame.iloc[_scenario.split.train]
     return make_explainer(_scenario.model, train)
@@ -52,7 +52,7 @@ def explanation(scenario: Scenario, position: int):
 
 @st.cache_data(show_spinner="Measuring what drives the model...", max_entries=8)
 def _drivers(key: str, _scenario: Scenario) -> pd.Series:
-    from proofdeck.explain import importance
+    from proofdeck.explanation.explain import importance
 
     frame = _scenario.heldout[list(_scenario.model.features)]
     return importance(explainer(_scenario), frame, max_rows=SAMPLE_FOR_DRIVERS)
@@ -64,7 +64,7 @@ def drivers(scenario: Scenario) -> pd.Series:
 
 
 def reasons_for(scenario: Scenario, position: int, n: int = 3):
-    from proofdeck.explain import top_reasons
+    from proofdeck.explanation.explain import top_reasons
 
     row = scenario.heldout.iloc[position]
     return top_reasons(explanation(scenario, position).row(0), row, scenario.spec.label, n=n,
@@ -72,7 +72,7 @@ def reasons_for(scenario: Scenario, position: int, n: int = 3):
 
 
 def sentence_for(scenario: Scenario, position: int, model_flags: np.ndarray, cutoff: float) -> str:
-    from proofdeck.explain import explanation_sentence
+    from proofdeck.explanation.explain import explanation_sentence
 
     return explanation_sentence(
         scenario.spec.nouns.score, float(scenario.scores[position]), reasons_for(scenario, position),
@@ -183,7 +183,7 @@ def _row_picked(scenario: Scenario, table_key: str, ids_key: str) -> None:
 
 def examples_table(scenario: Scenario, model_flags: np.ndarray, cutoff: float, top_columns: list[str]) -> None:
     """The held-out examples, filterable and downloadable; picking a row opens it."""
-    from proofdeck.csv_safe import to_safe_csv
+    from proofdeck.words.csv_safe import to_safe_csv
 
     spec, nouns = scenario.spec, scenario.spec.nouns
     frame = ex.filter_examples(ex.examples_frame(scenario, model_flags, top_columns), table_filters(scenario))

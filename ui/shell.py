@@ -13,9 +13,9 @@ from pathlib import Path
 
 import streamlit as st
 
-from proofdeck.safe_text import md
-from proofdeck.scenario import Scenario
-from proofdeck.spec import DemoSpec, Economics, SpecError
+from proofdeck.data.spec import DemoSpec, Economics, SpecError
+from proofdeck.model.scenario import Scenario
+from proofdeck.words.safe_text import md
 from ui import state
 from ui.assumptions import assumptions_form
 

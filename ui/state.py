@@ -14,12 +14,12 @@ from pathlib import Path
 import numpy as np
 import streamlit as st
 
-from proofdeck.best_setting import BestSetting, best_setting
-from proofdeck.bootstrap import TopKBootstrap
-from proofdeck.compare import SameBudget, same_budget
-from proofdeck.policies import combined_policies
-from proofdeck.scenario import Scenario, build_scenario
-from proofdeck.spec import Economics, SpecCatalog, load_catalog, load_spec
+from proofdeck.comparison.compare import SameBudget, same_budget
+from proofdeck.comparison.policies import combined_policies
+from proofdeck.data.spec import Economics, SpecCatalog, load_catalog, load_spec
+from proofdeck.decisions.best_setting import BestSetting, best_setting
+from proofdeck.decisions.bootstrap import TopKBootstrap
+from proofdeck.model.scenario import Scenario, build_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMOS_ENV = "PROOFDECK_DEMOS_DIR"  # another folder of demo specs, e.g. a team's own

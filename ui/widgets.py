@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from proofdeck.metrics import ranking_quality
-from proofdeck.scenario import Scenario
+from proofdeck.model.metrics import ranking_quality
+from proofdeck.model.scenario import Scenario
 from ui import state
 from ui.shell import DEMO_KEY, PAGES
 
@@ -37,7 +37,7 @@ def next_steps(current: str, demo: str) -> None:
 
 def glossary_expander(spec, analyst: bool) -> None:
     """Business phrases and their meaning; the technical term only in analyst view."""
-    from proofdeck.glossary import glossary
+    from proofdeck.words.glossary import glossary
 
     with st.expander("Glossary", icon=":material/menu_book:"):
         rows = []

@@ -1,0 +1,1 @@
+"""Plotly figure builders (``*_figure``): plain values in, a figure out, no Streamlit."""

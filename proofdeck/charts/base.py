@@ -1,0 +1,190 @@
+"""Plotly figure builders (``*_figure``): plain values in, a figure out, no Streamlit.
+
+Every label comes from the caller in the demo's words; technical names appear only when the
+caller passes ``analyst=True``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+
+from proofdeck.data.spec import Nouns
+
+MODEL_COLOR = "#2457c5"
+RULE_COLOR = "#d9822b"
+BEST_COLOR = "#1a9b5a"
+NEGATIVE_COLOR = "#9aa5b8"
+MAX_POINTS = 400
+# Plotly's toolbar covers chart titles on a phone and offers little to a business audience;
+# people who want to zoom can still drag and double-click.
+PLOTLY_CONFIG = {"displayModeBar": False, "responsive": True}
+
+
+def thin(curve: dict[str, np.ndarray], max_points: int = MAX_POINTS) -> dict[str, np.ndarray]:
+    """Keep at most ``max_points`` evenly spaced points of a curve (ends included)."""
+    size = len(next(iter(curve.values())))
+    if size <= max_points:
+        return curve
+    keep = np.unique(np.linspace(0, size - 1, max_points).round().astype(int))
+    return {name: np.asarray(values)[keep] for name, values in curve.items()}
+
+
+def _layout(figure: go.Figure, title: str, x_title: str, y_title: str, y_format: str = "") -> go.Figure:
+    figure.update_layout(
+        title=dict(text=title, x=0, xanchor="left", font=dict(size=15)),
+        margin=dict(l=10, r=10, t=48, b=10),
+        height=340,
+        legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="right", x=1),
+        hovermode="x unified",
+        plot_bgcolor="white",
+    )
+    figure.update_xaxes(title=x_title, gridcolor="#eef0f4", zeroline=False)
+    figure.update_yaxes(title=y_title, gridcolor="#eef0f4", zerolinecolor="#c8cdd6", tickformat=y_format)
+    return figure
+
+
+def focus_share(*shares: float) -> float:
+    """The right end of a share-of-examples axis that keeps the useful part readable.
+
+    For a rare outcome every sensible setting sits in the first few percent, so the axis ends
+    a little beyond the points that matter (the rule's budget, the current setting, the best);
+    a common outcome keeps the whole axis. People can still double-click to see everything.
+    """
+    known = [float(s) for s in shares if s is not None and np.isfinite(s)]
+    upper = max([0.05] + [3 * s for s in known])
+    return 1.0 if upper >= 0.6 else float(upper)
+
+
+def _share_axis(figure: go.Figure, x_max: float, title: str) -> go.Figure:
+    if x_max < 1.0:
+        title += f" (first {x_max:.0%} shown; double-click for all)"
+    return figure.update_xaxes(tickformat=".0%" if x_max >= 0.1 else ".1%", range=[0, x_max], title=title)
+
+
+def legend_below(figure: go.Figure, height: int = 400) -> go.Figure:
+    """Move a long legend under the plot and its axis title, where it covers neither."""
+    return figure.update_layout(
+        legend=dict(orientation="h", yref="container", yanchor="bottom", y=0.01, x=0, xanchor="left"),
+        height=height, margin=dict(b=110),
+    ).update_xaxes(title_standoff=8)
+
+
+def money_curve_figure(
+    share_acted: np.ndarray,
+    series: list[tuple[str, np.ndarray]],
+    current: tuple[float, float],
+    rule: tuple[float, float],
+    nouns: Nouns,
+    currency: str,
+    title: str,
+    best: tuple[float, float] | None = None,
+    best_name: str = "best",
+    x_max: float = 1.0,
+) -> go.Figure:
+    """Money figures against the share of examples acted on; the first series carries the
+    current setting, today's rule and (optionally) the best point."""
+    figure = go.Figure()
+    colors = [MODEL_COLOR, RULE_COLOR, BEST_COLOR]
+    for (name, values), color in zip(series, colors):
+        figure.add_scatter(
+            x=share_acted, y=values, mode="lines", name=name, line=dict(color=color, width=3),
+            hovertemplate=f"%{{x:.0%}} of {nouns.entities}: {currency}%{{y:,.0f}}<extra>{name}</extra>",
+        )
+    if best is not None:
+        figure.add_scatter(
+            x=[best[0]], y=[best[1]], mode="markers", name=best_name,
+            marker=dict(symbol="star", size=16, color=BEST_COLOR), hoverinfo="skip",
+        )
+    figure.add_scatter(
+        x=[rule[0]], y=[rule[1]], mode="markers", name="today's rule",
+        marker=dict(symbol="diamond", size=13, color=RULE_COLOR, line=dict(color="white", width=1)),
+        hoverinfo="skip",
+    )
+    figure.add_vline(x=current[0], line=dict(color="#1b2333", dash="dot", width=1.5))
+    figure.add_scatter(
+        x=[current[0]], y=[current[1]], mode="markers", name="your setting",
+        marker=dict(size=11, color="#1b2333"), hoverinfo="skip",
+    )
+    figure = _layout(figure, title, "", currency)
+    if x_max < 1.0:  # let the y-axis fit what is shown
+        inside = np.asarray(share_acted) <= x_max
+        shown = np.concatenate([np.asarray(v, dtype=float)[inside] for _, v in series] + [[current[1], rule[1]]])
+        shown = shown[np.isfinite(shown)]
+        if shown.size:
+            pad = 0.08 * (shown.max() - shown.min() or abs(shown.max()) or 1.0)
+            figure.update_yaxes(range=[shown.min() - pad, shown.max() + pad])
+    return _share_axis(figure, x_max, f"share of {nouns.entities} who get a {nouns.action}")
+
+
+def rates_figure(
+    share_acted: np.ndarray,
+    hit_rate: np.ndarray,
+    coverage: np.ndarray,
+    current: float,
+    rule: tuple[float, float, float],
+    nouns: Nouns,
+    analyst: bool = False,
+    x_max: float = 1.0,
+) -> go.Figure:
+    """Hit rate and coverage against the share of examples acted on (the slider's own axis);
+    today's rule drawn at its own budget."""
+    hit_name = "hit rate" + (" (precision)" if analyst else "")
+    coverage_name = "coverage" + (" (recall)" if analyst else "")
+    figure = go.Figure()
+    figure.add_scatter(
+        x=share_acted, y=hit_rate, mode="lines", name=f"{hit_name}: share of {nouns.actions} reaching a {nouns.positive}",
+        line=dict(color=MODEL_COLOR, width=3), hovertemplate="%{y:.0%}<extra></extra>",
+    )
+    figure.add_scatter(
+        x=share_acted, y=coverage, mode="lines", name=f"{coverage_name}: share of {nouns.positives} reached",
+        line=dict(color=BEST_COLOR, width=3), hovertemplate="%{y:.0%}<extra></extra>",
+    )
+    figure.add_scatter(
+        x=[rule[0], rule[0]], y=[rule[1], rule[2]], mode="markers", name="today's rule (same budget)",
+        marker=dict(symbol="diamond", size=12, color=RULE_COLOR), hoverinfo="skip",
+    )
+    figure.add_vline(x=current, line=dict(color="#1b2333", dash="dot", width=1.5))
+    figure = _layout(figure, "Selective or wide: what each setting gives", "", "", ".0%")
+    figure = _share_axis(figure, x_max, f"share of {nouns.entities} who get a {nouns.action}")
+    return legend_below(figure, 400)
+
+
+def score_distribution_figure(
+    scores: np.ndarray,
+    labels: np.ndarray,
+    current: float,
+    rule_cutoff: float,
+    nouns: Nouns,
+    bins: int = 50,
+) -> go.Figure:
+    """How positives and the others spread over the score, with the current cut-off.
+
+    Each group is drawn as a share of itself, so a rare outcome (1 in 300) stays visible next
+    to the many others; the axis ends at the highest score, so scores that all sit near 0 still
+    spread out. Counts are binned here: the browser receives 2 x ``bins`` bars, not every score.
+    """
+    scores = np.asarray(scores, dtype=float)
+    labels = np.asarray(labels, dtype=bool)
+    top = float(np.quantile(scores, 0.999)) if scores.size else 1.0
+    top = min(max(top * 1.05, 1e-3), 1.0)
+    edges = np.linspace(0.0, top, bins + 1)
+    centers, width = (edges[:-1] + edges[1:]) / 2, top / bins
+    figure = go.Figure()
+    for name, mask, color in ((nouns.non_positives, ~labels, NEGATIVE_COLOR), (nouns.positives, labels, MODEL_COLOR)):
+        counts, _ = np.histogram(np.clip(scores[mask], 0.0, top), bins=edges)
+        shares = counts / max(int(mask.sum()), 1)
+        figure.add_bar(x=centers, y=shares, width=width, name=name, marker_color=color, opacity=0.7,
+                       customdata=counts, hovertemplate=f"%{{y:.1%}} of {name} (%{{customdata:,}})<extra></extra>")
+    figure.update_layout(barmode="overlay", bargap=0)
+    if np.isfinite(current):
+        figure.add_vline(x=min(current, top), line=dict(color="#1b2333", dash="dot", width=1.5),
+                         annotation_text="your setting", annotation_position="top right",
+                         annotation_yshift=0)
+    if np.isfinite(rule_cutoff) and not np.isclose(rule_cutoff, current):
+        figure.add_vline(x=min(rule_cutoff, top), line=dict(color=RULE_COLOR, dash="dash", width=1.5),
+                         annotation_text="rule's budget", annotation_position="top left",
+                         annotation_yshift=-18)
+    figure = _layout(figure, f"Who gets which {nouns.score}", nouns.score, "share of each group")
+    figure.update_yaxes(tickformat=".0%")
+    return figure.update_xaxes(tickformat=".1%" if top < 0.1 else ".0%", range=[0, top]).update_layout(hovermode="closest")

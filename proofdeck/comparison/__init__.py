@@ -1,0 +1,1 @@
+"""Rule versus model: same budget, gains, agreement, segments, sensitivity, stability, A/B sizing."""

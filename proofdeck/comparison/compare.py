@@ -1,0 +1,268 @@
+"""Rule versus model, fairly: at the same budget, with bootstrap uncertainty.
+
+"Same budget" means the model acts on exactly as many examples as the rule flags (its top K
+by score), so the two differ only in *whom* they pick. "Same reach" turns the question
+round: how few actions does the model need to reach as many positives as the rule?
+
+Related questions live beside this module: gains.py (better than random?), policies.py
+(where rule and model agree, both together), segments.py (per segment) and sensitivity.py
+(break-even and tornado). All money comes from :func:`proofdeck.decisions.outcomes.outcome_arrays`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from proofdeck.data.spec import Economics
+from proofdeck.decisions.bootstrap import (
+    DEFAULT_RESAMPLES,
+    Interval,
+    bootstrap_outcomes,
+    interval,
+    relative_change,
+)
+from proofdeck.decisions.outcomes import Outcome, outcome_of_flags
+from proofdeck.decisions.sweep import ThresholdSweep
+from proofdeck.words.wording import interval_words
+
+
+def top_k_flags(scores: np.ndarray, k: int) -> np.ndarray:
+    """Flags for the k highest scores (ties broken by position, deterministically)."""
+    scores = np.asarray(scores, dtype=float)
+    flags = np.zeros(scores.size, dtype=bool)
+    flags[np.argsort(-scores, kind="stable")[: max(int(k), 0)]] = True
+    return flags
+
+
+def cutoff_flags(scores: np.ndarray, cutoff: float) -> np.ndarray:
+    """Flags of the model at a score cut-off: act on every example scoring ``>= cutoff``.
+
+    The same convention as :class:`~proofdeck.decisions.sweep.ThresholdSweep`, so a page's slider and
+    this module always act on the same examples.
+    """
+    return np.asarray(scores, dtype=float) >= cutoff
+
+
+# --- same budget ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SameBudget:
+    """Rule and model acting on the same number of examples, with 95% intervals."""
+
+    rule: Outcome
+    model: Outcome
+    rule_reached: Interval
+    model_reached: Interval
+    extra_reached: Interval
+    reached_change: Interval  # relative: +0.46 means 46% more positives reached
+    rule_net: Interval
+    model_net: Interval
+    extra_net: Interval
+    resamples: int
+
+    @property
+    def clear(self) -> bool:
+        """True when the data show a difference in net value (its interval excludes 0).
+
+        Money is the question leadership asks, so the headline and the verdict both use it.
+        """
+        return self.extra_net.excludes_zero
+
+
+def same_budget(
+    scores: np.ndarray,
+    rule_flags: np.ndarray,
+    labels: np.ndarray,
+    values: np.ndarray,
+    economics: Economics,
+    resamples: int = DEFAULT_RESAMPLES,
+    seed: int = 0,
+) -> SameBudget:
+    """Compare the rule with the model's top K (K = examples the rule flags)."""
+    rule_flags = np.asarray(rule_flags, dtype=bool)
+    model_flags = top_k_flags(scores, int(rule_flags.sum()))
+    rule = outcome_of_flags(rule_flags, labels, values, economics)
+    model = outcome_of_flags(model_flags, labels, values, economics)
+    boot = bootstrap_outcomes(
+        {"rule": rule_flags, "model": model_flags}, labels, values, economics, resamples, seed
+    )
+    r, m = boot["rule"], boot["model"]
+    return SameBudget(
+        rule=rule,
+        model=model,
+        rule_reached=interval(rule.reached, r["reached"]),
+        model_reached=interval(model.reached, m["reached"]),
+        extra_reached=interval(model.reached - rule.reached, m["reached"] - r["reached"]),
+        reached_change=interval(
+            float(relative_change(model.reached, rule.reached)),
+            relative_change(m["reached"], r["reached"]),
+        ),
+        rule_net=interval(rule.net_value, r["net_value"]),
+        model_net=interval(model.net_value, m["net_value"]),
+        extra_net=interval(model.net_value - rule.net_value, m["net_value"] - r["net_value"]),
+        resamples=resamples,
+    )
+
+
+VERDICTS = ("better", "worse", "unclear")
+
+
+def interval_verdict(difference: Interval) -> str:
+    """"better" / "worse" when a 95% interval of (model minus rule) excludes zero, else "unclear".
+
+    An interval that cannot be estimated (NaN ends) is "unclear" too.
+    """
+    if difference.low > 0:
+        return "better"
+    if difference.high < 0:
+        return "worse"
+    return "unclear"
+
+
+def verdict(comparison: SameBudget, figure: str = "net_value") -> str:
+    """Is the model better than the rule at the same budget, judged by a 95% interval?
+
+    Parameters
+    ----------
+    comparison : the result of :func:`same_budget`.
+    figure : ``"net_value"`` (default: the money question the page answers, and the basis of
+        :attr:`SameBudget.clear`) or ``"reached"`` (positives reached). The two agree unless a
+        value column makes some positives worth more than others, or every money assumption
+        is 0 (then the net value difference is 0 and the verdict on it is "unclear").
+
+    Returns
+    -------
+    str
+        One of :data:`VERDICTS`: "better", "worse" or "unclear" (the interval of the
+        difference includes zero, so the held-out data cannot tell).
+    """
+    if figure == "net_value":
+        return interval_verdict(comparison.extra_net)
+    if figure == "reached":
+        return interval_verdict(comparison.extra_reached)
+    raise ValueError(f"figure must be 'net_value' or 'reached', not {figure!r}")
+
+
+def interval_text(difference: Interval, kind: str, currency: str = "$") -> str:
+    """A 95% interval of a difference in words, saying so when it could go either way.
+
+    ``wording.interval_words`` states the two ends; this adds what a reader needs for the
+    "unclear" case and never prints "nan" (kind is "money", "count" or "change").
+
+    Examples: "between +$12k and +$40k"; "between -$4k and +$21k, so it could go either way";
+    "too uncertain to estimate from these data".
+    """
+
+    if not (np.isfinite(difference.low) and np.isfinite(difference.high)):
+        return "too uncertain to estimate from these data"
+    text = interval_words(difference.low, difference.high, kind, currency)
+    if not difference.excludes_zero:
+        text += ", so it could go either way"
+    return text
+
+
+# --- same reach ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SameReach:
+    """The fewest model actions that reach at least as many positives as the rule.
+
+    Counts and money are per period (scaled like :class:`~proofdeck.decisions.outcomes.Outcome`);
+    ``model_count``, ``rule_count`` and ``target`` are held-out counts.
+
+    Attributes
+    ----------
+    rule, model : outcomes of the rule and of the model's top ``model_count`` examples. When
+        no match is possible (``matched`` is False) ``model`` is the model at its limit.
+    model_count : held-out examples the model acts on (its top k by score).
+    rule_count : held-out examples the rule acts on.
+    target : held-out positives the rule reaches, which the model must match.
+    matched : False only when the model cannot reach ``target`` within ``max_count``.
+    actions_saved, spend_saved : rule minus model (negative when the model needs more);
+        NaN when not matched. Spend includes the fixed cost, which disappears when the model
+        needs no action at all (the rule reaches no positives).
+    extra_net : model's net value minus the rule's (NaN when not matched).
+    """
+
+    rule: Outcome
+    model: Outcome
+    model_count: int
+    rule_count: int
+    target: int
+    matched: bool
+    actions_saved: float
+    spend_saved: float
+    extra_net: float
+
+    @property
+    def rule_reaches_none(self) -> bool:
+        """The rule reaches no positives, so there is nothing to match (the model needs 0)."""
+        return self.target == 0
+
+    @property
+    def model_needs_more(self) -> bool:
+        """The model needs more actions than the rule to reach as many positives."""
+        return self.matched and self.model_count > self.rule_count
+
+    @property
+    def share_saved(self) -> float:
+        """Actions saved as a share of the rule's actions (NaN when the rule acts on none)."""
+        if not self.matched or self.rule.actions == 0:
+            return float("nan")
+        return self.actions_saved / self.rule.actions
+
+
+def same_reach(
+    scores: np.ndarray,
+    rule_flags: np.ndarray,
+    labels: np.ndarray,
+    values: np.ndarray,
+    economics: Economics,
+    max_count: int | None = None,
+) -> SameReach:
+    """How few actions does the model need to reach as many positives as the rule?
+
+    The model acts on its top k by score (ties broken by position, as in :func:`top_k_flags`)
+    for the smallest k whose positives reached are at least the rule's.
+
+    Parameters
+    ----------
+    scores, rule_flags, labels, values : held-out arrays of the same length.
+    economics : unit economics for the money figures.
+    max_count : most held-out examples the model may act on (default: all of them). Acting on
+        everyone reaches every positive, so without a limit a match always exists; with one,
+        ``matched`` is False when the model cannot reach the rule's positives within it.
+
+    Returns
+    -------
+    SameReach
+        When the rule reaches no positives, the model needs no action (``model_count`` 0) and
+        the saving is the rule's whole workload and spend.
+    """
+    rule_flags = np.asarray(rule_flags, dtype=bool)
+    labels = np.asarray(labels, dtype=bool)
+    sweep = ThresholdSweep(scores, labels, values)
+    target = int((rule_flags & labels).sum())
+    limit = sweep.size if max_count is None else int(min(max(max_count, 0), sweep.size))
+    # cum_reached[k] = positives among the top k; it never decreases, so bisect.
+    needed = int(np.searchsorted(sweep.cum_reached, target, side="left"))
+    matched = needed <= limit
+    count = needed if matched else limit
+    rule = outcome_of_flags(rule_flags, labels, values, economics)
+    model = sweep.outcome_at_count(count, economics)
+    nan = float("nan")
+    return SameReach(
+        rule=rule,
+        model=model,
+        model_count=count,
+        rule_count=int(rule_flags.sum()),
+        target=target,
+        matched=matched,
+        actions_saved=rule.actions - model.actions if matched else nan,
+        spend_saved=rule.spend - model.spend if matched else nan,
+        extra_net=model.net_value - rule.net_value if matched else nan,
+    )

@@ -1,0 +1,1 @@
+"""Decisions and money: outcomes of a policy, every setting at once, and how sure."""

@@ -1,0 +1,1 @@
+"""Explanation: why one example got its score, honest stories, the examples table."""

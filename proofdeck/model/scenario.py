@@ -1,0 +1,143 @@
+"""A demo made ready for the pages: data, rule and model scored on the held-out split.
+
+Data flows one way (DESIGN.md): spec -> dataset -> rule flags and model scores on the held-out
+split -> a threshold sweep computed once. Pages then only look things up.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+import pandas as pd
+
+from proofdeck.data.datasets import Dataset, load_dataset
+from proofdeck.data.spec import DemoSpec, Economics, SpecError
+from proofdeck.decisions.outcomes import Outcome, outcome_of_flags
+from proofdeck.decisions.sweep import ThresholdSweep
+from proofdeck.model.training import HoldoutSplit, TrainedModel, holdout_split, train_model
+from proofdeck.rules.heuristic import RuleClassifier
+from proofdeck.rules.language import FLAG, Rule, RuleError, column_kinds
+
+
+@dataclass
+class Scenario:
+    """Everything computed once per demo. Held-out arrays are aligned with ``heldout``."""
+
+    spec: DemoSpec
+    dataset: Dataset
+    rule: Rule
+    split: HoldoutSplit
+    model: TrainedModel
+    heldout: pd.DataFrame
+    labels: np.ndarray
+    values: np.ndarray
+    scores: np.ndarray
+    rule_flags: np.ndarray
+    sweep: ThresholdSweep
+
+    @property
+    def ids(self) -> pd.Series:
+        return self.dataset.ids.iloc[self.split.test]
+
+    @cached_property
+    def flag_columns(self) -> frozenset[str]:
+        """Feature columns that hold yes/no answers (0/1 or true/false): shown as yes/no."""
+        kinds = column_kinds(self.dataset.frame.loc[:, list(self.dataset.features)])
+        return frozenset(name for name, kind in kinds.items() if kind == FLAG)
+
+    @property
+    def rule_count(self) -> int:
+        return int(self.rule_flags.sum())
+
+    def position_of(self, example_id: str) -> int | None:
+        """Index into the held-out arrays of the example with this id (None if not held out)."""
+        matches = np.flatnonzero(self.ids.astype(str).to_numpy() == str(example_id))
+        return int(matches[0]) if matches.size else None
+
+    def rule_outcome(self, economics: Economics) -> Outcome:
+        return outcome_of_flags(self.rule_flags, self.labels, self.values, economics)
+
+    def model_outcome_at_rule_budget(self, economics: Economics) -> Outcome:
+        """The model's top-K, where K is how many the rule flags."""
+        return self.sweep.outcome_at_count(self.rule_count, economics)
+
+    @property
+    def default_count(self) -> int:
+        """Where pages start: the model acting on exactly as many examples as today's rule
+        (as many as there are positives, when the rule flags nobody)."""
+        return self.rule_count or int(self.labels.sum())
+
+    def flags_at(self, count: int) -> np.ndarray:
+        """The model's decisions when it acts on its ``count`` highest-scoring examples."""
+        return self.sweep.flags_at_count(count)
+
+    def threshold_at(self, count: int) -> float:
+        """The lowest score acted on at that count (inf when acting on nobody)."""
+        return self.sweep.threshold_at_count(count)
+
+
+MIN_HELDOUT_PER_CLASS = 20  # fewer positives (or others) held out, and no figure means much
+
+
+def build_scenario(spec: DemoSpec, dataset: Dataset | None = None) -> Scenario:
+    """Load, split, fit and score a demo. Raises SpecError with the field at fault.
+
+    Any other failure (a model that cannot be fitted on these columns, say) is turned into a
+    SpecError too, with the detail kept for the server log: a page shows one message, never a
+    traceback.
+
+    Parameters
+    ----------
+    spec : the demo's words, rule, economics and model settings.
+    dataset : the examples, when they do not come from ``spec.data_path`` (an upload, which
+        lives in memory only); by default the spec's data file is read.
+    """
+    try:
+        return _build(spec, dataset)
+    except SpecError:
+        raise
+    except Exception as error:  # one message per demo; the detail goes to the log
+        raise SpecError(
+            f"{spec.where}: the demo could not be prepared ({type(error).__name__})",
+            detail=f"{type(error).__name__}: {error}",
+        ) from error
+
+
+def _build(spec: DemoSpec, dataset: Dataset | None) -> Scenario:
+    if dataset is None:
+        dataset = load_dataset(spec)
+    split = holdout_split(dataset.labels, spec.model.test_size, spec.model.seed)
+    held_positives = int(dataset.labels[split.test].sum())
+    held_others = int(split.test.size - held_positives)
+    if min(held_positives, held_others) < MIN_HELDOUT_PER_CLASS:
+        raise SpecError(
+            f"{spec.where}: [model] test_size: the held-out part would have {held_positives} "
+            f"positive and {held_others} other rows; at least {MIN_HELDOUT_PER_CLASS} of each are "
+            "needed to say anything (use a larger test_size or more rows)"
+        )
+    # Rule and model share one interface: both are scikit-learn classifiers fitted on the
+    # train rows and asked for the probability of the positive class on the held-out rows.
+    try:
+        rule = RuleClassifier(spec.rule.expression).fit(dataset.frame.iloc[split.train], dataset.labels[split.train])
+    except RuleError as error:
+        raise SpecError(f"{spec.where}: [rule] expression: {error}") from None
+    model = train_model(dataset, split, spec.model)
+    heldout = dataset.frame.iloc[split.test]
+    labels = dataset.labels[split.test]
+    values = dataset.values[split.test]
+    scores = model.score(heldout)
+    return Scenario(
+        spec=spec,
+        dataset=dataset,
+        rule=rule.rule_,
+        split=split,
+        model=model,
+        heldout=heldout,
+        labels=labels,
+        values=values,
+        scores=scores,
+        rule_flags=rule.predict_proba(heldout)[:, -1] == 1.0,
+        sweep=ThresholdSweep(scores, labels, values),
+    )

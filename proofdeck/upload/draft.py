@@ -1,0 +1,291 @@
+"""An uploaded table made into a demo: words and money with sensible defaults, the sentence
+the pages will speak, the data as a demo reads it, and the spec as TOML.
+
+The same prepared frame feeds the in-session demo and the "Keep it" bundle, so a bundle
+loaded from demos/ gives the same figures. Preparing never changes the user's frame: when the
+outcome needs a derived yes/no column (several values count as positive, or some outcomes are
+only spaces) or the table has no id column, a copy gets the extra column.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from proofdeck.data.datasets import Dataset, build_dataset
+from proofdeck.data.spec import DemoSpec, Economics, Headline, ModelSpec, Nouns, RuleSpec, validate_document
+from proofdeck.upload.labels import build_outcome, outcome_missing
+from proofdeck.upload.profile import words_of
+from proofdeck.words.wording import money
+
+# Outcome words -> (positive, positives, meaning, negatives, action, actions, act, score, won,
+# won_plural, cost per action, value per won, win rate), from the bundled demos' choices.
+_PRESETS = {
+    "churn": ("churner", "churners", "will leave", "{entities} who stay", "retention offer",
+              "retention offers", "send a retention offer to", "churn risk", "{entity} kept",
+              "{entities} kept", 40.0, 600.0, 0.3),
+    "fraud": ("fraud", "frauds", "is fraudulent", "genuine {entities}", "manual review", "manual reviews",
+              "manually review", "fraud risk", "fraud stopped", "frauds stopped", 4.0, 200.0, 0.9),
+    "buy": ("buyer", "buyers", "will buy", "{entities} who never buy", "sales call", "sales calls", "call",
+            "chance to buy", "customer acquired", "customers acquired", 150.0, 4800.0, 0.6),
+    "default": ("defaulter", "defaulters", "will default", "{entities} who repay", "early call", "early calls",
+                "call early", "default risk", "default avoided", "defaults avoided", 25.0, 1000.0, 0.3),
+}
+_PRESET_WORDS = {
+    "churn": "churn", "churned": "churn", "churner": "churn", "attrition": "churn", "cancel": "churn",
+    "cancelled": "churn", "canceled": "churn", "left": "churn", "exited": "churn", "fraud": "fraud",
+    "fraudulent": "fraud", "chargeback": "fraud", "converted": "buy", "conversion": "buy", "convert": "buy",
+    "bought": "buy", "buy": "buy", "purchase": "buy", "purchased": "buy", "won": "buy", "default": "default",
+    "defaulted": "default", "delinquent": "default",
+}
+
+
+@dataclass(frozen=True)
+class DemoDraft:
+    """Everything the user chose on the Your data page, enough to write a spec."""
+
+    title: str
+    question: str
+    outcome: str
+    positives: tuple[str, ...]
+    id_column: str | None
+    features: tuple[str, ...]
+    rule: str
+    rule_description: str
+    nouns: Nouns
+    economics: Economics
+    description: str = ""
+    model: ModelSpec = field(default_factory=ModelSpec)
+    headline: Headline = field(default_factory=Headline)
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """The data as the demo reads it (a copy with any extra column) and the columns' roles."""
+
+    frame: pd.DataFrame
+    target_column: str
+    positive_value: str
+    id_column: str
+    features: tuple[str, ...]
+    value_column: str | None = None
+
+    def dataset(self) -> Dataset:
+        """The labelled examples, exactly as a bundled demo of this data would load them."""
+        return build_dataset(
+            self.frame, self.target_column, self.positive_value, self.id_column, self.features, self.value_column
+        )
+
+
+def default_nouns(outcome: str, positives: tuple[str, ...], entity: str = "customer") -> Nouns:
+    """Words for the pages, from the outcome's name and values ("Churn" = "Yes" -> churners)."""
+    entity = entity.strip() or "row"
+    entities = _plural(entity)
+    preset = _preset(outcome, positives)
+    if preset:
+        (positive, positives_, meaning, negatives, action, actions, act, score, won, won_plural, *_) = preset
+        fill = {"entity": entity, "entities": entities}
+        return Nouns(
+            entity=entity, entities=entities, positive=positive, positives=positives_, positive_meaning=meaning,
+            action=action, actions=actions, act=act, score=score, won=won.format(**fill),
+            won_plural=won_plural.format(**fill), negatives=negatives.format(**fill),
+        )
+    value = " or ".join(positives)
+    return Nouns(
+        entity=entity, entities=entities,
+        positive=f"{entity} with {outcome} {value}", positives=f"{entities} with {outcome} {value}",
+        positive_meaning=f"has {outcome} {value}", action="contact", actions="contacts", act="contact",
+        score=f"chance of {outcome} {value}", won=f"{entity} won over", won_plural=f"{entities} won over",
+        negatives=f"other {entities}",
+    )
+
+
+def default_economics(outcome: str, positives: tuple[str, ...], currency: str = "$") -> Economics:
+    """Placeholder money figures for the user to change (from a bundled demo of the same kind)."""
+    preset = _preset(outcome, positives)
+    cost, value, win_rate = preset[-3:] if preset else (10.0, 100.0, 0.5)
+    return Economics(currency=currency, cost_per_action=cost, value_per_won=value, win_rate=win_rate)
+
+
+def default_draft(
+    file_name: str,
+    outcome: str,
+    positives: tuple[str, ...],
+    id_column: str | None,
+    features: tuple[str, ...],
+    rule: str,
+    entity: str = "customer",
+) -> DemoDraft:
+    """A draft with every default filled in from the file's name and the outcome."""
+    nouns = default_nouns(outcome, positives, entity)
+    title = re.sub(r"[_\-.]+", " ", Path(file_name).stem).strip().capitalize() or "My data"
+    return DemoDraft(
+        title=title,
+        question=f"Which {nouns.entities} should we {nouns.act}?",
+        outcome=outcome,
+        positives=tuple(positives),
+        id_column=id_column,
+        features=tuple(features),
+        rule=rule,
+        rule_description=f"Today's rule: {rule}",
+        nouns=nouns,
+        economics=default_economics(outcome, positives),
+    )
+
+
+def talk_sentence(nouns: Nouns, economics: Economics) -> str:
+    """How the pages will talk, e.g. "We will send a retention offer to the customers most
+    likely to be churners; each retention offer costs $40 and each customer kept is worth $600."."""
+    worth = (
+        f"each {nouns.won} is worth its own {economics.value_column}"
+        if economics.value_column
+        else f"each {nouns.won} is worth {money(economics.value_per_won, economics.currency)}"
+    )
+    return (
+        f"We will {nouns.act} the {nouns.entities} most likely to be {nouns.positives}; each {nouns.action} "
+        f"costs {money(economics.cost_per_action, economics.currency)} and {worth}."
+    )
+
+
+def prepare(frame: pd.DataFrame, draft: DemoDraft) -> Prepared:
+    """The data a demo of this draft reads; the user's frame is never changed.
+
+    Raises
+    ------
+    DataError
+        When the outcome cannot be used (see :func:`proofdeck.upload.labels.build_outcome`).
+    """
+    outcome = build_outcome(frame, draft.outcome, draft.positives, draft.model.test_size)
+    series = frame[draft.outcome]
+    blank_text = bool((outcome_missing(series) & series.notna()).any())
+    data, target, positive = frame, draft.outcome, outcome.positives[0]
+    if len(outcome.positives) > 1 or blank_text:
+        target = _free_name(frame, f"{draft.outcome} (outcome)")
+        derived = pd.Series(np.nan, index=frame.index, dtype="str")
+        derived.iloc[outcome.rows] = np.where(outcome.labels, "yes", "no")
+        data, positive = frame.assign(**{target: derived}), "yes"
+    id_column = draft.id_column
+    if not id_column:
+        id_column = _free_name(data, "row")
+        data = data.assign(**{id_column: np.arange(1, len(data) + 1)})
+    features = tuple(f for f in draft.features if f not in (draft.outcome, target, id_column))
+    return Prepared(data, target, positive, id_column, features, draft.economics.value_column)
+
+
+def spec_toml(draft: DemoDraft, prepared: Prepared, name: str) -> str:
+    """The draft as a spec file for demos/<name>.toml, reading data/<name>.csv.
+
+    The text loads with :func:`proofdeck.data.spec.load_spec` as it is (checked here).
+
+    Raises
+    ------
+    SpecError
+        When a choice breaks the spec's rules (an empty title, a win rate above 1...), with
+        the field named as in a spec file.
+    """
+    econ = draft.economics
+    document = {
+        "": {"title": draft.title, "question": draft.question, "description": draft.description, "order": 50},
+        "data": {
+            "path": f"../data/{name}.csv",
+            "id_column": prepared.id_column,
+            "target_column": prepared.target_column,
+            "positive_value": prepared.positive_value,
+            "features": list(prepared.features),
+        },
+        "nouns": {k: getattr(draft.nouns, k) for k in _NOUN_FIELDS},
+        "rule": {"expression": draft.rule, "description": draft.rule_description},
+        "economics": {
+            "currency": econ.currency, "cost_per_action": econ.cost_per_action,
+            "value_per_won": econ.value_per_won, "win_rate": econ.win_rate, "fixed_cost": econ.fixed_cost,
+            "cost_per_miss": econ.cost_per_miss, "population": econ.population, "period": econ.period,
+        } | ({"value_column": econ.value_column} if econ.value_column else {}),
+        "headline": {"figure": draft.headline.figure},
+        "model": {"kind": draft.model.kind, "test_size": draft.model.test_size, "seed": draft.model.seed},
+    }
+    lines = ["# Proofdeck demo spec made on the Your data page (see docs/specs.md).", ""]
+    for section, values in document.items():
+        if section:
+            lines += ["", f"[{section}]"]
+        lines += [f"{_toml_key(k)} = {_toml_value(v)}" for k, v in values.items()]
+    text = "\n".join(lines) + "\n"
+    validate_document(tomllib.loads(text), f"demos/{name}.toml")
+    return text
+
+
+def draft_spec(draft: DemoDraft, prepared: Prepared, name: str) -> DemoSpec:
+    """The draft as a DemoSpec for this session (its paths are placeholders under uploads/)."""
+    spec_toml(draft, prepared, name)  # the same checks as the written file
+    return DemoSpec(
+        path=Path("uploads") / f"{name}.toml", title=draft.title, question=draft.question,
+        description=draft.description, synthetic=False, data_path=Path("uploads") / f"{name}.csv",
+        id_column=prepared.id_column, target_column=prepared.target_column,
+        positive_value=prepared.positive_value, features=prepared.features, labels={}, nouns=draft.nouns,
+        rule=RuleSpec(draft.rule, draft.rule_description), economics=draft.economics,
+        headline=draft.headline, model=draft.model, order=50,
+    )
+
+
+_NOUN_FIELDS = ("entity", "entities", "positive", "positives", "positive_meaning", "negatives", "action",
+                "actions", "act", "score", "won", "won_plural")
+
+
+def _preset(outcome: str, positives: tuple[str, ...]):
+    for word in words_of(outcome) + [w for v in positives for w in words_of(v)]:
+        if word in _PRESET_WORDS:
+            return _PRESETS[_PRESET_WORDS[word]]
+    return None
+
+
+def _plural(noun: str) -> str:
+    if noun.endswith(("s", "x", "ch", "sh")):
+        return noun + "es"
+    if noun.endswith("y") and noun[-2:-1] not in "aeiou":
+        return noun[:-1] + "ies"
+    return noun + "s"
+
+
+def _free_name(frame: pd.DataFrame, wanted: str) -> str:
+    name, number = wanted, 2
+    while name in frame.columns:
+        name, number = f"{wanted} {number}", number + 1
+    return name
+
+
+def _toml_key(key: str) -> str:
+    return key if re.fullmatch(r"[A-Za-z0-9_-]+", key) else _toml_string(key)
+
+
+def _toml_string(text: str) -> str:
+    out = []
+    for char in text:
+        if char in ('"', "\\"):
+            out.append("\\" + char)
+        elif char == "\n":
+            out.append("\\n")
+        elif char == "\t":
+            out.append("\\t")
+        elif ord(char) < 0x20 or ord(char) == 0x7F:
+            out.append(f"\\u{ord(char):04x}")
+        else:
+            out.append(char)
+    return '"' + "".join(out) + '"'
+
+
+def _toml_value(value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, str):
+        return _toml_string(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    raise TypeError(type(value))  # pragma: no cover - only the types above are written

@@ -1,0 +1,1 @@
+"""Words: numbers and sentences in the demo's nouns, the glossary, and safe text."""

@@ -1,0 +1,346 @@
+"""Numbers and sentences in the business's own words, built from a spec's nouns.
+
+Pages never format numbers themselves: one place decides how money, counts and shares look,
+so every page of every demo reads the same way. NaN is shown as an em dash.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from proofdeck.data.spec import DemoSpec, Economics, Nouns
+from proofdeck.decisions.outcomes import Outcome
+
+DASH = "—"
+
+# Names of each outcome figure; "{...}" fields are filled from the spec's nouns.
+FIGURE_NAMES = {
+    "actions": "{actions}",
+    "reached": "{positives} reached",
+    "missed": "{positives} missed",
+    "unneeded": "unneeded {actions}",
+    "left_alone": "left alone",
+    "won": "{won_plural}",
+    "spend": "spend",
+    "value_won": "value won",
+    "net_value": "net value",
+    "roi": "ROI",
+    "cost_per_won": "cost per won",
+    "value_to_cost": "value per 1 spent",
+    "missed_value": "value walking away",
+}
+# The technical name beside each business phrase (analyst view and glossary).
+TECHNICAL = {
+    "reached": "true positives",
+    "unneeded": "false positives",
+    "missed": "false negatives",
+    "left_alone": "true negatives",
+    "actions": "predicted positives",
+    "hit_rate": "precision",
+    "coverage": "recall",
+    "share_acted": "queue rate",
+    "cutoff": "decision threshold",
+}
+
+
+def _finite(value: float) -> bool:
+    return value is not None and not (isinstance(value, float) and math.isnan(value))
+
+
+def money(value: float, currency: str = "$", signed: bool = False) -> str:
+    """Money rounded for people: $4,530, $597k, $1.19M; negative as -$12k."""
+    if not _finite(value):
+        return DASH
+    if math.isinf(value):
+        return DASH
+    sign = "-" if value < 0 else ("+" if signed and value > 0 else "")
+    size = abs(value)
+    if size >= 1e9:
+        body = f"{size / 1e9:.3g}B"
+    elif size >= 1e6:
+        body = f"{size / 1e6:.3g}M"
+    elif size >= 1e4:
+        body = f"{size / 1e3:.3g}k"
+    else:
+        body = f"{size:,.0f}"
+    return f"{sign}{currency}{body}"
+
+
+def count(value: float, signed: bool = False) -> str:
+    """A whole count with thousands separators."""
+    if not _finite(value):
+        return DASH
+    rounded = int(round(value))
+    return f"{rounded:+,}" if signed else f"{rounded:,}"
+
+
+def share(value: float, signed: bool = False, points: bool = False) -> str:
+    """A share as a percentage: 20%, 1.5%, 0.3% (one decimal below 10%)."""
+    if not _finite(value):
+        return DASH
+    percent = value * 100
+    digits = 1 if abs(percent) < 10 and percent != 0 else 0
+    text = f"{percent:+,.{digits}f}" if signed else f"{percent:,.{digits}f}"
+    return f"{text} pts" if points else f"{text}%"
+
+
+def ratio(value: float) -> str:
+    """A multiple such as 2.3x."""
+    return DASH if not _finite(value) else f"{value:.1f}x"
+
+
+def change(new: float, old: float) -> str:
+    """Relative change in words: +46%, -12%; a dash when the old value is 0."""
+    if not (_finite(new) and _finite(old)) or old == 0:
+        return DASH
+    return f"{(new - old) / abs(old) * 100:+.0f}%"
+
+
+LOWER_IS_BETTER = frozenset({"missed", "unneeded", "spend", "cost_per_won", "miss_cost"})
+COUNT_FIGURES = ("actions", "reached", "missed", "unneeded")
+NEUTRAL_FIGURES = frozenset({"actions"})
+
+
+def delta_color(key: str) -> str:
+    """How st.metric colours a change of this figure: lower is better, neutral or higher."""
+    if key in NEUTRAL_FIGURES:
+        return "off"
+    return "inverse" if key in LOWER_IS_BETTER else "normal"
+
+
+def money_figures(spec: DemoSpec) -> list[str]:
+    """The money figures a page shows, the spec's headline first.
+
+    A demo whose headline is the cost per won positive (CAC) also shows how many are won and
+    the value per unit spent (LTV/CAC).
+    """
+    figures = ["spend", "value_won", "net_value", "roi", "cost_per_won"]
+    if spec.headline.figure == "cost_per_won":
+        figures = ["cost_per_won", "won", "value_to_cost", "spend", "value_won", "net_value"]
+    else:
+        figures.remove(spec.headline.figure)
+        figures.insert(0, spec.headline.figure)
+    return figures
+
+
+def figure_name(key: str, nouns: Nouns, spec: DemoSpec | None = None) -> str:
+    """Business name of an outcome figure, using the demo's own labels where it has them."""
+    if spec is not None and key == "cost_per_won":
+        return spec.headline.cost_per_won_label
+    if spec is not None and key == "value_won":
+        return spec.headline.value_won_label
+    if spec is not None and key == "value_to_cost":
+        return spec.headline.value_to_cost_label
+    return FIGURE_NAMES[key].format(**vars(nouns))
+
+
+def format_figure(key: str, value: float, currency: str, signed: bool = False) -> str:
+    """Format an Outcome field by its kind (money, count, share or ratio)."""
+    if key in ("spend", "value_won", "net_value", "cost_per_won", "missed_value", "miss_cost"):
+        return money(value, currency, signed)
+    if key in ("roi",):
+        return share(value, signed)
+    if key in ("value_to_cost",):
+        return ratio(value)
+    if key in ("share_acted", "hit_rate", "coverage"):
+        return share(value, signed)
+    return count(value, signed)
+
+
+def change_against_rule(key: str, value: float, baseline: float, currency: str) -> str | None:
+    """How a figure differs from today's rule's, in a form that cannot be misread.
+
+    Counts and money as a signed difference ("+120 vs rule", "-$12k vs rule"); ROI in
+    percentage points; a ratio such as value per 1 spent as a relative change ("+46% vs
+    rule"), because a difference of two ratios printed as "2.4x" reads as a multiple.
+    """
+    difference = value - baseline
+    if not _finite(difference) or math.isinf(difference):
+        return None
+    if abs(difference) <= 1e-9 * max(abs(value), abs(baseline), 1.0):
+        return "same as rule"
+    if key == "roi":
+        return share(difference, signed=True, points=True) + " vs rule"
+    if key in ("hit_rate", "coverage", "share_acted"):
+        return share(difference, signed=True, points=True) + " vs rule"
+    if key == "value_to_cost":
+        relative = change(value, baseline)
+        return None if relative == DASH else f"{relative} vs rule"
+    return format_figure(key, difference, currency, signed=True) + " vs rule"
+
+
+def readout(spec: DemoSpec, outcome: Outcome, threshold: float) -> str:
+    """"Send a retention offer to the 8,040 customers (20%) with churn risk of 38% or more"."""
+    nouns = spec.nouns
+    if outcome.actions == 0:
+        return f"Nobody gets a {nouns.action}: no {nouns.entity} scores this high."
+    return (
+        f"{sentence_case(nouns.act)} the {count(outcome.actions)} {nouns.entities} "
+        f"({share(outcome.share_acted)}) with {nouns.score} of {cutoff_text(threshold)} or more"
+    )
+
+
+def cutoff_text(threshold: float) -> str:
+    """A score cut-off as the slider shows it, e.g. 37.7%."""
+    return DASH if not _finite(threshold) else f"{threshold * 100:.1f}%"
+
+
+def sentence_case(text: str) -> str:
+    """Capitalise the first letter only: "CAC" stays "CAC", "net value" becomes "Net value"."""
+    return text[:1].upper() + text[1:]
+
+
+def odds_text(rate: float) -> str:
+    """A share as people say it: "6.4 in 10" from 2 in 10 up, "1 in 70" below."""
+    if not _finite(rate):
+        return DASH
+    if rate >= 0.195:
+        return f"{rate * 10:.1f}".rstrip("0").rstrip(".") + " in 10"
+    if rate <= 0:
+        return "none"
+    return f"1 in {round(1 / rate):,}"
+
+
+def hit_rate_phrase(nouns: Nouns, hit_rate: float) -> str:
+    """"6.4 in 10 retention offers go to a churner"; "1 in 70 manual reviews find a fraud"."""
+    if not _finite(hit_rate):
+        return f"no {nouns.actions} are sent"
+    if hit_rate <= 0:
+        return f"no {nouns.action} goes to a {nouns.positive}"
+    return f"{odds_text(hit_rate)} {nouns.actions} go to a {nouns.positive}"
+
+
+def coverage_phrase(nouns: Nouns, coverage: float) -> str:
+    """"we reach 58% of all churners"."""
+    return f"we reach {share(coverage)} of all {nouns.positives}"
+
+
+def per_period(nouns: Nouns, economics: Economics, n_heldout: int) -> str:
+    """Caption saying how held-out counts were scaled."""
+    if economics.population > 0:
+        return (
+            f"Per {economics.period}, for {count(economics.population)} {nouns.entities}; "
+            f"estimated from {count(n_heldout)} held-out {nouns.entities} the model never saw."
+        )
+    return f"For the {count(n_heldout)} held-out {nouns.entities} the model never saw."
+
+
+def interval_words(low: float, high: float, kind: str, currency: str = "$") -> str:
+    """"between +34% and +61%" for a 95% interval; kind is "change", "money" or "count"."""
+    if kind == "change":
+        return f"between {low * 100:+.0f}% and {high * 100:+.0f}%"
+    if kind == "money":
+        return f"between {money(low, currency, signed=True)} and {money(high, currency, signed=True)}"
+    return f"between {count(low, signed=True)} and {count(high, signed=True)}"
+
+
+def change_range_text(low: float, high: float, more: str = "more", fewer: str = "fewer") -> str:
+    """A 95% range of a relative change in words: "148% to 331% more", "5% fewer to 20% more"."""
+    if not (_finite(low) and _finite(high)):
+        return DASH
+
+    def side(value: float) -> str:
+        return f"{abs(value) * 100:,.0f}% {more if value >= 0 else fewer}"
+
+    if low >= 0:
+        return f"{abs(low) * 100:,.0f}% to {side(high)}"
+    if high <= 0:
+        return f"{abs(high) * 100:,.0f}% to {side(low)}"
+    return f"{side(low)} to {side(high)}"
+
+
+def range_text(low: float, high: float, kind: str, currency: str = "$") -> str:
+    """Two ends of a range, "1,120 to 1,460" or "$202k to $263k" (kind "count" or "money")."""
+    if not (_finite(low) and _finite(high)):
+        return DASH
+    if kind == "money":
+        return f"{money(low, currency)} to {money(high, currency)}"
+    return f"{count(low)} to {count(high)}"
+
+
+def intervals_sentence(spec: DemoSpec, econ: Economics, intervals: dict, n_heldout: int) -> str:
+    """How sure the key figures are, as 95% ranges that keep their skew:
+    "How sure: in 95% of redraws of the 3,000 held-out customers, churners reached 1,120 to
+    1,460; revenue kept $202k to $263k; net value $40k to $90k."."""
+    cur = econ.currency
+    parts = [
+        f"{spec.nouns.positives} reached {range_text(intervals['reached'].low, intervals['reached'].high, 'count')}",
+        f"{spec.headline.value_won_label} "
+        f"{range_text(intervals['value_won'].low, intervals['value_won'].high, 'money', cur)}",
+        f"net value {range_text(intervals['net_value'].low, intervals['net_value'].high, 'money', cur)}",
+    ]
+    return (
+        f"How sure: in 95% of redraws of the {count(n_heldout)} held-out {spec.nouns.entities}, "
+        + "; ".join(parts) + "."
+    )
+
+
+def slider_label(actions: float, share_acted: float) -> str:
+    """A slider position: "8,040 (20%)"."""
+    return f"{count(actions)} ({share(share_acted)})"
+
+
+def uplift_caveat(nouns: Nouns, econ: Economics) -> str:
+    """Risk is not uplift: what the money comparison assumes, and what would settle it."""
+    return (
+        f"The money assumes a {nouns.action} wins {share(econ.win_rate)} of the {nouns.positives} it "
+        f"reaches, for the rule's picks and the model's alike. A high {nouns.score} does not prove "
+        f"that a {nouns.action} changes the outcome; a test that gives the {nouns.action} to some "
+        "picks and holds others back settles it."
+    )
+
+
+def headline_gain(spec: DemoSpec, econ: Economics, rule: Outcome, model: Outcome) -> str:
+    """What the model's difference is worth, in the demo's headline figure.
+
+    "worth $293k more per quarter" (net value), "at a CAC of $687 instead of $1,053"
+    (cost per won), "preventing $2.8M more fraud losses per month" (value won).
+    """
+    per = f" per {econ.period}" if econ.population > 0 else ""
+    figure, cur = spec.headline.figure, econ.currency
+    if figure == "cost_per_won":
+        label = spec.headline.cost_per_won_label
+        return f"at a {label} of {money(model.cost_per_won, cur)} instead of {money(rule.cost_per_won, cur)}"
+    if figure == "value_won":
+        extra = model.value_won - rule.value_won
+        direction = "more" if extra >= 0 else "less"
+        return f"with {money(abs(extra), cur)} {direction} {spec.headline.value_won_label}{per}"
+    extra = model.net_value - rule.net_value
+    return f"worth {money(abs(extra), cur)} {'more' if extra >= 0 else 'less'}{per}"
+
+
+def headline_metric(spec: DemoSpec, econ: Economics, rule: Outcome, model: Outcome) -> tuple[str, str, str | None, str]:
+    """(label, value, delta, delta colour) of the headline figure for st.metric: the model's
+    figure (or its gain) against today's rule."""
+    figure, cur = spec.headline.figure, econ.currency
+    period = f" per {econ.period}" if econ.population > 0 else ""
+    if figure == "cost_per_won":
+        delta = model.cost_per_won - rule.cost_per_won
+        shown = None if not _finite(delta) else money(delta, cur, signed=True) + " vs rule"
+        return f"{spec.headline.cost_per_won_label} with the model", money(model.cost_per_won, cur), shown, "inverse"
+    if figure == "value_won":
+        label = f"Extra {spec.headline.value_won_label}{period}"
+        return label, money(model.value_won - rule.value_won, cur, signed=True), None, "normal"
+    return f"Extra net value{period}", money(model.net_value - rule.net_value, cur, signed=True), None, "normal"
+
+
+def same_budget_headline(spec: DemoSpec, econ: Economics, comparison: Any) -> str:
+    """The one sentence leadership asks for, with its honesty built in.
+
+    ``comparison`` is a :class:`proofdeck.comparison.compare.SameBudget` (not imported here:
+    words are a lower layer than the comparison that uses them).
+    """
+    nouns = spec.nouns
+    rule, model = comparison.rule, comparison.model
+    per = f" per {econ.period}" if econ.population > 0 else ""
+    opening = f"With the same {count(rule.actions)} {nouns.actions}{per}, the model reaches"
+    if not comparison.clear:
+        return (
+            f"{opening} {count(model.reached)} {nouns.positives} and today's rule "
+            f"{count(rule.reached)}: the held-out data do not show a clear difference."
+        )
+    return (
+        f"{opening} {count(model.reached)} {nouns.positives} instead of {count(rule.reached)} "
+        f"({change(model.reached, rule.reached)}), {headline_gain(spec, econ, rule, model)}."
+    )
