@@ -6,83 +6,25 @@ when either is missing. Screenshots land in tests/artifacts/ for people to look 
 
 from __future__ import annotations
 
-import os
-import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
-from contextlib import contextmanager
-from pathlib import Path
-
 import pytest
-from conftest import DEMOS, ROOT
+from browser_kit import ARTIFACTS, ROOT, fresh_server, launch, needs_chromium, playwright_api, settle
+from conftest import DEMOS
 
 from proofdeck.data.spec import load_catalog
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARTIFACTS = ROOT / "tests" / "artifacts"
 # URL path of each page under Streamlit's pages/ discovery, and a text it must show.
 PAGE_URLS = {"app.py": "", "pages/1_Decide.py": "Decide", "pages/2_Examples.py": "Examples", "pages/3_Compare.py": "Compare"}
-LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 
-playwright_api = pytest.importorskip("playwright.sync_api", reason="Playwright's Python package is not installed")
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium not installed (apt-get install chromium)"),
-]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@contextmanager
-def fresh_server():
-    """A new `streamlit run app.py` that no session has visited yet."""
-    port = _free_port()
-    log = open(ARTIFACTS / f"server-{port}.log", "w")  # noqa: SIM115 - closed below
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-         "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )
-    try:
-        deadline = time.time() + 60
-        while True:
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2)
-                break
-            except OSError:
-                if time.time() > deadline or process.poll() is not None:
-                    raise RuntimeError(f"streamlit did not start; see {log.name}") from None
-                time.sleep(0.3)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
-        log.close()
+pytestmark = [pytest.mark.browser, needs_chromium]
 
 
 @pytest.fixture(scope="module")
 def browser():
     ARTIFACTS.mkdir(exist_ok=True)
-    with playwright_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+    with playwright_api().sync_playwright() as playwright:
+        chromium = launch(playwright)
         yield chromium
         chromium.close()
-
-
-def _settle(page) -> None:
-    """Wait until the script run is over (no running indicator) twice in a row."""
-    for _ in range(2):
-        page.wait_for_function(
-            "() => !document.querySelector('[data-testid=stStatusWidget]')", timeout=180_000
-        )
-        page.wait_for_timeout(1000)
 
 
 def open_and_check(browser, url: str, shot: str, viewport=(1280, 720)) -> str:
@@ -91,7 +33,7 @@ def open_and_check(browser, url: str, shot: str, viewport=(1280, 720)) -> str:
     try:
         page.goto(url, timeout=180_000)
         page.wait_for_selector("h1", timeout=180_000)
-        _settle(page)
+        settle(page)
         if viewport[0] < 700:
             # Phones start with the sidebar folded away: keep a picture, then open it.
             page.screenshot(path=str(ARTIFACTS / f"{shot}-main.png"), full_page=True)

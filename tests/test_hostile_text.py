@@ -8,17 +8,11 @@ Chromium shows them as plain text and fetches nothing from any other host.
 from __future__ import annotations
 
 import html
-import os
 import re
-import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
+from browser_kit import fresh_server, launch, needs_chromium, playwright_api
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -125,7 +119,6 @@ def test_chart_text_shows_exactly_the_plain_text_and_holds_no_markup(text):
 
 # --- in a real browser -----------------------------------------------------------------------
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 SCRIPT = """
 import sys
 sys.path.insert(0, {root!r})
@@ -148,54 +141,30 @@ with st.container(key="chart"):
 """
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.mark.browser
-@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium not installed (apt-get install chromium)")
+@needs_chromium
 def test_md_and_chart_text_render_attacks_as_plain_text_in_a_browser(tmp_path):
-    playwright_api = pytest.importorskip("playwright.sync_api", reason="Playwright's Python package is not installed")
+    api = playwright_api()
     (tmp_path / "attacks.py").write_text(SCRIPT.format(root=str(ROOT), attacks=ATTACKS))
-    port = _free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "attacks.py", "--server.port", str(port),
-         "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-        cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ},
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.time() + 60
-        while True:
-            try:
-                urllib.request.urlopen(f"{base}/_stcore/health", timeout=2)
-                break
-            except OSError:
-                assert time.time() < deadline and server.poll() is None, "streamlit did not start"
-                time.sleep(0.3)
-        with playwright_api.sync_playwright() as playwright:
-            chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=["--headless", "--no-sandbox"])
-            page = chromium.new_page()
-            requests: list[str] = []
-            page.on("request", lambda request: requests.append(request.url))
-            page.goto(base, timeout=120_000)
-            page.wait_for_selector(f".st-key-case{len(ATTACKS) - 1}", timeout=120_000)
-            page.locator(".st-key-chart .js-plotly-plot").wait_for(timeout=60_000)
-            shown = page.evaluate("""count => [...Array(count).keys()].map(i => {
-                const boxes = document.querySelectorAll(`.st-key-case${i} [data-testid=stMarkdownContainer]`);
-                return [...boxes].map(box => ({
-                    text: box.innerText.trim(),
-                    markup: [...box.querySelectorAll('a, img, svg, math, code, pre, em, strong, del, ol, ul, blockquote, h1, h2')]
-                        .map(element => element.tagName.toLowerCase()),
-                }));
-            })""", len(ATTACKS))
-            chart_links = page.locator(".st-key-chart a").count()
-            chromium.close()
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
+    with fresh_server("attacks.py", cwd=tmp_path, log_name="server-attacks.log") as base, \
+            api.sync_playwright() as playwright:
+        chromium = launch(playwright)
+        page = chromium.new_page()
+        requests: list[str] = []
+        page.on("request", lambda request: requests.append(request.url))
+        page.goto(base, timeout=120_000)
+        page.wait_for_selector(f".st-key-case{len(ATTACKS) - 1}", timeout=120_000)
+        page.locator(".st-key-chart .js-plotly-plot").wait_for(timeout=60_000)
+        shown = page.evaluate("""count => [...Array(count).keys()].map(i => {
+            const boxes = document.querySelectorAll(`.st-key-case${i} [data-testid=stMarkdownContainer]`);
+            return [...boxes].map(box => ({
+                text: box.innerText.trim(),
+                markup: [...box.querySelectorAll('a, img, svg, math, code, pre, em, strong, del, ol, ul, blockquote, h1, h2')]
+                    .map(element => element.tagName.toLowerCase()),
+            }));
+        })""", len(ATTACKS))
+        chart_links = page.locator(".st-key-chart a").count()
+        chromium.close()
     assert [url for url in requests if not url.startswith(base)] == []
     assert chart_links == 0
     for attack, boxes in zip(ATTACKS, shown):

@@ -159,6 +159,51 @@ class Headline:
     value_to_cost_label: str = "value per 1 spent"
 
 
+# The readiness checklist for production, in the order a POC goes through it.
+READINESS = {
+    "backtest": "A backtest on held-out data",
+    "gold_set": "A hand-checked gold set",
+    "shadow_run": "A shadow run beside today's rule",
+    "ab_test": "An A/B test",
+}
+
+
+@dataclass(frozen=True)
+class Charter:
+    """The POC's ask: what happens to a flagged example and who does it, the metric and the move
+    it promises, and how ready it is for production.
+
+    Attributes
+    ----------
+    action : what happens to a flagged example, and who does it ("the retention team calls").
+    owner : who signs the ask ("Head of retention").
+    metric : the business metric the POC moves ("churn among contacted customers").
+    metric_from, metric_to : the promise, as people say it ("22%" to "18%").
+    done : keys of :data:`READINESS` already done (a backtest is what Proofdeck itself shows).
+    """
+
+    action: str = ""
+    owner: str = ""
+    metric: str = ""
+    metric_from: str = ""
+    metric_to: str = ""
+    done: tuple[str, ...] = ("backtest",)
+
+    @property
+    def promise(self) -> str:
+        """"churn among contacted customers from 22% to 18%" (empty when not stated)."""
+        if not self.metric:
+            return ""
+        if self.metric_from and self.metric_to:
+            return f"{self.metric} from {self.metric_from} to {self.metric_to}"
+        return self.metric
+
+    @property
+    def checklist(self) -> list[tuple[str, bool]]:
+        """(step, done) for every readiness step, in order."""
+        return [(text, key in self.done) for key, text in READINESS.items()]
+
+
 @dataclass(frozen=True)
 class DemoSpec:
     path: Path
@@ -178,6 +223,7 @@ class DemoSpec:
     headline: Headline
     model: ModelSpec
     order: int = 100
+    charter: Charter = field(default_factory=Charter)
 
     @property
     def key(self) -> str:
@@ -312,6 +358,13 @@ def _positive_value(value: str | int | float | bool) -> str | None:
     return None
 
 
+def _readiness_keys(value: list[str]) -> str | None:
+    unknown = [name for name in value if name not in READINESS]
+    if unknown:
+        return f"must name steps among {', '.join(READINESS)}"
+    return None
+
+
 def _distinct_columns(value: list[str]) -> str | None:
     if not value:
         return "must name at least one column"
@@ -390,6 +443,14 @@ SCHEMA: dict[str, dict[str, Field]] = {
         "cost_per_won_label": ("text", False, _not_blank),
         "value_won_label": ("text", False, _not_blank),
         "value_to_cost_label": ("text", False, _not_blank),
+    },
+    "charter": {
+        "action": ("long_text", False, _not_blank),
+        "owner": ("text", False, _not_blank),
+        "metric": ("text", False, _not_blank),
+        "metric_from": ("text", False, _not_blank),
+        "metric_to": ("text", False, _not_blank),
+        "done": ("text_list", False, _readiness_keys),
     },
     "model": {
         "kind": ("text", False, _one_of(MODEL_KINDS)),
@@ -639,6 +700,7 @@ def _build(path: Path, data_path: Path, grouped: dict[str, dict[str, Any]]) -> D
         economics=economics,
         headline=Headline(**grouped["headline"]),
         model=ModelSpec(**grouped["model"]),
+        charter=Charter(**{**grouped["charter"], "done": tuple(grouped["charter"].get("done", ("backtest",)))}),
     )
 
 

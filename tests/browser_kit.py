@@ -1,0 +1,85 @@
+"""Shared pieces of the browser tests: Debian's chromium driven by Playwright, a fresh server.
+
+Browser tests skip with a clear reason when chromium or Playwright's Python package is absent
+(``.ci/run`` installs chromium, so they run in CI). Servers listen on 127.0.0.1 only.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+ARTIFACTS = ROOT / "tests" / "artifacts"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+# Without the background-networking flag, chromium calls Google's hosts at every start.
+LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+               "--disable-component-update", "--no-first-run", "--disable-sync"]
+HAVE_CHROMIUM = Path(CHROMIUM).exists()
+needs_chromium = pytest.mark.skipif(not HAVE_CHROMIUM, reason="Debian chromium not installed (apt-get install chromium)")
+
+
+def playwright_api():
+    """Playwright's sync API, or a skip with the reason."""
+    return pytest.importorskip("playwright.sync_api", reason="Playwright's Python package is not installed")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def fresh_server(script: str = "app.py", cwd: Path = ROOT, env: dict[str, str] | None = None,
+                 log_name: str | None = None) -> Iterator[str]:
+    """A new ``streamlit run <script>`` on 127.0.0.1 that no session has visited yet; yields
+    its base URL. The server's output goes to tests/artifacts/ for people to read."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    port = free_port()
+    log = open(ARTIFACTS / (log_name or f"server-{port}.log"), "w")  # noqa: SIM115 - closed below
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", script, "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+        cwd=cwd, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})},
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.time() + 90
+        while True:
+            try:
+                urllib.request.urlopen(f"{base}/_stcore/health", timeout=2)
+                break
+            except OSError:
+                if time.time() > deadline or process.poll() is not None:
+                    raise RuntimeError(f"streamlit did not start; see {log.name}") from None
+                time.sleep(0.3)
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()
+
+
+def settle(page, quiet_ms: int = 600) -> None:
+    """Wait until the app has finished running (no running indicator), twice in a row."""
+    for _ in range(2):
+        page.wait_for_function("() => !document.querySelector('[data-testid=stStatusWidget]')", timeout=180_000)
+        page.wait_for_timeout(quiet_ms)
+
+
+def launch(playwright):
+    return playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
