@@ -78,4 +78,4 @@ with model_col:
 
 if page.analyst:
     analyst_quality(scenario)
-next_steps(current="app.py", demo=spec.key)
+next_steps(current="app.py", scenario=scenario)

@@ -44,4 +44,4 @@ decide_panel()
 glossary_expander(spec, page.analyst)
 if page.analyst:
     analyst_quality(scenario)
-next_steps(current="pages/1_Decide.py", demo=spec.key)
+next_steps(current="pages/1_Decide.py", scenario=scenario)

@@ -35,7 +35,7 @@ st.plotly_chart(importance_figure(importance, spec.label, nouns.score), key="dri
 st.caption(f"Average influence of each column on the {nouns.score}, over up to 2,000 held-out {nouns.entities}.")
 
 glossary_expander(spec, page.analyst)
-next_steps(current="pages/2_Examples.py", demo=spec.key)
+next_steps(current="pages/2_Examples.py", scenario=scenario)
 
 position = open_position(scenario)
 if position is not None:

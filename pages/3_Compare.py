@@ -43,4 +43,4 @@ with sensitivity:
 glossary_expander(spec, page.analyst)
 if page.analyst:
     analyst_quality(scenario)
-next_steps(current="pages/3_Compare.py", demo=spec.key)
+next_steps(current="pages/3_Compare.py", scenario=scenario)

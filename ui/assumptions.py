@@ -49,8 +49,6 @@ def _changed(scenario: Scenario, field: str, kind: str) -> None:
 
 def _reset(scenario: Scenario) -> None:
     state.reset_economics(scenario)
-    for field, _, _ in FIELDS:
-        st.session_state.pop(_key(scenario, field), None)
 
 
 def assumptions_form(scenario: Scenario) -> None:
@@ -60,8 +58,9 @@ def assumptions_form(scenario: Scenario) -> None:
     words = {**vars(scenario.spec.nouns), "period": econ.period}
     for field, label, kind in FIELDS:
         key = _key(scenario, field)
-        if key not in st.session_state:
-            st.session_state[key] = _widget_value(field, kind, getattr(econ, field))
+        # Refilled on every run: a value a previous page's widget left behind must never show.
+        # Edits reach the session's economics through the callback first, so nothing is lost.
+        st.session_state[key] = _widget_value(field, kind, getattr(econ, field))
         text = label.format(**words)
         text = text[0].upper() + text[1:]
         if kind == "text":

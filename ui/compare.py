@@ -136,7 +136,7 @@ def agreement_tab(scenario: Scenario, model_flags: np.ndarray, cutoff: float) ->
     if len(listing):
         first = str(listing.iloc[0, 0])
         st.page_link("pages/2_Examples.py", label=f"Open {nouns.entity} {md(first)} on the Examples page",
-                     icon=":material/open_in_new:", query_params={"demo": spec.key, "example": first})
+                     icon=":material/open_in_new:", query_params=state.link_params(sc, example=first))
 
 
 def together_tab(scenario: Scenario, econ: Economics, count: int, cutoff: float) -> None:

@@ -147,8 +147,8 @@ def _rule_budget(scenario: Scenario, econ: Economics) -> None:
 def _sync_inputs(scenario: Scenario, econ: Economics, outcome: Outcome) -> None:
     """Each target input starts from the current setting's own figure, whenever it moves."""
     keys, marker = _keys(scenario), f"target_sync_{scenario.spec.key}"
-    now = (state.count(scenario), econ)
-    if st.session_state.get(marker) == now and all(k in st.session_state for k in keys.values()):
+    now = (state.count(scenario), econ, state.page_visits())
+    if st.session_state.get(marker) == now:
         return
     st.session_state[marker] = now
     st.session_state[keys["afford"]] = float(round(outcome.actions))

@@ -14,6 +14,7 @@ from proofdeck.explanation.examples import outcome_label
 from proofdeck.model.scenario import Scenario
 from proofdeck.words import wording as w
 from proofdeck.words.safe_text import md
+from ui import state
 from ui.examples import close_example, explainer, explanation, sentence_for
 
 UNKNOWN = "(unknown)"
@@ -125,7 +126,7 @@ def _load_inputs(scenario: Scenario, position: int) -> None:
     than deleting the keys, also overrides what the browser still holds."""
     for column, value in _real_values(scenario, position).items():
         st.session_state[_input_key(scenario, column)] = value
-    st.session_state[f"whatif_loaded_{scenario.spec.key}"] = position
+    st.session_state[f"whatif_loaded_{scenario.spec.key}"] = (position, state.page_visits())
     st.session_state.pop(f"whatif_result_{scenario.spec.key}", None)
 
 
@@ -135,7 +136,7 @@ def what_if_form(scenario: Scenario, position: int, cutoff: float) -> None:
 
     spec, nouns, model = scenario.spec, scenario.spec.nouns, scenario.model
     result_key = f"whatif_result_{spec.key}"
-    if st.session_state.get(f"whatif_loaded_{spec.key}") != position:
+    if st.session_state.get(f"whatif_loaded_{spec.key}") != (position, state.page_visits()):
         _load_inputs(scenario, position)
     with st.expander(f"What if? Change this {nouns.entity}'s values", icon=":material/edit:",
                      expanded=result_key in st.session_state):

@@ -31,7 +31,7 @@ PAGES = [
 ]
 DEMO_KEY = "demo"  # the query parameter naming the demo: /Decide?demo=leads
 DEMO_STATE = "pd_demo"
-ANALYST_STATE = "pd_analyst_view"
+ANALYST_STATE = state.ANALYST
 ANALYST_LABEL = "Analyst view"
 
 
@@ -68,6 +68,7 @@ def page_setup(title: str) -> Page:
     # An emoji icon is drawn by the browser; a :material/...: one would be fetched from Google.
     st.set_page_config(page_title=f"{title} · Proofdeck", page_icon="📊", layout="wide")
     st.html(STYLE.read_text(encoding="utf-8").join(("<style>", "</style>")))
+    state.enter_page(title)
     catalog = state.catalog()
     with st.sidebar:
         st.markdown("### Proofdeck")
@@ -76,28 +77,40 @@ def page_setup(title: str) -> Page:
             _show_broken(catalog.errors, catalog.warnings)
             st.stop()
         demo_key = _demo_picker(title, list(catalog.specs), catalog.titles)
-        for script, label, icon in PAGES:
-            st.page_link(script, label=label, icon=icon, query_params={DEMO_KEY: demo_key})
+        navigation = st.container()
         st.divider()
+        switches = st.container()
+    spec = catalog.specs[demo_key]
+    scenario = _load(spec)
+    state.apply_link(scenario)
+    with switches:
         analyst = _analyst_toggle(title)
-        spec = catalog.specs[demo_key]
         if spec.synthetic:
             st.caption("Synthetic sample data, generated for this demo.")
         _show_broken(catalog.errors, catalog.warnings)
-    try:
-        scenario = state.scenario_for(spec.path)
-    except SpecError as error:
-        LOG.warning("demo %s cannot be loaded: %s (%s)", demo_key, error, error.detail)
-        st.error(f"This demo cannot be loaded: {md(str(error))}", icon=":material/error:")
-        st.stop()
-    except Exception:  # a broken demo must never show a traceback, and never stop the others
-        LOG.exception("demo %s cannot be loaded", demo_key)
-        st.error("This demo cannot be loaded; the details are in the server log. "
-                 "Pick another demo in the sidebar.", icon=":material/error:")
-        st.stop()
+    with navigation:
+        # Page links carry the whole view, so a link opened in a new tab shows the same.
+        params = state.link_params(scenario)
+        for script, label, icon in PAGES:
+            st.page_link(script, label=label, icon=icon, query_params=params)
     with st.sidebar.expander("Assumptions", icon=":material/payments:"):
         assumptions_form(scenario)
+    state.write_link(scenario)
     return Page(scenario=scenario, economics=state.economics(scenario), analyst=analyst)
+
+
+def _load(spec: DemoSpec) -> Scenario:
+    """The fitted demo, or a message and a stop: never a traceback, never the other demos down."""
+    try:
+        return state.scenario_for(spec.path)
+    except SpecError as error:
+        LOG.warning("demo %s cannot be loaded: %s (%s)", spec.key, error, error.detail)
+        st.error(f"This demo cannot be loaded: {md(str(error))}", icon=":material/error:")
+    except Exception:
+        LOG.exception("demo %s cannot be loaded", spec.key)
+        st.error("This demo cannot be loaded; the details are in the server log. "
+                 "Pick another demo in the sidebar.", icon=":material/error:")
+    st.stop()
 
 
 def _demo_picker(title: str, keys: list[str], titles: dict[str, str]) -> str:

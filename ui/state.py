@@ -20,12 +20,19 @@ from proofdeck.data.spec import Economics, SpecCatalog, load_catalog, load_spec
 from proofdeck.decisions.best_setting import BestSetting, best_setting
 from proofdeck.decisions.bootstrap import TopKBootstrap
 from proofdeck.model.scenario import Scenario, build_scenario
+from proofdeck.sharing import links
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMOS_ENV = "PROOFDECK_DEMOS_DIR"  # another folder of demo specs, e.g. a team's own
 
 _ECONOMICS = "pd_economics"
 _COUNTS = "pd_counts"
+ANALYST = "pd_analyst_view"
+PRESENT = "pd_present"
+STEP = "pd_present_step"
+_LINK_APPLIED = "pd_link_applied"
+_LAST_PAGE = "pd_last_page"
+_VISITS = "pd_page_visits"
 
 
 def _mtime(path: Path) -> float:
@@ -79,10 +86,12 @@ def economics(scenario: Scenario) -> Economics:
 def set_economics(scenario: Scenario, **changes: float) -> None:
     overrides = st.session_state.setdefault(_ECONOMICS, {})
     overrides[scenario.spec.key] = replace(economics(scenario), **changes)
+    write_link(scenario)
 
 
 def reset_economics(scenario: Scenario) -> None:
     st.session_state.setdefault(_ECONOMICS, {}).pop(scenario.spec.key, None)
+    write_link(scenario)
 
 
 # --- the model's setting: how many held-out examples it acts on --------------------------------
@@ -99,11 +108,87 @@ def count(scenario: Scenario) -> int:
 def set_count(scenario: Scenario, value: int) -> None:
     value = int(min(max(value, 0), scenario.sweep.size))
     st.session_state.setdefault(_COUNTS, {})[scenario.spec.key] = value
+    write_link(scenario)
 
 
 def model_flags(scenario: Scenario) -> np.ndarray:
     """The model's decisions on the held-out examples at this session's setting."""
     return scenario.flags_at(count(scenario))
+
+
+# --- widgets that must show state, not what a previous page left -------------------------------
+# Streamlit forgets a widget's value when the page that drew it is left, and a widget drawn
+# again with the same key may come back with its default (a budget of 0, a cost of 0.00). Inputs
+# that mirror session state are therefore refilled from it whenever a page is (re)entered; runs
+# within the page keep what the person is typing.
+
+
+def enter_page(title: str) -> None:
+    """Called at every full run of a page (by the page setup): counts arrivals on a page."""
+    if st.session_state.get(_LAST_PAGE) != title:
+        st.session_state[_LAST_PAGE] = title
+        st.session_state[_VISITS] = st.session_state.get(_VISITS, 0) + 1
+
+
+def page_visits() -> int:
+    """How many times this session has arrived on a page: changes when a page is entered."""
+    return st.session_state.get(_VISITS, 0)
+
+
+# --- the view in the URL ------------------------------------------------------------------------
+# A copied address reopens what the sender saw: at a session's first run the link's view is
+# applied (bad parts fall back to defaults with a notice); after that every change is written
+# back to the address, so it always says what the page shows.
+
+
+def apply_link(scenario: Scenario) -> None:
+    """Apply the address's view once per session (it opened the app); notices for bad parts."""
+    if st.session_state.get(_LINK_APPLIED):
+        return
+    st.session_state[_LINK_APPLIED] = True
+    view, notices = links.decode(st.query_params.to_dict(), scenario.spec, scenario.sweep.size)
+    demo = scenario.spec.key
+    if view.count is not None:
+        st.session_state.setdefault(_COUNTS, {})[demo] = view.count
+    if view.economics:
+        st.session_state.setdefault(_ECONOMICS, {})[demo] = replace(scenario.spec.economics, **view.economics)
+    if view.analyst:
+        st.session_state[ANALYST] = True
+    if view.present:
+        st.session_state[PRESENT] = True
+        st.session_state[STEP] = view.step or 0
+    for notice in notices:
+        st.toast(notice[:1].upper() + notice[1:] + ".", icon=":material/link_off:")
+
+
+def current_view(scenario: Scenario) -> links.View:
+    """This session's view of the demo, as a link would carry it."""
+    demo = scenario.spec.key
+    chosen = count(scenario)
+    present = bool(st.session_state.get(PRESENT))
+    return links.View(
+        demo=demo,
+        count=None if chosen == scenario.default_count else chosen,
+        economics=links.economics_changes(scenario.spec.economics, economics(scenario)),
+        analyst=bool(st.session_state.get(ANALYST)),
+        present=present,
+        step=st.session_state.get(STEP) if present else None,
+    )
+
+
+def link_params(scenario: Scenario, **extra: str) -> dict[str, str]:
+    """Query parameters that reopen this session's view (for page links and the address)."""
+    return {**links.encode(current_view(scenario)), **extra}
+
+
+def write_link(scenario: Scenario) -> None:
+    """Keep the address in step with the view (an example being open stays in it too)."""
+    wanted = link_params(scenario)
+    example = st.query_params.get(links.EXAMPLE)
+    if example:
+        wanted[links.EXAMPLE] = example
+    if st.query_params.to_dict() != wanted:
+        st.query_params.from_dict(wanted)
 
 
 # --- cached computations ----------------------------------------------------------------------

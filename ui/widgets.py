@@ -7,7 +7,7 @@ import streamlit as st
 from proofdeck.model.metrics import ranking_quality
 from proofdeck.model.scenario import Scenario
 from ui import state
-from ui.shell import DEMO_KEY, PAGES
+from ui.shell import PAGES
 
 
 @st.cache_data(show_spinner=False)
@@ -27,12 +27,13 @@ def analyst_quality(scenario: Scenario) -> None:
         cols[3].metric("Base rate", f"{quality.base_rate:.1%}")
 
 
-def next_steps(current: str, demo: str) -> None:
-    """Links to the other pages, so the story reads on without the sidebar."""
+def next_steps(current: str, scenario: Scenario) -> None:
+    """Links to the other pages (carrying the view), so the story reads on without the sidebar."""
     st.divider()
     others = [page for page in PAGES if page[0] != current]
+    params = state.link_params(scenario)
     for column, (script, label, icon) in zip(st.columns(len(others)), others):
-        column.page_link(script, label=label, icon=icon, query_params={DEMO_KEY: demo})
+        column.page_link(script, label=label, icon=icon, query_params=params)
 
 
 def glossary_expander(spec, analyst: bool) -> None:
