@@ -28,6 +28,7 @@ PAGES = [
     ("pages/1_Decide.py", "Decide", ":material/tune:"),
     ("pages/2_Examples.py", "Examples", ":material/person_search:"),
     ("pages/3_Compare.py", "Rule vs model", ":material/compare_arrows:"),
+    ("pages/5_Share.py", "Share", ":material/share:"),
 ]
 DEMO_KEY = "demo"  # the query parameter naming the demo: /Decide?demo=leads
 DEMO_STATE = "pd_demo"

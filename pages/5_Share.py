@@ -1,0 +1,19 @@
+"""Share: a link that reopens this view, the one-file report and the predictions as CSV."""
+
+import streamlit as st
+
+from ui.share import downloads, link_section
+from ui.shell import page_setup
+from ui.widgets import next_steps
+
+page = page_setup("Share")
+scenario = page.scenario
+
+st.title("Share this view")
+st.caption(
+    "After the meeting comes \"send me that\": a link for people who can open the app, a report for "
+    "everyone else, and the predictions for whoever checks the numbers."
+)
+link_section(scenario)
+downloads(scenario, page.economics, page.count)
+next_steps(current="pages/5_Share.py", scenario=scenario)

@@ -1,0 +1,192 @@
+"""What the Decide page says about one setting, as plain values: for the report and the pages.
+
+The Decide page and the report must say the same words and numbers at the same setting (the
+count of held-out examples the model acts on): the readout, the key figures with their change
+against today's rule, the four outcomes and the 95% ranges. They are built here once, as
+strings and numbers, so a page draws them with Streamlit and the report writes them as HTML.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import plotly.graph_objects as go
+
+from proofdeck.charts import base as charts
+from proofdeck.data.spec import DemoSpec, Economics
+from proofdeck.decisions.best_setting import BestSetting
+from proofdeck.decisions.bootstrap import Interval, TopKBootstrap
+from proofdeck.decisions.outcomes import Outcome
+from proofdeck.model.scenario import Scenario
+from proofdeck.words import wording as w
+
+KEY_COUNTS = ("reached", "unneeded")
+INTERVAL_FIGURES = ("reached", "value_won", "net_value")
+
+
+@dataclass(frozen=True)
+class KeyFigure:
+    """One key figure as the Decide page's card shows it.
+
+    Attributes
+    ----------
+    key : the :class:`~proofdeck.decisions.outcomes.Outcome` field.
+    label : its business name ("Net value", "Churners reached").
+    value : formatted ("$293k").
+    delta : the change against today's rule ("+$120k vs rule", "same as rule"), or None.
+    tone : "good", "bad" or "neutral": whether the change is an improvement.
+    """
+
+    key: str
+    label: str
+    value: str
+    delta: str | None
+    tone: str
+
+
+@dataclass(frozen=True)
+class GridCell:
+    """One of the four outcomes: its name, how many, and what it costs or is worth."""
+
+    key: str
+    label: str
+    count: str
+    money: str
+
+
+@dataclass(frozen=True)
+class SettingSummary:
+    """Everything the Decide page says about one setting, as text."""
+
+    count: int
+    outcome: Outcome
+    rule: Outcome
+    readout: str
+    rates: str
+    figures: tuple[KeyFigure, ...]
+    grid: tuple[GridCell, ...]
+    grid_note: str
+    intervals: dict[str, Interval]
+    intervals_sentence: str
+    caveat: str
+
+
+def figure_label(key: str, spec: DemoSpec) -> str:
+    """A key figure's name as the cards show it (business view)."""
+    return w.sentence_case(w.figure_name(key, spec.nouns, spec))
+
+
+def key_figure_keys(spec: DemoSpec) -> list[str]:
+    """The Decide page's key figures, in order: money (headline first), then two counts."""
+    return w.money_figures(spec)[:5] + list(KEY_COUNTS)
+
+
+def _tone(key: str, value: float, baseline: float, delta: str | None) -> str:
+    colour = w.delta_color(key)
+    difference = value - baseline
+    if delta in (None, "same as rule") or colour == "off" or not math.isfinite(difference):
+        return "neutral"
+    better = difference < 0 if colour == "inverse" else difference > 0
+    return "good" if better else "bad"
+
+
+def key_figures(spec: DemoSpec, outcome: Outcome, rule: Outcome, econ: Economics) -> tuple[KeyFigure, ...]:
+    """The key figures with their change against today's rule, as the Decide page's cards."""
+    figures = []
+    for key in key_figure_keys(spec):
+        value, baseline = getattr(outcome, key), getattr(rule, key)
+        delta = w.change_against_rule(key, value, baseline, econ.currency)
+        figures.append(KeyFigure(key, figure_label(key, spec), w.format_figure(key, value, econ.currency),
+                                 delta, _tone(key, value, baseline, delta)))
+    return tuple(figures)
+
+
+def outcome_cells(spec: DemoSpec, outcome: Outcome, econ: Economics) -> tuple[GridCell, ...]:
+    """The four outcomes (reached, unneeded, missed, left alone) with their money, in that order."""
+    nouns, cur = spec.nouns, econ.currency
+    missed_money = f"{w.money(outcome.missed_winnable, cur)} more {spec.headline.value_won_label} if they were reached"
+    if econ.cost_per_miss > 0:
+        missed_money += f"; {w.money(outcome.miss_cost, cur)} paid for the misses"
+    money = {
+        "reached": f"{w.money(outcome.value_won, cur)} {spec.headline.value_won_label}",
+        "unneeded": f"{w.money(outcome.unneeded * econ.cost_per_action, cur)} spent on {nouns.non_positives}",
+        "missed": missed_money,
+        "left_alone": f"{nouns.non_positives}, no cost",
+    }
+    return tuple(GridCell(key, figure_label(key, spec), w.count(getattr(outcome, key)), text)
+                 for key, text in money.items())
+
+
+def rates_sentence(spec: DemoSpec, outcome: Outcome, rule: Outcome) -> str:
+    """"6.4 in 10 retention offers go to a churner; we reach 58% of all churners. Changes are
+    against today's rule (8,040 retention offers).\""""
+    nouns = spec.nouns
+    return (
+        f"{w.sentence_case(w.hit_rate_phrase(nouns, outcome.hit_rate))}; "
+        f"{w.coverage_phrase(nouns, outcome.coverage)}. Changes are against today's rule "
+        f"({w.count(rule.actions)} {nouns.actions})."
+    )
+
+
+def setting_summary(scenario: Scenario, econ: Economics, count: int, bootstrap: TopKBootstrap) -> SettingSummary:
+    """The Decide page's words and numbers for the model acting on its top ``count`` examples.
+
+    Parameters
+    ----------
+    scenario : the fitted demo.
+    econ : the assumptions.
+    count : held-out examples the model acts on (clipped to 0..held-out size).
+    bootstrap : ``TopKBootstrap(scenario.sweep.order, labels, values)``, as the pages build it
+        (seed 0), so the 95% ranges are the pages' own.
+    """
+    spec = scenario.spec
+    count = int(min(max(count, 0), scenario.sweep.size))
+    outcome = scenario.sweep.outcome_at_count(count, econ)
+    rule = scenario.rule_outcome(econ)
+    estimates = {name: getattr(outcome, name) for name in INTERVAL_FIGURES}
+    intervals = bootstrap.intervals_at(count, econ, estimates)
+    return SettingSummary(
+        count=count,
+        outcome=outcome,
+        rule=rule,
+        readout=w.readout(spec, outcome, scenario.threshold_at(count)),
+        rates=rates_sentence(spec, outcome, rule),
+        figures=key_figures(spec, outcome, rule, econ),
+        grid=outcome_cells(spec, outcome, econ),
+        grid_note=(f"Both money figures count the {w.share(econ.win_rate)} of reached {spec.nouns.positives} "
+                   f"a {spec.nouns.action} wins."),
+        intervals=intervals,
+        intervals_sentence=w.intervals_sentence(spec, econ, intervals, scenario.sweep.size),
+        caveat=w.uplift_caveat(spec.nouns, econ),
+    )
+
+
+def headline_money_figure(scenario: Scenario, econ: Economics, count: int, best: BestSetting) -> go.Figure:
+    """The Decide page's first money chart: the demo's headline figure against the share acted
+    on, with today's rule, this setting and (for net value) the best setting marked."""
+    spec, nouns = scenario.spec, scenario.spec.nouns
+    curve = scenario.sweep.curve(econ)
+    current = scenario.sweep.outcome_at_count(count, econ)
+    rule = scenario.rule_outcome(econ)
+    thin = charts.thin({"share": curve["share_acted"], "net": curve["net_value"], "cac": curve["cost_per_won"],
+                        "won": curve["value_won"], "spend": curve["spend"]})
+    x_max = charts.focus_share(rule.share_acted, current.share_acted, best.share)
+    common = dict(nouns=nouns, currency=econ.currency, x_max=x_max)
+    per = f" per {econ.period}" if econ.population > 0 else ""
+    if spec.headline.figure == "cost_per_won":
+        label = spec.headline.cost_per_won_label
+        return charts.money_curve_figure(
+            thin["share"], [(label, thin["cac"])], (current.share_acted, current.cost_per_won),
+            (rule.share_acted, rule.cost_per_won), title=f"{label} rises as the net widens", **common)
+    if spec.headline.figure == "value_won":
+        label = spec.headline.value_won_label
+        return charts.money_curve_figure(
+            thin["share"], [(label, thin["won"]), ("spend", thin["spend"])], (current.share_acted, current.value_won),
+            (rule.share_acted, rule.value_won), title=f"{w.sentence_case(label)} against spend{per}", **common)
+    best_point = (best.share, best.in_sample_net) if np.isfinite(best.in_sample_net) else None
+    return charts.money_curve_figure(
+        thin["share"], [("net value", thin["net"])], (current.share_acted, current.net_value),
+        (rule.share_acted, rule.net_value), title=f"Net value{per} by how many {nouns.entities} get a {nouns.action}",
+        best=best_point, best_name="best net value", **common)

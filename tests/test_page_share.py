@@ -1,0 +1,62 @@
+"""The Share page: the link that reopens the view, and the two downloads, through AppTest."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import DEMOS, ROOT, TECHNICAL_WORDS, open_page, page_text
+from streamlit.testing.v1 import AppTest
+
+from ui.share import PREDICTIONS_LABEL, REPORT_LABEL, url_path
+
+SHARE = "pages/5_Share.py"
+
+
+def downloads(at: AppTest) -> list[str]:
+    return [button.proto.label for button in at.get("download_button")]
+
+
+def link(at: AppTest) -> str:
+    (block,) = [code.value for code in at.code if code.value.startswith("?") or "://" in code.value]
+    return block
+
+
+@pytest.mark.parametrize("demo", DEMOS)
+def test_share_page_renders_with_both_downloads_for_every_demo(demo):
+    at = open_page(SHARE, demo)
+    assert not at.exception, at.exception
+    assert downloads(at) == [REPORT_LABEL, PREDICTIONS_LABEL]
+    assert link(at) == f"?demo={demo}"
+    text = page_text(at, include_sidebar=False)
+    assert "uploaded file" in text and "cannot bring its data along" in text
+    assert "offline" in text and "apostrophe" in text
+    assert not TECHNICAL_WORDS.search(text), TECHNICAL_WORDS.search(text)
+
+
+def test_share_page_describes_the_current_setting_and_assumptions():
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
+    at.query_params.update({"demo": "leads", "top": "700", "cost_per_action": "180"})
+    at.run()
+    at.switch_page(SHARE).run()
+    assert not at.exception, at.exception
+    assert link(at) == "?demo=leads&top=700&cost_per_action=180"
+    text = page_text(at, include_sidebar=False)
+    assert "at this setting, call the 1,167 leads" in text and "with your assumptions" in text
+    assert "the demo, the setting and the assumptions you changed, never data" in text
+
+
+def test_share_link_carries_the_analyst_switch():
+    at = open_page(SHARE, "churn", analyst=True)
+    assert link(at) == "?demo=churn&analyst=1"
+    assert "the analyst switch" in page_text(at, include_sidebar=False)
+
+
+def test_share_page_is_in_every_pages_navigation():
+    at = open_page("pages/1_Decide.py")
+    assert "Share" in [page_link.label for page_link in at.sidebar.get("page_link")]
+
+
+def test_page_addresses_are_streamlits():
+    assert url_path("app.py") == ""
+    assert url_path("pages/1_Decide.py") == "Decide"
+    assert url_path("pages/3_Compare.py") == "Compare"
+    assert url_path(SHARE) == "Share"

@@ -1,0 +1,144 @@
+"""Pieces of the Share page: the link that reopens the view, the report and the predictions.
+
+The report and the CSV are built when their button is clicked (Streamlit runs a callable given
+as a download's data on a thread of its own), so opening the page costs nothing; both are cached
+per demo, setting and assumptions.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from urllib.parse import urlencode
+
+import streamlit as st
+
+from proofdeck.data.spec import Economics
+from proofdeck.model.scenario import Scenario
+from proofdeck.sharing import links
+from proofdeck.sharing.predictions import predictions_csv, predictions_description
+from proofdeck.sharing.report import report_file_name, report_html
+from proofdeck.words import wording as w
+from proofdeck.words.safe_text import md
+from ui import state
+from ui.shell import PAGES
+
+THIS_PAGE = "pages/5_Share.py"
+REPORT_LABEL = "Download the report (HTML)"
+PREDICTIONS_LABEL = "Download the predictions (CSV)"
+
+
+def url_path(script: str) -> str:
+    """The address path Streamlit gives a page script: "" for app.py, "Decide" for
+    pages/1_Decide.py (the number prefix and the extension go)."""
+    if "/" not in script:
+        return ""
+    return re.sub(r"^\d+_", "", Path(script).stem)
+
+
+def app_address() -> str | None:
+    """The app's address in the visitor's browser, without page or query (None when the
+    browser has not told it, e.g. in a test)."""
+    try:
+        url = st.context.url
+    except Exception:  # no browser context at all
+        return None
+    if not url:
+        return None
+    url = url.split("?", 1)[0].rstrip("/")
+    for script, _, _ in PAGES:
+        path = url_path(script)
+        if path and url.endswith("/" + path):
+            return url[: -len(path) - 1]
+    return url
+
+
+def link_section(scenario: Scenario) -> None:
+    """The link that reopens this view on a page of choice, and what it cannot carry."""
+    params = state.link_params(scenario)
+    query = urlencode(params)
+    pages = [(script, label) for script, label, _ in PAGES if script != THIS_PAGE]
+    st.markdown("#### A link to this view")
+    label = st.radio("The link opens", [label for _, label in pages], horizontal=True,
+                     key="share_link_page", help="Every page of the app opens with the same view.")
+    script = dict((name, path) for path, name in pages)[label]
+    base = app_address()
+    if base is not None:
+        path = url_path(script)
+        st.code(f"{base}/{path}?{query}" if path else f"{base}/?{query}", language=None, wrap_lines=True)
+        st.caption("Point at it for a copy button. Whoever opens it sees this demo at this setting, with your "
+                   "assumptions.")
+    else:
+        st.code(f"?{query}", language=None, wrap_lines=True)
+        st.caption("Your browser did not tell the app its address, so here is the part that carries the view: "
+                   "add it to the address of any page of the app.")
+    changed = links.economics_changes(scenario.spec.economics, state.economics(scenario))
+    carries = ["the demo", "the setting"] + (["the assumptions you changed"] if changed else []) + (
+        ["the analyst switch"] if params.get(links.ANALYST) else [])
+    st.info(
+        f"A link carries {_join(carries)}, never data. A demo made from an uploaded file lives only in "
+        "this session: a link cannot bring its data along, so send the report or the predictions instead.",
+        icon=":material/link:",
+    )
+
+
+def _join(parts: list[str]) -> str:
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+# --- the files -------------------------------------------------------------------------------------
+
+
+@st.cache_data(show_spinner=False, max_entries=6)
+def _report(demo_key: str, count: int, economics: Economics, _scenario: Scenario) -> str:
+    # Same-budget intervals and the top-k bootstrap come from the pages' own caches, so the
+    # report's numbers are those the pages show.
+    return report_html(
+        _scenario, economics, count,
+        comparison=state.same_budget_comparison(_scenario, economics),
+        bootstrap=state.top_k_bootstrap(_scenario),
+        best=state.best(_scenario, economics),
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=6)
+def _predictions(demo_key: str, count: int, _scenario: Scenario) -> bytes:
+    return predictions_csv(_scenario, count)
+
+
+def report_bytes(scenario: Scenario, economics: Economics, count: int) -> bytes:
+    """The report as the button downloads it (cached per demo, setting and assumptions)."""
+    return _report(state.cache_key(scenario), count, economics, scenario).encode("utf-8")
+
+
+def downloads(scenario: Scenario, economics: Economics, count: int) -> None:
+    """The report and the predictions of this demo at this setting and these assumptions."""
+    spec, nouns = scenario.spec, scenario.spec.nouns
+    outcome = scenario.sweep.outcome_at_count(count, economics)
+    changed = links.economics_changes(spec.economics, economics)
+    st.markdown("#### Files to send")
+    readout = w.readout(spec, outcome, scenario.threshold_at(count))
+    st.markdown(f"**{md(spec.title)}** at this setting, {readout[:1].lower() + readout[1:]}, with "
+                + ("your assumptions." if changed else "the demo's own assumptions."))
+    report_col, csv_col = st.columns(2)
+    with report_col.container(border=True):
+        st.download_button(
+            REPORT_LABEL, lambda: report_bytes(scenario, economics, count),
+            file_name=report_file_name(scenario, count), mime="text/html", icon=":material/description:",
+            type="primary", key="share_report", on_click="ignore",
+        )
+        st.caption(
+            "One file that opens in any browser, also offline, and reads as a business case: the question "
+            "and the answer, today's rule against the model with 95% intervals, this setting's outcomes, the "
+            f"money and gains charts, four {nouns.entities} and why the model scored them so, the "
+            "assumptions, the charter and the A/B test it needs, and the caveats. About 5 MB: the chart "
+            "library is inside, so nothing is fetched from the internet."
+        )
+    with csv_col.container(border=True):
+        st.download_button(
+            PREDICTIONS_LABEL, lambda: _predictions(state.cache_key(scenario), count, scenario),
+            file_name=f"{spec.key}-predictions-top-{count}.csv", mime="text/csv", icon=":material/table:",
+            key="share_predictions", on_click="ignore",
+        )
+        st.caption(md(predictions_description(scenario), limit=1000) + " Cells that a spreadsheet would run as a "
+                   "formula start with an apostrophe.")
