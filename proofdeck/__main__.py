@@ -102,7 +102,7 @@ def report(arguments) -> str:
     from proofdeck.data.spec import SpecError, load_spec
     from proofdeck.model.scenario import build_scenario
     from proofdeck.sharing.predictions import predictions_csv
-    from proofdeck.sharing.report import report_html
+    from proofdeck.sharing.report import report_html, setting_text
 
     started = time.perf_counter()
     spec_path = Path(arguments.spec)
@@ -129,8 +129,7 @@ def report(arguments) -> str:
     if arguments.predictions is not None:
         _write(arguments.predictions, predictions_csv(scenario, count), "predictions")
         done += f"; predictions in {arguments.predictions}"
-    return done + f"): the model acts on its top {count:,} of {scenario.sweep.size:,} held-out examples, " \
-                  f"in {time.perf_counter() - started:.1f} s"
+    return done + f"): the model acts on {setting_text(scenario, count)}, in {time.perf_counter() - started:.1f} s"
 
 
 def main(argv: Sequence[str] | None = None) -> int:

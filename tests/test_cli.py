@@ -47,7 +47,7 @@ def test_report_with_a_threshold_writes_the_report_and_the_predictions(tmp_path,
     assert count != churn.default_count
     page = report.read_text(encoding="utf-8")
     assert page.startswith("<!DOCTYPE html>") and page.rstrip().endswith("</html>")
-    assert f"top {count:,} of {churn.sweep.size:,} held-out" in page
+    assert f"({count:,} of the {churn.sweep.size:,} held out)" in page
     frame = pd.read_csv(predictions)
     assert len(frame) == churn.sweep.size and frame["model_acts"].sum() == count
     assert str(report) in result.stdout and "KB" in result.stdout
@@ -55,9 +55,9 @@ def test_report_with_a_threshold_writes_the_report_and_the_predictions(tmp_path,
 
 def test_report_without_a_setting_uses_the_rules_budget_and_top_k_sets_it(tmp_path, churn):
     assert run("report", str(CHURN), "-o", str(tmp_path / "a.html")).returncode == 0
-    assert f"top {churn.default_count:,} of" in (tmp_path / "a.html").read_text(encoding="utf-8")
+    assert f"({churn.default_count:,} of the" in (tmp_path / "a.html").read_text(encoding="utf-8")
     assert run("report", str(CHURN), "--top", "250", "-o", str(tmp_path / "b.html")).returncode == 0
-    assert "top 250 of" in (tmp_path / "b.html").read_text(encoding="utf-8")
+    assert "(250 of the 3,000 held out)" in (tmp_path / "b.html").read_text(encoding="utf-8")
 
 
 def test_report_default_file_is_named_after_the_demo(tmp_path):

@@ -220,7 +220,7 @@ def test_report_says_what_the_pitch_and_decide_pages_say_at_that_setting(scenari
         assert f"{cell[0]} {cell[1]}" in text, cell
     money = [c for c in captions if "spent on" in c or "if they were reached" in c]
     assert money and all(m in text for m in money)
-    assert f"top {count:,} of {sc.sweep.size:,}" in text
+    assert f"({count:,} of the {sc.sweep.size:,} held out)" in text
 
 
 def test_report_at_the_rules_budget_says_so(scenarios):
@@ -237,6 +237,30 @@ def test_report_follows_changed_assumptions_and_names_the_change(scenarios):
     rule = sc.rule_outcome(econ)
     assert w.format_figure("spend", rule.spend, "$") in text
     assert "?demo=churn&cost_per_action=55" in text
+
+
+@pytest.mark.parametrize("share", [0.0, 1.0])
+def test_report_at_either_end_of_the_slider_is_whole(scenarios, share):
+    sc = scenarios["churn"]
+    tree = Tree(report_html(sc, sc.spec.economics, round(share * sc.sweep.size)))
+    setting = words(section(tree, "setting").text())
+    assert ("Nobody gets a retention offer" in setting) == (share == 0.0)
+    assert ("customers (100%)" in setting) == (share == 1.0)
+    assert len(tree.root.find(cls="plotly-graph-div")) == 2
+
+
+def test_report_of_a_rule_that_flags_nobody_says_no_test_can_be_sized(tmp_path):
+    (tmp_path / "demos").mkdir()
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "churn.csv").write_bytes((ROOT / "data" / "churn.csv").read_bytes())
+    spec = (ROOT / "demos" / "churn.toml").read_text(encoding="utf-8")
+    spec = spec.replace('contract == "month-to-month" and tenure_months < 6', "tenure_months < 0")
+    (tmp_path / "demos" / "churn.toml").write_text(spec, encoding="utf-8")
+    sc = build_scenario(load_spec(tmp_path / "demos" / "churn.toml"))
+    assert sc.rule_count == 0
+    tree = Tree(report_html(sc, sc.spec.economics, sc.default_count))
+    assert "No A/B test can be sized: today's rule acts on nobody" in words(section(tree, "ask").text())
+    assert "do not show a clear difference" in words(section(tree, "answer").text())
 
 
 # --- charter, A/B test, caveats ---------------------------------------------------------------------

@@ -17,6 +17,7 @@ from __future__ import annotations
 import html
 import math
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 import plotly.graph_objects as go
@@ -40,6 +41,9 @@ from proofdeck.sharing.summary import SettingSummary, headline_money_figure, set
 from proofdeck.upload.leakage import Leak, find_leaks
 from proofdeck.words import wording as w
 from proofdeck.words.safe_text import plain
+
+if TYPE_CHECKING:  # shap is imported only when an example is explained
+    from proofdeck.explanation.explain import ModelExplainer
 
 SAME_BUDGET_FIGURES = ("actions", "reached", "unneeded", "spend", "value_won", "net_value", "cost_per_won")
 VERDICT_WORDS = {
@@ -285,7 +289,7 @@ def _charts(scenario: Scenario, econ: Economics, count: int, best: BestSetting) 
     ))
 
 
-def _stories(scenario: Scenario, count: int, explainer, seed: int) -> str:
+def _stories(scenario: Scenario, count: int, explainer: ModelExplainer | None, seed: int) -> str:
     from proofdeck.explanation.explain import explanation_sentence, make_explainer, top_reasons
 
     spec, nouns = scenario.spec, scenario.spec.nouns
@@ -429,7 +433,7 @@ def report_html(
     comparison: SameBudget | None = None,
     bootstrap: TopKBootstrap | None = None,
     best: BestSetting | None = None,
-    explainer=None,
+    explainer: ModelExplainer | None = None,
     leaks: Sequence[Leak] | None = None,
     stability: Stability | None = None,
     story_seed: int = 0,
@@ -491,7 +495,7 @@ def report_html(
         + _ask(scenario, economics, comparison)
         + _caveats(scenario, economics, comparison, leaks, stability)
         + _tag("footer", f"Made with Proofdeck{made} from {_e(spec.where)}, the model acting on its top "
-                         f"{w.count(count)} of {w.count(scenario.sweep.size)} held-out {_e(nouns.entities)}. "
+                         f"{w.share(count / scenario.sweep.size)} of {_e(nouns.entities)} ({setting_text(scenario, count)}). "
                          f"The same view in the app: add <code>{_e(query)}</code> to its address.")
     )
     return (
@@ -502,6 +506,12 @@ def report_html(
         f"<title>{_e(spec.title)}: {_e(spec.question)}</title>\n<style>{STYLE}</style>\n</head>\n"
         f"<body>\n<main>\n{body}\n</main>\n</body>\n</html>\n"
     )
+
+
+def setting_text(scenario: Scenario, count: int) -> str:
+    """The setting in held-out examples, as the report's footer and the command line say it:
+    "540 of the 3,600 held out"."""
+    return f"{w.count(count)} of the {w.count(scenario.sweep.size)} held out"
 
 
 def report_file_name(scenario: Scenario, count: int) -> str:
