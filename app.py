@@ -7,7 +7,9 @@ from proofdeck.model.training import MODEL_NAMES
 from proofdeck.words import wording as w
 from proofdeck.words.safe_text import md
 from ui import state
+from ui.charter import the_ask
 from ui.shell import page_setup
+from ui.stability import stability_caption
 from ui.widgets import analyst_quality, next_steps
 
 page = page_setup("The pitch")
@@ -38,6 +40,7 @@ with st.container(border=True):
         + w.per_period(nouns, econ, scenario.sweep.size)
         + (f" ({comparison.resamples:,} bootstrap resamples.)" if page.analyst else "")
     )
+    stability_caption(scenario, comparison.extra_net)
     st.caption(w.uplift_caveat(nouns, econ))
 
 data_col, rule_col, model_col = st.columns(3)
@@ -75,6 +78,8 @@ with model_col:
         f"At the rule's budget, {w.hit_rate_phrase(nouns, model.hit_rate)}, "
         f"and {w.coverage_phrase(nouns, model.coverage)}."
     )
+
+the_ask(scenario, econ, comparison)
 
 if page.analyst:
     analyst_quality(scenario)

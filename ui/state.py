@@ -16,7 +16,7 @@ import streamlit as st
 
 from proofdeck.comparison.compare import SameBudget, same_budget
 from proofdeck.comparison.policies import combined_policies
-from proofdeck.data.spec import Economics, SpecCatalog, load_catalog, load_spec
+from proofdeck.data.spec import Charter, Economics, SpecCatalog, load_catalog, load_spec
 from proofdeck.decisions.best_setting import BestSetting, best_setting
 from proofdeck.decisions.bootstrap import TopKBootstrap
 from proofdeck.model.scenario import Scenario, build_scenario
@@ -92,6 +92,24 @@ def set_economics(scenario: Scenario, **changes: float) -> None:
 def reset_economics(scenario: Scenario) -> None:
     st.session_state.setdefault(_ECONOMICS, {}).pop(scenario.spec.key, None)
     write_link(scenario)
+
+
+# --- the POC charter (the ask), editable for the session ----------------------------------------
+
+_CHARTERS = "pd_charters"
+
+
+def charter(scenario: Scenario) -> Charter:
+    """This session's charter for the demo (the spec's own until edited)."""
+    return st.session_state.get(_CHARTERS, {}).get(scenario.spec.key, scenario.spec.charter)
+
+
+def set_charter(scenario: Scenario, **changes) -> None:
+    st.session_state.setdefault(_CHARTERS, {})[scenario.spec.key] = replace(charter(scenario), **changes)
+
+
+def reset_charter(scenario: Scenario) -> None:
+    st.session_state.setdefault(_CHARTERS, {}).pop(scenario.spec.key, None)
 
 
 # --- the model's setting: how many held-out examples it acts on --------------------------------
