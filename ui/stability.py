@@ -9,6 +9,7 @@ is cached per demo, so every viewer after the first sees it at once.
 from __future__ import annotations
 
 import logging
+import os
 from concurrent.futures import Future, ThreadPoolExecutor
 
 import streamlit as st
@@ -21,6 +22,8 @@ from ui import state
 
 LOG = logging.getLogger("proofdeck")
 POLL_SECONDS = 2.0
+REFITS_ENV = "PROOFDECK_REFITS"  # how many refits (default 10); 0 turns the check off
+DEFAULT_REFITS = 10
 # Above this many rows each refit trains on a sample (every positive kept), so ten refits of a
 # big upload stay within a minute; the caption's figures then describe that cheaper model.
 STABILITY_MAX_TRAIN_ROWS = 100_000
@@ -32,24 +35,34 @@ def _worker() -> ThreadPoolExecutor:
     return ThreadPoolExecutor(max_workers=1, thread_name_prefix="proofdeck-refits")
 
 
+def refits_wanted() -> int:
+    try:
+        return max(int(os.environ.get(REFITS_ENV, DEFAULT_REFITS)), 0)
+    except ValueError:
+        return DEFAULT_REFITS
+
+
 @st.cache_resource(show_spinner=False, max_entries=8)
-def _refits(demo_key: str, _scenario: Scenario) -> Future:
+def _refits(demo_key: str, repeats: int, _scenario: Scenario) -> Future:
     sc = _scenario
     big = len(sc.dataset.frame) > STABILITY_MAX_TRAIN_ROWS
-    return _worker().submit(repeated_fits, sc.spec, sc.dataset,
+    return _worker().submit(repeated_fits, sc.spec, sc.dataset, repeats=repeats,
                             max_train_rows=STABILITY_MAX_TRAIN_ROWS if big else None)
 
 
 def stability_caption(scenario: Scenario, interval: Interval) -> None:
     """A caption beside the bootstrap interval of the extra net value: how it moves across
     ten other splits and seeds (or that this is being checked)."""
-    job = _refits(state.cache_key(scenario), scenario)
+    repeats = refits_wanted()
+    if repeats == 0:
+        return
+    job = _refits(state.cache_key(scenario), repeats, scenario)
     done_before = job.done()
 
     def body() -> None:
         if not job.done():
             st.caption(":material/hourglass_top: Checking how much this depends on the one split of the "
-                       "data: training and testing the model again on 10 other splits...")
+                       f"data: training and testing the model again on {repeats} other splits...")
             return
         if not done_before:
             st.rerun(scope="app")  # the answer arrived: stop polling, draw it with the page
