@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import numpy as np
+import pandas as pd
 import pytest
 from conftest import DEMOS, ROOT, TECHNICAL_WORDS, open_page, page_text
 from streamlit.testing.v1 import AppTest
@@ -60,3 +62,23 @@ def test_page_addresses_are_streamlits():
     assert url_path("pages/1_Decide.py") == "Decide"
     assert url_path("pages/3_Compare.py") == "Compare"
     assert url_path(SHARE) == "Share"
+
+
+def test_share_page_works_on_an_upload_and_says_the_link_will_not_travel():
+    from test_page_your_data import upload
+
+    rng = np.random.default_rng(5)
+    labels = rng.random(800) < 0.2
+    frame = pd.DataFrame({
+        "account": [f"=A{i:05d}" for i in range(800)],
+        "risk_score": np.clip(0.2 + 0.5 * labels + rng.normal(0, 0.2, 800), 0, 1).round(4),
+        "churned": np.where(labels, "yes", "no"),
+        "plan": rng.choice(["basic", "pro"], 800),
+    })
+    at = upload("scores.csv", frame.to_csv(index=False).encode(), mode="Bring my own scores")
+    at.button(key=next(b.key for b in at.button if b.key and b.key.endswith("_build"))).click().run()
+    assert not at.exception and not at.error
+    at.switch_page(SHARE).run()
+    assert not at.exception, at.exception
+    assert downloads(at) == [REPORT_LABEL, PREDICTIONS_LABEL]
+    assert "reopens it here, but nowhere else" in " ".join(warning.value for warning in at.warning)

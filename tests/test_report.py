@@ -9,6 +9,7 @@ import re
 from dataclasses import replace
 from html.parser import HTMLParser
 
+import numpy as np
 import pandas as pd
 import pytest
 from conftest import DEMOS, ROOT, readable
@@ -16,8 +17,9 @@ from streamlit.testing.v1 import AppTest
 
 from proofdeck.comparison.compare import same_budget
 from proofdeck.comparison.stability import model_stability
+from proofdeck.data.datasets import load_dataset
 from proofdeck.data.spec import load_spec
-from proofdeck.model.scenario import build_scenario
+from proofdeck.model.scenario import build_scenario, scenario_from_scores
 from proofdeck.sharing.predictions import COLUMNS, predictions_csv, predictions_frame
 from proofdeck.sharing.report import report_html
 from proofdeck.upload.leakage import Leak
@@ -261,6 +263,33 @@ def test_report_of_a_rule_that_flags_nobody_says_no_test_can_be_sized(tmp_path):
     tree = Tree(report_html(sc, sc.spec.economics, sc.default_count))
     assert "No A/B test can be sized: today's rule acts on nobody" in words(section(tree, "ask").text())
     assert "do not show a clear difference" in words(section(tree, "answer").text())
+
+
+def test_report_on_the_users_own_scores_without_a_rule_says_what_it_cannot_check(scenarios):
+    spec = scenarios["churn"].spec
+    dataset = load_dataset(spec)
+    rng = np.random.default_rng(3)
+    scores = np.clip(0.3 * dataset.labels + rng.random(dataset.labels.size) * 0.7, 0, 1)
+    own = scenario_from_scores(spec, dataset, scores, rule_text=None)
+    tree = Tree(report_html(own, spec.economics, own.default_count))
+    text = words(tree.root.text())
+    assert "A random pick reaches" in words(section(tree, "answer").text())
+    assert "No rule was given, so the model is compared with picking 10% of customers at random" in text
+    assert "comes from the business's own model" in words(section(tree, "data").text())
+    examples = words(section(tree, "examples").text())
+    assert "cannot say why" in examples and "Raised most" not in examples and "lowered" not in examples
+    caveats = words(section(tree, "caveats").text())
+    assert "cannot be checked here" in caveats and "No column looks like" not in caveats
+    assert "cannot be trained again here" in caveats
+
+
+def test_report_shows_the_sessions_edited_ask(scenarios):
+    sc = scenarios["churn"]
+    charter = replace(sc.spec.charter, owner="Chief <b>customer</b> officer", done=("backtest", "gold_set"))
+    tree = Tree(report_html(sc, sc.spec.economics, sc.default_count, charter=charter))
+    ask = words(section(tree, "ask").text())
+    assert "Chief <b>customer</b> officer" in ask and "✓ A hand-checked gold set — done" in ask
+    assert "Signed by: Chief <b>customer</b> officer" in words(section(tree, "answer").text())
 
 
 # --- charter, A/B test, caveats ---------------------------------------------------------------------

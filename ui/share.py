@@ -13,7 +13,8 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from proofdeck.data.spec import Economics
+from proofdeck.comparison.stability import Stability, stability_of
+from proofdeck.data.spec import Charter, Economics
 from proofdeck.model.scenario import Scenario
 from proofdeck.sharing import links
 from proofdeck.sharing.predictions import predictions_csv, predictions_description
@@ -72,6 +73,10 @@ def link_section(scenario: Scenario) -> None:
         st.code(f"?{query}", language=None, wrap_lines=True)
         st.caption("Your browser did not tell the app its address, so here is the part that carries the view: "
                    "add it to the address of any page of the app.")
+    if scenario.spec.key in state.uploads():
+        st.warning("This demo was made from your uploaded file, which lives only in this session: the link "
+                   "reopens it here, but nowhere else. To show it to someone, send the report or the predictions.",
+                   icon=":material/cloud_off:")
     changed = links.economics_changes(scenario.spec.economics, state.economics(scenario))
     carries = ["the demo", "the setting"] + (["the assumptions you changed"] if changed else []) + (
         ["the analyst switch"] if params.get(links.ANALYST) else [])
@@ -90,15 +95,36 @@ def _join(parts: list[str]) -> str:
 
 
 @st.cache_data(show_spinner=False, max_entries=6)
-def _report(demo_key: str, count: int, economics: Economics, _scenario: Scenario) -> str:
+def _report(demo_key: str, count: int, economics: Economics, charter: Charter, refits: int,
+            _scenario: Scenario, _stability: Stability | None) -> str:
     # Same-budget intervals and the top-k bootstrap come from the pages' own caches, so the
-    # report's numbers are those the pages show.
+    # report's numbers are those the pages show. ``refits`` is in the key so that a report made
+    # before the background refits finished is made again, with them, once they have.
     return report_html(
         _scenario, economics, count,
         comparison=state.same_budget_comparison(_scenario, economics),
         bootstrap=state.top_k_bootstrap(_scenario),
         best=state.best(_scenario, economics),
+        stability=_stability,
+        charter=charter,
     )
+
+
+def stability_if_ready(scenario: Scenario, economics: Economics) -> Stability | None:
+    """The model's gain across refits when the pitch page's background refits have finished
+    (None while they run, when they are off, or for the user's own scores)."""
+    from ui import stability as refits
+
+    repeats = refits.refits_wanted()
+    if scenario.own_scores or repeats == 0:
+        return None
+    job = refits._refits(state.cache_key(scenario), repeats, scenario)  # started by the pitch page
+    if not job.done():
+        return None
+    try:
+        return stability_of(job.result(), economics)
+    except Exception:  # the pitch page logs the failure; the report says it was not measured
+        return None
 
 
 @st.cache_data(show_spinner=False, max_entries=6)
@@ -106,14 +132,17 @@ def _predictions(demo_key: str, count: int, _scenario: Scenario) -> bytes:
     return predictions_csv(_scenario, count)
 
 
-def report_bytes(scenario: Scenario, economics: Economics, count: int) -> bytes:
-    """The report as the button downloads it (cached per demo, setting and assumptions)."""
-    return _report(state.cache_key(scenario), count, economics, scenario).encode("utf-8")
+def report_bytes(scenario: Scenario, economics: Economics, count: int, charter: Charter) -> bytes:
+    """The report as the button downloads it (cached per demo, setting, assumptions and ask)."""
+    stability = stability_if_ready(scenario, economics)
+    refits = 0 if stability is None else stability.repeats
+    return _report(state.cache_key(scenario), count, economics, charter, refits, scenario, stability).encode("utf-8")
 
 
 def downloads(scenario: Scenario, economics: Economics, count: int) -> None:
     """The report and the predictions of this demo at this setting and these assumptions."""
     spec, nouns = scenario.spec, scenario.spec.nouns
+    charter = state.charter(scenario)
     outcome = scenario.sweep.outcome_at_count(count, economics)
     changed = links.economics_changes(spec.economics, economics)
     st.markdown("#### Files to send")
@@ -123,15 +152,15 @@ def downloads(scenario: Scenario, economics: Economics, count: int) -> None:
     report_col, csv_col = st.columns(2)
     with report_col.container(border=True):
         st.download_button(
-            REPORT_LABEL, lambda: report_bytes(scenario, economics, count),
+            REPORT_LABEL, lambda: report_bytes(scenario, economics, count, charter),
             file_name=report_file_name(scenario, count), mime="text/html", icon=":material/description:",
             type="primary", key="share_report", on_click="ignore",
         )
         st.caption(
             "One file that opens in any browser, also offline, and reads as a business case: the question "
             "and the answer, today's rule against the model with 95% intervals, this setting's outcomes, the "
-            f"money and gains charts, four {nouns.entities} and why the model scored them so, the "
-            "assumptions, the charter and the A/B test it needs, and the caveats. About 5 MB: the chart "
+            f"money and gains charts, four {nouns.entities} the model got right or wrong, the assumptions, the "
+            "ask (as edited on the pitch page) and the A/B test it needs, and the caveats. About 5 MB: the chart "
             "library is inside, so nothing is fetched from the internet."
         )
     with csv_col.container(border=True):

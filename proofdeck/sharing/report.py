@@ -30,7 +30,7 @@ from proofdeck.comparison.compare import SameBudget, interval_text, same_budget,
 from proofdeck.comparison.gains import gains_curve, gains_point, lift_at
 from proofdeck.comparison.sensitivity import assumption_name
 from proofdeck.comparison.stability import Stability
-from proofdeck.data.spec import Economics
+from proofdeck.data.spec import Charter, Economics
 from proofdeck.decisions.best_setting import BestSetting, best_setting
 from proofdeck.decisions.bootstrap import TopKBootstrap
 from proofdeck.explanation.stories import MODEL_RIGHT, empty_story_text, pick_stories, story_title
@@ -127,14 +127,19 @@ def _tag(name: str, body: str, cls: str | None = None) -> str:
 # --- sections ------------------------------------------------------------------------------------
 
 
-def _answer(scenario: Scenario, econ: Economics, comparison: SameBudget) -> str:
+def baseline_name(scenario: Scenario) -> str:
+    """What the model is compared with: today's rule, or a random pick when no rule was given."""
+    return "Today's rule" if scenario.rule is not None else "A random pick"
+
+
+def _answer(scenario: Scenario, econ: Economics, comparison: SameBudget, charter: Charter) -> str:
     spec, nouns = scenario.spec, scenario.spec.nouns
     label, value, delta, _ = w.headline_metric(spec, econ, comparison.rule, comparison.model)
     # Only a cost per won (CAC) headline carries a change: lower is better.
     tone = "neutral" if delta is None else (
         "good" if comparison.model.cost_per_won < comparison.rule.cost_per_won else "bad")
     cards = [
-        _card("Today's rule reaches", f"{w.count(comparison.rule.reached)} {nouns.positives}", None, "neutral"),
+        _card(f"{baseline_name(scenario)} reaches", f"{w.count(comparison.rule.reached)} {nouns.positives}", None, "neutral"),
         _card("The model reaches", f"{w.count(comparison.model.reached)} {nouns.positives}",
               w.change(comparison.model.reached, comparison.rule.reached), "neutral"),
         _card(label, value, delta, tone),
@@ -146,7 +151,6 @@ def _answer(scenario: Scenario, econ: Economics, comparison: SameBudget) -> str:
         f"{interval_text(comparison.extra_net, 'money', econ.currency)}. "
         + w.per_period(nouns, econ, scenario.sweep.size)
     )
-    charter = spec.charter
     ask = ""
     if charter.action:
         owner = f" Signed by: {charter.owner}." if charter.owner else ""
@@ -167,35 +171,51 @@ def _data_and_rule(scenario: Scenario, comparison: SameBudget) -> str:
     spec, nouns, dataset = scenario.spec, scenario.spec.nouns, scenario.dataset
     held, held_positives = scenario.sweep.size, int(np.asarray(scenario.labels, dtype=bool).sum())
     kind = "Synthetic sample data, generated for this demo." if spec.synthetic else "The business's own data."
+    if scenario.own_scores:
+        learned = (f"The {nouns.score} comes from the business's own model; every one of them counts as held "
+                   f"out ({w.count(held_positives)} {nouns.positives}).")
+    else:
+        learned = (f"The model learned from {w.count(scenario.trained_on or len(scenario.split.train))} of them; "
+                   f"every figure here comes from the other {w.count(held)} ({w.count(held_positives)} "
+                   f"{nouns.positives}), which it never saw.")
     data_line = (
         f"{w.count(len(dataset.frame))} {nouns.entities}, {len(dataset.features)} columns; "
-        f"{w.share(dataset.positive_rate)} are {nouns.positives} ({nouns.positive_meaning}). The model learned "
-        f"from {w.count(len(scenario.split.train))} of them; every figure here comes from the other "
-        f"{w.count(held)} ({w.count(held_positives)} {nouns.positives}), which it never saw. {kind}"
+        f"{w.share(dataset.positive_rate)} are {nouns.positives} ({nouns.positive_meaning}). {learned} {kind}"
     )
     rule = comparison.rule
-    rule_text = (
+    picks = (
         f"It picks {w.share(rule.share_acted)} of {nouns.entities}: {w.hit_rate_phrase(nouns, rule.hit_rate)}, "
         f"and {w.coverage_phrase(nouns, rule.coverage)}."
     )
+    if scenario.rule is None:
+        rule_part = _tag("p", _e(f"No rule was given, so the model is compared with picking "
+                                 f"{w.share(rule.share_acted)} of {nouns.entities} at random. {picks}"))
+    else:
+        rule_part = (_tag("p", _e(spec.rule.description)) + _tag("p", _tag("code", _e(spec.rule.expression)))
+                     + _tag("p", _e(picks)))
     model = comparison.model
+    if scenario.own_scores:
+        source = (f"The {nouns.score} comes from the business's own model, scored outside Proofdeck; make sure "
+                  f"it never trained on these {nouns.entities}.")
+    else:
+        source = (f"A {MODEL_NAMES.get(scenario.model.kind, scenario.model.kind)} model gives each {nouns.entity} "
+                  f"a {nouns.score}.")
     model_text = (
-        f"A {MODEL_NAMES.get(scenario.model.kind, scenario.model.kind)} model gives each {nouns.entity} a "
-        f"{nouns.score}. Given the rule's budget, it acts on its highest {nouns.score}s: "
+        f"{source} Given the same budget, it acts on the highest {nouns.score}s: "
         f"{w.hit_rate_phrase(nouns, model.hit_rate)}, and {w.coverage_phrase(nouns, model.coverage)}."
     )
     return _section("data", "The data, today's rule and the model", (
         _tag("p", f"<strong>The data.</strong> {_e(data_line)}")
-        + _tag("div", _tag("div", _tag("h3", "Today's rule") + _tag("p", _e(spec.rule.description))
-                               + _tag("p", _tag("code", _e(spec.rule.expression))) + _tag("p", _e(rule_text)))
+        + _tag("div", _tag("div", _tag("h3", "Today's rule") + rule_part)
                + _tag("div", _tag("h3", "The model") + _tag("p", _e(model_text))), "cols")
     ))
 
 
 def _same_budget(scenario: Scenario, econ: Economics, comparison: SameBudget) -> str:
     spec, nouns, cur = scenario.spec, scenario.spec.nouns, econ.currency
+    picker = "today's rule on those it flags" if scenario.rule is not None else "a random pick on any of them"
     rows = [_tag("tr", "<th>Per " + _e(econ.period if econ.population > 0 else "held-out set")
-                 + "</th><th class=\"n\">Today's rule</th><th class=\"n\">Model, same budget</th>"
+                 + f"</th><th class=\"n\">{_e(baseline_name(scenario))}</th><th class=\"n\">Model, same budget</th>"
                  "<th class=\"n\">Difference</th><th>95% interval of the difference</th>")]
     ranges = {
         "reached": interval_text(comparison.extra_reached, "count"),
@@ -216,7 +236,7 @@ def _same_budget(scenario: Scenario, econ: Economics, comparison: SameBudget) ->
     how = (f"95% intervals from redrawing the {w.count(scenario.sweep.size)} held-out {nouns.entities} "
            f"{comparison.resamples:,} times. ")
     return _section("same-budget", "Rule against model, at the same budget", (
-        _tag("p", f"Both act on the same number of {_e(nouns.entities)}: today's rule on those it flags, the "
+        _tag("p", f"Both act on the same number of {_e(nouns.entities)}: {picker}, the "
                     f"model on those with the highest {_e(nouns.score)}. Only <em>whom</em> they pick differs.")
         + _table("".join(rows))
         + _tag("p", _tag("strong", _e(VERDICT_WORDS[verdict(comparison)])) + " " + _e(relative))
@@ -298,7 +318,7 @@ def _stories(scenario: Scenario, count: int, explainer: ModelExplainer | None, s
     stories = pick_stories(scenario.labels, flags, scenario.rule_flags, seed=seed)
     positions = [story.position for story in stories if story.available]
     contributions = {}
-    if positions:
+    if positions and not scenario.own_scores:
         if explainer is None:
             explainer = make_explainer(scenario.model, scenario.dataset.frame.iloc[scenario.split.train])
         rows = scenario.heldout.iloc[positions]
@@ -314,7 +334,8 @@ def _stories(scenario: Scenario, count: int, explainer: ModelExplainer | None, s
                                "story" if right else "story wrong"))
             continue
         row = scenario.heldout.iloc[story.position]
-        reasons = top_reasons(contributions[story.position], row, spec.label, flag_columns=scenario.flag_columns)
+        reasons = [] if scenario.own_scores else top_reasons(
+            contributions[story.position], row, spec.label, flag_columns=scenario.flag_columns)
         sentence = explanation_sentence(nouns.score, float(scenario.scores[story.position]), reasons, cutoff,
                                         acted=bool(flags[story.position]))
         example_id = scenario.ids.iloc[story.position]
@@ -324,7 +345,10 @@ def _stories(scenario: Scenario, count: int, explainer: ModelExplainer | None, s
                            "story" if right else "story wrong"))
     return _section("examples", "Four examples, where the model wins and where it loses", (
         _tag("p", f"Each is drawn at random from every held-out {_e(nouns.entity)} that fits it, not picked "
-                    "to flatter the model; the reasons are the columns that moved its score most.", "note")
+                    "to flatter the model; " + (
+                        f"the {_e(nouns.score)} comes from the business's own model, so Proofdeck cannot say why it "
+                        "is high or low." if scenario.own_scores
+                        else "the reasons are the columns that moved its score most."), "note")
         + _tag("div", "".join(blocks), "pairs")
     ))
 
@@ -358,8 +382,8 @@ def _assumptions(scenario: Scenario, econ: Economics) -> str:
     ))
 
 
-def _ask(scenario: Scenario, econ: Economics, comparison: SameBudget) -> str:
-    nouns, charter = scenario.spec.nouns, scenario.spec.charter
+def _ask(scenario: Scenario, econ: Economics, comparison: SameBudget, charter: Charter) -> str:
+    nouns = scenario.spec.nouns
     missing = "not stated yet"
     terms = [
         ("What happens", charter.action or missing),
@@ -403,7 +427,10 @@ def _caveats(scenario: Scenario, econ: Economics, comparison: SameBudget, leaks:
     if spec.synthetic:
         items.append("The data are synthetic, generated for this demo: they show how the case would be made, "
                      "and the business's own data will give other numbers.")
-    if leaks:
+    if scenario.own_scores:
+        items.append(f"The {nouns.score} comes from the business's own model: whether it used a column known only "
+                     "after the outcome, or trained on these rows, cannot be checked here.")
+    elif leaks:
         for leak in leaks:
             items.append(f"{spec.label(leak.column)}: {leak.reason}. If it is, every figure here flatters the model.")
     else:
@@ -412,10 +439,13 @@ def _caveats(scenario: Scenario, econ: Economics, comparison: SameBudget, leaks:
     items.append(w.uplift_caveat(nouns, econ))
     if stability is not None:
         items.append(stability.summary + " " + stability.compared_with(comparison.extra_net))
+    elif scenario.own_scores:
+        items.append("The model cannot be trained again here, so how much its gain depends on one split of the "
+                     "data was not measured.")
     else:
         items.append("The model was trained on one split of the data; how much its gain moves on other splits "
                      "was not measured for this report.")
-    typos = len(scenario.rule.literal_warnings(scenario.dataset.frame))
+    typos = 0 if scenario.rule is None else len(scenario.rule.literal_warnings(scenario.dataset.frame))
     if typos:
         items.append(f"Today's rule compares {typos} column(s) with text that never occurs in the data (a likely "
                      "typo), so that part of the rule never matches.")
@@ -436,6 +466,7 @@ def report_html(
     explainer: ModelExplainer | None = None,
     leaks: Sequence[Leak] | None = None,
     stability: Stability | None = None,
+    charter: Charter | None = None,
     story_seed: int = 0,
     made_on: str | None = None,
 ) -> str:
@@ -452,6 +483,7 @@ def report_html(
         columns here (:func:`proofdeck.upload.leakage.find_leaks`, under a second).
     stability : the model's gain across refits (:func:`proofdeck.comparison.stability.model_stability`),
         when computed; it is slow, so it is never computed here.
+    charter : the POC's ask as edited for a session (default: the spec's own).
     story_seed : seed of the four examples (0 draws the ones the Examples page shows first).
     made_on : a date to print in the footer, e.g. "2025-06-01"; none by default, so the same
         inputs give the same bytes.
@@ -470,9 +502,10 @@ def report_html(
         bootstrap = TopKBootstrap(sc.sweep.order, sc.labels, sc.values)
     if best is None:
         best = best_setting(sc.scores, sc.labels, sc.values, economics)
-    if leaks is None:
+    if leaks is None and not sc.own_scores:
         leaks = find_leaks(sc.dataset.frame, sc.dataset.labels, tuple(sc.model.features), spec.target_column,
                            spec.model.test_size, spec.model.seed)
+    charter = spec.charter if charter is None else charter
     summary = setting_summary(scenario, economics, count, bootstrap)
     view = links.View(
         demo=spec.key,
@@ -485,15 +518,15 @@ def report_html(
         _tag("header", _tag("p", f"{_e(spec.title)} · a proof of concept"
                                  + (" · synthetic sample data" if spec.synthetic else ""), "kicker")
              + _tag("h1", _e(spec.question)) + _tag("p", _e(spec.description.strip())))
-        + _answer(scenario, economics, comparison)
+        + _answer(scenario, economics, comparison, charter)
         + _data_and_rule(scenario, comparison)
         + _same_budget(scenario, economics, comparison)
         + _setting(scenario, economics, summary)
         + _charts(scenario, economics, count, best)
         + _stories(scenario, count, explainer, story_seed)
         + _assumptions(scenario, economics)
-        + _ask(scenario, economics, comparison)
-        + _caveats(scenario, economics, comparison, leaks, stability)
+        + _ask(scenario, economics, comparison, charter)
+        + _caveats(scenario, economics, comparison, leaks or (), stability)
         + _tag("footer", f"Made with Proofdeck{made} from {_e(spec.where)}, the model acting on its top "
                          f"{w.share(count / scenario.sweep.size)} of {_e(nouns.entities)} ({setting_text(scenario, count)}). "
                          f"The same view in the app: add <code>{_e(query)}</code> to its address.")
