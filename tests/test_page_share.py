@@ -82,3 +82,19 @@ def test_share_page_works_on_an_upload_and_says_the_link_will_not_travel():
     assert not at.exception, at.exception
     assert downloads(at) == [REPORT_LABEL, PREDICTIONS_LABEL]
     assert "reopens it here, but nowhere else" in " ".join(warning.value for warning in at.warning)
+
+
+def test_report_download_includes_the_background_refits_once_they_are_done(monkeypatch):
+    from proofdeck.data.spec import load_spec
+    from proofdeck.model.scenario import build_scenario
+    from ui import state
+    from ui.share import report_bytes, stability_if_ready
+    from ui.stability import _refits
+
+    monkeypatch.setenv("PROOFDECK_REFITS", "2")
+    sc = build_scenario(load_spec(ROOT / "demos" / "churn.toml"))
+    econ = sc.spec.economics
+    _refits(state.cache_key(sc), 2, sc).result(timeout=900)  # what the pitch page starts
+    assert stability_if_ready(sc, econ).repeats == 2
+    page = report_bytes(sc, econ, sc.default_count, sc.spec.charter).decode("utf-8")
+    assert "Trained and tested again on 2 different splits" in page
