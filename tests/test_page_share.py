@@ -28,6 +28,7 @@ def test_share_page_renders_with_both_downloads_for_every_demo(demo):
     assert not at.exception, at.exception
     assert downloads(at) == [REPORT_LABEL, PREDICTIONS_LABEL]
     assert link(at) == f"?demo={demo}"
+    assert at.radio(key="share_link_page").options == ["The pitch", "Decide", "Examples", "Rule vs model"]
     text = page_text(at, include_sidebar=False)
     assert "uploaded file" in text and "cannot bring its data along" in text
     assert "offline" in text and "apostrophe" in text

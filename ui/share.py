@@ -25,6 +25,8 @@ from ui import state
 from ui.shell import PAGES
 
 THIS_PAGE = "pages/5_Share.py"
+# Pages a link is not for: this one, and the upload page (a link carries no data to it).
+NOT_LINK_TARGETS = {THIS_PAGE, "pages/4_Your_data.py"}
 REPORT_LABEL = "Download the report (HTML)"
 PREDICTIONS_LABEL = "Download the predictions (CSV)"
 
@@ -58,7 +60,7 @@ def link_section(scenario: Scenario) -> None:
     """The link that reopens this view on a page of choice, and what it cannot carry."""
     params = state.link_params(scenario)
     query = urlencode(params)
-    pages = [(script, label) for script, label, _ in PAGES if script != THIS_PAGE]
+    pages = [(script, label) for script, label, _ in PAGES if script not in NOT_LINK_TARGETS]
     st.markdown("#### A link to this view")
     label = st.radio("The link opens", [label for _, label in pages], horizontal=True,
                      key="share_link_page", help="Every page of the app opens with the same view.")
