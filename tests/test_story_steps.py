@@ -113,6 +113,9 @@ def test_rule_step_shows_what_the_rule_achieves(demo):
     assert slide.subheading == sc.spec.rule.description
     assert w.hit_rate_phrase(sc.spec.nouns, rule.hit_rate) in slide.lines[0]
     assert " in " in values[2]  # "4.4 in 10", "1 in 34": how many actions reach one
+    per = f" per {econ.period}"
+    assert slide.figures[0].label.endswith(per)
+    assert slide.figures[3].label.endswith(per) == (sc.spec.headline.figure != "cost_per_won")  # CAC is a ratio
 
 
 @pytest.mark.parametrize("demo", DEMOS)

@@ -41,6 +41,7 @@ STEPS = (
 )
 FIRST, LAST = 1, len(STEPS)
 
+RATIOS = frozenset({"cost_per_won", "roi", "value_to_cost"})
 MISSING_CHARTER = "Not written down yet: add a [charter] section to the demo's spec."
 
 
@@ -127,8 +128,8 @@ def question_slide(spec: DemoSpec, econ: Economics, rows: int, columns: int, pos
     heldout : examples set aside that the model never saw; every figure comes from them.
     """
     nouns = spec.nouns
-    data = (f"{w.count(rows)} {nouns.entities}, {w.count(columns)} columns each; "
-            f"{w.share(positive_rate)} are {nouns.positives} ({nouns.positive_meaning}).")
+    # What a positive means is said under its figure, not twice.
+    data = f"{w.count(rows)} {nouns.entities}, {w.count(columns)} columns each; {w.share(positive_rate)} are {nouns.positives}."
     figures = []
     if econ.population > 0:
         figures.append(Figure(f"{_cap(nouns.entities)} per {econ.period}", w.count(econ.population)))
@@ -141,7 +142,8 @@ def question_slide(spec: DemoSpec, econ: Economics, rows: int, columns: int, pos
 
 def _headline_figure(spec: DemoSpec, econ: Economics, outcome: Outcome, rule: Outcome | None) -> Figure:
     key = spec.headline.figure
-    label = _cap(w.figure_name(key, spec.nouns, spec)) + _per(econ)
+    # A total is per period; a cost per won (CAC) is a ratio, the same for any period.
+    label = _cap(w.figure_name(key, spec.nouns, spec)) + ("" if key in RATIOS else _per(econ))
     value = w.format_figure(key, getattr(outcome, key), econ.currency)
     if rule is None:
         return Figure(label, value)
@@ -256,8 +258,8 @@ def live_figures(spec: DemoSpec, econ: Economics, outcome: Outcome, rule: Outcom
 
 
 def live_heading(spec: DemoSpec, econ: Economics) -> str:
-    """Step 4's heading: the question the slider answers."""
-    return f"How many {spec.nouns.entities} should get {_a(spec.nouns.action)}{_per(econ)}?"
+    """Step 4's heading: the room's "what if" (the slider's own label says what it counts)."""
+    return f"Fewer or more {spec.nouns.actions}: you choose"
 
 
 # --- examples ---------------------------------------------------------------------------------
