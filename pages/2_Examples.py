@@ -27,12 +27,16 @@ stories(scenario, flags, cutoff)
 
 st.markdown(f"#### All held-out {nouns.entities}")
 importance = drivers(scenario)
-examples_table(scenario, flags, cutoff, list(importance.index[:3]))
+top_columns = list(importance.index[:3]) if importance is not None else list(scenario.dataset.features[:3])
+examples_table(scenario, flags, cutoff, top_columns)
 
-st.markdown(f"#### What drives the {nouns.score} overall")
-st.plotly_chart(importance_figure(importance, spec.label, nouns.score), key="drivers_chart",
-                config={"displayModeBar": False})
-st.caption(f"Average influence of each column on the {nouns.score}, over up to 2,000 held-out {nouns.entities}.")
+if importance is not None:
+    st.markdown(f"#### What drives the {nouns.score} overall")
+    st.plotly_chart(importance_figure(importance, spec.label, nouns.score), key="drivers_chart",
+                    config={"displayModeBar": False})
+    st.caption(f"Average influence of each column on the {nouns.score}, over up to 2,000 held-out {nouns.entities}.")
+else:
+    st.caption(f"The {nouns.score} comes from your own model, so Proofdeck cannot say why it is high or low.")
 
 glossary_expander(spec, page.analyst)
 next_steps(current="pages/2_Examples.py", scenario=scenario)

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from proofdeck.words import wording as w
+from proofdeck.words.safe_text import md
 from ui import compare as parts
 from ui import state
 from ui.shell import page_setup
@@ -22,8 +23,11 @@ with left:
     parts.same_budget_table(scenario, econ, comparison)
 with right:
     st.markdown(parts.same_reach_sentence(scenario, econ))
-    st.caption(f"Today's rule: {spec.rule.description}")
-    st.code(spec.rule.expression, language="python", wrap_lines=True)
+    if scenario.rule is None:
+        st.caption("No rule was given: the model is compared with a random pick of the same size.")
+    else:
+        st.caption(f"Today's rule: {md(spec.rule.description)}")
+        st.code(spec.rule.expression, language="python", wrap_lines=True)
 
 gains, agree, both, segments, sensitivity = remembered_tabs(
     ["Better than random?", "Where they agree", "Rule and model together", "By segment", "What if our guesses are off?"],

@@ -17,6 +17,10 @@ settings.register_profile("ci", derandomize=True, print_blob=True)
 if os.environ.get("CI"):
     settings.load_profile("ci")
 
+# The background refits (how stable the model is) would compete with every test for the two
+# cores; they are off unless a test turns them on (tests/test_page_pitch.py does).
+os.environ.setdefault("PROOFDECK_REFITS", "0")
+
 ROOT = Path(__file__).resolve().parents[1]
 DEMOS = sorted(path.stem for path in (ROOT / "demos").glob("*.toml"))
 PAGE_SCRIPTS = ["app.py", "pages/1_Decide.py", "pages/2_Examples.py", "pages/3_Compare.py"]

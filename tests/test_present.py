@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import shutil
+from dataclasses import replace
 from functools import cache
 
 import pytest
@@ -189,7 +190,7 @@ def test_switch_turns_the_mode_on_at_the_first_step_and_off_with_the_setting_kep
     assert "mode" not in at.query_params and "step" not in at.query_params
     assert any(box.label == "Demo" for box in at.sidebar.selectbox)
     assert at.session_state["pd_counts"]["leads"] == 300
-    assert at.title[0].value == scenario("leads").spec.question  # the pitch again
+    assert readable(at.title[0].value) == scenario("leads").spec.question  # the pitch again
     switch(at).set_value(True).run()
     assert shown_step(at) == steps.FIRST  # a new presentation starts at the beginning
 
@@ -202,6 +203,20 @@ def test_exit_returns_to_the_page_it_was_turned_on_from():
     click(at, EXIT_KEY)
     assert any(button.label == "Best net value" for button in at.button)
     assert not switch(at).value
+
+
+def test_the_ask_shows_the_charter_as_edited_in_this_session():
+    at = open_page("app.py", demo="churn")
+    at.session_state["pd_charters"] = {}
+    sc = scenario("churn")
+    at.session_state["pd_charters"]["churn"] = replace(sc.spec.charter, owner="Chief customer officer",
+                                                       done=("backtest", "shadow_run"))
+    switch(at).set_value(True).run()
+    at.session_state[state.STEP] = steps.LAST
+    at.run()
+    text = main_text(at)
+    assert "Chief customer officer" in text and "Head of customer retention" not in text
+    assert "A shadow run beside today's rule · done" in text
 
 
 # --- text from a spec is shown as written -------------------------------------------------------

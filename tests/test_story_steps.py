@@ -203,6 +203,14 @@ def test_ask_has_the_charter_the_impact_range_and_the_test(demo):
     assert the_ask.test == test.sentence(sc.spec.nouns)
 
 
+def test_ask_uses_the_sessions_charter_when_given():
+    sc, cmp = scenario("leads"), comparison("leads")
+    edited = replace(sc.spec.charter, owner="Chief revenue officer", done=("backtest", "gold_set"))
+    the_ask = steps.ask(sc.spec, sc.spec.economics, cmp, None, charter=edited)
+    assert the_ask.owner == "Chief revenue officer"
+    assert [done for _, done in the_ask.checklist] == [True, True, False, False]
+
+
 def test_ask_without_a_charter_or_a_test_says_what_is_missing():
     sc, cmp = scenario("churn"), comparison("churn")
     spec = replace(sc.spec, charter=Charter())

@@ -18,6 +18,7 @@ from proofdeck.rules.language import TEXT, column_kinds
 from proofdeck.words import wording as w
 from proofdeck.words.safe_text import md
 from ui import state
+from ui.stability import stability_caption
 
 VERDICT_ICONS = {"better": ":material/trending_up:", "worse": ":material/trending_down:", "unclear": ":material/help:"}
 TABLE_FIGURES = ["actions", "reached", "unneeded", "spend", "value_won", "net_value", "cost_per_won"]
@@ -52,6 +53,7 @@ def verdict_box(scenario: Scenario, econ: Economics, comparison: SameBudget, ana
         how = (f"{comparison.resamples:,} bootstrap resamples of the {scenario.sweep.size:,} held-out "
                f"{nouns.entities}" if analyst else f"redrawing the {scenario.sweep.size:,} held-out {nouns.entities} many times")
         st.caption(f"95% intervals from {how}. " + w.per_period(nouns, econ, scenario.sweep.size))
+        stability_caption(scenario, comparison.extra_net)
         st.caption(w.uplift_caveat(nouns, econ))
 
 

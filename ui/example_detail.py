@@ -53,12 +53,16 @@ def example_detail(scenario: Scenario, position: int, model_flags: np.ndarray, c
             f"- Today's rule: {_yes_no(by_rule, f'gets a {nouns.action}', f'no {nouns.action}')}\n"
             f"- What happened: **{'a ' + nouns.positive if positive else 'not a ' + nouns.positive}**"
         )
-        rule_checklist(scenario, position)
+        if scenario.rule is not None:
+            rule_checklist(scenario, position)
         with st.expander("All values"):
-            values = [(spec.label(c), _text(scenario, c, row[c])) for c in scenario.model.features]
+            values = [(spec.label(c), _text(scenario, c, row[c])) for c in scenario.dataset.features]
             st.table(pd.DataFrame(values, columns=["", "Value"]).set_index(""))
     with why:
         st.info(sentence_for(scenario, position, model_flags, cutoff), icon=":material/lightbulb:")
+        if scenario.own_scores:
+            st.caption(f"The {nouns.score} comes from your own model: there is nothing here to explain it with.")
+            return
         explained = explanation(scenario, position)
         contributions = explained.row(0)
         st.plotly_chart(contribution_figure(contributions, spec.label, _shown_values(scenario, row), nouns.score),
@@ -98,7 +102,7 @@ def _text(scenario: Scenario, column: str, value) -> str:
 
 
 def _shown_values(scenario: Scenario, row: pd.Series) -> dict[str, str]:
-    return {column: _text(scenario, column, row[column]) for column in scenario.model.features}
+    return {column: _text(scenario, column, row[column]) for column in scenario.dataset.features}
 
 
 # --- what-if ----------------------------------------------------------------------------------

@@ -58,14 +58,19 @@ def _drivers(key: str, _scenario: Scenario) -> pd.Series:
     return importance(explainer(_scenario), frame, max_rows=SAMPLE_FOR_DRIVERS)
 
 
-def drivers(scenario: Scenario) -> pd.Series:
-    """Mean size of each column's contribution on at most 2,000 held-out examples (cached)."""
+def drivers(scenario: Scenario) -> pd.Series | None:
+    """Mean size of each column's contribution on at most 2,000 held-out examples (cached);
+    None when the scores come from the user's own model (nothing here to explain)."""
+    if scenario.own_scores:
+        return None
     return _drivers(state.cache_key(scenario), scenario)
 
 
 def reasons_for(scenario: Scenario, position: int, n: int = 3):
     from proofdeck.explanation.explain import top_reasons
 
+    if scenario.own_scores:
+        return []
     row = scenario.heldout.iloc[position]
     return top_reasons(explanation(scenario, position).row(0), row, scenario.spec.label, n=n,
                        flag_columns=scenario.flag_columns)

@@ -242,7 +242,7 @@ def _ask(scenario: Scenario, econ: Economics) -> None:
         test, problem = ab_test_for(comparison.rule, comparison.model, econ), ""
     except ValueError as error:
         test, problem = None, str(error)
-    the_ask = steps.ask(spec, econ, comparison, test, problem)
+    the_ask = steps.ask(spec, econ, comparison, test, problem, charter=state.charter(scenario))
     st.title("The ask", anchor=False)
     left, right = st.columns([1.15, 1], gap="large")
     with left:

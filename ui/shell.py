@@ -29,6 +29,7 @@ PAGES = [
     ("pages/1_Decide.py", "Decide", ":material/tune:"),
     ("pages/2_Examples.py", "Examples", ":material/person_search:"),
     ("pages/3_Compare.py", "Rule vs model", ":material/compare_arrows:"),
+    ("pages/4_Your_data.py", "Your data", ":material/upload_file:"),
 ]
 DEMO_KEY = "demo"  # the query parameter naming the demo: /Decide?demo=leads
 DEMO_STATE = "pd_demo"
@@ -85,16 +86,21 @@ def page_setup(title: str) -> Page:
             st.error("No usable demo spec in demos/.")
             _show_broken(catalog.errors, catalog.warnings)
             st.stop()
+        uploaded = state.uploads()
+        titles = {**catalog.titles, **{key: f"{sc.spec.title} (your data)" for key, sc in uploaded.items()}}
         if presenting:
             _present_toggle(title, presenting)
-            demo_key = _current_demo(list(catalog.specs))
+            demo_key = _current_demo(list(titles))
         else:
-            demo_key = _demo_picker(title, list(catalog.specs), catalog.titles)
+            demo_key = _demo_picker(title, list(titles), titles)
             navigation = st.container()
             st.divider()
             switches = st.container()
-    spec = catalog.specs[demo_key]
-    scenario = _load(spec)
+    if demo_key in uploaded:
+        scenario, spec = uploaded[demo_key], uploaded[demo_key].spec
+    else:
+        spec = catalog.specs[demo_key]
+        scenario = _load(spec)
     state.apply_link(scenario)
     if present.presenting() != presenting:
         st.rerun()  # the link said otherwise than the session guessed: draw the right sidebar
@@ -160,6 +166,9 @@ def _demo_picker(title: str, keys: list[str], titles: dict[str, str]) -> str:
 def _current_demo(keys: list[str]) -> str:
     """The demo to show: a link's ?demo=, then this session's choice, then the first demo."""
     wanted = st.query_params.get(DEMO_KEY)
+    if wanted and wanted not in keys and wanted.startswith("upload-") and not st.session_state.get(DEMO_STATE):
+        st.toast("That link was made on uploaded data, which never travels in a link: upload the file "
+                 "on the Your data page to see it.", icon=":material/link_off:")
     if wanted not in keys:
         wanted = st.session_state.get(DEMO_STATE)
     current = wanted if wanted in keys else keys[0]

@@ -16,7 +16,7 @@ import streamlit as st
 
 from proofdeck.comparison.compare import SameBudget, same_budget
 from proofdeck.comparison.policies import combined_policies
-from proofdeck.data.spec import Economics, SpecCatalog, load_catalog, load_spec
+from proofdeck.data.spec import Charter, Economics, SpecCatalog, load_catalog, load_spec
 from proofdeck.decisions.best_setting import BestSetting, best_setting
 from proofdeck.decisions.bootstrap import TopKBootstrap
 from proofdeck.model.scenario import Scenario, build_scenario
@@ -92,6 +92,49 @@ def set_economics(scenario: Scenario, **changes: float) -> None:
 def reset_economics(scenario: Scenario) -> None:
     st.session_state.setdefault(_ECONOMICS, {}).pop(scenario.spec.key, None)
     write_link(scenario)
+
+
+# --- this session's own data (uploads), next to the bundled demos ---------------------------------
+# An uploaded demo lives in this session only: its scenario is held here (and in a bounded
+# cache keyed by the file's hash), never written to disk, never shown to another session.
+
+_UPLOADS = "pd_uploads"
+
+
+def uploads() -> dict[str, Scenario]:
+    """This session's demos built from its own files, by key."""
+    return {key: entry[0] for key, entry in st.session_state.get(_UPLOADS, {}).items()}
+
+
+def add_upload(scenario: Scenario, recipe: dict | None) -> None:
+    """Add a demo built from an upload and make it the session's demo."""
+    st.session_state.setdefault(_UPLOADS, {})[scenario.spec.key] = (scenario, recipe)
+    st.session_state["pd_demo"] = scenario.spec.key
+    st.query_params["demo"] = scenario.spec.key
+
+
+def upload_recipe(scenario: Scenario) -> dict | None:
+    """What the user chose to build an uploaded demo (to keep it as files), or None."""
+    entry = st.session_state.get(_UPLOADS, {}).get(scenario.spec.key)
+    return entry[1] if entry and entry[0] is scenario else None
+
+
+# --- the POC charter (the ask), editable for the session ----------------------------------------
+
+_CHARTERS = "pd_charters"
+
+
+def charter(scenario: Scenario) -> Charter:
+    """This session's charter for the demo (the spec's own until edited)."""
+    return st.session_state.get(_CHARTERS, {}).get(scenario.spec.key, scenario.spec.charter)
+
+
+def set_charter(scenario: Scenario, **changes) -> None:
+    st.session_state.setdefault(_CHARTERS, {})[scenario.spec.key] = replace(charter(scenario), **changes)
+
+
+def reset_charter(scenario: Scenario) -> None:
+    st.session_state.setdefault(_CHARTERS, {}).pop(scenario.spec.key, None)
 
 
 # --- the model's setting: how many held-out examples it acts on --------------------------------

@@ -212,7 +212,7 @@ def repeated_fits(
     try:
         rule = RuleClassifier(spec.rule.expression).fit(dataset.frame, labels)
     except RuleError as error:
-        raise SpecError(f"{spec.path}: [rule] expression: {error}") from None
+        raise SpecError(f"{spec.where}: [rule] expression: {error}") from None
     # The rule learns nothing, so its flags on every row serve every split.
     rule_flags_all = rule.predict_proba(dataset.frame)[:, -1] == 1.0
     limit = threadpool_limits(limits=threads) if threads else nullcontext()

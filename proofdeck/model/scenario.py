@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from proofdeck.data.datasets import Dataset, load_dataset
+from proofdeck.data.sampling import stratified_sample
 from proofdeck.data.spec import DemoSpec, Economics, SpecError
 from proofdeck.decisions.outcomes import Outcome, outcome_of_flags
 from proofdeck.decisions.sweep import ThresholdSweep
@@ -23,19 +24,32 @@ from proofdeck.rules.language import FLAG, Rule, RuleError, column_kinds
 
 @dataclass
 class Scenario:
-    """Everything computed once per demo. Held-out arrays are aligned with ``heldout``."""
+    """Everything computed once per demo. Held-out arrays are aligned with ``heldout``.
+
+    ``model`` is None when the scores come from the user's own model ("bring your own
+    scores"): every row then counts as held out, and there is nothing to explain. ``rule`` is
+    None when no rule was given: today's choice is then a random pick of the same size.
+    ``trained_on`` says how many rows the model learned from (fewer than the train split when
+    it trained on a stratified sample of a big file).
+    """
 
     spec: DemoSpec
     dataset: Dataset
-    rule: Rule
+    rule: Rule | None
     split: HoldoutSplit
-    model: TrainedModel
+    model: TrainedModel | None
     heldout: pd.DataFrame
     labels: np.ndarray
     values: np.ndarray
     scores: np.ndarray
     rule_flags: np.ndarray
     sweep: ThresholdSweep
+    trained_on: int = 0
+
+    @property
+    def own_scores(self) -> bool:
+        """The scores came from the user's own model, not one trained here."""
+        return self.model is None
 
     @property
     def ids(self) -> pd.Series:
@@ -81,7 +95,7 @@ class Scenario:
 MIN_HELDOUT_PER_CLASS = 20  # fewer positives (or others) held out, and no figure means much
 
 
-def build_scenario(spec: DemoSpec, dataset: Dataset | None = None) -> Scenario:
+def build_scenario(spec: DemoSpec, dataset: Dataset | None = None, max_train_rows: int | None = None) -> Scenario:
     """Load, split, fit and score a demo. Raises SpecError with the field at fault.
 
     Any other failure (a model that cannot be fitted on these columns, say) is turned into a
@@ -93,9 +107,12 @@ def build_scenario(spec: DemoSpec, dataset: Dataset | None = None) -> Scenario:
     spec : the demo's words, rule, economics and model settings.
     dataset : the examples, when they do not come from ``spec.data_path`` (an upload, which
         lives in memory only); by default the spec's data file is read.
+    max_train_rows : train on a stratified sample of at most about this many train rows
+        (each outcome keeps its share; see :mod:`proofdeck.data.sampling`); None trains on all.
+        Every figure is still measured on all held-out rows.
     """
     try:
-        return _build(spec, dataset)
+        return _build(spec, dataset, max_train_rows)
     except SpecError:
         raise
     except Exception as error:  # one message per demo; the detail goes to the log
@@ -105,7 +122,7 @@ def build_scenario(spec: DemoSpec, dataset: Dataset | None = None) -> Scenario:
         ) from error
 
 
-def _build(spec: DemoSpec, dataset: Dataset | None) -> Scenario:
+def _build(spec: DemoSpec, dataset: Dataset | None, max_train_rows: int | None) -> Scenario:
     if dataset is None:
         dataset = load_dataset(spec)
     split = holdout_split(dataset.labels, spec.model.test_size, spec.model.seed)
@@ -123,7 +140,11 @@ def _build(spec: DemoSpec, dataset: Dataset | None) -> Scenario:
         rule = RuleClassifier(spec.rule.expression).fit(dataset.frame.iloc[split.train], dataset.labels[split.train])
     except RuleError as error:
         raise SpecError(f"{spec.where}: [rule] expression: {error}") from None
-    model = train_model(dataset, split, spec.model)
+    fit_on = split
+    if max_train_rows is not None and split.train.size > max_train_rows:
+        chosen = stratified_sample(dataset.labels[split.train], max_train_rows, seed=spec.model.seed)
+        fit_on = HoldoutSplit(train=split.train[chosen], test=split.test)
+    model = train_model(dataset, fit_on, spec.model)
     heldout = dataset.frame.iloc[split.test]
     labels = dataset.labels[split.test]
     values = dataset.values[split.test]
@@ -140,4 +161,47 @@ def _build(spec: DemoSpec, dataset: Dataset | None) -> Scenario:
         scores=scores,
         rule_flags=rule.predict_proba(heldout)[:, -1] == 1.0,
         sweep=ThresholdSweep(scores, labels, values),
+        trained_on=int(fit_on.train.size),
+    )
+
+
+RANDOM_SHARE = 0.1  # without a rule, today's choice is a random pick of this share
+
+
+def scenario_from_scores(spec: DemoSpec, dataset: Dataset, scores: np.ndarray, rule_text: str | None = None,
+                         random_share: float = RANDOM_SHARE, seed: int = 0) -> Scenario:
+    """A demo on scores from the user's own model (scored anywhere: a warehouse, Spark...).
+
+    Every row counts as held out: Proofdeck never saw how the scores were made, so it cannot
+    hold any out itself (the page says so). Without a rule, today's choice is a random pick
+    of ``random_share`` of the rows, so the model is compared with picking at random.
+
+    Raises
+    ------
+    SpecError
+        For a rule that does not fit the columns, or too few positives or others to say anything.
+    """
+    labels, values = dataset.labels, dataset.values
+    scores = np.asarray(scores, dtype=float)
+    positives = int(labels.sum())
+    if min(positives, labels.size - positives) < MIN_HELDOUT_PER_CLASS:
+        raise SpecError(f"the file has {positives} positive and {labels.size - positives} other rows; "
+                        f"at least {MIN_HELDOUT_PER_CLASS} of each are needed to say anything")
+    rule = None
+    if rule_text:
+        try:
+            rule = RuleClassifier(rule_text).fit(dataset.frame, labels)
+        except RuleError as error:
+            raise SpecError(f"today's rule: {error}") from None
+        rule_flags = rule.predict_proba(dataset.frame)[:, -1] == 1.0
+    else:
+        rule_flags = np.zeros(labels.size, dtype=bool)
+        picked = np.random.default_rng(seed).choice(labels.size, size=round(random_share * labels.size), replace=False)
+        rule_flags[picked] = True
+    everything = np.arange(labels.size)
+    return Scenario(
+        spec=spec, dataset=dataset, rule=None if rule is None else rule.rule_,
+        split=HoldoutSplit(train=np.zeros(0, dtype=int), test=everything), model=None,
+        heldout=dataset.frame, labels=labels, values=values, scores=scores, rule_flags=rule_flags,
+        sweep=ThresholdSweep(scores, labels, values), trained_on=0,
     )

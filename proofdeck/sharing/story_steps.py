@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from proofdeck.comparison.ab_test import ABTestSize
 from proofdeck.comparison.compare import SameBudget, interval_text
-from proofdeck.data.spec import DemoSpec, Economics
+from proofdeck.data.spec import Charter, DemoSpec, Economics
 from proofdeck.decisions.bootstrap import Interval
 from proofdeck.decisions.outcomes import Outcome
 from proofdeck.explanation.stories import BOTH_MISSED, CAUGHT, FALSE_ALARM, MODEL_RIGHT, RULE_ONLY, Story
@@ -314,15 +314,16 @@ class Ask:
 
 
 def ask(spec: DemoSpec, econ: Economics, comparison: SameBudget, test: ABTestSize | None,
-        test_problem: str = "") -> Ask:
-    """The ask from the demo's charter, the same-budget comparison and the A/B sizing.
+        test_problem: str = "", charter: Charter | None = None) -> Ask:
+    """The ask from the charter, the same-budget comparison and the A/B sizing.
 
     Parameters
     ----------
     test : the A/B test sizing (``ab_test_for(comparison.rule, comparison.model, econ)``), or
         None when it cannot be sized; then ``test_problem`` says why.
+    charter : the session's charter when it was edited; the spec's own by default.
     """
-    charter = spec.charter
+    charter = spec.charter if charter is None else charter
     if test is not None:
         test_text = test.sentence(spec.nouns)
     else:

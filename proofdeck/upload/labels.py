@@ -23,6 +23,14 @@ import pandas as pd
 
 from proofdeck.data.datasets import positive_mask
 from proofdeck.data.delimited import DataError
+from proofdeck.upload.profile import YES_NO, Profile, words_of
+
+# Words in a column name that say "this is what happened" (the outcome to find).
+OUTCOME_WORDS = {"label", "actual", "outcome", "target", "y", "truth", "churn", "churned", "fraud",
+                 "fraudulent", "converted", "conversion", "result", "class", "default", "defaulted",
+                 "cancelled", "canceled", "exited", "left", "attrition", "bought", "purchased", "won",
+                 "responded", "response", "clicked"}
+MAX_OUTCOME_VALUES = 50
 
 MIN_HELDOUT_POSITIVES = 20
 DEFAULT_TEST_SIZE = 0.3
@@ -208,3 +216,15 @@ def _value_counts(series: pd.Series) -> pd.Series:
 def _require(frame: pd.DataFrame, column: str) -> None:
     if column not in frame.columns:
         raise DataError(f"there is no column '{column}' in the data")
+
+
+def outcome_candidates(profile: Profile) -> list[str]:
+    """Columns that could be the outcome, the likeliest first: a name that says "what happened"
+    (churn, target, converted...), then yes/no columns, then those with few values."""
+    usable = [c for c in profile.columns if 2 <= c.distinct <= MAX_OUTCOME_VALUES and c.name != profile.id_column]
+
+    def rank(column) -> tuple[bool, bool, int]:
+        named = bool(set(words_of(column.name)) & OUTCOME_WORDS)
+        return (not named, column.kind != YES_NO, column.distinct)
+
+    return [c.name for c in sorted(usable, key=rank)]

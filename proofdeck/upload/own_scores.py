@@ -20,13 +20,12 @@ import pandas as pd
 
 from proofdeck.data.datasets import check_ids
 from proofdeck.data.delimited import DataError
-from proofdeck.upload.labels import build_outcome
+from proofdeck.upload.labels import OUTCOME_WORDS, build_outcome
 from proofdeck.upload.profile import NUMBER, YES_NO, Profile, words_of
 
 _SCORE_WORDS = {"score", "scores", "prob", "proba", "probability", "prediction", "predicted", "pred", "risk",
                 "propensity", "likelihood"}
-_OUTCOME_WORDS = {"label", "actual", "outcome", "target", "y", "truth", "churn", "churned", "fraud", "converted",
-                  "result", "class"}
+_OUTCOME_WORDS = OUTCOME_WORDS
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,49 @@
+"""The pitch page: how sure (bootstrap and refits), the ask (charter, impact, A/B test)."""
+
+import time
+
+import pytest
+from conftest import DEMOS, ROOT, open_page, page_text
+
+from proofdeck.data.spec import load_spec
+
+
+@pytest.mark.parametrize("demo", DEMOS)
+def test_the_ask_states_the_charter_the_impact_and_the_test(demo):
+    at = open_page("app.py", demo)
+    text = page_text(at, include_sidebar=False)
+    charter = load_spec(ROOT / "demos" / f"{demo}.toml").charter
+    assert "The ask" in text
+    assert charter.action in text and charter.promise in text
+    assert "Expected impact:" in text and "(95% interval)" in text
+    assert "each arm needs about" in text and "80% power" in text
+    assert "A backtest on held-out data" in text
+
+
+def test_editing_the_ask_changes_it_for_the_session_only():
+    at = open_page("app.py")
+    at.text_input(key="charter_churn_metric_to").input("15%").run()
+    assert "from 22% to 15%" in page_text(at, include_sidebar=False)
+    at.switch_page("pages/1_Decide.py").run()
+    at.switch_page("app.py").run()
+    assert "from 22% to 15%" in page_text(at, include_sidebar=False)
+    assert "from 22% to 18%" in page_text(open_page("app.py"), include_sidebar=False)
+
+
+def test_the_pitch_says_how_much_the_figures_move_across_other_splits(monkeypatch):
+    monkeypatch.setenv("PROOFDECK_REFITS", "4")
+    at = open_page("app.py")
+    deadline = time.time() + 240
+    while "other splits of the data, the extra net value ranged" not in page_text(at):
+        assert time.time() < deadline, "the refits never finished"
+        assert "Checking how much this depends" in page_text(at)
+        time.sleep(2)
+        at.run()
+    assert not at.exception
+    assert "ahead of the rule in" in page_text(at) and "4 other splits" in page_text(at)
+
+
+def test_the_pitch_never_says_bootstrap_in_the_business_view():
+    text = page_text(open_page("app.py"))
+    assert "bootstrap" not in text.lower()
+    assert "bootstrap" in page_text(open_page("app.py", analyst=True)).lower()

@@ -1,0 +1,178 @@
+"""The Your data page through AppTest: a file becomes a demo for this session, every page works."""
+
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from conftest import demo_picker, open_page, page_text, readable
+from messy import crm_export, european_export, telco_export
+
+from proofdeck.data.spec import load_spec
+from proofdeck.model.scenario import build_scenario
+from proofdeck.upload.bundle import safe_name
+
+FILES = Path(__file__).parent / "files"
+YOUR_DATA = "pages/4_Your_data.py"
+OTHER_PAGES = ["app.py", "pages/1_Decide.py", "pages/2_Examples.py", "pages/3_Compare.py"]
+
+
+def upload(name: str, raw: bytes, mode: str | None = None):
+    at = open_page(YOUR_DATA)
+    if mode:
+        at.segmented_control(key="yd_mode").set_value(mode).run()
+    at.file_uploader(key="yd_file").set_value((name, raw, "text/csv")).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def prefix(at) -> str:
+    return next(s.key for s in at.selectbox if s.key.startswith("yd_") and s.key.endswith("_id") or
+                s.key.startswith("yd_") and s.key.endswith("_outcome")).rsplit("_", 1)[0]
+
+
+def write_rule(at, text: str) -> None:
+    at.text_area(key=f"{prefix(at)}_rule_text").input(text).run()
+    assert not at.exception, at.exception
+
+
+def build(at) -> None:
+    at.button(key=f"{prefix(at)}_build").click().run()
+    assert not at.exception, at.exception
+    assert not at.error, [e.value for e in at.error]
+
+
+@pytest.mark.parametrize(("name", "message"), [
+    ("empty.csv", "the file is empty"),
+    ("header_only.csv", "a header row but no data rows"),
+    ("garbage.csv", "is named .csv but is binary data"),
+    ("zip_named.csv", "is named .csv but is a zip archive"),
+    ("duplicated_names.csv", "column names appear twice"),
+    ("ragged.csv", "line 3 has 3 fields"),
+])
+def test_a_bad_file_gets_its_own_message_and_is_not_altered(name, message):
+    raw = (FILES / name).read_bytes()
+    at = upload(name, raw)
+    errors = " ".join(readable(e.value) for e in at.error)
+    assert "This file cannot be used" in errors and message in errors
+    assert (FILES / name).read_bytes() == raw
+
+
+def test_html_and_script_in_names_and_values_show_as_text():
+    at = upload("html_script.csv", (FILES / "html_script.csv").read_bytes())
+    assert "This file cannot be used" not in " ".join(e.value for e in at.error)  # read fine, too small to use
+    markdown = " ".join(m.value for group in (at.markdown, at.caption, at.error, at.warning) for m in group)
+    # Every "<" and "](" from the file is backslash-escaped: shown as text, never markup.
+    assert not re.search(r"(?<!\\)<(script|img)", markdown) and "](http" not in markdown
+
+
+def test_a_messy_telco_export_becomes_a_demo_and_every_page_works():
+    at = upload("telco.csv", telco_export(2000))
+    text = page_text(at, include_sidebar=False)
+    assert "'TotalCharges' was text and is read as numbers" in text
+    assert at.selectbox(key=f"{prefix(at)}_outcome").value == "Churn"
+    assert at.selectbox(key=f"{prefix(at)}_id").value == "customerID"
+    write_rule(at, 'Contract == "Month-to-month" and tenure < 6')
+    assert "Today's rule: Flags" in page_text(at, include_sidebar=False)
+    build(at)
+    key = demo_picker(at).value
+    assert key.startswith("upload-") and "Telco (your data)" in demo_picker(at).options
+    for script in OTHER_PAGES:
+        at.switch_page(script).run()
+        assert not at.exception, (script, at.exception)
+        assert demo_picker(at).value == key
+
+
+def test_numbers_with_decimal_commas_and_a_leak_in_a_semicolon_export():
+    at = upload("european.csv", european_export(1500))
+    text = page_text(at, include_sidebar=False)
+    assert "decimal commas read as decimal points" in text and "semicolons" in text
+    at2 = upload("crm.csv", crm_export(1500))
+    warnings = " ".join(readable(w.value) for w in at2.warning)
+    assert "may only be known after the outcome" in warnings
+
+
+def test_a_rule_with_an_unknown_column_points_at_the_problem():
+    at = upload("telco.csv", telco_export(1500))
+    write_rule(at, "tenur < 6")
+    errors = " ".join(readable(e.value) for e in at.error)
+    assert "unknown column 'tenur' at 1:1" in errors and "did you mean 'tenure'" in errors
+
+
+def test_the_builder_and_the_text_stay_in_step():
+    at = upload("telco.csv", telco_export(1500))
+    p = prefix(at)
+    at.selectbox(key=f"{p}_rule_col_0").set_value("tenure").run()
+    at.selectbox(key=f"{p}_rule_op_0").set_value("<").run()
+    at.number_input(key=f"{p}_rule_val_0").set_value(6).run()
+    assert at.text_area(key=f"{p}_rule_text").value == "tenure < 6"
+    write_rule(at, 'tenure < 12 or Contract == "Month-to-month"')
+    assert at.selectbox(key=f"{p}_rule_col_0").value == "tenure"
+    assert at.number_input(key=f"{p}_rule_val_0").value == 12
+    assert at.radio(key=f"{p}_rule_joiner").value == "or"
+
+
+def test_an_outcome_with_one_class_is_refused_with_the_reason():
+    frame = pd.DataFrame({"id": range(300), "x": np.arange(300) % 7, "bought": ["yes"] * 299 + [""]})
+    at = upload("one.csv", frame.to_csv(index=False).encode())
+    errors = " ".join(readable(e.value) for e in at.error)
+    assert errors, "one class must be refused"
+
+
+def test_figures_match_a_bundled_demo_built_from_the_same_file(tmp_path):
+    at = upload("telco.csv", telco_export(2000))
+    write_rule(at, 'Contract == "Month-to-month" and tenure < 6')
+    build(at)
+    downloads = at.get("download_button")
+    assert downloads, "keep it: a bundle to download"
+    # Rebuild through the spec files the bundle holds, as a bundled demo.
+    recipe = next(v for k, v in at.session_state["pd_uploads"].items())[1]
+    from proofdeck.upload.draft import spec_toml
+
+    name = safe_name(recipe["draft"].title)
+    (tmp_path / "demos").mkdir()
+    (tmp_path / "data").mkdir()
+    (tmp_path / "demos" / f"{name}.toml").write_text(spec_toml(recipe["draft"], recipe["prepared"], name))
+    from proofdeck.upload.bundle import demo_csv
+
+    (tmp_path / "data" / f"{name}.csv").write_bytes(demo_csv(recipe["prepared"].frame))
+    bundled = build_scenario(load_spec(tmp_path / "demos" / f"{name}.toml"))
+    uploaded = next(v for k, v in at.session_state["pd_uploads"].items())[0]
+    np.testing.assert_allclose(bundled.scores, uploaded.scores)
+    np.testing.assert_array_equal(bundled.rule_flags, uploaded.rule_flags)
+    at.switch_page("app.py").run()
+    headline = at.subheader[0].value
+    econ = bundled.spec.economics
+    assert f"{bundled.rule_outcome(econ).actions:,.0f}" in headline
+
+
+def test_bring_your_own_scores_gives_decide_and_rule_vs_model():
+    rng = np.random.default_rng(5)
+    n = 1200
+    labels = rng.random(n) < 0.2
+    frame = pd.DataFrame({
+        "account": [f"A{i:05d}" for i in range(n)],
+        "risk_score": np.clip(0.2 + 0.5 * labels + rng.normal(0, 0.2, n), 0, 1).round(4),
+        "churned": np.where(labels, "yes", "no"),
+        "plan": rng.choice(["basic", "pro"], n),
+    })
+    at = upload("scores.csv", frame.to_csv(index=False).encode(), mode="Bring my own scores")
+    key = next(s.key for s in at.selectbox if s.key.endswith("_own_score"))
+    assert at.selectbox(key=key).value == "risk_score"
+    build_key = next(b.key for b in at.button if b.key and b.key.endswith("_build"))
+    at.button(key=build_key).click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    for script in OTHER_PAGES:
+        at.switch_page(script).run()
+        assert not at.exception, (script, at.exception)
+    at.switch_page("app.py").run()
+    assert "random pick" in page_text(at, include_sidebar=False)
+
+
+def test_an_uploaded_demo_is_never_seen_by_another_session():
+    at = upload("telco.csv", telco_export(1500))
+    write_rule(at, "tenure < 6")
+    build(at)
+    other = open_page("app.py")
+    assert not any("(your data)" in option for option in demo_picker(other).options)

@@ -1,0 +1,70 @@
+"""The ask: the POC charter with its expected impact and the test it needs (pitch page)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from proofdeck.comparison.ab_test import ab_test_for
+from proofdeck.comparison.compare import SameBudget, interval_text
+from proofdeck.data.spec import READINESS, Economics
+from proofdeck.model.scenario import Scenario
+from proofdeck.words.safe_text import md
+from ui import state
+
+_FIELDS = (
+    ("action", "What happens to a flagged {entity}, and who does it"),
+    ("owner", "Who signs the ask"),
+    ("metric", "The business metric it moves"),
+    ("metric_from", "From (today)"),
+    ("metric_to", "To (promised)"),
+)
+
+
+def the_ask(scenario: Scenario, econ: Economics, comparison: SameBudget) -> None:
+    """The charter, the expected impact range and the A/B test, with an editor below."""
+    charter, nouns = state.charter(scenario), scenario.spec.nouns
+    per = f" per {econ.period}" if econ.population > 0 else ""
+    st.markdown("#### The ask")
+    with st.container(border=True):
+        if charter.action:
+            owner = f" (signed by {md(charter.owner)})" if charter.owner else ""
+            st.markdown(f"**The action:** {md(charter.action)}{owner}")
+        if charter.promise:
+            st.markdown(f"**The promise:** {md(charter.promise)}.")
+        st.markdown(f"**Expected impact:** {interval_text(comparison.extra_net, 'money', econ.currency)} "
+                    f"net value{per} more than today's rule, at the same budget (95% interval).")
+        test = ab_test_for(comparison.rule, comparison.model, econ)
+        st.markdown(f"**The test it needs:** {md(test.sentence(nouns))}")
+        st.markdown("**Ready for production?** " + " · ".join(
+            f"{':green[:material/check_circle:]' if done else ':gray[:material/radio_button_unchecked:]'} {step}"
+            for step, done in charter.checklist
+        ))
+    with st.expander("Edit the ask for this session", icon=":material/edit:"):
+        charter_editor(scenario)
+
+
+def _key(scenario: Scenario, field: str) -> str:
+    return f"charter_{scenario.spec.key}_{field}"
+
+
+def _changed(scenario: Scenario, field: str) -> None:
+    value = st.session_state[_key(scenario, field)]
+    if field == "done":
+        state.set_charter(scenario, done=tuple(key for key, text in READINESS.items() if text in value))
+    else:
+        state.set_charter(scenario, **{field: str(value).strip()[:400]})
+
+
+def charter_editor(scenario: Scenario) -> None:
+    charter, nouns = state.charter(scenario), scenario.spec.nouns
+    for field, label in _FIELDS:
+        key = _key(scenario, field)
+        st.session_state[key] = getattr(charter, field)
+        st.text_input(label.format(entity=nouns.entity), key=key, max_chars=400,
+                      on_change=_changed, args=(scenario, field))
+    key = _key(scenario, "done")
+    st.session_state[key] = [READINESS[name] for name in charter.done if name in READINESS]
+    st.multiselect("Done so far", list(READINESS.values()), key=key, on_change=_changed, args=(scenario, "done"))
+    st.button("Back to the demo's own", key=f"charter_reset_{scenario.spec.key}", on_click=state.reset_charter,
+              args=(scenario,), icon=":material/restart_alt:")
+    st.caption("Edits last for this session and show in the report; the demo file is not changed.")
