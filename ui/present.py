@@ -29,14 +29,16 @@ from ui import state
 NEXT_KEY, BACK_KEY, EXIT_KEY = "present_next", "present_back", "present_exit"
 LONG = 1000  # characters: the A/B sentence and the charter's action run longer than md()'s 300
 
-# Arrow keys step unless the reader is in a control that uses them (the slider); PageUp and
-# PageDown always step and are kept from the slider. Clicks the buttons; no network, no state.
+# Arrow keys step unless the reader is in a control that uses them (the slider; not the switch
+# just clicked to start, a checkbox); PageUp and PageDown always step and are kept from the
+# slider. Clicks the buttons; no network, no state.
 KEYS_SCRIPT = """<script>
 (() => {
   if (window.proofdeckPresentKeys) return;
   window.proofdeckPresentKeys = true;
   const buttons = {ArrowRight: "NEXT", PageDown: "NEXT", ArrowLeft: "BACK", PageUp: "BACK"};
-  const controls = "input, textarea, select, [contenteditable], [role=slider], [role=combobox], [role=listbox]";
+  const controls = "input:not([type=checkbox]), textarea, select, [contenteditable], [role=slider], " +
+    "[role=combobox], [role=listbox], [role=radiogroup], [role=tablist]";
   document.addEventListener("keydown", (event) => {
     const key = buttons[event.key];
     if (!key || event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;
