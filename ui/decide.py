@@ -8,6 +8,7 @@ range around it take most of its width, whatever the prevalence.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import numpy as np
 import streamlit as st
@@ -259,51 +260,63 @@ def _curve(demo: str, econ: Economics, _scenario: Scenario) -> dict[str, np.ndar
     return _scenario.sweep.curve(econ)
 
 
-def _money_tabs(scenario: Scenario, econ: Economics, curve, current: Outcome, rule: Outcome):
-    """(tab name, figure) for the money charts, the spec's headline figure first."""
+def _chart_builders(scenario: Scenario, econ: Economics, count: int, analyst: bool, current: Outcome,
+                    rule: Outcome) -> list[tuple[str, Callable[[], object]]]:
+    """(tab name, figure builder), the spec's headline money chart first. Builders are called
+    only for the open tab: a slider move redraws one chart, not four."""
     spec, nouns = scenario.spec, scenario.spec.nouns
-    share = curve["share_acted"]
-    thin = charts.thin({"share": share, "net": curve["net_value"], "cac": curve["cost_per_won"],
-                        "won": curve["value_won"], "spend": curve["spend"]})
+    curve = _curve(state.cache_key(scenario), econ, scenario)
     best = state.best(scenario, econ)
-    best_point = (best.share, best.in_sample_net)
     x_max = charts.focus_share(rule.share_acted, current.share_acted, best.share)
     common = dict(nouns=nouns, currency=econ.currency, x_max=x_max)
     per = f" per {econ.period}" if econ.population > 0 else ""
-    tabs = [("Net value", charts.money_curve_figure(
-        thin["share"], [("net value", thin["net"])], (current.share_acted, current.net_value),
-        (rule.share_acted, rule.net_value), title=f"Net value{per} by how many {nouns.entities} get a {nouns.action}",
-        best=best_point, best_name="best net value", **common))]
+
+    def thin():
+        return charts.thin({"share": curve["share_acted"], "net": curve["net_value"], "cac": curve["cost_per_won"],
+                            "won": curve["value_won"], "spend": curve["spend"]})
+
+    def net_value():
+        t = thin()
+        return charts.money_curve_figure(
+            t["share"], [("net value", t["net"])], (current.share_acted, current.net_value),
+            (rule.share_acted, rule.net_value), title=f"Net value{per} by how many {nouns.entities} get a {nouns.action}",
+            best=(best.share, best.in_sample_net), best_name="best net value", **common)
+
+    def cost_per_won():
+        t, label = thin(), spec.headline.cost_per_won_label
+        return charts.money_curve_figure(
+            t["share"], [(label, t["cac"])], (current.share_acted, current.cost_per_won),
+            (rule.share_acted, rule.cost_per_won), title=f"{label} rises as the net widens", **common)
+
+    def value_won():
+        t, label = thin(), spec.headline.value_won_label
+        return charts.money_curve_figure(
+            t["share"], [(label, t["won"]), ("spend", t["spend"])], (current.share_acted, current.value_won),
+            (rule.share_acted, rule.value_won), title=f"{w.sentence_case(label)} against spend{per}", **common)
+
+    def rates():
+        finite = charts.thin({k: v[1:] for k, v in curve.items()})
+        return charts.rates_figure(finite["share_acted"], finite["hit_rate"], finite["coverage"], current.share_acted,
+                                   (rule.share_acted, rule.hit_rate, rule.coverage), nouns, analyst, x_max=x_max)
+
+    def spread():
+        return charts.score_distribution_figure(scenario.scores, scenario.labels, scenario.threshold_at(count),
+                                                scenario.threshold_at(scenario.default_count), nouns)
+
+    builders = [("Net value", net_value)]
     if spec.headline.figure == "cost_per_won":
-        label = spec.headline.cost_per_won_label
-        tabs.insert(0, (label, charts.money_curve_figure(
-            thin["share"], [(label, thin["cac"])], (current.share_acted, current.cost_per_won),
-            (rule.share_acted, rule.cost_per_won), title=f"{label} rises as the net widens", **common)))
+        builders.insert(0, (spec.headline.cost_per_won_label, cost_per_won))
     elif spec.headline.figure == "value_won":
-        label = spec.headline.value_won_label
-        tabs.insert(0, (w.sentence_case(label), charts.money_curve_figure(
-            thin["share"], [(label, thin["won"]), ("spend", thin["spend"])], (current.share_acted, current.value_won),
-            (rule.share_acted, rule.value_won), title=f"{w.sentence_case(label)} against spend{per}", **common)))
-    return tabs
+        builders.insert(0, (w.sentence_case(spec.headline.value_won_label), value_won))
+    return builders + [("Hit rate and coverage", rates), (f"Who gets which {nouns.score}", spread)]
 
 
 def decide_charts(scenario: Scenario, econ: Economics, count: int, analyst: bool,
                   current: Outcome, rule: Outcome) -> None:
-    """The headline money chart, hit rate and coverage, and the score distribution, all marked."""
-    nouns, demo = scenario.spec.nouns, scenario.spec.key
-    curve = _curve(state.cache_key(scenario), econ, scenario)
-    money_tabs = _money_tabs(scenario, econ, curve, current, rule)
-    names = [name for name, _ in money_tabs] + ["Hit rate and coverage", f"Who gets which {nouns.score}"]
-    tabs = remembered_tabs(names, f"decide_tabs_{demo}")
-    for tab, (name, figure) in zip(tabs, money_tabs):
-        tab.plotly_chart(figure, key=f"money_chart_{name}", config=charts.PLOTLY_CONFIG)
-    finite = charts.thin({k: v[1:] for k, v in curve.items()})
-    x_max = charts.focus_share(rule.share_acted, current.share_acted, state.best(scenario, econ).share)
-    tabs[-2].plotly_chart(charts.rates_figure(
-        finite["share_acted"], finite["hit_rate"], finite["coverage"], current.share_acted,
-        (rule.share_acted, rule.hit_rate, rule.coverage), nouns, analyst, x_max=x_max,
-    ), key="rates_chart", config=charts.PLOTLY_CONFIG)
-    tabs[-1].plotly_chart(charts.score_distribution_figure(
-        scenario.scores, scenario.labels, scenario.threshold_at(count),
-        scenario.threshold_at(scenario.default_count), nouns,
-    ), key="spread_chart", config=charts.PLOTLY_CONFIG)
+    """The headline money chart, hit rate and coverage, and the score distribution, all marked;
+    only the open tab's chart is built and sent."""
+    builders = _chart_builders(scenario, econ, count, analyst, current, rule)
+    tabs = remembered_tabs([name for name, _ in builders], f"decide_tabs_{scenario.spec.key}")
+    for index, (tab, (_, build)) in enumerate(zip(tabs, builders)):
+        if tab.open or (tab.open is None and index == 0):
+            tab.plotly_chart(build(), key=f"decide_chart_{index}", config=charts.PLOTLY_CONFIG)
