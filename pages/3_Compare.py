@@ -33,16 +33,22 @@ gains, agree, both, segments, sensitivity = remembered_tabs(
     ["Better than random?", "Where they agree", "Rule and model together", "By segment", "What if our guesses are off?"],
     f"compare_tabs_{spec.key}",
 )
-with gains:
-    parts.gains_tab(scenario, page.model_flags)
-with agree:
-    parts.agreement_tab(scenario, page.model_flags, page.threshold)
-with both:
-    parts.together_tab(scenario, econ, page.count, page.threshold)
-with segments:
-    parts.segment_tab(scenario, econ)
-with sensitivity:
-    parts.sensitivity_tab(scenario, econ)
+# Only the open tab runs: each computes its own comparison (bootstraps, break-evens).
+if gains.open is not False:
+    with gains:
+        parts.gains_tab(scenario, page.model_flags)
+if agree.open:
+    with agree:
+        parts.agreement_tab(scenario, page.model_flags, page.threshold)
+if both.open:
+    with both:
+        parts.together_tab(scenario, econ, page.count, page.threshold)
+if segments.open:
+    with segments:
+        parts.segment_tab(scenario, econ)
+if sensitivity.open:
+    with sensitivity:
+        parts.sensitivity_tab(scenario, econ)
 
 glossary_expander(spec, page.analyst)
 if page.analyst:

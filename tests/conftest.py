@@ -103,6 +103,16 @@ def page_text(at: AppTest, include_sidebar: bool = True) -> str:
     return readable("\n".join(parts))
 
 
+def open_tab(at: AppTest, tabs_key: str, name: str) -> AppTest:
+    """Click a tab (only the open tab's content runs, as in the browser). AppTest has no tab
+    click, so the tab's value and what its on_change callback remembers are set together."""
+    at.session_state[tabs_key] = name
+    at.session_state[f"pd_{tabs_key}"] = name
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
 def dialog_title(at: AppTest) -> str | None:
     """The title of the dialog open on the page, or None (AppTest has no dialog element)."""
     for root in at._tree.children.values():  # dialogs live in the "event" root

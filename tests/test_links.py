@@ -7,6 +7,7 @@ from conftest import ROOT, analyst_toggle, demo_picker, open_page
 from hypothesis import given
 from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
+from test_page_decide import target
 
 from proofdeck.data.spec import ECONOMICS_BOUNDS, load_spec
 from proofdeck.sharing.links import View, decode, encode
@@ -67,7 +68,7 @@ def test_link_reopens_demo_setting_assumptions_and_analyst_on_a_fresh_session():
 def test_the_address_follows_every_change():
     at = open_page("pages/1_Decide.py")
     assert at.query_params.get("demo") == ["churn"] or at.query_params.get("demo") == "churn"
-    at.number_input(key="target_afford_churn").set_value(5000).run()
+    target(at, "afford").set_value(5000).run()
     at.button(key="set_afford_churn").click().run()
     at.number_input(key="econ_churn_cost_per_action").set_value(55.0).run()
     params = {k: (v[-1] if isinstance(v, list) else v) for k, v in at.query_params.items()}

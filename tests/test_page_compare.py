@@ -5,7 +5,7 @@ import re
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import ROOT, open_page, page_text, readable
+from conftest import ROOT, open_page, open_tab, page_text, readable
 
 COMPARE = "pages/3_Compare.py"
 
@@ -21,7 +21,7 @@ def test_first_box_answers_better_by_how_much_how_sure():
 
 
 def test_segment_choice_changes_the_table():
-    at = open_page(COMPARE)
+    at = open_tab(open_page(COMPARE), "compare_tabs_churn", "By segment")
     split = at.selectbox(key="segment_column_churn")
     before = at.dataframe[-1].value.copy()
     assert split.value == "contract" and "Contract" in before.columns
@@ -33,7 +33,7 @@ def test_segment_choice_changes_the_table():
 
 
 def test_agreement_cell_lists_its_examples_and_links_to_examples_page():
-    at = open_page(COMPARE)
+    at = open_tab(open_page(COMPARE), "compare_tabs_churn", "Where they agree")
     cell = at.selectbox(key="agreement_cell_churn")
     cell.select(cell.options[3]).run()
     assert not at.exception
@@ -74,7 +74,8 @@ def test_verdict_says_unclear_when_the_data_cannot_tell(coin_flip_demo):
 
 
 def test_break_even_against_the_rule_and_against_doing_nothing():
-    text = page_text(open_page(COMPARE), include_sidebar=False)
+    at = open_tab(open_page(COMPARE), "compare_tabs_churn", "What if our guesses are off?")
+    text = page_text(at, include_sidebar=False)
     assert "The model beats today's rule" in text
     match = re.search(r"The model beats doing nothing while the value of each customer kept is above \$(\d+)", text)
     assert match and 0 < int(match.group(1)) < 600
@@ -87,3 +88,18 @@ def test_pitch_warns_when_the_rule_names_a_value_that_never_occurs(coin_flip_dem
     at = open_page("app.py", demo=coin_flip_demo)
     assert not at.exception
     assert any('"green" never occurs in \'colour\'' in readable(warning.value) for warning in at.warning)
+
+
+def test_a_tab_choice_survives_leaving_the_page():
+    at = open_tab(open_page(COMPARE), "compare_tabs_churn", "By segment")
+    at.selectbox(key="segment_column_churn").set_value("plan").run()
+    at.switch_page("pages/1_Decide.py").run()
+    at.switch_page(COMPARE).run()
+    assert at.selectbox(key="segment_column_churn").value == "plan"  # the tab and the choice came back
+
+
+def test_only_the_open_tab_runs():
+    at = open_page(COMPARE)
+    assert not [box for box in at.selectbox if box.key == "segment_column_churn"]
+    open_tab(at, "compare_tabs_churn", "By segment")
+    assert [box for box in at.selectbox if box.key == "segment_column_churn"]

@@ -37,6 +37,11 @@ def slider(at):
     return at.select_slider(key="setting_slider_churn")
 
 
+def target(at, name: str, demo: str = "churn"):
+    """A target input (its key changes with the setting: it always starts from it)."""
+    return next(box for box in at.number_input if box.key.startswith(f"target_{name}_{demo}_"))
+
+
 def note(at) -> str | None:
     infos = [i.value for i in at.info]
     return infos[0] if infos else None
@@ -72,7 +77,7 @@ def test_moving_the_slider_changes_every_key_figure(decide, churn):
 
 def test_afford_n_moves_the_slider_and_respects_n(decide):
     start = slider(decide).value
-    decide.number_input(key="target_afford_churn").set_value(3000).run()
+    target(decide, "afford").set_value(3000).run()
     decide.button(key="set_afford_churn").click().run()
     assert slider(decide).value < start
     assert number(metric_values(decide)["Retention offers"] if "Retention offers" in metric_values(decide)
@@ -85,17 +90,17 @@ def test_target_inputs_start_from_the_current_setting(decide, churn):
     next_position = int(slider_counts(churn.sweep.size, churn.rule_count).searchsorted(churn.rule_count)) + 1
     moved = int(slider_counts(churn.sweep.size, churn.rule_count)[next_position])
     slider(decide).set_value(moved).run()
-    actions = decide.number_input(key="target_afford_churn").value
+    actions = target(decide, "afford").value
     readout = [m.value for m in decide.markdown if m.value.startswith("##### ")][0]
     assert actions > 0 and f"{actions:,.0f}" in readout
     decide.button(key="set_afford_churn").click().run()
     assert slider(decide).value == moved
-    assert decide.number_input(key="target_spend_churn").value > 0
-    assert decide.number_input(key="target_reach_churn").value > 0
+    assert target(decide, "spend").value > 0
+    assert target(decide, "reach").value > 0
 
 
 def test_spend_b_moves_the_slider_and_respects_b(decide):
-    decide.number_input(key="target_spend_churn").set_value(150000).run()
+    target(decide, "spend").set_value(150000).run()
     decide.button(key="set_spend_churn").click().run()
     assert number(metric_values(decide)["Spend"]) <= 150000 * 1.005  # display rounds to 3 digits
     assert number(metric_values(decide)["Spend"]) < 300000
@@ -103,7 +108,7 @@ def test_spend_b_moves_the_slider_and_respects_b(decide):
 
 def test_reach_x_percent_moves_the_slider_and_reaches_it(decide):
     start = slider(decide).value
-    decide.number_input(key="target_reach_churn").set_value(80).run()
+    target(decide, "reach").set_value(80).run()
     decide.button(key="set_reach_churn").click().run()
     assert slider(decide).value > start
     caption = " ".join(c.value for c in decide.caption)
@@ -112,7 +117,7 @@ def test_reach_x_percent_moves_the_slider_and_reaches_it(decide):
 
 
 def test_confirmation_goes_when_the_setting_moves(decide, churn):
-    decide.number_input(key="target_afford_churn").set_value(500).run()
+    target(decide, "afford").set_value(500).run()
     decide.button(key="set_afford_churn").click().run()
     assert "At most 500" in note(decide)
     slider(decide).set_value(churn.rule_count).run()

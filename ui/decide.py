@@ -7,6 +7,9 @@ range around it take most of its width, whatever the prevalence.
 
 from __future__ import annotations
 
+import math
+from collections.abc import Callable
+
 import numpy as np
 import streamlit as st
 
@@ -81,17 +84,21 @@ def current_note(scenario: Scenario, econ: Economics) -> str | None:
     return None
 
 
-def _keys(scenario: Scenario) -> dict[str, str]:
+def _keys(scenario: Scenario, econ: Economics) -> dict[str, str]:
+    """Keys of the target inputs. They change whenever the setting, the assumptions or the
+    page visit do, so each input starts from the current setting's own figure: a closed
+    popover does not draw its input, and Streamlit would otherwise bring it back as 0."""
     demo = scenario.spec.key
-    return {name: f"target_{name}_{demo}" for name in ("afford", "spend", "reach")}
+    version = f"{state.count(scenario)}_{abs(hash(econ)) % 10**8}_{state.page_visits()}"
+    return {name: f"target_{name}_{demo}_{version}" for name in ("afford", "spend", "reach")}
 
 
 def _close(scenario: Scenario, name: str) -> None:
     st.session_state[f"popover_{name}_{scenario.spec.key}"] = False
 
 
-def _afford(scenario: Scenario, econ: Economics) -> None:
-    limit = st.session_state[_keys(scenario)["afford"]]
+def _afford(scenario: Scenario, econ: Economics, key: str) -> None:
+    limit = st.session_state[key]
     state.set_count(scenario, scenario.sweep.count_for_actions(limit, econ))
     actions = scenario.sweep.outcome_at_count(state.count(scenario), econ).actions
     nouns = scenario.spec.nouns
@@ -100,8 +107,8 @@ def _afford(scenario: Scenario, econ: Economics) -> None:
     _close(scenario, "afford")
 
 
-def _spend(scenario: Scenario, econ: Economics) -> None:
-    budget = st.session_state[_keys(scenario)["spend"]]
+def _spend(scenario: Scenario, econ: Economics, key: str) -> None:
+    budget = st.session_state[key]
     state.set_count(scenario, scenario.sweep.count_for_spend(budget, econ))
     spend = scenario.sweep.outcome_at_count(state.count(scenario), econ).spend
     _note(scenario, econ, f"A spend of at most {w.money(budget, econ.currency)}: "
@@ -109,8 +116,8 @@ def _spend(scenario: Scenario, econ: Economics) -> None:
     _close(scenario, "spend")
 
 
-def _reach(scenario: Scenario, econ: Economics) -> None:
-    wanted = st.session_state[_keys(scenario)["reach"]] / 100
+def _reach(scenario: Scenario, econ: Economics, key: str) -> None:
+    wanted = st.session_state[key] / 100
     nouns = scenario.spec.nouns
     count = scenario.sweep.count_for_coverage(wanted)
     _close(scenario, "reach")
@@ -144,41 +151,31 @@ def _rule_budget(scenario: Scenario, econ: Economics) -> None:
     st.session_state.pop(_NOTE, None)
 
 
-def _sync_inputs(scenario: Scenario, econ: Economics, outcome: Outcome) -> None:
-    """Each target input starts from the current setting's own figure, whenever it moves."""
-    keys, marker = _keys(scenario), f"target_sync_{scenario.spec.key}"
-    now = (state.count(scenario), econ, state.page_visits())
-    if st.session_state.get(marker) == now:
-        return
-    st.session_state[marker] = now
-    st.session_state[keys["afford"]] = float(round(outcome.actions))
-    st.session_state[keys["spend"]] = float(round(outcome.spend))
-    coverage = outcome.coverage if np.isfinite(outcome.coverage) else 0.0
-    st.session_state[keys["reach"]] = float(round(coverage * 100))
-
-
 def targets(scenario: Scenario, econ: Economics, outcome: Outcome) -> None:
     """Set the model by a number of actions, a spend, a reach, the best net value, or back to
     today's rule's budget."""
-    nouns, demo, keys = scenario.spec.nouns, scenario.spec.key, _keys(scenario)
-    _sync_inputs(scenario, econ, outcome)
+    nouns, demo, keys = scenario.spec.nouns, scenario.spec.key, _keys(scenario, econ)
+    coverage = outcome.coverage if np.isfinite(outcome.coverage) else 0.0
+    # Actions as the readout shows them, dollars rounded up: "Set" without typing keeps the setting.
+    starts = {"afford": float(round(outcome.actions)), "spend": float(math.ceil(round(outcome.spend, 6))),
+              "reach": float(round(coverage * 100))}
     per = f" per {econ.period}" if econ.population > 0 else ""
     row = st.container(horizontal=True, gap="small")
     with row.popover(f"By {nouns.actions}", icon=":material/groups:", key=f"popover_afford_{demo}",
                      on_change="rerun", help=f"We can afford at most this many {nouns.actions}{per}."):
         st.number_input(f"{w.sentence_case(nouns.actions)} we can afford{per}", min_value=0.0,
-                        max_value=float(10 ** 12), step=100.0, format="%.0f", key=keys["afford"])
-        st.button("Set", key=f"set_afford_{demo}", on_click=_afford, args=(scenario, econ), type="primary")
+                        max_value=float(10 ** 12), step=100.0, format="%.0f", key=keys["afford"], value=starts["afford"])
+        st.button("Set", key=f"set_afford_{demo}", on_click=_afford, args=(scenario, econ, keys["afford"]), type="primary")
     with row.popover("By spend", icon=":material/payments:", key=f"popover_spend_{demo}",
                      on_change="rerun", help=f"We can spend at most this much{per}."):
         st.number_input(f"Budget{per} ({econ.currency})", min_value=0.0, max_value=float(10 ** 13),
-                        step=1000.0, format="%.0f", key=keys["spend"])
-        st.button("Set", key=f"set_spend_{demo}", on_click=_spend, args=(scenario, econ), type="primary")
+                        step=1000.0, format="%.0f", key=keys["spend"], value=starts["spend"])
+        st.button("Set", key=f"set_spend_{demo}", on_click=_spend, args=(scenario, econ, keys["spend"]), type="primary")
     with row.popover("By reach", icon=":material/target:", key=f"popover_reach_{demo}",
                      on_change="rerun", help=f"We must reach at least this share of all {nouns.positives}."):
         st.number_input(f"Share of all {nouns.positives} to reach (%)", min_value=0.0, max_value=100.0,
-                        step=5.0, format="%.0f", key=keys["reach"])
-        st.button("Set", key=f"set_reach_{demo}", on_click=_reach, args=(scenario, econ), type="primary")
+                        step=5.0, format="%.0f", key=keys["reach"], value=starts["reach"])
+        st.button("Set", key=f"set_reach_{demo}", on_click=_reach, args=(scenario, econ, keys["reach"]), type="primary")
     row.button("Best net value", key=f"set_best_{demo}", on_click=_best, args=(scenario, econ),
                icon=":material/star:", type="primary")
     row.button("Today's budget", key=f"set_rule_{demo}", on_click=_rule_budget, args=(scenario, econ),
@@ -263,51 +260,63 @@ def _curve(demo: str, econ: Economics, _scenario: Scenario) -> dict[str, np.ndar
     return _scenario.sweep.curve(econ)
 
 
-def _money_tabs(scenario: Scenario, econ: Economics, curve, current: Outcome, rule: Outcome):
-    """(tab name, figure) for the money charts, the spec's headline figure first."""
+def _chart_builders(scenario: Scenario, econ: Economics, count: int, analyst: bool, current: Outcome,
+                    rule: Outcome) -> list[tuple[str, Callable[[], object]]]:
+    """(tab name, figure builder), the spec's headline money chart first. Builders are called
+    only for the open tab: a slider move redraws one chart, not four."""
     spec, nouns = scenario.spec, scenario.spec.nouns
-    share = curve["share_acted"]
-    thin = charts.thin({"share": share, "net": curve["net_value"], "cac": curve["cost_per_won"],
-                        "won": curve["value_won"], "spend": curve["spend"]})
+    curve = _curve(state.cache_key(scenario), econ, scenario)
     best = state.best(scenario, econ)
-    best_point = (best.share, best.in_sample_net)
     x_max = charts.focus_share(rule.share_acted, current.share_acted, best.share)
     common = dict(nouns=nouns, currency=econ.currency, x_max=x_max)
     per = f" per {econ.period}" if econ.population > 0 else ""
-    tabs = [("Net value", charts.money_curve_figure(
-        thin["share"], [("net value", thin["net"])], (current.share_acted, current.net_value),
-        (rule.share_acted, rule.net_value), title=f"Net value{per} by how many {nouns.entities} get a {nouns.action}",
-        best=best_point, best_name="best net value", **common))]
+
+    def thin():
+        return charts.thin({"share": curve["share_acted"], "net": curve["net_value"], "cac": curve["cost_per_won"],
+                            "won": curve["value_won"], "spend": curve["spend"]})
+
+    def net_value():
+        t = thin()
+        return charts.money_curve_figure(
+            t["share"], [("net value", t["net"])], (current.share_acted, current.net_value),
+            (rule.share_acted, rule.net_value), title=f"Net value{per} by how many {nouns.entities} get a {nouns.action}",
+            best=(best.share, best.in_sample_net), best_name="best net value", **common)
+
+    def cost_per_won():
+        t, label = thin(), spec.headline.cost_per_won_label
+        return charts.money_curve_figure(
+            t["share"], [(label, t["cac"])], (current.share_acted, current.cost_per_won),
+            (rule.share_acted, rule.cost_per_won), title=f"{label} rises as the net widens", **common)
+
+    def value_won():
+        t, label = thin(), spec.headline.value_won_label
+        return charts.money_curve_figure(
+            t["share"], [(label, t["won"]), ("spend", t["spend"])], (current.share_acted, current.value_won),
+            (rule.share_acted, rule.value_won), title=f"{w.sentence_case(label)} against spend{per}", **common)
+
+    def rates():
+        finite = charts.thin({k: v[1:] for k, v in curve.items()})
+        return charts.rates_figure(finite["share_acted"], finite["hit_rate"], finite["coverage"], current.share_acted,
+                                   (rule.share_acted, rule.hit_rate, rule.coverage), nouns, analyst, x_max=x_max)
+
+    def spread():
+        return charts.score_distribution_figure(scenario.scores, scenario.labels, scenario.threshold_at(count),
+                                                scenario.threshold_at(scenario.default_count), nouns)
+
+    builders = [("Net value", net_value)]
     if spec.headline.figure == "cost_per_won":
-        label = spec.headline.cost_per_won_label
-        tabs.insert(0, (label, charts.money_curve_figure(
-            thin["share"], [(label, thin["cac"])], (current.share_acted, current.cost_per_won),
-            (rule.share_acted, rule.cost_per_won), title=f"{label} rises as the net widens", **common)))
+        builders.insert(0, (spec.headline.cost_per_won_label, cost_per_won))
     elif spec.headline.figure == "value_won":
-        label = spec.headline.value_won_label
-        tabs.insert(0, (w.sentence_case(label), charts.money_curve_figure(
-            thin["share"], [(label, thin["won"]), ("spend", thin["spend"])], (current.share_acted, current.value_won),
-            (rule.share_acted, rule.value_won), title=f"{w.sentence_case(label)} against spend{per}", **common)))
-    return tabs
+        builders.insert(0, (w.sentence_case(spec.headline.value_won_label), value_won))
+    return builders + [("Hit rate and coverage", rates), (f"Who gets which {nouns.score}", spread)]
 
 
 def decide_charts(scenario: Scenario, econ: Economics, count: int, analyst: bool,
                   current: Outcome, rule: Outcome) -> None:
-    """The headline money chart, hit rate and coverage, and the score distribution, all marked."""
-    nouns, demo = scenario.spec.nouns, scenario.spec.key
-    curve = _curve(state.cache_key(scenario), econ, scenario)
-    money_tabs = _money_tabs(scenario, econ, curve, current, rule)
-    names = [name for name, _ in money_tabs] + ["Hit rate and coverage", f"Who gets which {nouns.score}"]
-    tabs = remembered_tabs(names, f"decide_tabs_{demo}")
-    for tab, (name, figure) in zip(tabs, money_tabs):
-        tab.plotly_chart(figure, key=f"money_chart_{name}", config=charts.PLOTLY_CONFIG)
-    finite = charts.thin({k: v[1:] for k, v in curve.items()})
-    x_max = charts.focus_share(rule.share_acted, current.share_acted, state.best(scenario, econ).share)
-    tabs[-2].plotly_chart(charts.rates_figure(
-        finite["share_acted"], finite["hit_rate"], finite["coverage"], current.share_acted,
-        (rule.share_acted, rule.hit_rate, rule.coverage), nouns, analyst, x_max=x_max,
-    ), key="rates_chart", config=charts.PLOTLY_CONFIG)
-    tabs[-1].plotly_chart(charts.score_distribution_figure(
-        scenario.scores, scenario.labels, scenario.threshold_at(count),
-        scenario.threshold_at(scenario.default_count), nouns,
-    ), key="spread_chart", config=charts.PLOTLY_CONFIG)
+    """The headline money chart, hit rate and coverage, and the score distribution, all marked;
+    only the open tab's chart is built and sent."""
+    builders = _chart_builders(scenario, econ, count, analyst, current, rule)
+    tabs = remembered_tabs([name for name, _ in builders], f"decide_tabs_{scenario.spec.key}")
+    for index, (tab, (_, build)) in enumerate(zip(tabs, builders)):
+        if tab.open or (tab.open is None and index == 0):
+            tab.plotly_chart(build(), key=f"decide_chart_{index}", config=charts.PLOTLY_CONFIG)

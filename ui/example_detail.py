@@ -118,11 +118,22 @@ def _real_values(scenario: Scenario, position: int) -> dict[str, object]:
     values = {}
     for column in model.features:
         value = row[column]
-        if column in model.numeric:
+        if column in scenario.flag_columns and column in model.numeric:
+            values[column] = UNKNOWN if pd.isna(value) else ("yes" if float(value) == 1 else "no")
+        elif column in model.numeric:
             values[column] = None if pd.isna(value) else float(value)
         else:
             values[column] = UNKNOWN if pd.isna(value) else str(value)
     return values
+
+
+def _typed(scenario: Scenario, column: str, shown):
+    """An input's value as the model reads it: yes/no back to 1/0, "(unknown)" to missing."""
+    if shown == UNKNOWN:
+        return None
+    if column in scenario.flag_columns and column in scenario.model.numeric:
+        return 1.0 if shown == "yes" else 0.0
+    return shown
 
 
 def _load_inputs(scenario: Scenario, position: int) -> None:
@@ -148,16 +159,17 @@ def what_if_form(scenario: Scenario, position: int, cutoff: float) -> None:
             columns = st.columns(3)
             for index, column in enumerate(model.features):
                 key, place = _input_key(scenario, column), columns[index % 3]
-                if column in model.numeric:
-                    place.number_input(spec.label(column), key=key, value=None)
+                if column in scenario.flag_columns and column in model.numeric:
+                    place.selectbox(spec.label(column), ["yes", "no", UNKNOWN], key=key)
+                elif column in model.numeric:
+                    place.number_input(spec.label(column), key=key, value=None, format="%g")
                 else:
                     options = sorted(map(str, scenario.dataset.frame[column].dropna().unique())) + [UNKNOWN]
                     place.selectbox(spec.label(column), options, key=key)
             submitted = st.form_submit_button("Score it", icon=":material/calculate:", type="primary")
         if submitted:
             st.session_state[result_key] = {
-                column: (None if st.session_state[_input_key(scenario, column)] == UNKNOWN
-                         else st.session_state[_input_key(scenario, column)])
+                column: _typed(scenario, column, st.session_state[_input_key(scenario, column)])
                 for column in model.features
             }
         st.button("Reset to the real values", key=f"whatif_reset_{spec.key}", on_click=_load_inputs,

@@ -15,8 +15,9 @@ import streamlit as st
 
 from proofdeck.data.spec import DemoSpec, Economics, SpecError
 from proofdeck.model.scenario import Scenario
+from proofdeck.sharing import links
 from proofdeck.words.safe_text import md
-from ui import state
+from ui import present, state
 from ui.assumptions import assumptions_form
 
 LOG = logging.getLogger("proofdeck")
@@ -35,6 +36,7 @@ DEMO_KEY = "demo"  # the query parameter naming the demo: /Decide?demo=leads
 DEMO_STATE = "pd_demo"
 ANALYST_STATE = state.ANALYST
 ANALYST_LABEL = "Analyst view"
+PRESENT_LABEL = "Presentation mode"
 
 
 @dataclass
@@ -66,11 +68,18 @@ class Page:
 
 
 def page_setup(title: str) -> Page:
-    """Configure the page, draw the sidebar and load the chosen demo (or stop with a message)."""
+    """Configure the page, draw the sidebar and load the chosen demo (or stop with a message).
+
+    In presentation mode the sidebar holds only the switch, and the presentation is drawn
+    instead of the page, which stops here (ui/present.py).
+    """
+    presenting = _presenting()
     # An emoji icon is drawn by the browser; a :material/...: one would be fetched from Google.
-    st.set_page_config(page_title=f"{title} · Proofdeck", page_icon="📊", layout="wide")
+    st.set_page_config(page_title=f"{title} · Proofdeck", page_icon="📊", layout="wide",
+                       initial_sidebar_state="collapsed" if presenting else "auto")
     st.html(STYLE.read_text(encoding="utf-8").join(("<style>", "</style>")))
-    state.enter_page(title)
+    # Presenting counts as a page of its own: leaving it refills the page's inputs.
+    state.enter_page(f"{title} · presenting" if presenting else title)
     catalog = state.catalog()
     with st.sidebar:
         st.markdown("### Proofdeck")
@@ -80,18 +89,29 @@ def page_setup(title: str) -> Page:
             st.stop()
         uploaded = state.uploads()
         titles = {**catalog.titles, **{key: f"{sc.spec.title} (your data)" for key, sc in uploaded.items()}}
-        demo_key = _demo_picker(title, list(titles), titles)
-        navigation = st.container()
-        st.divider()
-        switches = st.container()
+        if presenting:
+            _present_toggle(title, presenting)
+            demo_key = _current_demo(list(titles))
+        else:
+            demo_key = _demo_picker(title, list(titles), titles)
+            navigation = st.container()
+            st.divider()
+            switches = st.container()
     if demo_key in uploaded:
         scenario, spec = uploaded[demo_key], uploaded[demo_key].spec
     else:
         spec = catalog.specs[demo_key]
         scenario = _load(spec)
     state.apply_link(scenario)
+    if present.presenting() != presenting:
+        st.rerun()  # the link said otherwise than the session guessed: draw the right sidebar
+    if presenting:
+        st.sidebar.caption(md(spec.title))
+        present.present_if_on(Page(scenario=scenario, economics=state.economics(scenario), analyst=False))
+        st.stop()
     with switches:
         analyst = _analyst_toggle(title)
+        _present_toggle(title, presenting)
         if spec.synthetic:
             st.caption("Synthetic sample data, generated for this demo.")
         _show_broken(catalog.errors, catalog.warnings)
@@ -126,15 +146,7 @@ def _demo_picker(title: str, keys: list[str], titles: dict[str, str]) -> str:
     A link's ?demo= wins (a shared link or a page link), then this session's choice, then the
     first demo. The URL carries the file's short key (?demo=leads), not its title.
     """
-    wanted = st.query_params.get(DEMO_KEY)
-    if wanted and wanted not in keys and wanted.startswith("upload-") and not st.session_state.get(DEMO_STATE):
-        st.toast("That link was made on uploaded data, which never travels in a link: upload the file "
-                 "on the Your data page to see it.", icon=":material/link_off:")
-    if wanted not in keys:
-        wanted = st.session_state.get(DEMO_STATE)
-    current = wanted if wanted in keys else keys[0]
-    st.session_state[DEMO_STATE] = current
-    st.query_params[DEMO_KEY] = current
+    current = _current_demo(keys)
     key = f"demo_picker_{title}"
 
     def chosen() -> None:
@@ -150,6 +162,46 @@ def _demo_picker(title: str, keys: list[str], titles: dict[str, str]) -> str:
         on_change=chosen,
         help="Each demo is one file in demos/: its data, today's rule and its money.",
     )
+
+
+def _current_demo(keys: list[str]) -> str:
+    """The demo to show: a link's ?demo=, then this session's choice, then the first demo."""
+    wanted = st.query_params.get(DEMO_KEY)
+    if wanted and wanted not in keys and wanted.startswith("upload-") and not st.session_state.get(DEMO_STATE):
+        st.toast("That link was made on uploaded data, which never travels in a link: upload the file "
+                 "on the Your data page to see it.", icon=":material/link_off:")
+    if wanted not in keys:
+        wanted = st.session_state.get(DEMO_STATE)
+    current = wanted if wanted in keys else keys[0]
+    st.session_state[DEMO_STATE] = current
+    st.query_params[DEMO_KEY] = current
+    return current
+
+
+def _presenting() -> bool:
+    """Whether the session is in presentation mode, known before the demo loads: the
+    session's own switch, or at a session's first run the link's ?mode=present (which
+    ``state.apply_link`` then records)."""
+    if state.PRESENT in st.session_state:
+        return bool(st.session_state[state.PRESENT])
+    return st.query_params.get(links.MODE) == links.PRESENT
+
+
+def _present_toggle(title: str, presenting: bool) -> None:
+    """The presentation switch. Its widget is refilled from the session's mode at every run,
+    so the presentation's own Exit button and a link turn it too."""
+    key = f"present_toggle_{title}"
+
+    def switched() -> None:
+        if st.session_state[key]:
+            present.start()
+        else:
+            present.stop()
+
+    st.session_state[key] = presenting
+    st.toggle(PRESENT_LABEL, key=key, on_change=switched,
+              help="The story in six steps with large numbers and no controls, for a meeting room. "
+                   "The arrow keys and a presentation clicker step through it.")
 
 
 def _analyst_toggle(title: str) -> bool:

@@ -73,13 +73,18 @@ class ThresholdSweep:
         return float(self.scores_desc[count - 1]) if count else float("inf")
 
     def count_for_actions(self, max_actions: float, economics: Economics) -> int:
-        """Most examples to act on while actions per period stay at or below ``max_actions``."""
+        """Most examples to act on while actions per period, counted in whole actions as pages
+        show them, stay at or below ``max_actions``.
+
+        Held-out counts scale to fractions of an action (918.33 calls a quarter); a page shows
+        918, so "at most 918" must keep that setting: the limit is on the rounded count.
+        """
         scale = economics.scale_for(self.size)
         if not math.isfinite(max_actions) or max_actions <= 0:
             return 0 if max_actions <= 0 else self.size
-        # The same product outcome_arrays computes, so "at most N" holds to the last digit.
-        count = int(min(math.floor(max_actions / scale + 1e-9), self.size))
-        while count > 0 and count * scale > max_actions:
+        limit = math.floor(max_actions) + 0.5  # round(actions) <= N  <=>  actions < N + 0.5
+        count = int(min(math.floor(limit / scale), self.size))
+        while count > 0 and count * scale >= limit:
             count -= 1
         return count
 

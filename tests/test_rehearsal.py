@@ -1,0 +1,237 @@
+"""A live-demo rehearsal in a real browser, per demo, the way a presenter walks it.
+
+pitch -> Decide (slider by keyboard, each budget popover, best net value, an assumption change)
+-> Examples (open a story, open a row, filter, what-if and reset) -> Rule vs model (each tab, the
+agreement link to an example) -> back to Decide. At every step it checks that what is shown
+matches the state (the readout, the open example's id, the notes), and it saves a screenshot of
+each step in tests/artifacts/rehearsal-<demo>-<step>.png for people to look at.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from browser_kit import ARTIFACTS, fresh_server, launch, needs_chromium, playwright_api, settle
+from conftest import DEMOS, ROOT
+
+from proofdeck.data.spec import load_catalog
+
+pytestmark = [pytest.mark.browser, needs_chromium]
+SPECS = load_catalog(ROOT / "demos").specs
+
+
+@pytest.fixture(scope="module")
+def server():
+    with fresh_server(log_name="server-rehearsal.log") as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
+def browser():
+    ARTIFACTS.mkdir(exist_ok=True)
+    with playwright_api().sync_playwright() as playwright:
+        chromium = launch(playwright)
+        yield chromium
+        chromium.close()
+
+
+class Walk:
+    """One presenter's tab: steps, checks and numbered screenshots."""
+
+    def __init__(self, page, demo: str):
+        self.page, self.demo, self.step = page, demo, 0
+
+    def shot(self, name: str) -> None:
+        self.step += 1
+        self.page.screenshot(path=str(ARTIFACTS / f"rehearsal-{self.demo}-{self.step:02d}-{name}.png"))
+
+    def settle(self) -> None:
+        settle(self.page, quiet_ms=500)
+        assert self.page.get_by_test_id("stException").count() == 0, "the page shows an exception"
+
+    def readout(self) -> str:
+        return self.page.locator("h5").first.inner_text()
+
+    def notes(self) -> list[str]:
+        return [n.inner_text() for n in self.page.locator("main [data-testid=stAlert]").all()]
+
+    def dialog_title(self) -> str | None:
+        dialog = self.page.get_by_role("dialog")
+        if not dialog.count():
+            return None
+        return dialog.first.inner_text().split("\n")[0]
+
+    def main(self):
+        return self.page.get_by_test_id("stMain")
+
+
+def actions_in(readout: str) -> int:
+    return int(re.search(r" the ([\d,]+) ", readout).group(1).replace(",", ""))
+
+
+def set_target(walk: Walk, button: str, label: str, value: str | None) -> None:
+    """Open a budget popover, check it starts from the current setting, set, check it closed."""
+    page = walk.page
+    page.get_by_role("button", name=button).click()
+    field = page.get_by_label(label)
+    field.wait_for()
+    shown = field.input_value()
+    assert shown not in ("", "0"), f"{button}: the input shows {shown!r} (the bug: 0 after a slider move)"
+    if value is not None:
+        field.fill(value)
+        field.press("Enter")
+        walk.settle()
+    body = page.get_by_test_id("stPopoverBody")
+    body.get_by_role("button", name="Set").click()
+    walk.settle()
+    assert not any(b.is_visible() for b in body.all()), "the popover stayed open after Set"
+
+
+@pytest.mark.parametrize("demo", DEMOS)
+def test_live_demo_rehearsal(server, browser, demo):
+    spec = SPECS[demo]
+    nouns = spec.nouns
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    page = context.new_page()
+    walk = Walk(page, demo)
+    try:
+        # 1. The pitch, as leadership first sees it.
+        page.goto(f"{server}/?demo={demo}", timeout=180_000)
+        page.wait_for_selector("h1", timeout=180_000)
+        walk.settle()
+        assert "With the same" in walk.main().inner_text()
+        walk.shot("pitch")
+
+        # 2. Decide: it starts at exactly the rule's budget.
+        page.get_by_test_id("stSidebar").get_by_role("link", name="Decide").click()
+        page.wait_for_selector("h5", timeout=180_000)
+        walk.settle()
+        start = walk.readout()
+        walk.shot("decide")
+        slider = page.get_by_role("slider").first
+        slider.focus()
+        page.keyboard.press("ArrowRight")
+        walk.settle()
+        moved = walk.readout()
+        assert moved != start and actions_in(moved) > actions_in(start)
+        walk.shot("slider-right")
+
+        # 3. Each budget popover starts from the current setting and sets what it says.
+        set_target(walk, f"By {nouns.actions}", f"{nouns.actions[:1].upper()}{nouns.actions[1:]} we can afford", None)
+        assert actions_in(walk.readout()) == actions_in(moved), "Set without typing must keep the setting"
+        assert any("At most" in note for note in walk.notes())
+        limit = max(actions_in(start) // 2, 1)
+        set_target(walk, f"By {nouns.actions}", f"{nouns.actions[:1].upper()}{nouns.actions[1:]} we can afford", str(limit))
+        assert actions_in(walk.readout()) <= limit
+        assert any(f"At most {limit:,}" in note for note in walk.notes())
+        walk.shot("afford")
+        set_target(walk, "By spend", "Budget", None)
+        assert any("A spend of at most" in note for note in walk.notes())
+        set_target(walk, "By reach", "Share of all", "50")
+        assert any("Reach at least 50%" in note for note in walk.notes())
+        walk.shot("reach")
+        # A note describes the current setting or goes.
+        slider.focus()
+        page.keyboard.press("ArrowLeft")
+        walk.settle()
+        assert not any("Reach at least" in note for note in walk.notes()), "stale confirmation"
+
+        # 4. Best net value, then an assumption change makes its note go.
+        page.get_by_role("button", name="Best net value").click()
+        walk.settle()
+        best_note = [n for n in walk.notes() if "Best net value" in n]
+        assert best_note and "flatters" in best_note[0]
+        walk.shot("best")
+        page.get_by_test_id("stSidebar").get_by_text("Assumptions").click()
+        cost = page.get_by_test_id("stSidebar").get_by_label(f"Cost per {nouns.action}")
+        cost.fill("1000")
+        cost.press("Enter")
+        walk.settle()
+        assert not any("Best net value" in n for n in walk.notes()), "stale best-net-value note"
+        walk.shot("assumption")
+        chosen = walk.readout()
+
+        # 5. Examples: a story opens in a dialog over the page.
+        page.get_by_test_id("stSidebar").get_by_role("link", name="Examples").click()
+        page.wait_for_selector("h1", timeout=180_000)
+        walk.settle()
+        walk.shot("examples")
+        captions = walk.main().get_by_text(re.compile(r" · one of ")).all()
+        first_id = captions[0].inner_text().split(" · ")[0].split()[-1]
+        page.locator(".st-key-story_open_caught button").click()
+        walk.settle()
+        assert walk.dialog_title() and first_id in walk.dialog_title()
+        walk.shot("story-open")
+        page.keyboard.press("Escape")
+        walk.settle()
+        assert walk.dialog_title() is None
+
+        # ...a table row opens its example; a story's Open still works after it (the bug).
+        grid = page.get_by_test_id("stDataFrame").first
+        grid.scroll_into_view_if_needed()
+        box = grid.bounding_box()
+        page.mouse.click(box["x"] + 15, box["y"] + 35 + 36)
+        walk.settle()
+        row_title = walk.dialog_title()
+        assert row_title, "a table row did not open its example"
+        walk.shot("row-open")
+        page.keyboard.press("Escape")
+        walk.settle()
+        last_caption = captions[-1].inner_text().split(" · ")[0].split()[-1]
+        page.locator(".st-key-story_open_both_missed button").click()
+        walk.settle()
+        assert last_caption in (walk.dialog_title() or ""), "a story's Open lost against the selected row"
+
+        # ...the what-if changes the score, and reset really resets the inputs.
+        dialog = page.get_by_role("dialog")
+        dialog.get_by_text("What if?").click()
+        number = dialog.locator("[data-testid=stNumberInput] input").first
+        real = number.input_value()
+        number.fill(str(float(real or 0) + 7))
+        dialog.get_by_role("button", name="Score it").click()
+        walk.settle()
+        assert dialog.get_by_text(f"New {nouns.score}").count() == 1
+        walk.shot("what-if")
+        dialog.get_by_role("button", name="Reset to the real values").click()
+        walk.settle()
+        assert dialog.locator("[data-testid=stNumberInput] input").first.input_value() == real
+        assert dialog.get_by_text(f"New {nouns.score}").count() == 0
+        page.keyboard.press("Escape")
+        walk.settle()
+
+        # ...a filter narrows the table and never opens anything by itself.
+        page.get_by_test_id("stMain").get_by_text("Only where the rule and the model disagree").click()
+        walk.settle()
+        assert walk.dialog_title() is None
+        walk.shot("filter")
+
+        # 6. Rule vs model: each tab, then the agreement link opens that example.
+        page.get_by_test_id("stSidebar").get_by_role("link", name="Rule vs model").click()
+        page.wait_for_selector("h1", timeout=180_000)
+        walk.settle()
+        walk.shot("compare")
+        for tab in ("Better than random?", "Rule and model together", "By segment",
+                    "What if our guesses are off?", "Where they agree"):
+            page.get_by_role("tab", name=tab).click()
+            walk.settle()
+        walk.shot("agreement")
+        link = walk.main().get_by_role("link", name=re.compile(r"on the Examples page"))
+        wanted = re.search(rf"Open {nouns.entity} (\S+) on", link.inner_text()).group(1)
+        link.click()
+        page.wait_for_selector("h1", timeout=180_000)
+        walk.settle()
+        assert wanted in (walk.dialog_title() or ""), f"the link to {wanted} opened {walk.dialog_title()}"
+        walk.shot("linked-example")
+        page.keyboard.press("Escape")
+        walk.settle()
+
+        # 7. Back to Decide: the setting and the assumptions are still the presenter's.
+        page.get_by_test_id("stSidebar").get_by_role("link", name="Decide").click()
+        page.wait_for_selector("h5", timeout=180_000)
+        walk.settle()
+        assert walk.readout() == chosen
+        assert page.get_by_test_id("stSidebar").get_by_label(f"Cost per {nouns.action}").input_value() == "1000.00"
+        walk.shot("back-to-decide")
+    finally:
+        context.close()
