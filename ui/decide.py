@@ -56,8 +56,9 @@ def setting_slider(scenario: Scenario, econ: Economics, analyst: bool) -> int:
     nouns, key = scenario.spec.nouns, slider_key(scenario)
     current = state.count(scenario)
     options, labels = _options(scenario, econ, current)
-    if st.session_state.get(key) != current:
-        st.session_state[key] = current  # a target or a link moved the setting
+    # Written on every run: a target or a link may have moved the setting, and a slider that
+    # left the screen for a run (a presentation step, another page) must not come back at 0.
+    st.session_state[key] = current
     label = f"How many {nouns.entities} get a {nouns.action}" + (f" per {econ.period}" if econ.population > 0 else "")
     if analyst:
         label += " (the decision threshold follows)"

@@ -136,11 +136,17 @@ def open_position(scenario: Scenario) -> int | None:
 # --- the page's parts -----------------------------------------------------------------------
 
 
+def story_seed(scenario: Scenario) -> int:
+    """The seed of this session's stories ("Show others" moves it): the presentation shows the
+    same examples the presenter prepared with."""
+    return st.session_state.get(f"story_seed_{scenario.spec.key}", 0)
+
+
 def stories(scenario: Scenario, model_flags: np.ndarray, cutoff: float) -> None:
     """Four examples drawn at random from four honest pools: where the model wins and loses."""
     spec, nouns = scenario.spec, scenario.spec.nouns
     seed_key = f"story_seed_{spec.key}"
-    seed = st.session_state.get(seed_key, 0)
+    seed = story_seed(scenario)
     picked = pick_stories(scenario.labels, model_flags, scenario.rule_flags, seed=seed)
     for pair in (picked[:2], picked[2:]):
         for column, story in zip(st.columns(2), pair):

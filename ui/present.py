@@ -76,25 +76,6 @@ def start() -> None:
 def stop() -> None:
     """Back to the usual pages; the session's setting and assumptions are kept."""
     st.session_state[state.PRESENT] = False
-    _forget_slider()
-
-
-# The Decide page's slider key (ui.decide.slider_key) without its demo.
-SLIDER_PREFIX = "setting_slider_"
-
-
-def _forget_slider() -> None:
-    """Drop the slider's stored value, so the next run that draws it sends the session's
-    setting to the browser.
-
-    A keyed widget that disappears for a run and comes back on the same page keeps its value
-    on the server, and ``setting_slider`` only sends it when it differs from the session's
-    setting; the browser, which dropped the widget, then shows the slider's first position
-    (0) beside figures for the real setting. Stepping away from step 4 and back, or leaving
-    the presentation on the Decide page, does exactly that.
-    """
-    for key in [key for key in st.session_state if str(key).startswith(SLIDER_PREFIX)]:
-        del st.session_state[key]
 
 
 def _go(step: int) -> None:
@@ -191,7 +172,6 @@ def _model(scenario: Scenario, econ: Economics) -> None:
 
 def _live(scenario: Scenario, econ: Economics) -> None:
     st.title(md(steps.live_heading(scenario.spec, econ)), anchor=False)
-    _forget_slider()  # a full run: the slider may be coming back after another step
     _live_panel(scenario)
 
 
@@ -213,13 +193,13 @@ def _live_panel(scenario: Scenario) -> None:
 
 
 def _examples(scenario: Scenario, econ: Economics) -> None:
-    from ui.examples import sentence_for  # shap loads only when the examples are shown
+    from ui.examples import sentence_for, story_seed  # shap loads only when the examples are shown
 
     spec, nouns = scenario.spec, scenario.spec.nouns
     count = state.count(scenario)
     flags, cutoff = scenario.flags_at(count), scenario.threshold_at(count)
     # The Examples page's draw, so the presenter sees the stories they prepared with.
-    seed = st.session_state.get(f"story_seed_{spec.key}", 0)
+    seed = story_seed(scenario)
     chosen = steps.story_choice(pick_stories(scenario.labels, flags, scenario.rule_flags, seed=seed))
     st.title(md(f"Three {nouns.entities} the model never saw"), anchor=False)
     st.markdown(f"##### {md(steps.examples_line(spec, chosen), LONG)}")

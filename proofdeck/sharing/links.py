@@ -134,6 +134,8 @@ def decode(params: Mapping[str, object], spec: DemoSpec, size: int) -> tuple[Vie
         notices.append(f"the link's mode ({mode[:20]}) is unknown, so the usual pages are shown")
     step_text = _one(params, STEP)
     step = int(step_text) if step_text and _whole(step_text) and int(step_text) < 100 else None
+    if step_text and step is None:
+        notices.append("the link's step is not a step number, so the presentation starts at the beginning")
     view = View(
         demo=spec.key,
         count=count,
