@@ -99,3 +99,17 @@ def test_report_download_includes_the_background_refits_once_they_are_done(monke
     assert stability_if_ready(sc, econ).repeats == 2
     page = report_bytes(sc, econ, sc.default_count, sc.spec.charter).decode("utf-8")
     assert "Trained and tested again on 2 different splits" in page
+
+
+def test_report_download_shows_the_stories_the_session_shows():
+    from proofdeck.data.spec import load_spec
+    from proofdeck.explanation.stories import pick_stories
+    from proofdeck.model.scenario import build_scenario
+    from ui.share import report_bytes
+
+    sc = build_scenario(load_spec(ROOT / "demos" / "churn.toml"))
+    flags = sc.flags_at(sc.default_count)
+    for seed in (0, 3):
+        page = report_bytes(sc, sc.spec.economics, sc.default_count, sc.spec.charter, seed).decode("utf-8")
+        for story in pick_stories(sc.labels, flags, sc.rule_flags, seed=seed):
+            assert f"Customer {sc.ids.iloc[story.position]} · one of" in page

@@ -22,6 +22,7 @@ from proofdeck.sharing.report import report_file_name, report_html
 from proofdeck.words import wording as w
 from proofdeck.words.safe_text import md
 from ui import state
+from ui.examples import story_seed
 from ui.shell import PAGES
 
 THIS_PAGE = "pages/5_Share.py"
@@ -97,7 +98,7 @@ def _join(parts: list[str]) -> str:
 
 
 @st.cache_data(show_spinner=False, max_entries=6)
-def _report(demo_key: str, count: int, economics: Economics, charter: Charter, refits: int,
+def _report(demo_key: str, count: int, economics: Economics, charter: Charter, seed: int, refits: int,
             _scenario: Scenario, _stability: Stability | None) -> str:
     # Same-budget intervals and the top-k bootstrap come from the pages' own caches, so the
     # report's numbers are those the pages show. ``refits`` is in the key so that a report made
@@ -109,6 +110,7 @@ def _report(demo_key: str, count: int, economics: Economics, charter: Charter, r
         best=state.best(_scenario, economics),
         stability=_stability,
         charter=charter,
+        story_seed=seed,
     )
 
 
@@ -134,17 +136,19 @@ def _predictions(demo_key: str, count: int, _scenario: Scenario) -> bytes:
     return predictions_csv(_scenario, count)
 
 
-def report_bytes(scenario: Scenario, economics: Economics, count: int, charter: Charter) -> bytes:
-    """The report as the button downloads it (cached per demo, setting, assumptions and ask)."""
+def report_bytes(scenario: Scenario, economics: Economics, count: int, charter: Charter, seed: int = 0) -> bytes:
+    """The report as the button downloads it (cached per demo, setting, assumptions, ask and the
+    seed of the examples, so it shows the four the Examples page and the presentation show)."""
     stability = stability_if_ready(scenario, economics)
     refits = 0 if stability is None else stability.repeats
-    return _report(state.cache_key(scenario), count, economics, charter, refits, scenario, stability).encode("utf-8")
+    return _report(state.cache_key(scenario), count, economics, charter, seed, refits, scenario,
+                   stability).encode("utf-8")
 
 
 def downloads(scenario: Scenario, economics: Economics, count: int) -> None:
     """The report and the predictions of this demo at this setting and these assumptions."""
     spec, nouns = scenario.spec, scenario.spec.nouns
-    charter = state.charter(scenario)
+    charter, seed = state.charter(scenario), story_seed(scenario)
     outcome = scenario.sweep.outcome_at_count(count, economics)
     changed = links.economics_changes(spec.economics, economics)
     st.markdown("#### Files to send")
@@ -154,7 +158,7 @@ def downloads(scenario: Scenario, economics: Economics, count: int) -> None:
     report_col, csv_col = st.columns(2)
     with report_col.container(border=True):
         st.download_button(
-            REPORT_LABEL, lambda: report_bytes(scenario, economics, count, charter),
+            REPORT_LABEL, lambda: report_bytes(scenario, economics, count, charter, seed),
             file_name=report_file_name(scenario, count), mime="text/html", icon=":material/description:",
             type="primary", key="share_report", on_click="ignore",
         )
