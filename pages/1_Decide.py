@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from proofdeck.sharing.summary import setting_summary
 from proofdeck.words import wording as w
 from ui import state
 from ui.decide import decide_charts, key_figures, outcome_grid, setting_slider, targets
@@ -25,19 +26,15 @@ def decide_panel() -> None:
     """The slider and everything it moves; reruns alone when the slider moves."""
     econ = state.economics(scenario)
     count = setting_slider(scenario, econ, page.analyst)
-    outcome = scenario.sweep.outcome_at_count(count, econ)
-    rule = scenario.rule_outcome(econ)
-    st.markdown(f"##### {w.readout(spec, outcome, scenario.threshold_at(count))}")
-    st.caption(
-        f"{w.sentence_case(w.hit_rate_phrase(nouns, outcome.hit_rate))}; "
-        f"{w.coverage_phrase(nouns, outcome.coverage)}. Changes are against today's rule "
-        f"({w.count(rule.actions)} {nouns.actions})."
-    )
-    targets(scenario, econ, outcome)
-    key_figures(scenario, outcome, rule, econ, page.analyst, count)
-    outcome_grid(spec, outcome, econ, page.analyst)
-    st.caption(w.uplift_caveat(nouns, econ))
-    decide_charts(scenario, econ, count, page.analyst, outcome, rule)
+    # The words and numbers of this setting, as the report says them too.
+    summary = setting_summary(scenario, econ, count, state.top_k_bootstrap(scenario))
+    st.markdown(f"##### {summary.readout}")
+    st.caption(summary.rates)
+    targets(scenario, econ, summary.outcome)
+    key_figures(scenario, summary, page.analyst)
+    outcome_grid(spec, summary, page.analyst)
+    st.caption(summary.caveat)
+    decide_charts(scenario, econ, count, page.analyst, summary.outcome, summary.rule)
 
 
 decide_panel()

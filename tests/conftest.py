@@ -23,7 +23,8 @@ os.environ.setdefault("PROOFDECK_REFITS", "0")
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMOS = sorted(path.stem for path in (ROOT / "demos").glob("*.toml"))
-PAGE_SCRIPTS = ["app.py", "pages/1_Decide.py", "pages/2_Examples.py", "pages/3_Compare.py"]
+PAGE_SCRIPTS = ["app.py", "pages/1_Decide.py", "pages/2_Examples.py", "pages/3_Compare.py", "pages/4_Your_data.py",
+                "pages/5_Share.py"]
 TECHNICAL_WORDS = re.compile(r"\b(precision|recall|F1|AUC|threshold)\b", re.IGNORECASE)
 
 
@@ -130,3 +131,15 @@ def metric_values(at: AppTest) -> dict[str, str]:
 @pytest.fixture(params=DEMOS)
 def demo(request):
     return request.param
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One Debian chromium for every browser test (each test opens its own pages)."""
+    from browser_kit import ARTIFACTS, launch, playwright_api
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    with playwright_api().sync_playwright() as playwright:
+        chromium = launch(playwright)
+        yield chromium
+        chromium.close()

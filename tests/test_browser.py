@@ -7,24 +7,16 @@ when either is missing. Screenshots land in tests/artifacts/ for people to look 
 from __future__ import annotations
 
 import pytest
-from browser_kit import ARTIFACTS, ROOT, fresh_server, launch, needs_chromium, playwright_api, settle
+from browser_kit import ARTIFACTS, ROOT, fresh_server, needs_chromium, settle
 from conftest import DEMOS
 
 from proofdeck.data.spec import load_catalog
 
 # URL path of each page under Streamlit's pages/ discovery, and a text it must show.
-PAGE_URLS = {"app.py": "", "pages/1_Decide.py": "Decide", "pages/2_Examples.py": "Examples", "pages/3_Compare.py": "Compare"}
+PAGE_URLS = {"app.py": "", "pages/1_Decide.py": "Decide", "pages/2_Examples.py": "Examples", "pages/3_Compare.py": "Compare",
+             "pages/4_Your_data.py": "Your_data", "pages/5_Share.py": "Share"}
 
 pytestmark = [pytest.mark.browser, needs_chromium]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    ARTIFACTS.mkdir(exist_ok=True)
-    with playwright_api().sync_playwright() as playwright:
-        chromium = launch(playwright)
-        yield chromium
-        chromium.close()
 
 
 def open_and_check(browser, url: str, shot: str, viewport=(1280, 720)) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-from browser_kit import ARTIFACTS, fresh_server, launch, needs_chromium, playwright_api, settle
+from browser_kit import ARTIFACTS, fresh_server, needs_chromium, settle
 from conftest import DEMOS
 
 from proofdeck.sharing import story_steps as steps
@@ -17,15 +17,6 @@ from proofdeck.sharing import story_steps as steps
 pytestmark = [pytest.mark.browser, needs_chromium]
 VIEWPORT = {"width": 1280, "height": 720}
 BIG_NUMBER_PX = 40  # key numbers on a step, at least (the pages' own are about 30)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    ARTIFACTS.mkdir(exist_ok=True)
-    with playwright_api().sync_playwright() as playwright:
-        chromium = launch(playwright)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from browser_kit import ARTIFACTS, fresh_server, launch, needs_chromium, playwright_api, settle
+from browser_kit import ARTIFACTS, fresh_server, needs_chromium, settle
 from conftest import DEMOS, ROOT
 
 from proofdeck.data.spec import load_catalog
@@ -25,15 +25,6 @@ SPECS = load_catalog(ROOT / "demos").specs
 def server():
     with fresh_server(log_name="server-rehearsal.log") as base:
         yield base
-
-
-@pytest.fixture(scope="module")
-def browser():
-    ARTIFACTS.mkdir(exist_ok=True)
-    with playwright_api().sync_playwright() as playwright:
-        chromium = launch(playwright)
-        yield chromium
-        chromium.close()
 
 
 class Walk:

@@ -8,7 +8,7 @@ be requested but the file itself. Screenshots land in tests/artifacts/report-<de
 from __future__ import annotations
 
 import pytest
-from browser_kit import ARTIFACTS, fresh_server, launch, needs_chromium, playwright_api, settle
+from browser_kit import ARTIFACTS, fresh_server, needs_chromium, settle
 from conftest import DEMOS, ROOT
 
 from proofdeck.data.spec import load_spec
@@ -17,15 +17,6 @@ from proofdeck.sharing.report import report_html
 from proofdeck.words import wording as w
 
 pytestmark = [pytest.mark.browser, needs_chromium]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    ARTIFACTS.mkdir(exist_ok=True)
-    with playwright_api().sync_playwright() as playwright:
-        chromium = launch(playwright)
-        yield chromium
-        chromium.close()
 
 
 def open_offline(browser, path, shot: str | None = None, viewport=(1100, 900)) -> dict:

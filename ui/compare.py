@@ -7,7 +7,15 @@ import pandas as pd
 import streamlit as st
 
 from proofdeck.charts import comparison as compare_charts
-from proofdeck.comparison.compare import SameBudget, interval_text, same_reach, top_k_flags, verdict
+from proofdeck.comparison.compare import (
+    SAME_BUDGET_FIGURES,
+    VERDICT_SENTENCES,
+    SameBudget,
+    interval_text,
+    same_reach,
+    top_k_flags,
+    verdict,
+)
 from proofdeck.comparison.gains import gains_curve, gains_point, lift_at
 from proofdeck.comparison.policies import POLICIES, agreement, cell_positions
 from proofdeck.comparison.segments import segment_table
@@ -21,7 +29,6 @@ from ui import state
 from ui.stability import stability_caption
 
 VERDICT_ICONS = {"better": ":material/trending_up:", "worse": ":material/trending_down:", "unclear": ":material/help:"}
-TABLE_FIGURES = ["actions", "reached", "unneeded", "spend", "value_won", "net_value", "cost_per_won"]
 
 
 def verdict_box(scenario: Scenario, econ: Economics, comparison: SameBudget, analyst: bool = False) -> None:
@@ -44,12 +51,7 @@ def verdict_box(scenario: Scenario, econ: Economics, comparison: SameBudget, ana
         middle.caption("95% interval: " + interval_text(comparison.reached_change, "change"))
         right.metric(f"Extra net value per {econ.period}", w.money(comparison.extra_net.estimate, econ.currency, signed=True))
         right.caption("95% interval: " + interval_text(comparison.extra_net, "money", econ.currency))
-        words = {
-            "better": "The model is better than today's rule, and the held-out data are clear about it.",
-            "worse": "Today's rule does better than the model on these data.",
-            "unclear": "The held-out data do not show a clear difference between the model and today's rule.",
-        }
-        st.markdown(f"{VERDICT_ICONS[result]} **{words[result]}**")
+        st.markdown(f"{VERDICT_ICONS[result]} **{VERDICT_SENTENCES[result]}**")
         how = (f"{comparison.resamples:,} bootstrap resamples of the {scenario.sweep.size:,} held-out "
                f"{nouns.entities}" if analyst else f"redrawing the {scenario.sweep.size:,} held-out {nouns.entities} many times")
         st.caption(f"95% intervals from {how}. " + w.per_period(nouns, econ, scenario.sweep.size))
@@ -60,7 +62,7 @@ def verdict_box(scenario: Scenario, econ: Economics, comparison: SameBudget, ana
 def same_budget_table(scenario: Scenario, econ: Economics, comparison: SameBudget) -> None:
     spec = scenario.spec
     rows = []
-    for key in TABLE_FIGURES:
+    for key in SAME_BUDGET_FIGURES:
         rule, model = getattr(comparison.rule, key), getattr(comparison.model, key)
         rows.append({
             "": w.sentence_case(w.figure_name(key, spec.nouns, spec)),

@@ -18,6 +18,7 @@ from proofdeck.data.spec import DemoSpec, Economics
 from proofdeck.decisions.outcomes import Outcome
 from proofdeck.decisions.slider_scale import slider_counts
 from proofdeck.model.scenario import Scenario
+from proofdeck.sharing.summary import SettingSummary, figure_label, money_chart_builders
 from proofdeck.words import wording as w
 from ui import state
 from ui.widgets import remembered_tabs
@@ -190,70 +191,53 @@ def targets(scenario: Scenario, econ: Economics, outcome: Outcome) -> None:
 
 
 def _label(key: str, spec: DemoSpec, analyst: bool) -> str:
-    name = w.sentence_case(w.figure_name(key, spec.nouns, spec))
+    name = figure_label(key, spec)
     if analyst and key in w.TECHNICAL:
         name += f" ({w.TECHNICAL[key]})"
     return name
 
 
-KEY_COUNTS = ("reached", "unneeded")
+_COLOURS = {"good": "normal", "bad": "normal", "neutral": "off"}
 
 
-def key_figures(scenario: Scenario, outcome: Outcome, rule: Outcome, econ: Economics, analyst: bool,
-                count: int) -> None:
-    """One card per key figure with its change against today's rule, then how sure they are.
+def key_figures(scenario: Scenario, summary: SettingSummary, analyst: bool) -> None:
+    """One card per key figure with its change against today's rule, then how sure they are;
+    the words and numbers are the report's too (proofdeck.sharing.summary).
 
-    Cards wrap: four to a row on a projector, two on a phone.
+    Cards wrap: five to a row on a projector, two on a phone.
     """
     spec = scenario.spec
-    figures = w.money_figures(spec)[:5] + list(KEY_COUNTS)
     row = st.container(horizontal=True, gap="small")
-    for key in figures:
-        value = getattr(outcome, key)
-        delta = w.change_against_rule(key, value, getattr(rule, key), econ.currency)
-        same = delta == "same as rule"
+    for figure in summary.figures:
+        same = figure.tone == "neutral"
         row.metric(
-            _label(key, spec, analyst),
-            w.format_figure(key, value, econ.currency),
-            delta=delta,
-            delta_color="off" if same else w.delta_color(key),
-            delta_arrow="off" if same else "auto",
-            border=True,
-            width=150,
+            _label(figure.key, spec, analyst), figure.value, delta=figure.delta,
+            delta_color="off" if same else w.delta_color(figure.key),
+            delta_arrow="off" if figure.delta == "same as rule" else "auto",
+            border=True, width=150,
         )
-    estimates = {name: getattr(outcome, name) for name in ("reached", "value_won", "net_value")}
-    intervals = state.top_k_bootstrap(scenario).intervals_at(count, econ, estimates)
-    st.caption(w.intervals_sentence(spec, econ, intervals, scenario.sweep.size))
+    st.caption(summary.intervals_sentence)
     if analyst:
         from proofdeck.model.metrics import f1_from
 
+        outcome = summary.outcome
         cols = st.columns(4)
         cols[0].metric("Precision", w.share(outcome.hit_rate))
         cols[1].metric("Recall", w.share(outcome.coverage))
         cols[2].metric("F1", f"{f1_from(outcome.hit_rate, outcome.coverage):.3f}")
-        cols[3].metric("Decision threshold", f"{scenario.threshold_at(count):.4f}")
+        cols[3].metric("Decision threshold", f"{scenario.threshold_at(summary.count):.4f}")
 
 
-def outcome_grid(spec: DemoSpec, outcome: Outcome, econ: Economics, analyst: bool) -> None:
+def outcome_grid(spec: DemoSpec, summary: SettingSummary, analyst: bool) -> None:
     """The four outcomes as a 2x2, in business phrases, counts and money on one basis."""
-    nouns, cur = spec.nouns, econ.currency
-    missed_money = f"{w.money(outcome.missed_winnable, cur)} more {spec.headline.value_won_label} if they were reached"
-    if econ.cost_per_miss > 0:
-        missed_money += f"; {w.money(outcome.miss_cost, cur)} paid for the misses"
-    cells = [
-        ("reached", f"{w.money(outcome.value_won, cur)} {spec.headline.value_won_label}"),
-        ("unneeded", f"{w.money(outcome.unneeded * econ.cost_per_action, cur)} spent on {nouns.non_positives}"),
-        ("missed", missed_money),
-        ("left_alone", f"{nouns.non_positives}, no cost"),
-    ]
-    st.markdown(f"**Where the {nouns.actions} go**")
+    st.markdown(f"**Where the {spec.nouns.actions} go**")
+    cells = summary.grid
     for pair in (cells[:2], cells[2:]):
-        for column, (key, money_text) in zip(st.columns(2), pair):
+        for column, cell in zip(st.columns(2), pair):
             with column.container(border=True):
-                st.markdown(f"**{_label(key, spec, analyst)}**: {w.count(getattr(outcome, key))}")
-                st.caption(money_text)
-    st.caption(f"Both money figures count the {w.share(econ.win_rate)} of reached {nouns.positives} "
-               f"a {nouns.action} wins.")
+                st.markdown(f"**{_label(cell.key, spec, analyst)}**: {cell.count}")
+                st.caption(cell.money)
+    st.caption(summary.grid_note)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -263,37 +247,12 @@ def _curve(demo: str, econ: Economics, _scenario: Scenario) -> dict[str, np.ndar
 
 def _chart_builders(scenario: Scenario, econ: Economics, count: int, analyst: bool, current: Outcome,
                     rule: Outcome) -> list[tuple[str, Callable[[], object]]]:
-    """(tab name, figure builder), the spec's headline money chart first. Builders are called
-    only for the open tab: a slider move redraws one chart, not four."""
-    spec, nouns = scenario.spec, scenario.spec.nouns
-    curve = _curve(state.cache_key(scenario), econ, scenario)
+    """(tab name, figure builder): the money charts (as the report draws the first), hit rate
+    and coverage, and the score spread. Builders run only for the open tab."""
+    nouns = scenario.spec.nouns
     best = state.best(scenario, econ)
+    curve = _curve(state.cache_key(scenario), econ, scenario)
     x_max = charts.focus_share(rule.share_acted, current.share_acted, best.share)
-    common = dict(nouns=nouns, currency=econ.currency, x_max=x_max)
-    per = f" per {econ.period}" if econ.population > 0 else ""
-
-    def thin():
-        return charts.thin({"share": curve["share_acted"], "net": curve["net_value"], "cac": curve["cost_per_won"],
-                            "won": curve["value_won"], "spend": curve["spend"]})
-
-    def net_value():
-        t = thin()
-        return charts.money_curve_figure(
-            t["share"], [("net value", t["net"])], (current.share_acted, current.net_value),
-            (rule.share_acted, rule.net_value), title=f"Net value{per} by how many {nouns.entities} get a {nouns.action}",
-            best=(best.share, best.in_sample_net), best_name="best net value", **common)
-
-    def cost_per_won():
-        t, label = thin(), spec.headline.cost_per_won_label
-        return charts.money_curve_figure(
-            t["share"], [(label, t["cac"])], (current.share_acted, current.cost_per_won),
-            (rule.share_acted, rule.cost_per_won), title=f"{label} rises as the net widens", **common)
-
-    def value_won():
-        t, label = thin(), spec.headline.value_won_label
-        return charts.money_curve_figure(
-            t["share"], [(label, t["won"]), ("spend", t["spend"])], (current.share_acted, current.value_won),
-            (rule.share_acted, rule.value_won), title=f"{w.sentence_case(label)} against spend{per}", **common)
 
     def rates():
         finite = charts.thin({k: v[1:] for k, v in curve.items()})
@@ -304,12 +263,8 @@ def _chart_builders(scenario: Scenario, econ: Economics, count: int, analyst: bo
         return charts.score_distribution_figure(scenario.scores, scenario.labels, scenario.threshold_at(count),
                                                 scenario.threshold_at(scenario.default_count), nouns)
 
-    builders = [("Net value", net_value)]
-    if spec.headline.figure == "cost_per_won":
-        builders.insert(0, (spec.headline.cost_per_won_label, cost_per_won))
-    elif spec.headline.figure == "value_won":
-        builders.insert(0, (w.sentence_case(spec.headline.value_won_label), value_won))
-    return builders + [("Hit rate and coverage", rates), (f"Who gets which {nouns.score}", spread)]
+    return money_chart_builders(scenario, econ, count, best) + [
+        ("Hit rate and coverage", rates), (f"Who gets which {nouns.score}", spread)]
 
 
 def decide_charts(scenario: Scenario, econ: Economics, count: int, analyst: bool,

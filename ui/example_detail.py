@@ -186,6 +186,7 @@ def what_if_form(scenario: Scenario, position: int, cutoff: float) -> None:
         st.markdown(f"With these values the {nouns.entity} **{decision}** at your setting.")
         edited = pd.Series(changes).reindex(model.features)
         reasons = top_reasons(changed.row(0), edited, spec.label, flag_columns=scenario.flag_columns)
-        st.info(explanation_sentence(nouns.score, probability, reasons, cutoff), icon=":material/lightbulb:")
+        st.info(md(explanation_sentence(nouns.score, probability, reasons, cutoff), limit=1000),
+                icon=":material/lightbulb:")
         st.plotly_chart(contribution_figure(changed.row(0), spec.label, edited, nouns.score),
                         key="whatif_chart", config={"displayModeBar": False})

@@ -79,10 +79,11 @@ def reasons_for(scenario: Scenario, position: int, n: int = 3):
 def sentence_for(scenario: Scenario, position: int, model_flags: np.ndarray, cutoff: float) -> str:
     from proofdeck.explanation.explain import explanation_sentence
 
-    return explanation_sentence(
+    # Reasons quote labels and values from the data: escaped, so they show as written.
+    return md(explanation_sentence(
         scenario.spec.nouns.score, float(scenario.scores[position]), reasons_for(scenario, position),
         cutoff, acted=bool(model_flags[position]),
-    )
+    ), limit=1000)
 
 
 # --- which example is open ------------------------------------------------------------------

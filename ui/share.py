@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from proofdeck.comparison.stability import Stability, stability_of
+from proofdeck.comparison.stability import Stability
 from proofdeck.data.spec import Charter, Economics
 from proofdeck.model.scenario import Scenario
 from proofdeck.sharing import links
@@ -115,20 +115,10 @@ def _report(demo_key: str, count: int, economics: Economics, charter: Charter, s
 
 
 def stability_if_ready(scenario: Scenario, economics: Economics) -> Stability | None:
-    """The model's gain across refits when the pitch page's background refits have finished
-    (None while they run, when they are off, or for the user's own scores)."""
-    from ui import stability as refits
+    """The model's gain across refits when the pitch page's background refits have finished."""
+    from ui.stability import finished_stability
 
-    repeats = refits.refits_wanted()
-    if scenario.own_scores or repeats == 0:
-        return None
-    job = refits._refits(state.cache_key(scenario), repeats, scenario)  # started by the pitch page
-    if not job.done():
-        return None
-    try:
-        return stability_of(job.result(), economics)
-    except Exception:  # the pitch page logs the failure; the report says it was not measured
-        return None
+    return finished_stability(scenario, economics)
 
 
 @st.cache_data(show_spinner=False, max_entries=6)

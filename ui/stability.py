@@ -50,6 +50,21 @@ def _refits(demo_key: str, repeats: int, _scenario: Scenario) -> Future:
                             max_train_rows=STABILITY_MAX_TRAIN_ROWS if big else None)
 
 
+def finished_stability(scenario: Scenario, economics):
+    """The model's gain across refits once the background refits have finished (None while
+    they run, when they are off, or for the user's own scores, which cannot be refitted)."""
+    repeats = refits_wanted()
+    if scenario.own_scores or repeats == 0:
+        return None
+    job = _refits(state.cache_key(scenario), repeats, scenario)
+    if not job.done():
+        return None
+    try:
+        return stability_of(job.result(), economics)
+    except Exception:  # the pitch page logs the failure; callers say it was not measured
+        return None
+
+
 def stability_caption(scenario: Scenario, interval: Interval) -> None:
     """A caption beside the bootstrap interval of the extra net value: how it moves across
     ten other splits and seeds (or that this is being checked)."""

@@ -108,6 +108,14 @@ def same_budget(
 
 
 VERDICTS = ("better", "worse", "unclear")
+# The verdict in words, as every page and the report say it.
+VERDICT_SENTENCES = {
+    "better": "The model is better than today's rule, and the held-out data are clear about it.",
+    "worse": "Today's rule does better than the model on these data.",
+    "unclear": "The held-out data do not show a clear difference between the model and today's rule.",
+}
+# The figures a same-budget table shows, rule against model.
+SAME_BUDGET_FIGURES = ("actions", "reached", "unneeded", "spend", "value_won", "net_value", "cost_per_won")
 
 
 def interval_verdict(difference: Interval) -> str:

@@ -26,7 +26,14 @@ import plotly.io as pio
 from proofdeck.charts.base import PLOTLY_CONFIG
 from proofdeck.charts.comparison import gains_figure
 from proofdeck.comparison.ab_test import ab_test_for
-from proofdeck.comparison.compare import SameBudget, interval_text, same_budget, verdict
+from proofdeck.comparison.compare import (
+    SAME_BUDGET_FIGURES,
+    VERDICT_SENTENCES,
+    SameBudget,
+    interval_text,
+    same_budget,
+    verdict,
+)
 from proofdeck.comparison.gains import gains_curve, gains_point, lift_at
 from proofdeck.comparison.sensitivity import assumption_name
 from proofdeck.comparison.stability import Stability
@@ -45,12 +52,6 @@ from proofdeck.words.safe_text import plain
 if TYPE_CHECKING:  # shap is imported only when an example is explained
     from proofdeck.explanation.explain import ModelExplainer
 
-SAME_BUDGET_FIGURES = ("actions", "reached", "unneeded", "spend", "value_won", "net_value", "cost_per_won")
-VERDICT_WORDS = {
-    "better": "The model is better than today's rule, and the held-out data are clear about it.",
-    "worse": "Today's rule does better than the model on these data.",
-    "unclear": "The held-out data do not show a clear difference between the model and today's rule.",
-}
 # The charts' marks for "your setting", named for a reader who did not choose it.
 CHOSEN_NAMES = {"your setting": "chosen setting", "model at your cut-off": "model at the chosen setting"}
 FEW_POSITIVES = 100  # fewer held-out positives than this and every range is wide
@@ -239,7 +240,7 @@ def _same_budget(scenario: Scenario, econ: Economics, comparison: SameBudget) ->
         _tag("p", f"Both act on the same number of {_e(nouns.entities)}: {picker}, the "
                     f"model on those with the highest {_e(nouns.score)}. Only <em>whom</em> they pick differs.")
         + _table("".join(rows))
-        + _tag("p", _tag("strong", _e(VERDICT_WORDS[verdict(comparison)])) + " " + _e(relative))
+        + _tag("p", _tag("strong", _e(VERDICT_SENTENCES[verdict(comparison)])) + " " + _e(relative))
         + _tag("p", _e(how + w.per_period(nouns, econ, scenario.sweep.size)), "note")
     ))
 

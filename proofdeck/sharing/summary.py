@@ -9,6 +9,7 @@ strings and numbers, so a page draws them with Streamlit and the report writes t
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -163,30 +164,52 @@ def setting_summary(scenario: Scenario, econ: Economics, count: int, bootstrap: 
     )
 
 
-def headline_money_figure(scenario: Scenario, econ: Economics, count: int, best: BestSetting) -> go.Figure:
-    """The Decide page's first money chart: the demo's headline figure against the share acted
-    on, with today's rule, this setting and (for net value) the best setting marked."""
+def money_chart_builders(scenario: Scenario, econ: Economics, count: int,
+                         best: BestSetting) -> list[tuple[str, Callable[[], go.Figure]]]:
+    """(name, figure builder) for the Decide page's money charts, the demo's headline figure
+    first: net value always, and the cost per won or value won when that is the headline.
+    Builders run only when called (a page draws only the open tab)."""
     spec, nouns = scenario.spec, scenario.spec.nouns
     curve = scenario.sweep.curve(econ)
     current = scenario.sweep.outcome_at_count(count, econ)
     rule = scenario.rule_outcome(econ)
-    thin = charts.thin({"share": curve["share_acted"], "net": curve["net_value"], "cac": curve["cost_per_won"],
-                        "won": curve["value_won"], "spend": curve["spend"]})
     x_max = charts.focus_share(rule.share_acted, current.share_acted, best.share)
     common = dict(nouns=nouns, currency=econ.currency, x_max=x_max)
     per = f" per {econ.period}" if econ.population > 0 else ""
-    if spec.headline.figure == "cost_per_won":
-        label = spec.headline.cost_per_won_label
+
+    def thin() -> dict[str, np.ndarray]:
+        return charts.thin({"share": curve["share_acted"], "net": curve["net_value"], "cac": curve["cost_per_won"],
+                            "won": curve["value_won"], "spend": curve["spend"]})
+
+    def net_value() -> go.Figure:
+        t = thin()
+        best_point = (best.share, best.in_sample_net) if np.isfinite(best.in_sample_net) else None
         return charts.money_curve_figure(
-            thin["share"], [(label, thin["cac"])], (current.share_acted, current.cost_per_won),
+            t["share"], [("net value", t["net"])], (current.share_acted, current.net_value),
+            (rule.share_acted, rule.net_value), title=f"Net value{per} by how many {nouns.entities} get a {nouns.action}",
+            best=best_point, best_name="best net value", **common)
+
+    def cost_per_won() -> go.Figure:
+        t, label = thin(), spec.headline.cost_per_won_label
+        return charts.money_curve_figure(
+            t["share"], [(label, t["cac"])], (current.share_acted, current.cost_per_won),
             (rule.share_acted, rule.cost_per_won), title=f"{label} rises as the net widens", **common)
-    if spec.headline.figure == "value_won":
-        label = spec.headline.value_won_label
+
+    def value_won() -> go.Figure:
+        t, label = thin(), spec.headline.value_won_label
         return charts.money_curve_figure(
-            thin["share"], [(label, thin["won"]), ("spend", thin["spend"])], (current.share_acted, current.value_won),
+            t["share"], [(label, t["won"]), ("spend", t["spend"])], (current.share_acted, current.value_won),
             (rule.share_acted, rule.value_won), title=f"{w.sentence_case(label)} against spend{per}", **common)
-    best_point = (best.share, best.in_sample_net) if np.isfinite(best.in_sample_net) else None
-    return charts.money_curve_figure(
-        thin["share"], [("net value", thin["net"])], (current.share_acted, current.net_value),
-        (rule.share_acted, rule.net_value), title=f"Net value{per} by how many {nouns.entities} get a {nouns.action}",
-        best=best_point, best_name="best net value", **common)
+
+    builders: list[tuple[str, Callable[[], go.Figure]]] = [("Net value", net_value)]
+    if spec.headline.figure == "cost_per_won":
+        builders.insert(0, (spec.headline.cost_per_won_label, cost_per_won))
+    elif spec.headline.figure == "value_won":
+        builders.insert(0, (w.sentence_case(spec.headline.value_won_label), value_won))
+    return builders
+
+
+def headline_money_figure(scenario: Scenario, econ: Economics, count: int, best: BestSetting) -> go.Figure:
+    """The Decide page's first money chart: the demo's headline figure against the share acted
+    on, with today's rule, this setting and (for net value) the best setting marked."""
+    return money_chart_builders(scenario, econ, count, best)[0][1]()
