@@ -1,77 +1,131 @@
-"""Benchmark: how long a slider move takes to show new figures in a real browser.
+"""Slider latency in chromium: key press on the Decide page's slider to the new readout on screen.
 
-Run from the repository root: python -m benchmarks.bench_slider [demo]
-Starts `streamlit run app.py`, opens the Decide page in Debian's chromium, moves the cut-off
-slider with the keyboard and times each move from key press until the readout sentence
-changes on screen (server rerun of the fragment + transfer + render). Prints the median and
-p90 over 20 moves. Not a test: figures are for people to read.
+Run from the repository root: ``python -m benchmarks --only slider``.
+
+Each move is one key press (PageUp and PageDown in turn) on the page's first element of role
+"slider"; its time runs until the readout (the first h5, the sentence the figures start with)
+shows a new text: the server's rerun of the slider's fragment, the transfer and the drawing.
+Before the next move the page is left to finish (charts may follow the figures). Variants:
+
+- ``app``: the default demo (churn), ``/Decide``;
+- ``app_big``: a generated churn-like demo of ``big_rows`` rows (1,000,000 in the full run),
+  served from a temporary demos folder (PROOFDECK_DEMOS_DIR, PROOFDECK_DATA_ROOT); its first
+  load, which reads and fits it, is recorded too;
+- ``bare``: a bare app whose slider updates an h5 readout and six metrics, the baseline.
 """
 
 from __future__ import annotations
 
-import socket
-import statistics
-import subprocess
-import sys
+import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
-from playwright.sync_api import sync_playwright
+from benchmarks.config import FULL, Config
+from benchmarks.harness import (
+    ROOT,
+    RUNNING,
+    VIEWPORT,
+    BenchError,
+    browser_missing,
+    launch_browser,
+    running_server,
+    settle,
+    write_bare_apps,
+)
+from benchmarks.report import Figure, PartResult
+from benchmarks.synthetic import big_demo
 
-ROOT = Path(__file__).resolve().parents[1]
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+NAME = "slider"
 READOUT = "h5"
+CHANGED = "([sel, old]) => { const e = document.querySelector(sel); return e && e.innerText !== old; }"
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def main(demo: str = "churn", moves: int = 20) -> None:
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.headless", "true"],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
+def slider_moves(browser, url: str, moves: int, load_timeout: float, move_timeout: float = 60.0) -> dict:
+    """Open ``url``, then time ``moves`` key presses: seconds to load, and for each move the
+    seconds to the new readout and to the end of the rerun (charts drawn)."""
+    context = browser.new_context(viewport=VIEWPORT)
+    page = context.new_page()
     try:
-        for _ in range(200):
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.3)
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
-            page = browser.new_page(viewport={"width": 1280, "height": 720})
-            page.goto(f"http://127.0.0.1:{port}/Decide?demo={demo}", timeout=180_000)
-            page.wait_for_selector(READOUT, timeout=180_000)
-            page.wait_for_timeout(3000)
-            thumb = page.get_by_role("slider").first
+        started = time.perf_counter()
+        page.goto(url, wait_until="commit", timeout=load_timeout * 1000)
+        page.wait_for_selector(READOUT, state="visible", timeout=load_timeout * 1000)
+        loaded = time.perf_counter() - started
+        settle(page, load_timeout * 1000)
+        thumb = page.get_by_role("slider").first
+        thumb.focus()
+        readout, finished = [], []
+        for index in range(moves):
+            before = page.locator(READOUT).first.inner_text()
+            key = "PageUp" if index % 2 == 0 else "PageDown"
+            pressed = time.perf_counter()
+            page.keyboard.press(key)
+            page.wait_for_function(CHANGED, arg=[READOUT, before], timeout=move_timeout * 1000)
+            readout.append(time.perf_counter() - pressed)
+            page.wait_for_function(f"() => !document.querySelector('{RUNNING}')", timeout=move_timeout * 1000)
+            finished.append(time.perf_counter() - pressed)
+            settle(page, move_timeout * 1000, quiet_ms=150)
             thumb.focus()
-            timings = []
-            for index in range(moves):
-                before = page.locator(READOUT).first.inner_text()
-                key = "PageUp" if index % 2 == 0 else "PageDown"
-                start = time.perf_counter()
-                page.keyboard.press(key)
-                page.wait_for_function(
-                    "([sel, old]) => document.querySelector(sel) && document.querySelector(sel).innerText !== old",
-                    arg=[READOUT, before], timeout=30_000,
-                )
-                timings.append(time.perf_counter() - start)
-                page.wait_for_timeout(400)
-            browser.close()
+        return {"load": loaded, "readout": readout, "finished": finished}
+    except Exception as error:
+        raise BenchError(f"slider at {url}: {type(error).__name__}: {str(error)[:300]}") from error
     finally:
-        server.terminate()
-        server.wait(timeout=20)
-    timings_ms = sorted(t * 1000 for t in timings)
-    print(f"demo {demo}: {moves} slider moves, key press to new readout on screen")
-    print(f"  median {statistics.median(timings_ms):.0f} ms, p90 {timings_ms[int(0.9 * len(timings_ms)) - 1]:.0f} ms, "
-          f"min {timings_ms[0]:.0f} ms, max {timings_ms[-1]:.0f} ms")
+        context.close()
+
+
+def run(config: Config = FULL) -> dict:
+    """Slider moves on the default demo, a big generated demo and the bare six-metric slider."""
+    missing = browser_missing()
+    if missing:
+        return {"skipped": missing}
+    from playwright.sync_api import sync_playwright
+
+    result = PartResult(NAME)
+    measured: dict[str, dict] = {}
+    with tempfile.TemporaryDirectory(prefix="proofdeck-bench-") as folder, sync_playwright() as playwright:
+        folder = Path(folder)
+        bare = write_bare_apps(folder / "bare")["bare_slider"]
+        browser = launch_browser(playwright)
+        try:
+            for variant in config.slider_variants:
+                if variant == "bare":
+                    with running_server(bare, bare.parent, f"{NAME}-bare") as server:
+                        measured[variant] = slider_moves(browser, server.url, config.moves, 120)
+                elif variant == "app":
+                    with running_server(ROOT / "app.py", ROOT, f"{NAME}-app") as server:
+                        measured[variant] = slider_moves(browser, f"{server.url}/Decide?demo=churn", config.moves, 300)
+                elif variant == "app_big" and config.big_rows > 0:
+                    env = big_demo(folder / "big", config.big_rows)
+                    with running_server(ROOT / "app.py", ROOT, f"{NAME}-app-big", env=env) as server:
+                        measured[variant] = slider_moves(browser, f"{server.url}/Decide?demo=churn_big", config.moves,
+                                                         config.big_load_timeout)
+        finally:
+            browser.close()
+
+    labels = {"bare": "bare six-metric slider", "app": "app, churn demo",
+              "app_big": f"app, {config.big_rows:,}-row demo"}
+    figures: dict[str, Figure] = {}
+    for variant in [v for v in ("bare", "app", "app_big") if v in measured]:
+        figures[variant] = result.add(f"{labels[variant]}: key press to new readout",
+                                      [t * 1000 for t in measured[variant]["readout"]], "ms",
+                                      baseline=figures.get("bare"))
+    for variant in [v for v in ("bare", "app", "app_big") if v in measured]:
+        result.add(f"{labels[variant]}: key press to rerun finished (charts too)",
+                   [t * 1000 for t in measured[variant]["finished"]], "ms")
+        if variant != "bare":
+            result.add(f"{labels[variant]}: first load of Decide (read + fit)", [measured[variant]["load"]], "s")
+    bare_figure, app_figure, big_figure = (figures.get(v) for v in ("bare", "app", "app_big"))
+    if app_figure is not None and bare_figure is not None:
+        result.target("slider: app median / bare six-metric slider median", app_figure.ratio, 1.5)
+    if big_figure is not None:
+        scale = "" if config.big_rows == 1_000_000 else "; target at 1,000,000"
+        label = f"slider median at {config.big_rows:,} rows (ms{scale})"
+        result.target(label, big_figure.median, 250.0, unit="ms")
+    return result.as_dict()
 
 
 if __name__ == "__main__":
-    main(*(sys.argv[1:2] or ["churn"]))
+    import sys
+
+    from benchmarks.cli import main
+
+    main(["--only", NAME, *sys.argv[1:]])

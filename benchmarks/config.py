@@ -1,0 +1,119 @@
+"""How big and how often each benchmark runs: the full run, ``--quick``, and the smallest.
+
+The full run is what the figures in the README come from (a quiet machine, minutes); ``--quick``
+checks that every part still works (a shared machine, figures not meaningful); the smallest
+is what the smoke test runs (seconds, and the browser parts only against the bare apps).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+
+@dataclass(frozen=True)
+class Config:
+    """Sizes, repeat counts and time limits of every part.
+
+    Variants name what a part measures ("app", "bare", ...); a part skips the ones left out,
+    so the smoke test can run the browser harness against the bare apps alone.
+    """
+
+    name: str = "full"
+    # 1. cold start: launches per variant, each from `streamlit run` to the first figure
+    launches: int = 5
+    cold_variants: tuple[str, ...] = ("app", "bare", "app_busy", "bare_busy")
+    launch_timeout: float = 240.0
+    # 2. slider: key presses per variant, and the rows of the big generated demo
+    moves: int = 20
+    slider_variants: tuple[str, ...] = ("app", "app_big", "bare")
+    big_rows: int = 1_000_000
+    big_load_timeout: float = 900.0
+    # 3. compute alone
+    sweep_sizes: tuple[int, ...] = (10_000, 100_000, 1_000_000)
+    build_repeats: int = 5
+    lookups: int = 5_000
+    explain_repeats: int = 50
+    explain_models: tuple[str, ...] = ("gradient_boosting", "logistic_regression")
+    importance_rows: int = 2_000
+    # 4. a million rows through the Your data path
+    ingest_rows: int = 1_000_000
+    ingest_runs: int = 3
+    train_sample_rows: int = 200_000
+    ingest_all_rows: bool = True
+    ingest_timeout: float = 1800.0
+    # 5. a room of viewers
+    viewers: int = 20
+    rooms: int = 3
+    room_variants: tuple[str, ...] = ("app", "app_upload", "bare")
+    upload_rows: int = 100_000
+    viewer_timeout: float = 300.0
+    refits_timeout: float = 300.0
+    # extra: the stability refits (only with --only stability)
+    stability_repeats: int = 10
+    stability_demos: tuple[str, ...] = ("churn", "fraud", "leads")
+
+    @property
+    def quick(self) -> bool:
+        return self.name != "full"
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+FULL = Config()
+
+QUICK = Config(
+    name="quick",
+    launches=2,
+    launch_timeout=180.0,
+    moves=3,
+    big_rows=50_000,
+    big_load_timeout=300.0,
+    sweep_sizes=(10_000, 100_000),
+    build_repeats=3,
+    lookups=500,
+    explain_repeats=5,
+    explain_models=("gradient_boosting",),
+    importance_rows=200,
+    ingest_rows=50_000,
+    ingest_runs=2,
+    train_sample_rows=10_000,
+    ingest_timeout=600.0,
+    viewers=3,
+    rooms=2,
+    upload_rows=20_000,
+    viewer_timeout=180.0,
+    refits_timeout=180.0,
+    stability_repeats=2,
+    stability_demos=("churn",),
+)
+
+# What the smoke test runs: every module's code path, seconds each, no busy neighbours, the
+# browser parts against the bare apps only (the app's own browser tests cover the app).
+SMALLEST = Config(
+    name="smallest",
+    launches=1,
+    cold_variants=("bare",),
+    launch_timeout=60.0,
+    moves=1,
+    slider_variants=("bare",),
+    big_rows=0,
+    sweep_sizes=(1_000,),
+    build_repeats=1,
+    lookups=20,
+    explain_repeats=1,
+    explain_models=("logistic_regression",),
+    importance_rows=50,
+    ingest_rows=3_000,
+    ingest_runs=1,
+    train_sample_rows=1_000,
+    ingest_timeout=120.0,
+    viewers=1,
+    rooms=1,
+    room_variants=("bare",),
+    upload_rows=0,
+    viewer_timeout=60.0,
+    refits_timeout=30.0,
+    stability_repeats=1,
+    stability_demos=("churn",),
+)
