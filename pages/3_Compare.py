@@ -27,7 +27,7 @@ with right:
         st.caption("No rule was given: the model is compared with a random pick of the same size.")
     else:
         st.caption(f"Today's rule: {md(spec.rule.description)}")
-        st.code(spec.rule.expression, language="python", wrap_lines=True)
+        st.markdown(w.code_span(spec.rule.expression))
 
 gains, agree, both, segments, sensitivity = remembered_tabs(
     ["Better than random?", "Where they agree", "Rule and model together", "By segment", "What if our guesses are off?"],

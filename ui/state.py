@@ -19,7 +19,7 @@ from proofdeck.comparison.policies import combined_policies
 from proofdeck.data.spec import Charter, Economics, SpecCatalog, load_catalog, load_spec
 from proofdeck.decisions.best_setting import BestSetting, best_setting
 from proofdeck.decisions.bootstrap import TopKBootstrap
-from proofdeck.model.scenario import Scenario, build_scenario
+from proofdeck.model.scenario import MAX_TRAIN_ROWS, Scenario, build_scenario
 from proofdeck.sharing import links
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -61,7 +61,7 @@ def catalog() -> SpecCatalog:
 
 @st.cache_resource(show_spinner="Training the model on this demo's data...", max_entries=8)
 def _scenario(spec_path: str, spec_stamp: float, data_stamp: float) -> Scenario:
-    return build_scenario(load_spec(spec_path))
+    return build_scenario(load_spec(spec_path), max_train_rows=MAX_TRAIN_ROWS)
 
 
 def scenario_for(spec_path: Path) -> Scenario:

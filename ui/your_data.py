@@ -21,7 +21,7 @@ from proofdeck.data.datasets import DataError
 from proofdeck.data.delimited import Table
 from proofdeck.data.sampling import training_sample
 from proofdeck.data.spec import ECONOMICS_BOUNDS, Nouns, SpecError
-from proofdeck.model.scenario import Scenario, build_scenario, scenario_from_scores
+from proofdeck.model.scenario import MAX_TRAIN_ROWS, Scenario, build_scenario, scenario_from_scores
 from proofdeck.upload.bundle import bundle_zip, safe_name, save_demo
 from proofdeck.upload.draft import (
     DemoDraft,
@@ -42,7 +42,6 @@ from proofdeck.words.safe_text import md
 from ui import state
 from ui.rule_editor import rule_editor
 
-MAX_TRAIN_ROWS = 200_000  # above this, the model trains on a stratified sample (stated on the page)
 SAVE_ENV = "PROOFDECK_SAVE_DEMOS"  # "1": offer "save as a demo" (on a machine of one's own)
 TRAIN, OWN_SCORES = "Train a model on my data", "Bring my own scores"
 

@@ -17,7 +17,6 @@ import numpy as np
 
 from proofdeck.data.spec import Economics
 from proofdeck.decisions.bootstrap import (
-    DEFAULT_RESAMPLES,
     Interval,
     bootstrap_outcomes,
     interval,
@@ -78,7 +77,7 @@ def same_budget(
     labels: np.ndarray,
     values: np.ndarray,
     economics: Economics,
-    resamples: int = DEFAULT_RESAMPLES,
+    resamples: int | None = None,
     seed: int = 0,
 ) -> SameBudget:
     """Compare the rule with the model's top K (K = examples the rule flags)."""
@@ -103,7 +102,7 @@ def same_budget(
         rule_net=interval(rule.net_value, r["net_value"]),
         model_net=interval(model.net_value, m["net_value"]),
         extra_net=interval(model.net_value - rule.net_value, m["net_value"] - r["net_value"]),
-        resamples=resamples,
+        resamples=len(r["net_value"]),
     )
 
 

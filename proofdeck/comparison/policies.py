@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from proofdeck.data.spec import Economics
-from proofdeck.decisions.bootstrap import DEFAULT_RESAMPLES, Interval, bootstrap_outcomes, interval
+from proofdeck.decisions.bootstrap import Interval, bootstrap_outcomes, interval
 from proofdeck.decisions.outcomes import Outcome, outcome_of_flags
 
 # --- agreement -----------------------------------------------------------------------------
@@ -79,7 +79,7 @@ def combined_policies(
     labels: np.ndarray,
     values: np.ndarray,
     economics: Economics,
-    resamples: int = DEFAULT_RESAMPLES,
+    resamples: int | None = None,
     seed: int = 0,
 ) -> dict[str, PolicyResult]:
     """The rule, the model, and the two ways of using them together, as four policies.

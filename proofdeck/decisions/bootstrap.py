@@ -16,6 +16,14 @@ from proofdeck.data.spec import Economics
 from proofdeck.decisions.outcomes import Totals, outcome_arrays
 
 DEFAULT_RESAMPLES = 2000
+MIN_RESAMPLES = 400
+_PAIRED_WORK = 40_000_000  # resamples x relevant rows: about a second, even at a million rows
+
+
+def resamples_for(relevant: int) -> int:
+    """Resamples for a bootstrap touching ``relevant`` rows: 2,000 for demos of ordinary size,
+    fewer (never under 400) when the rows are so many that 2,000 would take many seconds."""
+    return int(min(DEFAULT_RESAMPLES, max(MIN_RESAMPLES, _PAIRED_WORK // max(relevant, 1))))
 _CHUNK = 250
 
 
@@ -67,7 +75,7 @@ def bootstrap_outcomes(
     labels: np.ndarray,
     values: np.ndarray,
     economics: Economics,
-    resamples: int = DEFAULT_RESAMPLES,
+    resamples: int | None = None,
     seed: int = 0,
 ) -> dict[str, dict[str, np.ndarray]]:
     """Outcome arrays (one entry per resample) for each named policy.
@@ -76,6 +84,7 @@ def bootstrap_outcomes(
     ----------
     policies : name -> boolean flags over the held-out examples.
     labels, values : held-out outcomes and per-example values.
+    resamples : how many (by default :func:`resamples_for` the rows that matter).
     """
     labels = np.asarray(labels, dtype=bool)
     values = np.asarray(values, dtype=float)
@@ -88,6 +97,8 @@ def bootstrap_outcomes(
     stats = np.column_stack(columns)  # (n, 2 + 3 * policies)
     # Rows neither positive nor flagged by any policy add nothing: resample only the others.
     stats = stats[np.any(stats != 0, axis=1)]
+    if resamples is None:
+        resamples = resamples_for(len(stats))
     blocks = [counts @ stats for counts in _count_blocks(n, resamples, seed, relevant=len(stats))]
     sums = np.vstack(blocks) if blocks else np.zeros((0, stats.shape[1]))
     totals = Totals(examples=n, positives=sums[:, 0], positive_value=sums[:, 1])

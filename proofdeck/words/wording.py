@@ -7,6 +7,7 @@ so every page of every demo reads the same way. NaN is shown as an em dash.
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
 
 from proofdeck.data.spec import DemoSpec, Economics, Nouns
@@ -184,6 +185,15 @@ def readout(spec: DemoSpec, outcome: Outcome, threshold: float) -> str:
 def cutoff_text(threshold: float) -> str:
     """A score cut-off as the slider shows it, e.g. 37.7%."""
     return DASH if not _finite(threshold) else f"{threshold * 100:.1f}%"
+
+
+def code_span(text: str) -> str:
+    """Text as Markdown inline code, whatever backticks it holds (CommonMark: a fence longer
+    than any run of backticks inside, padded with spaces when there are backticks)."""
+    text = " ".join(str(text).split())  # one line: a code span cannot hold a line break
+    runs = [len(run) for run in re.findall(r"`+", text)]
+    fence = "`" * (max(runs, default=0) + 1)
+    return f"{fence} {text} {fence}" if runs else f"{fence}{text}{fence}"
 
 
 def sentence_case(text: str) -> str:
