@@ -1,23 +1,28 @@
 """Proofdeck's landing page, "The pitch": the question, the data, today's rule, the headline."""
 
-import streamlit as st
 
-from proofdeck.words.safe_text import md
-from ui import state
-from ui.charter import the_ask
-from ui.pitch import data_rule_model, headline_box
-from ui.shell import page_setup
-from ui.widgets import analyst_quality, next_steps
+from ui.first_paint import pitch_first_paint, title
+
+# The first screen comes from cached held-out results before scikit-learn and pandas load (they
+# take seconds on a fresh server); the imports below happen once it is on its way to the browser.
+first = pitch_first_paint()
+
+from ui import state  # noqa: E402
+from ui.charter import the_ask  # noqa: E402
+from ui.pitch import data_rule_model, headline_box, stability_note  # noqa: E402
+from ui.shell import page_setup  # noqa: E402
+from ui.widgets import analyst_quality, next_steps  # noqa: E402
 
 page = page_setup("The pitch")
 spec, scenario, econ = page.spec, page.scenario, page.economics
 
-st.title(md(spec.question))
-st.caption(f"{md(spec.title)} · " + ("synthetic sample data" if spec.synthetic else "your data"))
-st.markdown(md(spec.description, limit=2000))
-
 comparison = state.same_budget_comparison(scenario, econ)
-headline_box(scenario, econ, comparison, page.analyst)
+if first is not None and first.spec.key == spec.key:
+    with first.stability_slot:
+        stability_note(scenario, comparison)
+else:
+    title(spec)
+    headline_box(scenario, econ, comparison, page.analyst)
 data_rule_model(scenario, comparison)
 the_ask(scenario, econ, comparison)
 

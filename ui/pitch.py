@@ -4,43 +4,32 @@ from __future__ import annotations
 
 import streamlit as st
 
-from proofdeck.comparison.compare import SameBudget, interval_text
+from proofdeck.comparison.compare import SameBudget
 from proofdeck.data.spec import Economics
 from proofdeck.model.scenario import Scenario
 from proofdeck.model.training import MODEL_NAMES
 from proofdeck.words import wording as w
 from proofdeck.words.safe_text import md
+from ui import first_paint
 from ui.stability import stability_caption
 
 
 def headline_box(scenario: Scenario, econ: Economics, comparison: SameBudget, analyst: bool) -> None:
-    """Rule vs model at the same budget: the sentence, three figures, and how sure."""
-    spec, nouns = scenario.spec, scenario.spec.nouns
-    with st.container(border=True):
-        st.subheader(w.same_budget_headline(spec, econ, comparison))
-        left, middle, right = st.columns(3)
-        left.metric(f"{_baseline_name(scenario)} reaches", f"{w.count(comparison.rule.reached)} {nouns.positives}")
-        middle.metric(
-            "The model reaches",
-            f"{w.count(comparison.model.reached)} {nouns.positives}",
-            delta=w.change(comparison.model.reached, comparison.rule.reached),
-        )
-        label, value, delta, color = w.headline_metric(spec, econ, comparison.rule, comparison.model)
-        right.metric(label, value, delta=delta, delta_color=color)
-        st.caption(
-            f"How sure: in 95% of redraws of the held-out {nouns.entities}, the model reaches "
-            f"{w.change_range_text(comparison.reached_change.low, comparison.reached_change.high)} "
-            f"{nouns.positives} than the rule, and its extra net value is "
-            f"{interval_text(comparison.extra_net, 'money', econ.currency)}. "
-            + w.per_period(nouns, econ, scenario.sweep.size)
-            + (f" ({comparison.resamples:,} bootstrap resamples.)" if analyst else "")
-        )
-        if scenario.own_scores:
-            st.caption(":material/info: The scores come from your own model, so it cannot be trained again "
-                       "here to check how much they depend on one split of the data.")
-        else:
-            stability_caption(scenario, comparison.extra_net)
-        st.caption(w.uplift_caveat(nouns, econ))
+    """Rule vs model at the same budget: the sentence, three figures, how sure, and how much it
+    moves across other splits."""
+    slot = first_paint.headline_box(scenario.spec, econ, comparison, scenario.sweep.size, analyst,
+                                    baseline=_baseline_name(scenario))
+    with slot:
+        stability_note(scenario, comparison)
+
+
+def stability_note(scenario: Scenario, comparison: SameBudget) -> None:
+    """How much the extra net value moves across refits (or why it cannot be checked)."""
+    if scenario.own_scores:
+        st.caption(":material/info: The scores come from your own model, so it cannot be trained again "
+                   "here to check how much they depend on one split of the data.")
+    else:
+        stability_caption(scenario, comparison.extra_net)
 
 
 def _baseline_name(scenario: Scenario) -> str:

@@ -7,7 +7,6 @@ key per demo, so every page of the session sees the same view.
 
 from __future__ import annotations
 
-import os
 from dataclasses import replace
 from pathlib import Path
 
@@ -16,14 +15,13 @@ import streamlit as st
 
 from proofdeck.comparison.compare import SameBudget, same_budget
 from proofdeck.comparison.policies import combined_policies
-from proofdeck.data.spec import Charter, Economics, SpecCatalog, load_catalog, load_spec
+from proofdeck.data.spec import Charter, Economics, load_spec
 from proofdeck.decisions.best_setting import BestSetting, best_setting
 from proofdeck.decisions.bootstrap import TopKBootstrap
+from proofdeck.model.results_cache import HeldOutResults, cache_dir, results_key, save_results
 from proofdeck.model.scenario import MAX_TRAIN_ROWS, Scenario, build_scenario
 from proofdeck.sharing import links
-
-ROOT = Path(__file__).resolve().parents[1]
-DEMOS_ENV = "PROOFDECK_DEMOS_DIR"  # another folder of demo specs, e.g. a team's own
+from ui.catalogue import DEMOS_ENV, ROOT, catalog, demos_dir, mtime  # noqa: F401 - the session's view of them
 
 _ECONOMICS = "pd_economics"
 _COUNTS = "pd_counts"
@@ -35,39 +33,20 @@ _LAST_PAGE = "pd_last_page"
 _VISITS = "pd_page_visits"
 
 
-def _mtime(path: Path) -> float:
-    try:
-        return path.stat().st_mtime
-    except (OSError, ValueError):
-        return 0.0
-
-
-@st.cache_data(show_spinner=False, max_entries=4)
-def _catalog(folder: str, stamp: tuple[float, ...]) -> SpecCatalog:
-    return load_catalog(folder)
-
-
-def demos_dir() -> Path:
-    """The folder of demo specs: demos/ unless PROOFDECK_DEMOS_DIR names another."""
-    return Path(os.environ.get(DEMOS_ENV, ROOT / "demos"))
-
-
-def catalog() -> SpecCatalog:
-    """Every demo spec in the demos folder, reloaded when a file changes."""
-    folder = demos_dir()
-    stamp = tuple(_mtime(p) for p in sorted(folder.glob("*.toml")))
-    return _catalog(str(folder), stamp)
-
-
 @st.cache_resource(show_spinner="Training the model on this demo's data...", max_entries=8)
 def _scenario(spec_path: str, spec_stamp: float, data_stamp: float) -> Scenario:
-    return build_scenario(load_spec(spec_path), max_train_rows=MAX_TRAIN_ROWS)
+    spec = load_spec(spec_path)
+    scenario = build_scenario(spec, max_train_rows=MAX_TRAIN_ROWS)
+    # Keep the held-out results for the next fresh server's first figure (ui/first_paint.py).
+    save_results(cache_dir(ROOT), spec.key, results_key(spec.path, spec.data_path), HeldOutResults(
+        scenario.scores, scenario.labels, scenario.values, scenario.rule_flags, scenario.trained_on))
+    return scenario
 
 
 def scenario_for(spec_path: Path) -> Scenario:
     """The fitted, scored demo; fitted once per file version and shared by all sessions."""
     spec = load_spec(spec_path)
-    return _scenario(str(spec_path), _mtime(spec_path), _mtime(spec.data_path))
+    return _scenario(str(spec_path), mtime(spec_path), mtime(spec.data_path))
 
 
 def cache_key(scenario: Scenario) -> str:

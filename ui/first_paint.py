@@ -1,0 +1,114 @@
+"""The pitch's title and headline, drawn before anything heavy is imported.
+
+A fresh server spends seconds importing scikit-learn, pandas and SciPy and fitting the model;
+the headline needs none of it once the held-out results are cached on disk
+(:mod:`proofdeck.model.results_cache`). So the pitch draws its first screen from here, with
+numpy and Streamlit only, then imports the rest and draws the other parts as usual. When there
+is nothing cached (the very first start), or the session asks for something the cache cannot
+answer (an uploaded demo, a link with its own assumptions, the presentation), nothing is drawn
+here and the page draws its headline the usual way.
+
+Nothing in this module may import scikit-learn, pandas or plotly (a test checks it).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import streamlit as st
+
+from proofdeck.comparison.compare import SameBudget, interval_text, same_budget
+from proofdeck.data.spec import DemoSpec, Economics
+from proofdeck.model.results_cache import HeldOutResults, cache_dir, load_results, results_key
+from proofdeck.words import wording as w
+from proofdeck.words.safe_text import md
+from ui.catalogue import ROOT, catalog
+
+DEMO_STATE, ECONOMICS_STATE, ANALYST_STATE, PRESENT_STATE = "pd_demo", "pd_economics", "pd_analyst_view", "pd_present"
+_LINK_APPLIED = "pd_link_applied"
+# Query parameters the first paint can honour (anything else: the usual path applies the link).
+_PLAIN_PARAMS = {"demo", "top"}
+
+
+@dataclass
+class Headline:
+    """What the first paint drew: the demo, its comparison, and where later parts go."""
+
+    spec: DemoSpec
+    comparison: SameBudget
+    stability_slot: object  # a container inside the headline box, for the refits' caption
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _comparison(key: str, economics: Economics, _results: HeldOutResults) -> SameBudget:
+    r = _results
+    return same_budget(r.scores, r.rule_flags, r.labels, r.values, economics)
+
+
+def _wanted_demo() -> DemoSpec | None:
+    specs = catalog().specs
+    if not specs:
+        return None
+    key = st.query_params.get("demo") or st.session_state.get(DEMO_STATE)
+    return specs.get(key) if key else next(iter(specs.values()))
+
+
+def _plain_session() -> bool:
+    """True when the view needs nothing the cache cannot answer."""
+    if st.session_state.get(PRESENT_STATE) or st.query_params.get("mode"):
+        return False
+    fresh = not st.session_state.get(_LINK_APPLIED)
+    return not (fresh and set(st.query_params.keys()) - _PLAIN_PARAMS)
+
+
+def title(spec: DemoSpec) -> None:
+    st.title(md(spec.question))
+    st.caption(f"{md(spec.title)} · " + ("synthetic sample data" if spec.synthetic else "your data"))
+    st.markdown(md(spec.description, limit=2000))
+
+
+def headline_box(spec: DemoSpec, econ: Economics, comparison: SameBudget, n_heldout: int, analyst: bool,
+                 baseline: str = "Today's rule") -> object:
+    """Rule vs model at the same budget: the sentence, three figures, how sure. Returns the
+    container where the stability caption goes (filled later: it needs the refits)."""
+    nouns = spec.nouns
+    with st.container(border=True):
+        st.subheader(w.same_budget_headline(spec, econ, comparison))
+        left, middle, right = st.columns(3)
+        left.metric(f"{baseline} reaches", f"{w.count(comparison.rule.reached)} {nouns.positives}")
+        middle.metric(
+            "The model reaches",
+            f"{w.count(comparison.model.reached)} {nouns.positives}",
+            delta=w.change(comparison.model.reached, comparison.rule.reached),
+        )
+        label, value, delta, color = w.headline_metric(spec, econ, comparison.rule, comparison.model)
+        right.metric(label, value, delta=delta, delta_color=color)
+        st.caption(
+            f"How sure: in 95% of redraws of the held-out {nouns.entities}, the model reaches "
+            f"{w.change_range_text(comparison.reached_change.low, comparison.reached_change.high)} "
+            f"{nouns.positives} than the rule, and its extra net value is "
+            f"{interval_text(comparison.extra_net, 'money', econ.currency)}. "
+            + w.per_period(nouns, econ, n_heldout)
+            + (f" ({comparison.resamples:,} bootstrap resamples.)" if analyst else "")
+        )
+        slot = st.container()
+        st.caption(w.uplift_caveat(nouns, econ))
+    return slot
+
+
+def pitch_first_paint() -> Headline | None:
+    """Draw the pitch's title and headline from cached held-out results, when they answer."""
+    if not _plain_session():
+        return None
+    spec = _wanted_demo()
+    if spec is None:
+        return None
+    results = load_results(cache_dir(ROOT), spec.key, key := results_key(spec.path, spec.data_path))
+    if results is None:
+        return None
+    st.set_page_config(page_title="The pitch · Proofdeck", page_icon="📊", layout="wide")
+    econ = st.session_state.get(ECONOMICS_STATE, {}).get(spec.key, spec.economics)
+    comparison = _comparison(f"{spec.key}@{key}", econ, results)
+    title(spec)
+    slot = headline_box(spec, econ, comparison, results.size, bool(st.session_state.get(ANALYST_STATE)))
+    return Headline(spec, comparison, slot)
