@@ -1,4 +1,5 @@
 """Every page of every demo, driven through app.py like a browser session (Streamlit AppTest)."""
+import re
 
 import pytest
 from conftest import DEMOS, PAGE_SCRIPTS, TECHNICAL_WORDS, analyst_toggle, demo_picker, open_page, page_text
@@ -57,3 +58,18 @@ def test_chosen_demo_stays_when_switching_pages():
 def test_business_view_never_says_the_technical_words(demo, script):
     text = page_text(open_page(script, demo))
     assert not TECHNICAL_WORDS.findall(text), sorted(set(TECHNICAL_WORDS.findall(text)))
+
+
+@pytest.mark.parametrize("script", PAGE_SCRIPTS)
+def test_synthetic_demos_never_speak_of_real_customers(script):
+    # The data are synthetic: no page may call its rows "real" customers, leads or transactions.
+    for demo in DEMOS:
+        text = page_text(open_page(script, demo), include_sidebar=False)
+        assert not re.search(r"\breal (customers|leads|transactions|churners|buyers|frauds)\b", text, re.I), (demo, script)
+
+
+@pytest.mark.parametrize("script", ["app.py", "pages/1_Decide.py", "pages/3_Compare.py"])
+def test_where_money_is_compared_the_page_says_risk_is_not_uplift(script):
+    text = page_text(open_page(script), include_sidebar=False)
+    assert "does not prove that a retention offer changes the outcome" in text
+    assert "for the rule's picks and the model's alike" in text

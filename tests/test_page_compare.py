@@ -103,3 +103,23 @@ def test_only_the_open_tab_runs():
     assert not [box for box in at.selectbox if box.key == "segment_column_churn"]
     open_tab(at, "compare_tabs_churn", "By segment")
     assert [box for box in at.selectbox if box.key == "segment_column_churn"]
+
+
+def test_break_even_compares_at_exactly_the_rules_budget():
+    # "Beats the rule whatever the value of a kept customer" must never rest on sending fewer.
+    at = open_tab(open_page(COMPARE), "compare_tabs_churn", "What if our guesses are off?")
+    caption = [c.value for c in at.caption if c.value.startswith("The model at today's budget")][0]
+    assert "its top 8,040 customers, as many as the rule picks" in caption
+
+
+def test_a_column_labelled_like_a_table_heading_does_not_break_examples(tmp_path, monkeypatch):
+    # A column labelled "Outcome" used to crash Examples with duplicate column names.
+    spec = (ROOT / "demos" / "churn.toml").read_text().replace('contract = "Contract"', 'contract = "Outcome"')
+    spec = spec.replace('path = "../data/churn.csv"', f'path = "{ROOT / "data" / "churn.csv"}"')
+    (tmp_path / "churn.toml").write_text(spec)
+    monkeypatch.setenv("PROOFDECK_DEMOS_DIR", str(tmp_path))
+    monkeypatch.setenv("PROOFDECK_DATA_ROOT", str(ROOT))
+    at = open_page("pages/2_Examples.py", "churn")
+    assert not at.exception
+    headings = list(at.dataframe[0].value.columns)
+    assert len(headings) == len(set(headings)) and "Outcome" in headings and "Outcome (2)" in headings

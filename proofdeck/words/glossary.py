@@ -24,7 +24,7 @@ def glossary(nouns: Nouns, cost_per_won_label: str) -> list[Entry]:
         Entry(f"unneeded {n.actions}", f"{n.actions} to {n.entities} who are not {n.positives}", "false positives"),
         Entry(f"{n.positives} missed", f"{n.positives} who get no {n.action}", "false negatives"),
         Entry("left alone", f"{n.entities} who are not {n.positives} and get nothing", "true negatives"),
-        Entry("hit rate", f"of the {n.actions} sent, the share that reach a real {n.positive}", "precision"),
+        Entry("hit rate", f"of the {n.actions} sent, the share that reach an actual {n.positive}", "precision"),
         Entry("coverage", f"of all {n.positives}, the share we reach", "recall"),
         Entry(f"{n.score} cut-off", f"the lowest {n.score} that still gets a {n.action}", "decision threshold"),
         Entry("workload", f"the share of {n.entities} who get a {n.action}", "queue rate"),
