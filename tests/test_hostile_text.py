@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 
 import pytest
-from browser_kit import fresh_server, launch, needs_chromium, playwright_api
+from browser_kit import fresh_server, needs_chromium
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -143,13 +143,10 @@ with st.container(key="chart"):
 
 @pytest.mark.browser
 @needs_chromium
-def test_md_and_chart_text_render_attacks_as_plain_text_in_a_browser(tmp_path):
-    api = playwright_api()
+def test_md_and_chart_text_render_attacks_as_plain_text_in_a_browser(browser, tmp_path):
     (tmp_path / "attacks.py").write_text(SCRIPT.format(root=str(ROOT), attacks=ATTACKS))
-    with fresh_server("attacks.py", cwd=tmp_path, log_name="server-attacks.log") as base, \
-            api.sync_playwright() as playwright:
-        chromium = launch(playwright)
-        page = chromium.new_page()
+    with fresh_server("attacks.py", cwd=tmp_path, log_name="server-attacks.log") as base:
+        page = browser.new_page()
         requests: list[str] = []
         page.on("request", lambda request: requests.append(request.url))
         page.goto(base, timeout=120_000)
@@ -164,7 +161,7 @@ def test_md_and_chart_text_render_attacks_as_plain_text_in_a_browser(tmp_path):
             }));
         })""", len(ATTACKS))
         chart_links = page.locator(".st-key-chart a").count()
-        chromium.close()
+        page.close()
     assert [url for url in requests if not url.startswith(base)] == []
     assert chart_links == 0
     for attack, boxes in zip(ATTACKS, shown):

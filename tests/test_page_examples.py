@@ -3,7 +3,7 @@
 import re
 
 import pytest
-from conftest import ROOT, dialog_title, open_page, page_text
+from conftest import ROOT, dialog_title, open_page, page_text, readable
 
 from proofdeck.data.spec import load_spec
 from proofdeck.model.scenario import build_scenario
@@ -51,7 +51,7 @@ def test_four_stories_are_distinct_and_keep_their_promise(examples, churn):
 def test_story_sentences_never_contradict_their_titles(examples):
     text = page_text(examples, include_sidebar=False)
     assert not re.search(r"risk is (high|low|moderate)", text)
-    sentences = [m.value for m in examples.markdown if m.value.startswith("Churn risk is ")]
+    sentences = [readable(m.value) for m in examples.markdown if readable(m.value).startswith("Churn risk is ")]
     assert len(sentences) == 4
     assert "above the cut-off" in sentences[0]  # caught by the model
     assert "below the cut-off" in sentences[1] and "below the cut-off" in sentences[3]  # missed by it
@@ -71,7 +71,7 @@ def test_opening_a_story_shows_its_explanation_in_a_dialog(examples):
     assert not examples.exception
     assert opened(examples) == example_id
     assert "churner reached" in dialog_title(examples)
-    sentences = [info.value for info in examples.info]
+    sentences = [readable(info.value) for info in examples.info]
     assert any(s.startswith("Churn risk is") and "cut-off" in s for s in sentences)
     charts = examples.get("plotly_chart")
     assert any("pushes churn risk up" in chart.proto.spec for chart in charts)
