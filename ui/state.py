@@ -51,7 +51,7 @@ def scenario_for(spec_path: Path) -> Scenario:
 
 def cache_key(scenario: Scenario) -> str:
     """Key for data cached per scenario: a rebuilt scenario (a changed file) is a new key."""
-    return f"{scenario.spec.key}@{id(scenario)}"
+    return f"{scenario.spec.key}@{scenario.serial}"
 
 
 # --- assumptions ------------------------------------------------------------------------------

@@ -6,7 +6,8 @@ split -> a threshold sweep computed once. Pages then only look things up.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import itertools
+from dataclasses import dataclass, field
 from functools import cached_property
 
 import numpy as np
@@ -20,6 +21,9 @@ from proofdeck.decisions.sweep import ThresholdSweep
 from proofdeck.model.training import HoldoutSplit, TrainedModel, holdout_split, train_model
 from proofdeck.rules.heuristic import RuleClassifier
 from proofdeck.rules.language import FLAG, Rule, RuleError, column_kinds
+
+
+_SERIALS = itertools.count(1)
 
 
 @dataclass
@@ -45,6 +49,9 @@ class Scenario:
     rule_flags: np.ndarray
     sweep: ThresholdSweep
     trained_on: int = 0
+    # A number no other scenario built in this process shares (unlike id(), never reused
+    # after eviction), so per-scenario caches cannot hand one file's results to another.
+    serial: int = field(default_factory=lambda: next(_SERIALS), init=False, compare=False, repr=False)
 
     @property
     def own_scores(self) -> bool:

@@ -356,7 +356,8 @@ class Rule:
         except SyntaxError as error:
             line, column = self._source.clamp(error.lineno or 1, (error.offset or 1) - 1)
             raise RuleError(_syntax_problem(error.msg), line, column) from None
-        except (RecursionError, MemoryError, ValueError):
+        except (RecursionError, MemoryError, ValueError, SystemError):
+            # CPython's parser gives up on very deep input with any of these.
             raise RuleError("the rule is nested too deeply", 1, 1) from None
         self._bound_size(tree.body)
         for node in ast.walk(tree.body):
