@@ -4,7 +4,8 @@ pitch -> Decide (slider by keyboard, each budget popover, best net value, an ass
 -> Examples (open a story, open a row, filter, what-if and reset) -> Rule vs model (each tab, the
 agreement link to an example) -> back to Decide. At every step it checks that what is shown
 matches the state (the readout, the open example's id, the notes), and it saves a screenshot of
-each step in tests/artifacts/rehearsal-<demo>-<step>.png for people to look at.
+each step in tests/artifacts/rehearsal-<demo>-<step>.png for people to look at. Every request
+the browser makes on the way must go to the app's own server (no third-party host).
 """
 
 from __future__ import annotations
@@ -85,6 +86,9 @@ def test_live_demo_rehearsal(server, browser, demo):
     nouns = spec.nouns
     context = browser.new_context(viewport={"width": 1280, "height": 720})
     page = context.new_page()
+    # Every request of the whole walk goes to this server: no fonts, icons or trackers elsewhere.
+    requests: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
     walk = Walk(page, demo)
     try:
         # 1. The pitch, as leadership first sees it.
@@ -226,3 +230,4 @@ def test_live_demo_rehearsal(server, browser, demo):
         walk.shot("back-to-decide")
     finally:
         context.close()
+    assert requests and [url for url in requests if not url.startswith((server, "data:", "blob:"))] == []

@@ -89,7 +89,7 @@ def same_reach_sentence(scenario: Scenario, econ: Economics) -> str:
     )
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_data(show_spinner=False, max_entries=16)
 def _gains(demo: str, _scenario: Scenario):
     return gains_curve(_scenario.scores, _scenario.labels)
 

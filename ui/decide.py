@@ -240,7 +240,7 @@ def outcome_grid(spec: DemoSpec, summary: SettingSummary, analyst: bool) -> None
     st.caption(summary.grid_note)
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
+@st.cache_data(show_spinner=False, max_entries=8)
 def _curve(demo: str, econ: Economics, _scenario: Scenario) -> dict[str, np.ndarray]:
     return _scenario.sweep.curve(econ)
 

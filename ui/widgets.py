@@ -10,7 +10,7 @@ from ui import state
 from ui.shell import PAGES
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_data(show_spinner=False, max_entries=16)
 def _quality(demo_key: str, _scenario: Scenario):
     return ranking_quality(_scenario.labels, _scenario.scores)
 
