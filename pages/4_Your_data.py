@@ -15,11 +15,6 @@ st.caption(
     "Upload a table with one row per customer, lead or transaction and a column saying what happened. "
     "It stays in this session only: nothing is saved, and a link never carries it."
 )
-if page.scenario.spec.key in state.uploads():
-    steps.ready_note(page.scenario)
-    steps.keep_step(page.scenario)
-    st.divider()
-
 mode = st.segmented_control("Start from", [steps.TRAIN, steps.OWN_SCORES], default=steps.TRAIN, key="yd_mode")
 upload = st.file_uploader(
     "A CSV or TSV (any delimiter, UTF-8 or Latin-1), Parquet or Excel (.xlsx) file",
@@ -28,6 +23,9 @@ upload = st.file_uploader(
          "score and what happened; any other columns can be used by today's rule.",
 )
 if upload is None:
+    if page.scenario.spec.key in state.uploads():  # back on this page after building: the demo is kept
+        steps.ready_note(page.scenario)
+        steps.keep_step(page.scenario)
     st.info("Start with a file. Real exports are fine: semicolons, blanks in numbers, thousands separators, "
             "currency and percent signs, yes/no outcomes anywhere in the file.", icon=":material/upload_file:")
     next_steps(current="pages/4_Your_data.py", scenario=page.scenario)

@@ -41,3 +41,12 @@ def test_code_span_holds_any_text_literally(text):
     inside = span[fence:len(span) - fence]
     assert "`" * fence not in inside  # nothing inside can close the span early
     assert "\n" not in span
+
+
+@pytest.mark.parametrize(("noun", "expected"), [
+    ("customer", "customers"), ("sales call", "sales calls"), ("business", "businesses"),
+    ("company", "companies"), ("day", "days"), ("customer with Gekündigt ja", "customers with Gekündigt ja"),
+    ("row who churned", "rows who churned"), ("box", "boxes"),
+])
+def test_plural_changes_the_head_noun_of_a_phrase(noun, expected):
+    assert w.plural(noun) == expected

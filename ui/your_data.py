@@ -219,22 +219,19 @@ def words_step(digest: str, draft: DemoDraft) -> DemoDraft:
 
 
 def _nouns(base: Nouns, typed: dict[str, str]) -> Nouns:
+    """The drafted nouns with the person's edits: a changed word re-derives the words made
+    from it; an unchanged one keeps the draft's (better) wording, e.g. "customers kept"."""
+    nouns = replace(base, score=typed["score"])
     entity, positive, action = typed["entity"], typed["positive"], typed["action"]
-    plural = _plural
-    return replace(
-        base, entity=entity, entities=plural(entity), positive=positive, positives=plural(positive),
-        action=action, actions=plural(action), act=f"give a {action} to", score=typed["score"],
-        won=f"{entity} won", won_plural=f"{plural(entity)} won",
-        negatives=f"{plural(entity)} who are not {plural(positive)}",
-    )
+    if entity != base.entity:
+        nouns = replace(nouns, entity=entity, entities=w.plural(entity), won=f"{entity} won",
+                        won_plural=f"{w.plural(entity)} won", negatives=f"other {w.plural(entity)}")
+    if positive != base.positive:
+        nouns = replace(nouns, positive=positive, positives=w.plural(positive), negatives=f"other {nouns.entities}")
+    if action != base.action:
+        nouns = replace(nouns, action=action, actions=w.plural(action), act=f"give a {action} to")
+    return nouns
 
-
-def _plural(word: str) -> str:
-    if word.endswith(("s", "x", "ch", "sh")):
-        return word + "es"
-    if word.endswith("y") and word[-2:-1] not in "aeiou":
-        return word[:-1] + "ies"
-    return word + "s"
 
 
 # --- step 6: build ---------------------------------------------------------------------------------
@@ -243,8 +240,14 @@ def _plural(word: str) -> str:
 def build_step(digest: str, draft: DemoDraft, frame: pd.DataFrame, own: OwnScores | None = None) -> None:
     """Fit (or take the user's scores) with visible progress, then add the demo to the picker."""
     name = f"upload-{safe_name(draft.title)[:24]}-{digest[:6]}"
-    if not st.button("Build the dashboard", type="primary", icon=":material/rocket_launch:",
-                     key=f"yd_{digest[:12]}_build"):
+    built_key = f"yd_{digest[:12]}_built"
+    clicked = st.button("Build the dashboard", type="primary", icon=":material/rocket_launch:",
+                        key=f"yd_{digest[:12]}_build")
+    built = state.uploads().get(st.session_state.get(built_key, ""))
+    if not clicked:
+        if built is not None:  # the news goes where the person clicked, not at the top of a long page
+            ready_note(built)
+            keep_step(built)
         return
     with st.status("Building the dashboard...", expanded=True) as status:
         try:
@@ -275,6 +278,7 @@ def build_step(digest: str, draft: DemoDraft, frame: pd.DataFrame, own: OwnScore
     # Scores from one's own model cannot become a spec demo (a spec trains a model), so only
     # trained demos keep their recipe for "keep it".
     state.add_upload(scenario, {"draft": draft, "prepared": prepared, "name": name} if own is None else None)
+    st.session_state[built_key] = scenario.spec.key
     st.rerun()
 
 

@@ -21,7 +21,7 @@ from proofdeck.data.datasets import Dataset, build_dataset
 from proofdeck.data.spec import DemoSpec, Economics, Headline, ModelSpec, Nouns, RuleSpec, validate_document
 from proofdeck.upload.labels import build_outcome, outcome_missing
 from proofdeck.upload.profile import words_of
-from proofdeck.words.wording import money
+from proofdeck.words.wording import money, plural
 
 # Outcome words -> (positive, positives, meaning, negatives, action, actions, act, score, won,
 # won_plural, cost per action, value per won, win rate), from the bundled demos' choices.
@@ -85,7 +85,7 @@ class Prepared:
 def default_nouns(outcome: str, positives: tuple[str, ...], entity: str = "customer") -> Nouns:
     """Words for the pages, from the outcome's name and values ("Churn" = "Yes" -> churners)."""
     entity = entity.strip() or "row"
-    entities = _plural(entity)
+    entities = plural(entity)
     preset = _preset(outcome, positives)
     if preset:
         (positive, positives_, meaning, negatives, action, actions, act, score, won, won_plural, *_) = preset
@@ -241,13 +241,6 @@ def _preset(outcome: str, positives: tuple[str, ...]):
             return _PRESETS[_PRESET_WORDS[word]]
     return None
 
-
-def _plural(noun: str) -> str:
-    if noun.endswith(("s", "x", "ch", "sh")):
-        return noun + "es"
-    if noun.endswith("y") and noun[-2:-1] not in "aeiou":
-        return noun[:-1] + "ies"
-    return noun + "s"
 
 
 def _free_name(frame: pd.DataFrame, wanted: str) -> str:

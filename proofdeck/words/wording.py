@@ -196,6 +196,25 @@ def code_span(text: str) -> str:
     return f"{fence} {text} {fence}" if runs else f"{fence}{text}{fence}"
 
 
+_PHRASE_TAIL = re.compile(r" (with|who|that|whose|of|in|on|at|from) ")
+
+
+def plural(noun: str) -> str:
+    """English plural of a noun or a noun phrase: the head noun changes, what follows it stays
+    ("sales call" -> "sales calls", "customer with Churn yes" -> "customers with Churn yes")."""
+    tail = _PHRASE_TAIL.search(noun)
+    head, rest = (noun[:tail.start()], noun[tail.start():]) if tail else (noun, "")
+    if not head:
+        return noun
+    if head.endswith(("s", "x", "z", "ch", "sh")):
+        head += "es"
+    elif head.endswith("y") and head[-2:-1] not in "aeiou":
+        head = head[:-1] + "ies"
+    else:
+        head += "s"
+    return head + rest
+
+
 def sentence_case(text: str) -> str:
     """Capitalise the first letter only: "CAC" stays "CAC", "net value" becomes "Net value"."""
     return text[:1].upper() + text[1:]

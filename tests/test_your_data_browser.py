@@ -1,0 +1,80 @@
+"""Your data in a real browser, as a product manager does it: a messy European export
+(semicolons, Windows-1252, decimal commas, "12,5 %", the ja/nein outcome in the middle)
+is uploaded, today's rule typed, the dashboard built, and every page opened on it.
+
+Screenshots: tests/artifacts/your-data-<step>.png.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from browser_kit import ARTIFACTS, fresh_server, needs_chromium, settle
+from messy import european_export
+
+pytestmark = [pytest.mark.browser, needs_chromium]
+
+
+def in_viewport(page, locator) -> bool:
+    box = locator.bounding_box()
+    viewport = page.viewport_size
+    return box is not None and box["y"] >= 0 and box["y"] + box["height"] <= viewport["height"]
+
+
+def test_a_messy_export_becomes_a_dashboard_in_a_few_clicks(browser, tmp_path):
+    export = tmp_path / "european.csv"
+    export.write_bytes(european_export(3000))
+    original = export.read_bytes()
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    requests: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+    main = page.get_by_test_id("stMain")
+    with fresh_server(log_name="server-your-data.log") as base:
+        page.goto(f"{base}/Your_data", timeout=180_000)
+        page.wait_for_selector("h1", timeout=180_000)
+        settle(page)
+        page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(export))
+        page.get_by_text("The outcome to find").first.wait_for(timeout=120_000)
+        settle(page)
+        text = main.inner_text()
+        assert "separated by semicolons" in text and "Windows-1252" in text
+        assert "'Umsatz (€)' was text and is read as numbers" in text
+        assert "'Gekündigt' is \"ja\"" in text  # the outcome in the middle of the file, guessed
+        page.screenshot(path=str(ARTIFACTS / "your-data-1-read.png"))
+
+        rule = page.get_by_role("textbox", name="The same rule as text")
+        rule.fill("Vertragsart == 'Monat' and Rabatt < 5")
+        page.keyboard.press("Control+Enter")
+        settle(page)
+        preview = main.get_by_text(re.compile(r"Today's rule: Flags [\d,]+ of 3,000 rows"))
+        assert preview.count() == 1
+        page.screenshot(path=str(ARTIFACTS / "your-data-2-rule.png"))
+
+        page.get_by_role("button", name="Build the dashboard").click()
+        ready = main.get_by_text("is a demo for this session")
+        ready.wait_for(timeout=180_000)
+        settle(page)
+        # The news shows where the person clicked, not at the top of a long page.
+        assert in_viewport(page, ready), "the 'ready' note is out of sight after Build"
+        page.screenshot(path=str(ARTIFACTS / "your-data-3-built.png"))
+        picker = page.get_by_test_id("stSidebar").get_by_role("combobox", name="Demo")
+        assert picker.input_value() == "European (your data)"
+
+        main.get_by_role("link", name="The pitch").first.click()
+        page.wait_for_selector("h1", timeout=180_000)
+        settle(page)
+        headline = main.get_by_text(re.compile(r"^With the same [\d,]+ contacts")).inner_text()
+        assert "customers with Gekündigt ja" in headline
+        page.screenshot(path=str(ARTIFACTS / "your-data-4-pitch.png"))
+        for name in ("Decide", "Examples", "Rule vs model", "Share"):
+            page.get_by_test_id("stSidebar").get_by_role("link", name=name).click()
+            page.wait_for_selector("h1", timeout=180_000)
+            settle(page)
+            assert page.get_by_test_id("stException").count() == 0, name
+            assert picker.input_value() == "European (your data)", name
+            assert "Gekündigt" in main.inner_text(), name
+            page.screenshot(path=str(ARTIFACTS / f"your-data-5-{name.replace(' ', '-').lower()}.png"))
+    page.close()
+    assert export.read_bytes() == original  # nothing the user gave is altered
+    assert [url for url in requests if not url.startswith((base, "data:", "blob:"))] == []
