@@ -52,10 +52,11 @@ def test_deep_link_on_a_fresh_server_has_the_shared_sidebar(browser, script):
     assert "Demo picked: Customer churn" in text
 
 
-def test_every_page_of_every_demo_renders(browser):
+def test_every_page_of_every_other_demo_renders(browser):
+    # The default demo's pages are the deep links above; here each other demo's.
     specs = load_catalog(ROOT / "demos").specs
     with fresh_server() as base:
-        for demo in DEMOS:
+        for demo in [d for d in DEMOS if d != "churn"]:
             for path in PAGE_URLS.values():
                 text = open_and_check(browser, f"{base}/{path}?demo={demo}", f"{demo}-{path or 'pitch'}")
                 assert "Traceback" not in text
