@@ -22,7 +22,6 @@ from proofdeck.model.training import HoldoutSplit, TrainedModel, holdout_split, 
 from proofdeck.rules.heuristic import RuleClassifier
 from proofdeck.rules.language import FLAG, Rule, RuleError, column_kinds
 
-
 _SERIALS = itertools.count(1)
 
 
