@@ -12,6 +12,7 @@ import io
 import json
 import math
 import os
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from browser_kit import ROOT, needs_chromium, playwright_api
@@ -52,7 +53,10 @@ def test_compute_parts_run_in_their_smallest_configuration(name):
 @pytest.mark.parametrize("name", ["cold_start", "slider", "viewers"])
 def test_browser_parts_run_against_the_bare_apps(name):
     playwright_api()
-    result = importlib.import_module(ALL_PARTS[name][0]).run(SMALLEST)
+    # These parts start their own Playwright, which cannot start in a thread where the
+    # session's chromium (the ``browser`` fixture of an earlier test) already runs one.
+    with ThreadPoolExecutor(1) as worker:
+        result = worker.submit(importlib.import_module(ALL_PARTS[name][0]).run, SMALLEST).result()
     _check_shape(result)
     assert all(f["name"].startswith("bare") for f in result["figures"])
 
