@@ -160,7 +160,7 @@ def soak(config: Config, browser) -> dict:
     seconds: list[float] = []
     uploads = 0
     with tempfile.TemporaryDirectory(prefix="proofdeck-soak-") as folder, \
-            running_server(ROOT / "app.py", ROOT, f"{NAME}-app") as server:
+            running_server(ROOT / "app.py", ROOT, f"{NAME}-{config.name}") as server:
         start_rss = server.rss_mb()
         began = time.perf_counter()
         for index in range(config.soak_iterations):
