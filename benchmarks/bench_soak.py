@@ -158,13 +158,14 @@ def soak(config: Config, browser) -> dict:
     errors: list[str] = []
     samples: list[float] = []
     seconds: list[float] = []
-    uploads = 0
+    uploads, stopped = 0, None
     with tempfile.TemporaryDirectory(prefix="proofdeck-soak-") as folder, \
             running_server(ROOT / "app.py", ROOT, f"{NAME}-{config.name}") as server:
         start_rss = server.rss_mb()
         began = time.perf_counter()
         for index in range(config.soak_iterations):
             if time.perf_counter() - began > config.soak_time_cap:
+                stopped = f"the time cap ({config.soak_time_cap:.0f} s)"
                 break
             upload = None
             if config.soak_upload_every and index % config.soak_upload_every == config.soak_upload_every - 1:
@@ -177,13 +178,14 @@ def soak(config: Config, browser) -> dict:
             samples.append(server.rss_mb())
             if server.process.poll() is not None:
                 errors.append(f"the server exited ({server.process.returncode}) after iteration {index + 1}")
+                stopped = "the server exiting"
                 break
         wall = time.perf_counter() - began
         peak = peak_rss_mb(server.pid)
         log = server.log()
     return {"errors": errors, "samples": samples, "seconds": seconds, "uploads": uploads, "start_rss": start_rss,
             "peak_rss": peak, "wall": wall, "log_tracebacks": sum("Traceback" in line for line in log.splitlines()),
-            "log": str(server.log_path), "demos": demos}
+            "log": str(server.log_path), "demos": demos, "stopped": stopped}
 
 
 def run(config: Config = FULL, browser=None) -> dict:
@@ -210,8 +212,7 @@ def report(config: Config, measured: dict) -> PartResult:
     samples, errors = measured["samples"], measured["errors"]
     done = len(samples)
     result.add("iterations (fresh sessions)", [done], "count",
-               note=f"of {config.soak_iterations}" + (" (stopped by the time cap)" if done < config.soak_iterations
-                                                       else ""))
+               note=f"of {config.soak_iterations}")
     result.add("uploads built on Your data", [measured["uploads"]], "count")
     result.add("errors on pages (exceptions, tracebacks, timeouts)", [len(errors)], "count")
     result.add("server log lines with 'Traceback'", [measured["log_tracebacks"]], "count")
@@ -223,6 +224,8 @@ def report(config: Config, measured: dict) -> PartResult:
                note="least-squares slope")
     result.add("seconds per iteration", measured["seconds"], "s")
     result.add("wall time of the loop", [measured["wall"]], "s")
+    if measured["stopped"]:
+        result.notes.append(f"stopped after {done} of {config.soak_iterations} iterations by {measured['stopped']}")
     result.notes.append(f"demos cycled: {', '.join(measured['demos'])}; an upload of {config.soak_upload_rows:,} "
                         f"rows every {config.soak_upload_every} iterations; server log {measured['log']}")
     if done:
