@@ -33,6 +33,8 @@ PARTS = {
 }
 EXTRAS = {
     "stability": ("benchmarks.bench_stability", "the background refits per demo (not in the default run)"),
+    "soak": ("benchmarks.bench_soak", "fresh sessions walking every page on one server: memory, errors "
+                                      "(not in the default run)"),
 }
 ALIASES = {"compute": ("sweep", "explain")}  # issue 14's part 3, "compute alone"
 

@@ -51,6 +51,14 @@ class Config:
     # extra: the stability refits (only with --only stability)
     stability_repeats: int = 10
     stability_demos: tuple[str, ...] = ("churn", "fraud", "leads")
+    # extra: the soak (only with --only soak): fresh sessions on one server, memory and errors
+    soak_iterations: int = 80  # about 10 s each on 2 busy cores: the cap is rarely what stops it
+    soak_time_cap: float = 780.0  # seconds of loop at most, whatever the iteration count
+    soak_upload_every: int = 5  # every n-th iteration also uploads and builds a generated CSV
+    soak_upload_rows: int = 2_000
+    soak_moves: int = 3  # slider key presses per iteration
+    soak_step_timeout: float = 120.0
+    soak_demos: tuple[str, ...] = ("churn", "fraud", "leads")
 
     @property
     def quick(self) -> bool:
@@ -86,6 +94,10 @@ QUICK = Config(
     refits_timeout=180.0,
     stability_repeats=2,
     stability_demos=("churn",),
+    soak_iterations=4,
+    soak_time_cap=300.0,
+    soak_upload_every=2,
+    soak_upload_rows=1_000,
 )
 
 # What the smoke test runs: every module's code path, seconds each, no busy neighbours, the
@@ -116,4 +128,10 @@ SMALLEST = Config(
     refits_timeout=30.0,
     stability_repeats=1,
     stability_demos=("churn",),
+    soak_iterations=1,
+    soak_time_cap=60.0,
+    soak_upload_every=1,
+    soak_upload_rows=600,
+    soak_moves=1,
+    soak_step_timeout=60.0,
 )

@@ -2,7 +2,8 @@
 
 No figure is asserted (the machines are shared): only that each part measures something with
 a sane shape. The browser parts run against the bare apps alone (seconds each; the app's own
-browser tests cover the app) and carry the ``browser`` mark; the whole file takes about 20 s.
+browser tests cover the app) and carry the ``browser`` mark; the whole file takes about 20 s,
+plus about 30 s for the soak's one iteration (every page and an upload) against the app (the only part that needs it).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import io
 import json
 import math
 import os
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from browser_kit import ROOT, needs_chromium, playwright_api
@@ -52,7 +54,10 @@ def test_compute_parts_run_in_their_smallest_configuration(name):
 @pytest.mark.parametrize("name", ["cold_start", "slider", "viewers"])
 def test_browser_parts_run_against_the_bare_apps(name):
     playwright_api()
-    result = importlib.import_module(ALL_PARTS[name][0]).run(SMALLEST)
+    # These parts start their own Playwright, which cannot start in a thread where the
+    # session's chromium (the ``browser`` fixture of an earlier test) already runs one.
+    with ThreadPoolExecutor(1) as worker:
+        result = worker.submit(importlib.import_module(ALL_PARTS[name][0]).run, SMALLEST).result()
     _check_shape(result)
     assert all(f["name"].startswith("bare") for f in result["figures"])
 
@@ -130,3 +135,26 @@ def test_the_command_writes_json_and_labels_a_quick_run(tmp_path, capsys):
     assert list(report["parts"]) == ["sweep"]
     assert report["config"]["name"] == "quick"
     assert report["machine"]["cores"] == os.cpu_count()
+
+
+# The soak drives the app itself, in the session's chromium (the ``browser`` fixture).
+@needs_chromium
+@pytest.mark.browser
+def test_soak_walks_every_page_and_builds_an_upload_in_the_sessions_chromium(browser):
+    from benchmarks import bench_soak
+
+    result = bench_soak.run(SMALLEST, browser=browser)
+    _check_shape(result)
+    figures = {f["name"]: f for f in result["figures"]}
+    assert figures["iterations (fresh sessions)"]["median"] == SMALLEST.soak_iterations, result["notes"]
+    assert figures["uploads built on Your data"]["median"] == 1, result["notes"]
+    assert figures["errors on pages (exceptions, tracebacks, timeouts)"]["median"] == 0, result["notes"]
+    assert figures["server log lines with 'Traceback'"]["median"] == 0, result["notes"]
+    assert figures["server memory at the end"]["median"] > 0
+
+
+def test_soak_growth_is_the_slope_over_the_second_half():
+    from benchmarks.bench_soak import growth_per_100
+
+    assert growth_per_100([500.0, 100.0, 200.0, 201.0, 202.0, 203.0]) == pytest.approx(100.0)
+    assert math.isnan(growth_per_100([300.0]))
