@@ -142,10 +142,13 @@ def _walk(browser, url: str, demo: str, index: int, config: Config, upload: Path
         context.close()
 
 
+MIN_GROWTH_POINTS = 3
+
+
 def growth_per_100(samples: list[float]) -> float:
     """Least-squares slope of memory over the second half of the iterations, per 100 iterations."""
     half = samples[len(samples) // 2:]
-    if len(half) < 2:
+    if len(half) < MIN_GROWTH_POINTS:  # a slope through two or three points says nothing
         return math.nan
     return float(np.polyfit(np.arange(len(half)), np.asarray(half), 1)[0] * 100)
 

@@ -158,3 +158,4 @@ def test_soak_growth_is_the_slope_over_the_second_half():
 
     assert growth_per_100([500.0, 100.0, 200.0, 201.0, 202.0, 203.0]) == pytest.approx(100.0)
     assert math.isnan(growth_per_100([300.0]))
+    assert math.isnan(growth_per_100([364.0, 500.0, 588.0, 590.0]))  # a --quick run: too few to say
