@@ -1,14 +1,21 @@
 """Every page of every demo, driven through app.py like a browser session (Streamlit AppTest)."""
+import functools
 import re
 
 import pytest
 from conftest import DEMOS, PAGE_SCRIPTS, TECHNICAL_WORDS, analyst_toggle, demo_picker, open_page, page_text
 
 
+@functools.cache
+def rendered(demo: str, script: str):
+    """Each page of each demo opened once for the read-only checks below (none of them clicks)."""
+    return open_page(script, demo)
+
+
 @pytest.mark.parametrize("script", PAGE_SCRIPTS)
 @pytest.mark.parametrize("demo", DEMOS)
 def test_every_page_renders_for_every_demo(demo, script):
-    at = open_page(script, demo)
+    at = rendered(demo, script)
     assert not at.exception, at.exception
     # The shared sidebar is on every page: demo picker, analyst switch, navigation.
     assert demo_picker(at).value == demo
@@ -56,7 +63,7 @@ def test_chosen_demo_stays_when_switching_pages():
 @pytest.mark.parametrize("script", PAGE_SCRIPTS)
 @pytest.mark.parametrize("demo", DEMOS)
 def test_business_view_never_says_the_technical_words(demo, script):
-    text = page_text(open_page(script, demo))
+    text = page_text(rendered(demo, script))
     assert not TECHNICAL_WORDS.findall(text), sorted(set(TECHNICAL_WORDS.findall(text)))
 
 
@@ -64,7 +71,7 @@ def test_business_view_never_says_the_technical_words(demo, script):
 def test_synthetic_demos_never_speak_of_real_customers(script):
     # The data are synthetic: no page may call its rows "real" customers, leads or transactions.
     for demo in DEMOS:
-        text = page_text(open_page(script, demo), include_sidebar=False)
+        text = page_text(rendered(demo, script), include_sidebar=False)
         assert not re.search(r"\breal (customers|leads|transactions|churners|buyers|frauds)\b", text, re.I), (demo, script)
 
 
