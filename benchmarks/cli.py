@@ -33,6 +33,8 @@ PARTS = {
 }
 EXTRAS = {
     "stability": ("benchmarks.bench_stability", "the background refits per demo (not in the default run)"),
+    "threads": ("benchmarks.bench_threads", "fitting on the app's thread count against all cores, quiet and "
+                                            "beside busy cores (not in the default run)"),
     "soak": ("benchmarks.bench_soak", "fresh sessions walking every page on one server: memory, errors "
                                       "(not in the default run)"),
 }

@@ -51,6 +51,8 @@ class Config:
     # extra: the stability refits (only with --only stability)
     stability_repeats: int = 10
     stability_demos: tuple[str, ...] = ("churn", "fraud", "leads")
+    # extra: fitting threads (only with --only threads): fits per demo and variant
+    thread_runs: int = 5
     # extra: the soak (only with --only soak): fresh sessions on one server, memory and errors
     soak_iterations: int = 80  # about 10 s each on 2 busy cores: the cap is rarely what stops it
     soak_time_cap: float = 780.0  # seconds of loop at most, whatever the iteration count
@@ -93,6 +95,7 @@ QUICK = Config(
     viewer_timeout=180.0,
     refits_timeout=180.0,
     stability_repeats=2,
+    thread_runs=2,
     stability_demos=("churn",),
     soak_iterations=4,
     soak_time_cap=300.0,
@@ -127,6 +130,7 @@ SMALLEST = Config(
     viewer_timeout=60.0,
     refits_timeout=30.0,
     stability_repeats=1,
+    thread_runs=1,
     stability_demos=("churn",),
     soak_iterations=1,
     soak_time_cap=60.0,
