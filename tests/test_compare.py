@@ -38,6 +38,7 @@ from hypothesis import strategies as st
 from proofdeck.charts.comparison import gains_figure, segment_figure, tornado_figure
 from proofdeck.comparison.compare import (
     cutoff_flags,
+    how_sure_sentence,
     interval_text,
     interval_verdict,
     same_budget,
@@ -52,6 +53,7 @@ from proofdeck.comparison.sensitivity import TORNADO_FIELDS, HeadToHead, break_e
 from proofdeck.data.spec import Economics, Nouns
 from proofdeck.decisions.bootstrap import Interval
 from proofdeck.decisions.outcomes import outcome_of_flags
+from proofdeck.words.wording import money
 
 SCORES = np.array([0.95, 0.90, 0.80, 0.70, 0.60, 0.50, 0.40, 0.30, 0.20, 0.15, 0.10, 0.05])
 RULE = np.array([0, 1, 0, 0, 1, 0, 1, 0, 1, 0, 0, 0], dtype=bool)
@@ -499,3 +501,14 @@ def test_break_even_sign_flips_around_its_value(rows, cutoff, field, cost, value
         low = HeadToHead.at_cutoff(scores, rule, labels, values, cutoff).net_difference(replace(econ, **{field: result.value - step}))
         high = HeadToHead.at_cutoff(scores, rule, labels, values, cutoff).net_difference(replace(econ, **{field: result.value + step}))
         assert (high > 0 > low) if result.model_wins == "above" else (low > 0 > high)
+
+
+def test_how_sure_names_the_net_values_own_estimate_when_the_headline_is_another_figure():
+    # Fraud's headline is losses prevented; a range of net value beside it must say whose it is.
+    comparison = same_budget(np.array([0.9, 0.8, 0.2, 0.1]), np.array([True, False, True, False]),
+                             np.array([True, True, False, False]), np.ones(4),
+                             Economics(cost_per_action=1.0, value_per_won=10.0, win_rate=1.0), resamples=200)
+    other = how_sure_sentence("payments", "frauds", comparison, "$", net_is_headline=False)
+    assert f"its extra net value after every cost ({money(comparison.extra_net.estimate, signed=True)}) is" in other
+    plain = how_sure_sentence("customers", "churners", comparison, "$", net_is_headline=True)
+    assert "its extra net value is " in plain and plain.startswith("How sure: in 95% of redraws of the held-out customers")

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from proofdeck.comparison.compare import SameBudget, interval_text, same_budget
+from proofdeck.comparison.compare import SameBudget, how_sure_sentence, same_budget
 from proofdeck.data.spec import DemoSpec, Economics
 from proofdeck.model.results_cache import HeldOutResults, cache_dir, load_results, results_key
 from proofdeck.words import wording as w
@@ -84,11 +84,9 @@ def headline_box(spec: DemoSpec, econ: Economics, comparison: SameBudget, n_held
         label, value, delta, color = w.headline_metric(spec, econ, comparison.rule, comparison.model)
         right.metric(label, value, delta=delta, delta_color=color)
         st.caption(
-            f"How sure: in 95% of redraws of the held-out {nouns.entities}, the model reaches "
-            f"{w.change_range_text(comparison.reached_change.low, comparison.reached_change.high)} "
-            f"{nouns.positives} than the rule, and its extra net value is "
-            f"{interval_text(comparison.extra_net, 'money', econ.currency)}. "
-            + w.per_period(nouns, econ, n_heldout)
+            how_sure_sentence(nouns.entities, nouns.positives, comparison, econ.currency,
+                              spec.headline.figure == "net_value")
+            + " " + w.per_period(nouns, econ, n_heldout)
             + (f" ({comparison.resamples:,} bootstrap resamples.)" if analyst else "")
         )
         slot = st.container()

@@ -24,7 +24,7 @@ from proofdeck.decisions.bootstrap import (
 )
 from proofdeck.decisions.outcomes import Outcome, outcome_of_flags
 from proofdeck.decisions.sweep import ThresholdSweep
-from proofdeck.words.wording import interval_words
+from proofdeck.words.wording import change_range_text, interval_words, money
 
 
 def top_k_flags(scores: np.ndarray, k: int) -> np.ndarray:
@@ -169,6 +169,23 @@ def interval_text(difference: Interval, kind: str, currency: str = "$") -> str:
     if not difference.excludes_zero:
         text += ", so it could go either way"
     return text
+
+
+def how_sure_sentence(entities: str, positives: str, comparison: SameBudget, currency: str,
+                      net_is_headline: bool) -> str:
+    """The 95% sentence under every same-budget headline (the pitch, the report, the presentation).
+
+    Where the headline is another figure (fraud losses prevented, a CAC), the net value's own
+    estimate is named beside its range, so the range is never read as the headline's.
+    """
+    net = comparison.extra_net
+    named = "its extra net value" if net_is_headline else (
+        f"its extra net value after every cost ({money(net.estimate, currency, signed=True)})")
+    return (
+        f"How sure: in 95% of redraws of the held-out {entities}, the model reaches "
+        f"{change_range_text(comparison.reached_change.low, comparison.reached_change.high)} "
+        f"{positives} than the rule, and {named} is {interval_text(net, 'money', currency)}."
+    )
 
 
 # --- same reach ----------------------------------------------------------------------------

@@ -30,6 +30,7 @@ from proofdeck.comparison.compare import (
     SAME_BUDGET_FIGURES,
     VERDICT_SENTENCES,
     SameBudget,
+    how_sure_sentence,
     interval_text,
     same_budget,
     verdict,
@@ -146,11 +147,9 @@ def _answer(scenario: Scenario, econ: Economics, comparison: SameBudget, charter
         _card(label, value, delta, tone),
     ]
     sure = (
-        f"How sure: in 95% of redraws of the held-out {nouns.entities}, the model reaches "
-        f"{w.change_range_text(comparison.reached_change.low, comparison.reached_change.high)} "
-        f"{nouns.positives} than the rule, and its extra net value is "
-        f"{interval_text(comparison.extra_net, 'money', econ.currency)}. "
-        + w.per_period(nouns, econ, scenario.sweep.size)
+        how_sure_sentence(nouns.entities, nouns.positives, comparison, econ.currency,
+                          spec.headline.figure == "net_value")
+        + " " + w.per_period(nouns, econ, scenario.sweep.size)
     )
     ask = ""
     if charter.action:

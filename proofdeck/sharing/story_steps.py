@@ -15,7 +15,7 @@ import math
 from dataclasses import dataclass
 
 from proofdeck.comparison.ab_test import ABTestSize
-from proofdeck.comparison.compare import SameBudget, interval_text
+from proofdeck.comparison.compare import SameBudget, how_sure_sentence
 from proofdeck.data.spec import Charter, DemoSpec, Economics
 from proofdeck.decisions.bootstrap import Interval
 from proofdeck.decisions.outcomes import Outcome
@@ -229,12 +229,7 @@ def model_slide(spec: DemoSpec, econ: Economics, comparison: SameBudget, heldout
         label, value, delta, colour = w.headline_metric(spec, econ, rule, model)
         figures.append(Figure(label, value, delta, colour if delta else "off"))
     figures.append(_extra_net_figure(econ, comparison.extra_net, f"Extra net value{_per(econ)}"))
-    sure = (
-        f"How sure: in 95% of redraws of the held-out {nouns.entities}, the model reaches "
-        f"{w.change_range_text(comparison.reached_change.low, comparison.reached_change.high)} "
-        f"{nouns.positives} than the rule, and its extra net value is "
-        f"{interval_text(comparison.extra_net, 'money', cur)}."
-    )
+    sure = how_sure_sentence(nouns.entities, nouns.positives, comparison, cur, spec.headline.figure == "net_value")
     return Slide(heading="The model, with the same budget", subheading=w.same_budget_headline(spec, econ, comparison),
                  figures=tuple(figures), lines=(sure,),
                  notes=(w.per_period(nouns, econ, heldout), w.uplift_caveat(nouns, econ)))
