@@ -82,6 +82,11 @@ def test_a_messy_telco_export_becomes_a_demo_and_every_page_works():
         at.switch_page(script).run()
         assert not at.exception, (script, at.exception)
         assert demo_picker(at).value == key
+        text = page_text(at, include_sidebar=False)
+        assert "Today's rule: Today's rule" not in text, script  # the rule's sentence says it once
+    at.switch_page("app.py").run()
+    assert 'Send a retention offer to every customer where Contract == "Month-to-month" and tenure < 6.' in (
+        page_text(at, include_sidebar=False))
 
 
 def test_numbers_with_decimal_commas_and_a_leak_in_a_semicolon_export():

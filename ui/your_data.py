@@ -29,6 +29,7 @@ from proofdeck.upload.draft import (
     default_draft,
     draft_spec,
     prepare,
+    rule_sentence,
     spec_toml,
     talk_sentence,
 )
@@ -379,8 +380,7 @@ NO_RULE = "False"  # a valid rule that picks nobody: the spec needs one; the pag
 
 
 def finish_draft(draft: DemoDraft, rule: str) -> DemoDraft:
-    described = f"Today's rule: {rule}" if rule else "No rule given: a random pick of the same size."
-    return replace(draft, rule=rule or NO_RULE, rule_description=described)
+    return replace(draft, rule=rule or NO_RULE, rule_description=rule_sentence(draft.nouns, rule))
 
 
 __all__ = ["TRAIN", "OWN_SCORES", "read_step", "outcome_step", "columns_step", "words_step", "build_step",

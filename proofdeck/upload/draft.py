@@ -21,7 +21,7 @@ from proofdeck.data.datasets import Dataset, build_dataset
 from proofdeck.data.spec import DemoSpec, Economics, Headline, ModelSpec, Nouns, RuleSpec, validate_document
 from proofdeck.upload.labels import build_outcome, outcome_missing
 from proofdeck.upload.profile import words_of
-from proofdeck.words.wording import money, plural
+from proofdeck.words.wording import money, plural, sentence_case
 
 # Outcome words -> (positive, positives, meaning, negatives, action, actions, act, score, won,
 # won_plural, cost per action, value per won, win rate), from the bundled demos' choices.
@@ -105,6 +105,14 @@ def default_nouns(outcome: str, positives: tuple[str, ...], entity: str = "custo
     )
 
 
+def rule_sentence(nouns: Nouns, rule: str) -> str:
+    """Today's rule in the words the pages use ("Contact every customer where tenure < 6.");
+    pages put "Today's rule:" before it themselves."""
+    if not rule.strip():
+        return "No rule given: a random pick of the same size."
+    return f"{sentence_case(nouns.act)} every {nouns.entity} where {rule}."
+
+
 def default_economics(outcome: str, positives: tuple[str, ...], currency: str = "$") -> Economics:
     """Placeholder money figures for the user to change (from a bundled demo of the same kind)."""
     preset = _preset(outcome, positives)
@@ -132,7 +140,7 @@ def default_draft(
         id_column=id_column,
         features=tuple(features),
         rule=rule,
-        rule_description=f"Today's rule: {rule}",
+        rule_description=rule_sentence(nouns, rule),
         nouns=nouns,
         economics=default_economics(outcome, positives),
     )
