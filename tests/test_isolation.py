@@ -44,6 +44,18 @@ def _cost(page):
     return field
 
 
+def _move_and_cost(page, keys: list[str], cost: str) -> None:
+    """This session's own setting: slider keys pressed, then a cost per action typed."""
+    page.get_by_role("slider").first.focus()
+    for key in keys:
+        page.keyboard.press(key)
+        _settle(page)
+    field = _cost(page)
+    field.fill(cost)
+    field.press("Enter")
+    _settle(page)
+
+
 def _picker_options(page) -> list[str]:
     """What the sidebar's demo picker offers (opened, read, closed again)."""
     picker = page.get_by_test_id("stSidebar").get_by_role("combobox", name="Demo")
@@ -107,14 +119,7 @@ def test_two_sessions_on_one_server_keep_their_own_state(browser, tmp_path):
             _pick(a, SPEC.title)
             _go(a, "Decide")
             assert _readout(a) == default_readout
-            a.get_by_role("slider").first.focus()
-            for _ in range(4):
-                a.keyboard.press("ArrowRight")
-                _settle(a)
-            cost = _cost(a)
-            cost.fill("1234")
-            cost.press("Enter")
-            _settle(a)
+            _move_and_cost(a, ["ArrowRight"] * 4, "1234")
             a_readout = _readout(a)
             assert a_readout != default_readout
             assert _cost(a).input_value() == "1234.00"
@@ -127,13 +132,7 @@ def test_two_sessions_on_one_server_keep_their_own_state(browser, tmp_path):
             assert SPEC.title in b_options
             assert not any("(your data)" in o for o in b_options), b_options
             # B acts too: its own slider move and cost, which must not reach A.
-            b.get_by_role("slider").first.focus()
-            b.keyboard.press("ArrowLeft")
-            _settle(b)
-            b_cost = _cost(b)
-            b_cost.fill("5")
-            b_cost.press("Enter")
-            _settle(b)
+            _move_and_cost(b, ["ArrowLeft"], "5")
             b_readout = _readout(b)
             assert b_readout not in (default_readout, a_readout)
             b.screenshot(path=str(ARTIFACTS / "isolation-b.png"), full_page=True)
