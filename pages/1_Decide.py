@@ -13,9 +13,9 @@ page = page_setup("Decide")
 spec, scenario = page.spec, page.scenario
 nouns = spec.nouns
 
-st.title(f"How many {nouns.entities} should get a {nouns.action}?")
+st.title(f"How many {nouns.entities} should get {w.a(nouns.action)}?")
 st.caption(
-    f"Move the slider, or set a budget below: the model gives a {nouns.action} to the {nouns.entities} "
+    f"Move the slider, or set a budget below: the model gives {w.a(nouns.action)} to the {nouns.entities} "
     f"with the highest {nouns.score}. Assumptions are in the sidebar. "
     + w.per_period(nouns, page.economics, scenario.sweep.size)
 )

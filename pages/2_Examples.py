@@ -14,7 +14,7 @@ spec, scenario = page.spec, page.scenario
 nouns = spec.nouns
 flags, cutoff = page.model_flags, page.threshold
 
-st.title(f"Which {nouns.entities} get a {nouns.action}, and why?")
+st.title(f"Which {nouns.entities} get {w.a(nouns.action)}, and why?")
 kind = f"Synthetic {nouns.entities}" if spec.synthetic else w.sentence_case(nouns.entities)
 st.caption(
     f"{kind} from the held-out data the model never saw. The model's decisions use "

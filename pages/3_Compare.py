@@ -19,7 +19,7 @@ parts.verdict_box(scenario, econ, comparison, page.analyst)
 
 left, right = st.columns([3, 2])
 with left:
-    st.markdown(f"**Same budget:** {w.count(comparison.rule.actions)} {nouns.actions} per {econ.period} each.")
+    st.markdown(f"**Same budget:** {w.count(comparison.rule.actions)} {nouns.actions}{w.period_suffix(econ)} each.")
     parts.same_budget_table(scenario, econ, comparison)
 with right:
     st.markdown(parts.same_reach_sentence(scenario, econ))

@@ -433,7 +433,7 @@ def test_figures_build_in_plain_words():
     curve = gains_curve(SCORES, LABELS)
     figures = [
         gains_figure(curve, gains_point(RULE, LABELS), gains_point(cutoff_flags(SCORES, CUTOFF), LABELS), NOUNS),
-        tornado_figure(tornado(HeadToHead.at_cutoff(SCORES, RULE, LABELS, VALUES, CUTOFF), ECON), NOUNS, "$", "quarter"),
+        tornado_figure(tornado(HeadToHead.at_cutoff(SCORES, RULE, LABELS, VALUES, CUTOFF), ECON), NOUNS, "$", " per quarter"),
         segment_figure(segment_table(SEGMENTS, SCORES, RULE, LABELS, VALUES, ECON), NOUNS, "Region"),
     ]
     for figure in figures:

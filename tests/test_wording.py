@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from proofdeck.data.spec import Economics
 from proofdeck.words import wording as w
 
 
@@ -50,3 +51,18 @@ def test_code_span_holds_any_text_literally(text):
 ])
 def test_plural_changes_the_head_noun_of_a_phrase(noun, expected):
     assert w.plural(noun) == expected
+
+
+@pytest.mark.parametrize(("noun", "expected"), [
+    ("early call", "an early call"), ("retention offer", "a retention offer"), ("upgrade offer", "an upgrade offer"),
+    ("user survey", "a user survey"), ("one-off call", "a one-off call"), ("hour of help", "an hour of help"),
+    ("SMS", "an SMS"), ("KYC check", "a KYC check"), ("manual review", "a manual review"),
+    ("outreach email", "an outreach email"), ("euro voucher", "a euro voucher"), ("", "a "),
+])
+def test_the_article_follows_the_first_sound(noun, expected):
+    assert w.a(noun) == expected
+
+
+def test_per_period_only_when_figures_are_scaled_to_a_population():
+    assert w.period_suffix(Economics(population=40_000, period="quarter")) == " per quarter"
+    assert w.period_suffix(Economics(population=0, period="quarter")) == ""

@@ -8,6 +8,7 @@ from proofdeck.comparison.ab_test import ab_test_for
 from proofdeck.comparison.compare import SameBudget, interval_text
 from proofdeck.data.spec import READINESS, Economics
 from proofdeck.model.scenario import Scenario
+from proofdeck.words import wording as w
 from proofdeck.words.safe_text import md
 from ui import state
 
@@ -23,7 +24,7 @@ _FIELDS = (
 def the_ask(scenario: Scenario, econ: Economics, comparison: SameBudget) -> None:
     """The charter, the expected impact range and the A/B test, with an editor below."""
     charter, nouns = state.charter(scenario), scenario.spec.nouns
-    per = f" per {econ.period}" if econ.population > 0 else ""
+    per = w.period_suffix(econ)
     st.markdown("#### The ask")
     with st.container(border=True):
         if charter.action:

@@ -49,7 +49,7 @@ def verdict_box(scenario: Scenario, econ: Economics, comparison: SameBudget, ana
         left.caption("95% interval: " + interval_text(comparison.extra_reached, "count"))
         middle.metric("Relative change", w.change(comparison.model.reached, comparison.rule.reached))
         middle.caption("95% interval: " + interval_text(comparison.reached_change, "change"))
-        right.metric(f"Extra net value per {econ.period}", w.money(comparison.extra_net.estimate, econ.currency, signed=True))
+        right.metric(f"Extra net value{w.period_suffix(econ)}", w.money(comparison.extra_net.estimate, econ.currency, signed=True))
         right.caption("95% interval: " + interval_text(comparison.extra_net, "money", econ.currency))
         st.markdown(f"{VERDICT_ICONS[result]} **{VERDICT_SENTENCES[result]}**")
         how = (f"{comparison.resamples:,} bootstrap resamples of the {scenario.sweep.size:,} held-out "
@@ -85,7 +85,7 @@ def same_reach_sentence(scenario: Scenario, econ: Economics) -> str:
         f"**Same reach:** to reach as many {nouns.positives} as today's rule ({w.count(reach.rule.reached)}), "
         f"the model needs only **{w.count(reach.model.actions)}** {nouns.actions} instead of "
         f"{w.count(reach.rule.actions)}: {w.count(reach.actions_saved)} fewer, saving "
-        f"**{w.money(reach.spend_saved, econ.currency)}** per {econ.period}."
+        f"**{w.money(reach.spend_saved, econ.currency)}**{w.period_suffix(econ)}."
     )
 
 
@@ -133,7 +133,7 @@ def agreement_tab(scenario: Scenario, model_flags: np.ndarray, cutoff: float) ->
     listing = pd.DataFrame({
         spec.label(spec.id_column): sc.ids.to_numpy()[positions],
         score_name: sc.scores[positions],
-        f"Actually a {nouns.positive}": sc.labels[positions],
+        f"Actually {w.a(nouns.positive)}": sc.labels[positions],
     }).sort_values(score_name, ascending=False)
     st.dataframe(listing, hide_index=True, width="stretch", height=240,
                  column_config={score_name: st.column_config.ProgressColumn(format="percent", min_value=0, max_value=1)})
@@ -208,7 +208,7 @@ def sensitivity_tab(scenario: Scenario, econ: Economics) -> None:
             column.markdown("- " + w.sentence_case(text))
     present = [f for f in TORNADO_FIELDS if not (f == "value_per_won" and econ.value_column)]
     table = tornado(versus_rule, econ, fields=present)
-    st.plotly_chart(compare_charts.tornado_figure(table, nouns, econ.currency, econ.period), key="tornado_chart",
+    st.plotly_chart(compare_charts.tornado_figure(table, nouns, econ.currency, w.period_suffix(econ)), key="tornado_chart",
                     config={"displayModeBar": False})
     st.caption("Each bar moves one assumption from half to double its value, the others as they are.")
 

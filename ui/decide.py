@@ -60,7 +60,7 @@ def setting_slider(scenario: Scenario, econ: Economics, analyst: bool) -> int:
     # Written on every run: a target or a link may have moved the setting, and a slider that
     # left the screen for a run (a presentation step, another page) must not come back at 0.
     st.session_state[key] = current
-    label = f"How many {nouns.entities} get a {nouns.action}" + (f" per {econ.period}" if econ.population > 0 else "")
+    label = f"How many {nouns.entities} get {w.a(nouns.action)}" + (w.period_suffix(econ))
     if analyst:
         label += " (the decision threshold follows)"
     st.select_slider(label, options=options, format_func=labels.get, key=key,
@@ -136,7 +136,7 @@ def _best(scenario: Scenario, econ: Economics) -> None:
     best = state.best(scenario, econ)
     state.set_count(scenario, best.count)
     nouns, cur = scenario.spec.nouns, econ.currency
-    per = f" per {econ.period}" if econ.population > 0 else ""
+    per = w.period_suffix(econ)
     if np.isfinite(best.honest_net):
         worth = (f"Used on new {nouns.entities}, a setting chosen this way earns about "
                  f"**{w.money(best.honest_net, cur)}**{per} (estimated on parts of the held-out data "
@@ -161,7 +161,7 @@ def targets(scenario: Scenario, econ: Economics, outcome: Outcome) -> None:
     # Actions as the readout shows them, dollars rounded up: "Set" without typing keeps the setting.
     starts = {"afford": float(round(outcome.actions)), "spend": float(math.ceil(round(outcome.spend, 6))),
               "reach": float(round(coverage * 100))}
-    per = f" per {econ.period}" if econ.population > 0 else ""
+    per = w.period_suffix(econ)
     row = st.container(horizontal=True, gap="small")
     with row.popover(f"By {nouns.actions}", icon=":material/groups:", key=f"popover_afford_{demo}",
                      on_change="rerun", help=f"We can afford at most this many {nouns.actions}{per}."):

@@ -49,9 +49,9 @@ def example_detail(scenario: Scenario, position: int, model_flags: np.ndarray, c
     with facts:
         st.metric(w.sentence_case(nouns.score), w.share(score))
         st.markdown(
-            f"- Model: {_yes_no(acted, f'gets a {nouns.action}', f'no {nouns.action}')}\n"
-            f"- Today's rule: {_yes_no(by_rule, f'gets a {nouns.action}', f'no {nouns.action}')}\n"
-            f"- What happened: **{'a ' + nouns.positive if positive else 'not a ' + nouns.positive}**"
+            f"- Model: {_yes_no(acted, f'gets {w.a(nouns.action)}', f'no {nouns.action}')}\n"
+            f"- Today's rule: {_yes_no(by_rule, f'gets {w.a(nouns.action)}', f'no {nouns.action}')}\n"
+            f"- What happened: **{w.a(nouns.positive) if positive else 'not ' + w.a(nouns.positive)}**"
         )
         if scenario.rule is not None:
             rule_checklist(scenario, position)
@@ -180,7 +180,7 @@ def what_if_form(scenario: Scenario, position: int, cutoff: float) -> None:
         row = scenario.heldout.iloc[position]
         probability, changed = what_if(model, explainer(scenario), row, changes)
         before = float(scenario.scores[position])
-        decision = f"gets a {nouns.action}" if probability >= cutoff else f"gets no {nouns.action}"
+        decision = f"gets {w.a(nouns.action)}" if probability >= cutoff else f"gets no {nouns.action}"
         st.metric(f"New {nouns.score}", w.share(probability),
                   delta=None if math.isclose(probability, before) else f"{(probability - before) * 100:+.1f} pts")
         st.markdown(f"With these values the {nouns.entity} **{decision}** at your setting.")

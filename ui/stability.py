@@ -96,7 +96,7 @@ def _sentence(stability, interval: Interval) -> str:
     """Short: the range across refits, how often the model won, and how it compares with the
     bootstrap (the full sentences are in proofdeck.comparison.stability)."""
     econ, net = stability.economics, stability.net
-    per = f" per {econ.period}" if econ.population > 0 else ""
+    per = w.period_suffix(econ)
     boot_sd = (interval.high - interval.low) / 3.92
     ratio = net.sd / boot_sd if boot_sd > 0 else float("inf")
     spread = ("less than" if ratio < 0.5 else "about as much as" if ratio <= 2 else "more than")

@@ -10,6 +10,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from proofdeck.data.spec import Nouns
+from proofdeck.words import wording as w
 
 MODEL_COLOR = "#2457c5"
 RULE_COLOR = "#d9822b"
@@ -114,7 +115,7 @@ def money_curve_figure(
         if shown.size:
             pad = 0.08 * (shown.max() - shown.min() or abs(shown.max()) or 1.0)
             figure.update_yaxes(range=[shown.min() - pad, shown.max() + pad])
-    return _share_axis(figure, x_max, f"share of {nouns.entities} who get a {nouns.action}")
+    return _share_axis(figure, x_max, f"share of {nouns.entities} who get {w.a(nouns.action)}")
 
 
 def rates_figure(
@@ -133,7 +134,7 @@ def rates_figure(
     coverage_name = "coverage" + (" (recall)" if analyst else "")
     figure = go.Figure()
     figure.add_scatter(
-        x=share_acted, y=hit_rate, mode="lines", name=f"{hit_name}: share of {nouns.actions} reaching a {nouns.positive}",
+        x=share_acted, y=hit_rate, mode="lines", name=f"{hit_name}: share of {nouns.actions} reaching {w.a(nouns.positive)}",
         line=dict(color=MODEL_COLOR, width=3), hovertemplate="%{y:.0%}<extra></extra>",
     )
     figure.add_scatter(
@@ -146,7 +147,7 @@ def rates_figure(
     )
     figure.add_vline(x=current, line=dict(color="#1b2333", dash="dot", width=1.5))
     figure = _layout(figure, "Selective or wide: what each setting gives", "", "", ".0%")
-    figure = _share_axis(figure, x_max, f"share of {nouns.entities} who get a {nouns.action}")
+    figure = _share_axis(figure, x_max, f"share of {nouns.entities} who get {w.a(nouns.action)}")
     return legend_below(figure, 400)
 
 

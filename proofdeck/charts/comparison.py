@@ -14,6 +14,7 @@ import plotly.graph_objects as go
 from proofdeck.charts.base import MODEL_COLOR, NEGATIVE_COLOR, RULE_COLOR, _layout, legend_below, thin
 from proofdeck.comparison.sensitivity import assumption_name
 from proofdeck.data.spec import Nouns
+from proofdeck.words import wording as w
 from proofdeck.words.safe_text import chart_text
 from proofdeck.words.wording import count, money, share
 
@@ -65,7 +66,7 @@ def gains_figure(
     figure = _layout(
         figure,
         f"How quickly each way of choosing reaches the {nouns.positives}",
-        f"share of {nouns.entities} who get a {nouns.action}",
+        f"share of {nouns.entities} who get {w.a(nouns.action)}",
         f"share of all {nouns.positives} reached",
         ".0%",
     )
@@ -95,7 +96,7 @@ def tornado_figure(
     ----------
     table : :func:`proofdeck.comparison.compare.tornado`, widest swing first (drawn on top).
     nouns : the demo's words, for the assumptions' names.
-    currency, period : for the money axis.
+    currency, period : for the money axis; period is " per quarter" (see wording.per) or "".
     low_name, high_name : names of the two multipliers, e.g. "half" and "double".
     """
     names = [assumption_name(field, nouns) for field in table["field"]]
@@ -130,7 +131,7 @@ def tornado_figure(
     figure = _layout(
         figure,
         "Which assumption changes the answer most",
-        f"how much more the model is worth than today's rule per {period} ({currency})",
+        f"how much more the model is worth than today's rule{period} ({currency})",
         "",
     )
     return figure.update_yaxes(autorange="reversed").update_layout(

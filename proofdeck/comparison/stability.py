@@ -28,7 +28,7 @@ from proofdeck.decisions.outcomes import Totals, outcome_arrays
 from proofdeck.model.training import HoldoutSplit, holdout_split, train_model
 from proofdeck.rules.heuristic import RuleClassifier
 from proofdeck.rules.language import RuleError
-from proofdeck.words.wording import money
+from proofdeck.words.wording import money, period_suffix
 
 DEFAULT_REPEATS = 10
 
@@ -120,7 +120,7 @@ class Stability:
     def summary(self) -> str:
         """One sentence for a page, in the demo's nouns and money."""
         cur, nouns = self.economics.currency, self.spec.nouns
-        per = f" per {self.economics.period}" if self.economics.population > 0 else ""
+        per = period_suffix(self.economics)
         net = self.net
         return (
             f"Trained and tested again on {self.repeats} different splits of the data, the "

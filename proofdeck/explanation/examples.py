@@ -9,6 +9,7 @@ import pandas as pd
 
 from proofdeck.data.spec import Nouns
 from proofdeck.model.scenario import Scenario
+from proofdeck.words import wording as w
 
 ID, SCORE, MODEL, RULE, ACTUAL, OUTCOME, POSITION = (
     "id", "score", "model", "rule", "actual", "outcome", "position",
@@ -95,7 +96,7 @@ def readable_table(frame: pd.DataFrame, spec, columns: list[str]) -> pd.DataFram
     names = {
         ID: spec.label(spec.id_column), SCORE: nouns.score[:1].upper() + nouns.score[1:],
         MODEL: f"Model: {nouns.action}?", RULE: f"Rule: {nouns.action}?",
-        ACTUAL: f"Actually a {nouns.positive}?", OUTCOME: "Outcome",
+        ACTUAL: f"Actually {w.a(nouns.positive)}?", OUTCOME: "Outcome",
         **{column: spec.label(column) for column in columns},
     }
     shown = frame.drop(columns=[POSITION])

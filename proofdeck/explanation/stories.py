@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from proofdeck.data.spec import Nouns
+from proofdeck.words import wording as w
 
 CAUGHT, RULE_ONLY, FALSE_ALARM, BOTH_MISSED = "caught", "rule_only", "false_alarm", "both_missed"
 STORY_KINDS = (CAUGHT, RULE_ONLY, FALSE_ALARM, BOTH_MISSED)
@@ -58,15 +59,11 @@ class Story:
         return self.position is not None
 
 
-def _article(word: str) -> str:
-    return f"an {word}" if word[:1].lower() in "aeiou" else f"a {word}"
-
-
 def _fill(template: str, nouns: Nouns) -> str:
     words = dict(vars(nouns))
     for name in ("entity", "positive", "action"):
-        words[f"a_{name}"] = _article(words[name])
-        words[f"A_{name}"] = _article(words[name])[:1].upper() + _article(words[name])[1:]
+        words[f"a_{name}"] = w.a(words[name])
+        words[f"A_{name}"] = w.sentence_case(w.a(words[name]))
     return template.format(**words)
 
 

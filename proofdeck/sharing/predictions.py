@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from proofdeck.model.scenario import Scenario
+from proofdeck.words import wording as w
 from proofdeck.words.csv_safe import to_safe_csv
 
 COLUMNS = ("id", "score", "rank", "rule_acts", "model_acts", "outcome")
@@ -59,6 +60,6 @@ def predictions_description(scenario: Scenario) -> str:
     return (
         f"One row per held-out {nouns.entity} the model never saw, highest {nouns.score} first: "
         f"id ({spec.label(spec.id_column)}), score (the model's {nouns.score}, 0 to 1), rank (1 is the "
-        f"highest), rule_acts and model_acts (1 = gets a {nouns.action} from today's rule or from the "
+        f"highest), rule_acts and model_acts (1 = gets {w.a(nouns.action)} from today's rule or from the "
         f"model at this setting), outcome (1 = {nouns.positive}: {nouns.positive_meaning})."
     )

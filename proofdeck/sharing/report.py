@@ -199,7 +199,7 @@ def _data_and_rule(scenario: Scenario, comparison: SameBudget) -> str:
                   f"it never trained on these {nouns.entities}.")
     else:
         source = (f"A {MODEL_NAMES.get(scenario.model.kind, scenario.model.kind)} model gives each {nouns.entity} "
-                  f"a {nouns.score}.")
+                  f"{w.a(nouns.score)}.")
     model_text = (
         f"{source} Given the same budget, it acts on the highest {nouns.score}s: "
         f"{w.hit_rate_phrase(nouns, model.hit_rate)}, and {w.coverage_phrase(nouns, model.coverage)}."
@@ -290,7 +290,7 @@ def _charts(scenario: Scenario, econ: Economics, count: int, best: BestSetting) 
                               else None)
     lift = lift_at(scenario.scores, scenario.labels, scenario.rule_count)
     rule_lift = rule_point[1] / rule_point[0] if rule_point[0] else float("nan")
-    per = f" per {econ.period}" if econ.population > 0 else ""
+    per = w.period_suffix(econ)
     best_text = ""
     if math.isfinite(best.honest_net):
         best_text = (f" The best net value comes from acting on the top {w.share(best.share)} of {nouns.entities}: "
@@ -390,7 +390,7 @@ def _ask(scenario: Scenario, econ: Economics, comparison: SameBudget, charter: C
         ("Who signs", charter.owner or missing),
         ("The promise", w.sentence_case(charter.promise) if charter.promise else missing),
         ("Expected impact", f"At today's budget, an extra net value {interval_text(comparison.extra_net, 'money', econ.currency)}"
-                            + (f" per {econ.period}" if econ.population > 0 else "") + " (95% interval)"),
+                            + (w.period_suffix(econ)) + " (95% interval)"),
     ]
     definitions = "".join(_tag("dt", _e(term)) + _tag("dd", _e(text)) for term, text in terms)
     steps = "".join(

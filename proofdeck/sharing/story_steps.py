@@ -109,7 +109,7 @@ class Slide:
 
 
 def _per(econ: Economics) -> str:
-    return f" per {econ.period}" if econ.population > 0 else ""
+    return w.period_suffix(econ)
 
 
 def _cap(text: str) -> str:
@@ -158,13 +158,9 @@ def _against_rule(key: str, label: str, value: str, new: float, old: float, econ
 
 def _hit_rate_figure(spec: DemoSpec, outcome: Outcome, rule: Outcome | None) -> Figure:
     nouns = spec.nouns
-    label = f"{_cap(nouns.actions)} that reach {_a(nouns.positive)}"
+    label = f"{_cap(nouns.actions)} that reach {w.a(nouns.positive)}"
     change = None if rule is None else f"today's rule: {w.odds_text(rule.hit_rate)}"
     return Figure(label, w.odds_text(outcome.hit_rate), change)
-
-
-def _a(word: str) -> str:
-    return f"an {word}" if word[:1].lower() in "aeiou" else f"a {word}"
 
 
 def rule_slide(spec: DemoSpec, econ: Economics, rule: Outcome, heldout: int) -> Slide:

@@ -157,7 +157,7 @@ def setting_summary(scenario: Scenario, econ: Economics, count: int, bootstrap: 
         figures=key_figures(spec, outcome, rule, econ),
         grid=outcome_cells(spec, outcome, econ),
         grid_note=(f"Both money figures count the {w.share(econ.win_rate)} of reached {spec.nouns.positives} "
-                   f"a {spec.nouns.action} wins."),
+                   f"{w.a(spec.nouns.action)} wins."),
         intervals=intervals,
         intervals_sentence=w.intervals_sentence(spec, econ, intervals, scenario.sweep.size),
         caveat=w.uplift_caveat(spec.nouns, econ),
@@ -175,7 +175,7 @@ def money_chart_builders(scenario: Scenario, econ: Economics, count: int,
     rule = scenario.rule_outcome(econ)
     x_max = charts.focus_share(rule.share_acted, current.share_acted, best.share)
     common = dict(nouns=nouns, currency=econ.currency, x_max=x_max)
-    per = f" per {econ.period}" if econ.population > 0 else ""
+    per = w.period_suffix(econ)
 
     def thin() -> dict[str, np.ndarray]:
         return charts.thin({"share": curve["share_acted"], "net": curve["net_value"], "cac": curve["cost_per_won"],
@@ -186,7 +186,7 @@ def money_chart_builders(scenario: Scenario, econ: Economics, count: int,
         best_point = (best.share, best.in_sample_net) if np.isfinite(best.in_sample_net) else None
         return charts.money_curve_figure(
             t["share"], [("net value", t["net"])], (current.share_acted, current.net_value),
-            (rule.share_acted, rule.net_value), title=f"Net value{per} by how many {nouns.entities} get a {nouns.action}",
+            (rule.share_acted, rule.net_value), title=f"Net value{per} by how many {nouns.entities} get {w.a(nouns.action)}",
             best=best_point, best_name="best net value", **common)
 
     def cost_per_won() -> go.Figure:

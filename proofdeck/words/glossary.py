@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from proofdeck.data.spec import Nouns
+from proofdeck.words import wording as w
 
 
 @dataclass(frozen=True)
@@ -20,14 +21,14 @@ def glossary(nouns: Nouns, cost_per_won_label: str) -> list[Entry]:
     return [
         Entry(n.positives, f"{n.entities} who {n.positive_meaning}", "positive class"),
         Entry(n.actions, f"the {n.entities} we {n.act}", "predicted positives"),
-        Entry(f"{n.positives} reached", f"{n.positives} who get a {n.action}", "true positives"),
+        Entry(f"{n.positives} reached", f"{n.positives} who get {w.a(n.action)}", "true positives"),
         Entry(f"unneeded {n.actions}", f"{n.actions} to {n.entities} who are not {n.positives}", "false positives"),
         Entry(f"{n.positives} missed", f"{n.positives} who get no {n.action}", "false negatives"),
         Entry("left alone", f"{n.entities} who are not {n.positives} and get nothing", "true negatives"),
         Entry("hit rate", f"of the {n.actions} sent, the share that reach an actual {n.positive}", "precision"),
         Entry("coverage", f"of all {n.positives}, the share we reach", "recall"),
-        Entry(f"{n.score} cut-off", f"the lowest {n.score} that still gets a {n.action}", "decision threshold"),
-        Entry("workload", f"the share of {n.entities} who get a {n.action}", "queue rate"),
+        Entry(f"{n.score} cut-off", f"the lowest {n.score} that still gets {w.a(n.action)}", "decision threshold"),
+        Entry("workload", f"the share of {n.entities} who get {w.a(n.action)}", "queue rate"),
         Entry("net value", "value won, minus spend and the cost of misses", "expected profit"),
         Entry(cost_per_won_label, f"spend divided by {n.won_plural}", "cost per acquisition (CAC)"),
         Entry("held-out", f"{n.entities} the model never saw while learning", "test set"),

@@ -175,7 +175,7 @@ def readout(spec: DemoSpec, outcome: Outcome, threshold: float) -> str:
     """"Send a retention offer to the 8,040 customers (20%) with churn risk of 38% or more"."""
     nouns = spec.nouns
     if outcome.actions == 0:
-        return f"Nobody gets a {nouns.action}: no {nouns.entity} scores this high."
+        return f"Nobody gets {a(nouns.action)}: no {nouns.entity} scores this high."
     return (
         f"{sentence_case(nouns.act)} the {count(outcome.actions)} {nouns.entities} "
         f"({share(outcome.share_acted)}) with {nouns.score} of {cutoff_text(threshold)} or more"
@@ -215,6 +215,37 @@ def plural(noun: str) -> str:
     return head + rest
 
 
+# Words that start with a vowel letter but a consonant sound ("a user", "a one-off call"), and
+# the reverse ("an hour"): English picks the article by sound, not by letter.
+_CONSONANT_SOUND = re.compile(r"(?i)^(u[nrs]i|use|usa|uk|one|once|eu|ewe|uni|ur[ai]|uti)")
+
+
+def article(noun: str) -> str:
+    """"a" or "an" for a noun or noun phrase, by its first sound: "an early call", "a user",
+    "an hour", "a retention offer" -> "a"... (an uppercase initialism is read letter by
+    letter: "an SMS", "a KYC check").
+
+    >>> [article(n) for n in ("early call", "retention offer", "user", "hour", "SMS", "KYC check")]
+    ['an', 'a', 'a', 'an', 'an', 'a']
+    """
+    word = noun.strip()
+    if not word:
+        return "a"
+    first = word.split()[0]
+    if first.isupper() and len(first) > 1:  # an initialism: the first letter's name decides
+        return "an" if first[0] in "AEFHILMNORSX" else "a"
+    if _CONSONANT_SOUND.match(word):
+        return "a"
+    if word[0].lower() in "aeiou" or re.match(r"(?i)^(hour|honest|honou?r|heir)", word):
+        return "an"
+    return "a"
+
+
+def a(noun: str) -> str:
+    """The noun with its indefinite article: a("early call") -> "an early call"."""
+    return f"{article(noun)} {noun}"
+
+
 def sentence_case(text: str) -> str:
     """Capitalise the first letter only: "CAC" stays "CAC", "net value" becomes "Net value"."""
     return text[:1].upper() + text[1:]
@@ -236,13 +267,19 @@ def hit_rate_phrase(nouns: Nouns, hit_rate: float) -> str:
     if not _finite(hit_rate):
         return f"no {nouns.actions} are sent"
     if hit_rate <= 0:
-        return f"no {nouns.action} goes to a {nouns.positive}"
-    return f"{odds_text(hit_rate)} {nouns.actions} go to a {nouns.positive}"
+        return f"no {nouns.action} goes to {a(nouns.positive)}"
+    return f"{odds_text(hit_rate)} {nouns.actions} go to {a(nouns.positive)}"
 
 
 def coverage_phrase(nouns: Nouns, coverage: float) -> str:
     """"we reach 58% of all churners"."""
     return f"we reach {share(coverage)} of all {nouns.positives}"
+
+
+def period_suffix(econ: Economics) -> str:
+    """" per quarter" when figures are scaled to a population per period, else "": with no
+    population the figures are for the held-out rows, and no page may say "per quarter"."""
+    return f" per {econ.period}" if econ.population > 0 else ""
 
 
 def per_period(nouns: Nouns, economics: Economics, n_heldout: int) -> str:
@@ -313,9 +350,9 @@ def slider_label(actions: float, share_acted: float) -> str:
 def uplift_caveat(nouns: Nouns, econ: Economics) -> str:
     """Risk is not uplift: what the money comparison assumes, and what would settle it."""
     return (
-        f"The money assumes a {nouns.action} wins {share(econ.win_rate)} of the {nouns.positives} it "
+        f"The money assumes {a(nouns.action)} wins {share(econ.win_rate)} of the {nouns.positives} it "
         f"reaches, for the rule's picks and the model's alike. A high {nouns.score} does not prove "
-        f"that a {nouns.action} changes the outcome; a test that gives the {nouns.action} to some "
+        f"that {a(nouns.action)} changes the outcome; a test that gives the {nouns.action} to some "
         "picks and holds others back settles it."
     )
 
@@ -326,7 +363,7 @@ def headline_gain(spec: DemoSpec, econ: Economics, rule: Outcome, model: Outcome
     "worth $293k more per quarter" (net value), "at a CAC of $687 instead of $1,053"
     (cost per won), "preventing $2.8M more fraud losses per month" (value won).
     """
-    per = f" per {econ.period}" if econ.population > 0 else ""
+    per = period_suffix(econ)
     figure, cur = spec.headline.figure, econ.currency
     if figure == "cost_per_won":
         label = spec.headline.cost_per_won_label
@@ -343,7 +380,7 @@ def headline_metric(spec: DemoSpec, econ: Economics, rule: Outcome, model: Outco
     """(label, value, delta, delta colour) of the headline figure for st.metric: the model's
     figure (or its gain) against today's rule."""
     figure, cur = spec.headline.figure, econ.currency
-    period = f" per {econ.period}" if econ.population > 0 else ""
+    period = period_suffix(econ)
     if figure == "cost_per_won":
         delta = model.cost_per_won - rule.cost_per_won
         shown = None if not _finite(delta) else money(delta, cur, signed=True) + " vs rule"
@@ -362,7 +399,7 @@ def same_budget_headline(spec: DemoSpec, econ: Economics, comparison: Any) -> st
     """
     nouns = spec.nouns
     rule, model = comparison.rule, comparison.model
-    per = f" per {econ.period}" if econ.population > 0 else ""
+    per = period_suffix(econ)
     opening = f"With the same {count(rule.actions)} {nouns.actions}{per}, the model reaches"
     if not comparison.clear:
         return (
