@@ -7,14 +7,17 @@ removes what it wrote if the second file cannot be written. Names are made safe 
 title: ASCII, lower case, no path separators or leading dots, at most 40 characters, and never
 a name Windows reserves (``con``, ``nul``, ``com1``...).
 
-The CSV is written by :func:`proofdeck.words.csv_safe.to_safe_csv`: text cells that a spreadsheet
-would run as a formula get a leading apostrophe, numbers are untouched. Column names cannot be
-changed that way without breaking the spec and the rule, so a name starting like a formula is
-refused with a message instead.
+The data file is the data, byte for byte what the loader reads back: text cells are written
+as they are, even when a spreadsheet would run them as a formula (``-2+3``, ``=x``). A leading
+apostrophe (the spreadsheet guard of :mod:`proofdeck.words.csv_safe`) would change the values a
+spec loads, so a rule ``plan == "-2+3"`` would flag other rows on the kept demo than on the
+upload. CSVs meant for a spreadsheet (the predictions, the examples table) keep the guard; the
+bundle's README line says its data file is for Proofdeck, not for opening in a spreadsheet.
 """
 
 from __future__ import annotations
 
+import csv
 import io
 import os
 import re
@@ -25,9 +28,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
-
-from proofdeck.data.delimited import DataError
-from proofdeck.words.csv_safe import FORMULA_STARTS, to_safe_csv
 
 MAX_NAME = 40
 _RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
@@ -54,20 +54,10 @@ def safe_name(title: str) -> str:
 
 
 def demo_csv(frame: pd.DataFrame) -> bytes:
-    """The frame as the demo's CSV: UTF-8, text quoted, formulas neutralised.
-
-    Raises
-    ------
-    DataError
-        When a column name starts like a spreadsheet formula.
-    """
-    risky = [str(name) for name in frame.columns if str(name).startswith(FORMULA_STARTS)]
-    if risky:
-        raise DataError(
-            f"the column name '{risky[0]}' starts with '{risky[0][:1]}', which spreadsheets run as a "
-            "formula; rename it in the file before keeping this demo"
-        )
-    return to_safe_csv(frame)
+    """The frame as the demo's CSV (UTF-8, text in double quotes, numbers bare), values exactly
+    as they are, so the spec that loads it reads back the same frame (tested round trip)."""
+    text = frame.to_csv(index=False, lineterminator="\n", quoting=csv.QUOTE_NONNUMERIC)
+    return text.encode("utf-8")
 
 
 def bundle_zip(name: str, spec_text: str, frame: pd.DataFrame) -> bytes:
@@ -96,8 +86,6 @@ def save_demo(root: str | Path, name: str, spec_text: str, frame: pd.DataFrame) 
     ------
     FileExistsError
         When either file exists already; nothing is written then.
-    DataError
-        When the data cannot be written safely (see :func:`demo_csv`).
     """
     name = safe_name(name)
     root = Path(root)
