@@ -167,15 +167,28 @@ def _demo_picker(title: str, keys: list[str], titles: dict[str, str]) -> str:
 def _current_demo(keys: list[str]) -> str:
     """The demo to show: a link's ?demo=, then this session's choice, then the first demo."""
     wanted = st.query_params.get(DEMO_KEY)
+    asked = wanted
     if wanted and wanted not in keys and wanted.startswith("upload-") and not st.session_state.get(DEMO_STATE):
         st.toast("That link was made on uploaded data, which never travels in a link: upload the file "
                  "on the Your data page to see it.", icon=":material/link_off:")
+        asked = None
     if wanted not in keys:
         wanted = st.session_state.get(DEMO_STATE)
     current = wanted if wanted in keys else keys[0]
+    if asked and asked not in keys:
+        st.toast(f"The link asks for a demo called '{md(asked, limit=60)}', which is not here; showing "
+                 f"{md(catalog_title(current))} instead.", icon=":material/link_off:")
     st.session_state[DEMO_STATE] = current
     st.query_params[DEMO_KEY] = current
     return current
+
+
+def catalog_title(key: str) -> str:
+    """A demo's title as the picker shows it (an upload's too)."""
+    uploaded = state.uploads()
+    if key in uploaded:
+        return f"{uploaded[key].spec.title} (your data)"
+    return state.catalog().titles.get(key, key)
 
 
 def _presenting() -> bool:
