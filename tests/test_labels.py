@@ -3,11 +3,12 @@
 import numpy as np
 import pandas as pd
 import pytest
-from messy import crm_export, telco_export
+from messy import bank_campaign_export, crm_export, hr_attrition_export, telco_export
 
 from proofdeck.data.delimited import DataError
 from proofdeck.upload.ingest import read_upload
-from proofdeck.upload.labels import build_outcome, min_positives, outcome_choice
+from proofdeck.upload.labels import build_outcome, min_positives, outcome_choice, rank_outcomes
+from proofdeck.upload.profile import profile_table
 
 
 def frame_with(outcome):
@@ -81,3 +82,28 @@ def test_telco_churn_labels():
 def test_unknown_column():
     with pytest.raises(DataError, match="there is no column 'nope'"):
         build_outcome(frame_with(["yes", "no"]), "nope")
+
+
+@pytest.mark.parametrize(("name", "raw", "expected", "runner_up"), [
+    # The bank campaign: 'y' is last and 11% yes; 'default' (0.6% yes) is a customer attribute.
+    ("bank.csv", bank_campaign_export(2000), "y", "default"),
+    # HR: the outcome second of eleven columns, other yes/no columns after it.
+    ("hr.csv", hr_attrition_export(1000), "Attrition", None),
+    ("telco.csv", telco_export(800), "Churn", None),
+], ids=["bank", "hr", "telco"])
+def test_the_outcome_is_guessed_as_an_analyst_would(name, raw, expected, runner_up):
+    table = read_upload(name, raw)
+    ranked = rank_outcomes(table.frame, profile_table(table))
+    assert ranked[0].column == expected
+    assert any(reason.startswith("named like an outcome") for reason in ranked[0].reasons)
+    if runner_up:
+        assert ranked[1].column == runner_up and ranked[0].score > ranked[1].score
+
+
+def test_each_candidates_reasons_come_from_the_column():
+    frame = pd.DataFrame({"id": range(400), "plan": ["a", "b"] * 200, "converted": ["yes"] * 40 + ["no"] * 360})
+    ranked = rank_outcomes(frame, profile_table(frame))
+    assert ranked[0].column == "converted"
+    # 40 of 400 rows are "yes": 10.0%.
+    assert ranked[0].reasons == ("named like an outcome ('converted')", "the last column", "yes/no", '10.0% are "yes"')
+    assert ranked[0].rate == pytest.approx(0.1)

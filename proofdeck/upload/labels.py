@@ -218,13 +218,84 @@ def _require(frame: pd.DataFrame, column: str) -> None:
         raise DataError(f"there is no column '{column}' in the data")
 
 
-def outcome_candidates(profile: Profile) -> list[str]:
-    """Columns that could be the outcome, the likeliest first: a name that says "what happened"
-    (churn, target, converted...), then yes/no columns, then those with few values."""
-    usable = [c for c in profile.columns if 2 <= c.distinct <= MAX_OUTCOME_VALUES and c.name != profile.id_column]
+@dataclass(frozen=True)
+class OutcomeCandidate:
+    """A column that could be the outcome, with why it was ranked where it is.
 
-    def rank(column) -> tuple[bool, bool, int]:
-        named = bool(set(words_of(column.name)) & OUTCOME_WORDS)
-        return (not named, column.kind != YES_NO, column.distinct)
+    Attributes
+    ----------
+    column : the column.
+    score : higher is likelier (see :func:`rank_outcomes`).
+    reasons : short phrases for the page, e.g. ("named like an outcome ('y')", "the last column").
+    rate : the share of rows with the suggested value, when there is one (else None).
+    """
 
-    return [c.name for c in sorted(usable, key=rank)]
+    column: str
+    score: float
+    reasons: tuple[str, ...]
+    rate: float | None = None
+
+    @property
+    def sentence(self) -> str:
+        return f"'{self.column}': " + ", ".join(self.reasons) if self.reasons else f"'{self.column}'"
+
+
+# A whole word of the name that says "this is what happened". Strong words name a result
+# (y, churn, converted); weak ones are as often a customer's attribute as a result ("default"
+# in a bank file is "has credit in default", "response" may be a survey answer).
+STRONG_OUTCOME_WORDS = {"label", "outcome", "target", "y", "churn", "churned", "fraud", "fraudulent", "converted",
+                        "conversion", "class", "exited", "left", "attrition", "subscribed", "bought", "purchased",
+                        "cancelled", "canceled"}
+WEAK_OUTCOME_WORDS = OUTCOME_WORDS - STRONG_OUTCOME_WORDS
+PLAUSIBLE_RATE = (0.01, 0.6)  # most outcomes worth a proof of concept are this common
+
+
+def rank_outcomes(frame: pd.DataFrame, profile: Profile) -> list[OutcomeCandidate]:
+    """Columns that could be the outcome, the likeliest first, as an analyst would guess:
+
+    - a name that says "what happened" (strong: y, target, label, churn, converted, fraud...;
+      weak: default, result, response...): +3 or +2;
+    - the last column, where exports usually put the outcome: +2;
+    - a yes/no column: +1; two values: +1;
+    - the suggested value's share is plausible for an outcome (1% to 60%): +1; a rarer
+      outcome with a weak or no name (0.8% of customers "in default") is likelier an attribute.
+
+    Only columns with 2 to 50 different values count, never the guessed id.
+    """
+    names = [c.name for c in profile.columns]
+    last = names[-1] if names else None
+    ranked = []
+    for column in profile.columns:
+        if not 2 <= column.distinct <= MAX_OUTCOME_VALUES or column.name == profile.id_column:
+            continue
+        words = set(words_of(column.name))
+        score, reasons = 0.0, []
+        strong, weak = words & STRONG_OUTCOME_WORDS, words & WEAK_OUTCOME_WORDS
+        if strong or weak:
+            score += 3 if strong else 2
+            reasons.append(f"named like an outcome ('{sorted(strong or weak)[0]}')")
+        if column.name == last:
+            score += 2
+            reasons.append("the last column")
+        if column.kind == YES_NO:
+            score += 1
+            reasons.append("yes/no")
+        if column.distinct == 2:
+            score += 1
+        rate = None
+        choice = outcome_choice(frame, column.name)
+        if choice.suggested and choice.values:
+            positives = sum(n for v, n in zip(choice.values, choice.counts) if v in choice.suggested)
+            rate = positives / max(sum(choice.counts), 1)
+            low, high = PLAUSIBLE_RATE
+            shown = " or ".join(f'"{v}"' for v in choice.suggested)
+            if low <= rate <= high:
+                score += 1
+                reasons.append(f"{rate:.1%} are {shown}")
+            else:
+                reasons.append(f"{'only ' if rate < low else ''}{rate:.1%} are {shown}")
+        # Ties: fewer values first, then the later column (outcomes tend to come last).
+        ranked.append((score, -column.distinct, names.index(column.name),
+                       OutcomeCandidate(column.name, score, tuple(reasons), rate)))
+    ranked.sort(key=lambda item: (-item[0], -item[1], -item[2]))
+    return [item[-1] for item in ranked]
