@@ -9,7 +9,7 @@ first = pitch_first_paint()
 
 from ui import state  # noqa: E402
 from ui.charter import the_ask  # noqa: E402
-from ui.pitch import data_rule_model, headline_box, stability_note  # noqa: E402
+from ui.pitch import data_rule_model, headline_box, stability_note, trust_notes  # noqa: E402
 from ui.shell import page_setup  # noqa: E402
 from ui.widgets import analyst_quality, next_steps  # noqa: E402
 
@@ -23,6 +23,7 @@ if first is not None and first.spec.key == spec.key:
 else:
     title(spec)
     headline_box(scenario, econ, comparison, page.analyst)
+trust_notes(scenario, econ)
 data_rule_model(scenario, comparison)
 the_ask(scenario, econ, comparison)
 

@@ -83,3 +83,70 @@ def crm_export(n: int = 400, seed: int = 3) -> bytes:
         }
     )
     return frame.to_csv(index=False).encode()
+
+
+def bank_campaign_frame(n: int = 4000, seed: int = 4) -> pd.DataFrame:
+    """Shaped like the public bank marketing export: customer attributes (``default`` is a
+    rare yes/no before the outcome), the campaign's calls, and the outcome ``y`` last. The
+    length of the call (``duration``, known only once the call is over) follows the outcome
+    closely: a column measured during the action, which no name gives away."""
+    rng = np.random.default_rng(seed)
+    months = np.array(["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"])
+    month = rng.choice(months, n, p=[0.03, 0.06, 0.02, 0.07, 0.3, 0.12, 0.15, 0.14, 0.02, 0.02, 0.05, 0.02])
+    poutcome = rng.choice(["unknown", "failure", "other", "success"], n, p=[0.8, 0.11, 0.05, 0.04])
+    contact = rng.choice(["cellular", "telephone", "unknown"], n, p=[0.65, 0.06, 0.29])
+    housing = rng.random(n) < 0.55
+    age = rng.integers(19, 90, n)
+    logit = (-2.2 + 2.6 * (poutcome == "success") + 1.8 * np.isin(month, ["mar", "sep", "oct", "dec"])
+             - 1.0 * housing - 1.4 * (contact == "unknown") + 0.06 * np.maximum(age - 55, 0)
+             - 0.8 * (month == "may") + rng.normal(0, 0.3, n))
+    y = rng.random(n) < 1 / (1 + np.exp(-logit))
+    duration = np.round(np.exp(rng.normal(5.0 + 0.8 * y, 0.6, n))).astype(int)
+    return pd.DataFrame({
+        "age": age,
+        "job": rng.choice(["admin.", "blue-collar", "technician", "services", "management", "retired"], n),
+        "marital": rng.choice(["married", "single", "divorced"], n, p=[0.6, 0.28, 0.12]),
+        "education": rng.choice(["primary", "secondary", "tertiary", "unknown"], n, p=[0.15, 0.5, 0.3, 0.05]),
+        "default": np.where(rng.random(n) < 0.008, "yes", "no"),
+        "balance": np.round(rng.gamma(1.2, 1200, n) - 300).astype(int),
+        "housing": np.where(housing, "yes", "no"),
+        "loan": np.where(rng.random(n) < 0.16, "yes", "no"),
+        "contact": contact,
+        "day": rng.integers(1, 32, n),
+        "month": month,
+        "duration": duration,
+        "campaign": rng.integers(1, 8, n),
+        "pdays": np.where(poutcome == "unknown", -1, rng.integers(1, 400, n)),
+        "previous": np.where(poutcome == "unknown", 0, rng.integers(1, 6, n)),
+        "poutcome": poutcome,
+        "y": np.where(y, "yes", "no"),
+    })
+
+
+def bank_campaign_export(n: int = 4000, seed: int = 4) -> bytes:
+    """The campaign file as the public export writes it: semicolons, every text quoted."""
+    return bank_campaign_frame(n, seed).to_csv(index=False, sep=";", quoting=2).encode()
+
+
+def hr_attrition_export(n: int = 1500, seed: int = 5) -> bytes:
+    """Shaped like the public HR attrition table: the outcome (``Attrition``) second of many
+    columns, other yes/no columns (``OverTime``) after it, and a constant ``Over18``."""
+    rng = np.random.default_rng(seed)
+    overtime = rng.random(n) < 0.28
+    income = np.round(rng.gamma(2.2, 2900, n)).astype(int)
+    years = rng.integers(0, 30, n)
+    logit = -2.2 + 1.3 * overtime - 0.00012 * (income - 6000) - 0.06 * years + rng.normal(0, 0.6, n)
+    left = rng.random(n) < 1 / (1 + np.exp(-logit))
+    return pd.DataFrame({
+        "Age": rng.integers(18, 61, n),
+        "Attrition": np.where(left, "Yes", "No"),
+        "BusinessTravel": rng.choice(["Travel_Rarely", "Travel_Frequently", "Non-Travel"], n, p=[0.7, 0.19, 0.11]),
+        "Department": rng.choice(["Sales", "Research & Development", "Human Resources"], n, p=[0.3, 0.65, 0.05]),
+        "EmployeeNumber": np.arange(1, n + 1),
+        "Gender": rng.choice(["Female", "Male"], n),
+        "MonthlyIncome": income,
+        "Over18": "Y",
+        "OverTime": np.where(overtime, "Yes", "No"),
+        "PerformanceRating": rng.choice([3, 4], n, p=[0.85, 0.15]),
+        "YearsAtCompany": years,
+    }).to_csv(index=False).encode()

@@ -5,12 +5,19 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from messy import crm_export, telco_export
+from messy import bank_campaign_export, crm_export, hr_attrition_export, telco_export
 
 from proofdeck.data.datasets import read_csv
 from proofdeck.upload.ingest import read_upload
 from proofdeck.upload.labels import build_outcome
-from proofdeck.upload.leakage import AUC_LIMIT, find_leaks, name_reason
+from proofdeck.upload.leakage import (
+    AUC_LIMIT,
+    Driver,
+    check_columns,
+    find_leaks,
+    name_reason,
+    single_column_auc,
+)
 from proofdeck.upload.profile import profile_table
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -77,3 +84,82 @@ def test_crm_cancel_date_is_flagged_when_put_back():
     leaks = find_leaks(frame.iloc[outcome.rows], outcome.labels, ("Segment", "Cancel date"), "Outcome")
     assert [leak.column for leak in leaks] == ["Cancel date"]
     assert leaks[0].by_name and leaks[0].auc is not None and leaks[0].auc >= AUC_LIMIT
+
+
+# --- dominance: a column measured during the action (issue 17) ---------------------------------
+
+
+def _check(raw: bytes, target: str, positive: str, name: str = "x.csv"):
+    table = read_upload(name, raw)
+    outcome = build_outcome(table.frame, target, positive)
+    features = profile_table(table).features(outcome=target)
+    return check_columns(table.frame.iloc[outcome.rows], outcome.labels, features, target)
+
+
+def test_a_call_length_known_only_after_the_call_is_flagged_as_dominating():
+    # messy.bank_campaign_frame draws duration from the outcome itself (log-normal, +0.8 for a
+    # yes): no name gives it away and it is far from perfect alone, but it dominates.
+    check = _check(bank_campaign_export(3000), "y", "yes")
+    assert [leak.column for leak in check.leaks] == ["duration"] and check.leaks[0].dominant
+    duration = check.drivers[0]
+    assert duration.column == "duration" and duration.far_above_others and duration.carries_the_model
+    assert duration.alone < AUC_LIMIT  # the old single-column limit alone would have missed it
+    assert "duration" in check.summary() and "none was flagged" not in check.summary()
+
+
+@pytest.mark.parametrize(("raw", "target", "positive"), [
+    (telco_export(3000), "Churn", "Yes"), (hr_attrition_export(1500), "Attrition", "Yes"),
+])
+def test_honest_strong_drivers_are_asked_about_not_flagged(raw, target, positive):
+    check = _check(raw, target, positive)
+    assert check.leaks == () and len(check.drivers) == 3
+    assert check.summary().endswith("none was flagged.")
+    assert check.unconfirmed(check.checked, ()) == [d.column for d in check.drivers]
+    assert check.unconfirmed(check.checked, [d.column for d in check.drivers]) == []
+
+
+@pytest.mark.parametrize(("csv", "target"), [("churn.csv", "churned_90d"), ("leads.csv", "converted_60d")])
+def test_no_bundled_driver_dominates(csv, target):
+    frame = read_csv(ROOT / "data" / csv)
+    outcome = build_outcome(frame, target, "yes")
+    check = check_columns(frame.iloc[outcome.rows], outcome.labels, profile_table(frame).features(outcome=target), target)
+    assert check.leaks == () and not any(d.dominant for d in check.drivers)
+
+
+def test_a_drivers_share_of_ranking_power_on_a_worked_example():
+    # With it the model orders 89 of 100 pairs right, without it 77: it carries
+    # (0.89 - 0.77) / (0.89 - 0.50) = 0.12 / 0.39 = 30.8% of the ranking power above chance.
+    driver = Driver("duration", alone=0.70, next_best=0.66, with_it=0.89, without=0.77)
+    assert driver.loss == pytest.approx(0.12 / 0.39)
+    assert driver.carries_the_model and not driver.far_above_others and driver.dominant
+    # The same drop in a weak model (0.69 -> 0.61) is one honest driver of little ranking power.
+    weak = Driver("contract", alone=0.60, next_best=0.60, with_it=0.69, without=0.61)
+    assert weak.loss > 0.4 and not weak.dominant
+    # Far above the others alone: 0.84 against 0.67 (edge 0.17 >= 0.12), whatever the refit says.
+    assert Driver("x", alone=0.84, next_best=0.67, with_it=None, without=None).dominant
+
+
+def test_a_noise_columns_held_out_auc_is_near_a_half():
+    rng = np.random.default_rng(3)
+    labels = rng.random(20_000) < 0.2
+    noise = pd.Series(rng.normal(size=labels.size))
+    positions = np.arange(labels.size)
+    train, test = positions[: 14_000], positions[14_000:]
+    assert abs(single_column_auc(noise, labels, train, test) - 0.5) < 0.03
+
+
+def test_a_columns_auc_is_measured_on_held_out_rows_not_the_rows_it_was_fitted_on():
+    # 250 codes with random outcomes, 12 training rows each: on its own training rows each
+    # code's outcome rate "predicts" those rows (about 0.68 here), on held-out rows nothing.
+    # A check measured on the rows it was fitted on would see a strong column.
+    rng = np.random.default_rng(4)
+    labels = rng.random(4000) < 0.3
+    codes = pd.Series(np.arange(4000) % 250).astype(str)
+    rows = np.arange(4000)
+    train, test = rows[rows % 4 != 0], rows[rows % 4 == 0]
+    assert abs(single_column_auc(codes, labels, train, test) - 0.5) < 0.05
+    # The leak guard itself splits as the model does and measures held out: chance, no flag.
+    frame = pd.DataFrame({"code": codes})
+    assert find_leaks(frame, labels, ("code",)) == ()
+    check = check_columns(frame.assign(noise=rng.normal(size=4000)), labels, ("code", "noise"))
+    assert all(d.alone < 0.56 for d in check.drivers)

@@ -22,7 +22,7 @@ from proofdeck.data.spec import load_spec
 from proofdeck.model.scenario import build_scenario, scenario_from_scores
 from proofdeck.sharing.predictions import COLUMNS, predictions_csv, predictions_frame
 from proofdeck.sharing.report import report_html
-from proofdeck.upload.leakage import Leak
+from proofdeck.upload.leakage import Driver, Leak, LeakCheck
 from proofdeck.words import wording as w
 
 VOID = {"meta", "br", "hr", "img", "input", "link", "wbr", "col", "source", "area", "base", "embed", "track"}
@@ -313,19 +313,32 @@ def test_report_caveats_say_held_out_size_synthetic_data_and_risk_is_not_uplift(
     assert f"{sc.sweep.size:,} held-out" in caveats
     assert ("synthetic" in caveats) == sc.spec.synthetic
     assert words(w.uplift_caveat(sc.spec.nouns, sc.spec.economics)) in caveats
-    assert "No column looks like it is known only after the outcome" in caveats
+    # What was checked and confirmed, never a promise that there is no leak.
+    assert f"{len(sc.dataset.features)} columns were checked alone on held-out rows and by their names" in caveats
+    assert "refitted without each of its 3 strongest" in caveats and "No check can prove" in caveats
+    assert "Confirmed as known before" in caveats and "No column looks like" not in caveats
     assert "not measured for this report" in caveats
 
 
-def test_report_names_known_leaks_and_the_models_stability(scenarios):
+def test_report_names_known_leaks_unconfirmed_drivers_and_the_models_stability(scenarios):
     sc = scenarios["churn"]
     leak = Leak("tenure_months", "this column may only be known after the outcome: a test reason", 0.99, False)
+    driver = Driver("contract", alone=0.84, next_best=0.67, with_it=0.89, without=0.77)
+    check = LeakCheck(checked=sc.dataset.features, leaks=(leak,), drivers=(driver,), measured=True, rows=3000)
+    # Nobody confirmed anything: the spec's confirmations are taken away.
+    unconfirmed = replace(sc, spec=replace(sc.spec, known_before=()))
     stability = model_stability(sc.spec, repeats=2, max_train_rows=1500)
     comparison = same_budget(sc.scores, sc.rule_flags, sc.labels, sc.values, sc.spec.economics)
-    page = report_html(sc, sc.spec.economics, sc.default_count, comparison=comparison, leaks=[leak],
+    page = report_html(unconfirmed, sc.spec.economics, sc.default_count, comparison=comparison, check=check,
                        stability=stability)
     text = words(Tree(page).root.text())
-    assert "Tenure (months): this column may only be known after the outcome: a test reason" in text
+    assert "Tenure (months) (this column may only be known after the outcome: a test reason)" in text
+    assert "Flagged but used by the model (put back): Tenure (months)" in text
+    assert "No column was confirmed as known before a retention offer" in text
+    # (0.89 - 0.77) / (0.89 - 0.5) = 31% of the model's ranking power above chance.
+    assert ("Not confirmed as known before a retention offer: Contract (alone it orders 84 of 100 pairs right "
+            "(the next best column alone: 67); without it the model orders 77 instead of 89 (31% of its ranking "
+            "power))") in text
     assert words(stability.summary) in text and "No column looks like" not in text
 
 

@@ -10,7 +10,7 @@ from proofdeck.model.scenario import Scenario
 from proofdeck.model.training import MODEL_NAMES
 from proofdeck.words import wording as w
 from proofdeck.words.safe_text import md
-from ui import first_paint
+from ui import first_paint, state
 from ui.stability import stability_caption
 
 
@@ -30,6 +30,34 @@ def stability_note(scenario: Scenario, comparison: SameBudget) -> None:
                    "here to check how much they depend on one split of the data.")
     else:
         stability_caption(scenario, comparison.extra_net)
+
+
+def trust_notes(scenario: Scenario, econ: Economics) -> None:
+    """What the figures rest on that nobody confirmed: example money, strong drivers not
+    confirmed as known before acting, and what the leak guard checked (never "no leak")."""
+    spec = scenario.spec
+    money_note = w.assumed_money(spec.nouns, econ)
+    if money_note:
+        st.warning(money_note + " Set your own in the sidebar's Assumptions.", icon=":material/payments:")
+    check = state.leak_check(scenario, compute=False)
+    if check is not None:
+        drivers = check.unconfirmed_sentence(scenario.dataset.features, spec.known_before, spec.nouns.action,
+                                             spec.label, detail=False)
+        if drivers:
+            st.warning(md(drivers + " Answer for each on the Your data page (step 3), then build again.",
+                          limit=1500), icon=":material/help:")
+        st.caption(":material/fact_check: " + md(leak_check_sentence(scenario, check), limit=1500))
+    elif not scenario.own_scores:
+        checked = st.expander("How the columns were checked for anything known only after the outcome",
+                              key=f"leaks_{spec.key}", on_change="rerun", icon=":material/fact_check:")
+        if checked.open:  # the check refits the model a few times: only when someone asks
+            checked.caption(md(leak_check_sentence(scenario, state.leak_check(scenario)), limit=1500))
+
+
+def leak_check_sentence(scenario: Scenario, check) -> str:
+    """What was checked, found and confirmed (see LeakCheck.findings)."""
+    spec = scenario.spec
+    return check.findings(scenario.dataset.features, spec.known_before, spec.nouns.action, spec.label, detail=False)
 
 
 def _baseline_name(scenario: Scenario) -> str:

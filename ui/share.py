@@ -109,6 +109,7 @@ def _report(demo_key: str, count: int, economics: Economics, charter: Charter, s
         bootstrap=state.top_k_bootstrap(_scenario),
         best=state.best(_scenario, economics),
         stability=_stability,
+        check=state.leak_check(_scenario),
         charter=charter,
         story_seed=seed,
     )

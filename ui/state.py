@@ -21,6 +21,7 @@ from proofdeck.decisions.bootstrap import TopKBootstrap
 from proofdeck.model.results_cache import HeldOutResults, cache_dir, results_key, save_results
 from proofdeck.model.scenario import MAX_TRAIN_ROWS, Scenario, build_scenario
 from proofdeck.sharing import links
+from proofdeck.upload.leakage import LeakCheck, check_columns
 from ui.catalogue import DEMOS_ENV, ROOT, catalog, demos_dir, mtime  # noqa: F401 - the session's view of them
 
 _ECONOMICS = "pd_economics"
@@ -63,8 +64,10 @@ def economics(scenario: Scenario) -> Economics:
 
 
 def set_economics(scenario: Scenario, **changes: float) -> None:
+    """This session's assumptions with some changed; a money field someone sets is theirs, no
+    longer an example value."""
     overrides = st.session_state.setdefault(_ECONOMICS, {})
-    overrides[scenario.spec.key] = replace(economics(scenario), **changes)
+    overrides[scenario.spec.key] = replace(economics(scenario), **changes).confirmed(*changes)
     write_link(scenario)
 
 
@@ -85,17 +88,42 @@ def uploads() -> dict[str, Scenario]:
     return {key: entry[0] for key, entry in st.session_state.get(_UPLOADS, {}).items()}
 
 
-def add_upload(scenario: Scenario, recipe: dict | None) -> None:
-    """Add a demo built from an upload and make it the session's demo."""
-    st.session_state.setdefault(_UPLOADS, {})[scenario.spec.key] = (scenario, recipe)
+def add_upload(scenario: Scenario, recipe: dict | None, check: LeakCheck | None = None) -> None:
+    """Add a demo built from an upload and make it the session's demo (with what the leak
+    guard found in the file, when it ran)."""
+    st.session_state.setdefault(_UPLOADS, {})[scenario.spec.key] = (scenario, recipe, check)
     st.session_state["pd_demo"] = scenario.spec.key
     st.query_params["demo"] = scenario.spec.key
 
 
+def _upload_entry(scenario: Scenario) -> tuple | None:
+    entry = st.session_state.get(_UPLOADS, {}).get(scenario.spec.key)
+    return entry if entry and entry[0] is scenario else None
+
+
 def upload_recipe(scenario: Scenario) -> dict | None:
     """What the user chose to build an uploaded demo (to keep it as files), or None."""
-    entry = st.session_state.get(_UPLOADS, {}).get(scenario.spec.key)
-    return entry[1] if entry and entry[0] is scenario else None
+    entry = _upload_entry(scenario)
+    return entry[1] if entry else None
+
+
+@st.cache_resource(show_spinner="Checking the columns for anything known only after the outcome...", max_entries=8)
+def _bundled_check(demo_key: str, _scenario: Scenario) -> LeakCheck:
+    sc = _scenario
+    return check_columns(sc.dataset.frame, sc.dataset.labels, sc.dataset.features, sc.spec.target_column,
+                         sc.spec.model.kind, sc.spec.model.test_size, sc.spec.model.seed)
+
+
+def leak_check(scenario: Scenario, compute: bool = True) -> LeakCheck | None:
+    """What the leak guard checked and found for this demo: for an upload, the check made
+    before it was built; for a bundled demo, made now (once, cached) unless ``compute`` is
+    False. None for the user's own scores (there are no columns the model used to check)."""
+    entry = _upload_entry(scenario)
+    if entry is not None:
+        return entry[2]
+    if scenario.own_scores or not compute:
+        return None
+    return _bundled_check(cache_key(scenario), scenario)
 
 
 # --- the POC charter (the ask), editable for the session ----------------------------------------
@@ -173,7 +201,8 @@ def apply_link(scenario: Scenario) -> None:
     if view.count is not None:
         st.session_state.setdefault(_COUNTS, {})[demo] = view.count
     if view.economics:
-        st.session_state.setdefault(_ECONOMICS, {})[demo] = replace(scenario.spec.economics, **view.economics)
+        changed = replace(scenario.spec.economics, **view.economics).confirmed(*view.economics)
+        st.session_state.setdefault(_ECONOMICS, {})[demo] = changed
     if view.analyst:
         st.session_state[ANALYST] = True
     if view.present:

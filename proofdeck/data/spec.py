@@ -29,6 +29,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from proofdeck.data.names import readable_name
+
 LOG = logging.getLogger("proofdeck")
 
 MODEL_KINDS = ("gradient_boosting", "logistic_regression")
@@ -39,7 +41,8 @@ MAX_TEXT_LENGTH = 1_000  # any text field, list item or label
 MAX_DESCRIPTION_LENGTH = 10_000  # the top-level description
 MAX_SEED = 2**32 - 1  # numpy and scikit-learn seeds are 32-bit
 ORDER_BOUNDS = (-1_000_000, 1_000_000)
-DATA_ROOT_ENV = "PROOFDECK_DATA_ROOT"  # more folders data paths may point into (os.pathsep list)
+DATA_ROOT_ENV = "PROOFDECK_DATA_ROOT"
+UPLOADS = "uploads"  # the placeholder folder of specs made in a session from an upload  # more folders data paths may point into (os.pathsep list)
 
 # Sensible range of every money, count and share field, inclusive: (low, high). The spec check
 # and the Assumptions form use the same ranges, so no figure can overflow or become nan.
@@ -117,6 +120,10 @@ class Economics:
     cost_per_miss : extra cost of each positive that is not acted on (e.g. a chargeback fee).
     population : examples per period; held-out counts are scaled up to it (0 = no scaling).
     period : the period the population refers to ("quarter", "month").
+    value_column : a column with each example's own value (replaces ``value_per_won``).
+    assumed : fields that still hold example values nobody confirmed (an upload starts with
+        a bundled demo's money as placeholders); every page says so until they are changed
+        or confirmed.
     """
 
     currency: str = "$"
@@ -128,12 +135,27 @@ class Economics:
     population: float = 0.0
     period: str = "period"
     value_column: str | None = None
+    assumed: tuple[str, ...] = ()
+
+    @property
+    def unconfirmed(self) -> tuple[str, ...]:
+        """The money fields still holding example values nobody confirmed (in field order)."""
+        return tuple(name for name in ASSUMABLE if name in self.assumed)
+
+    def confirmed(self, *names: str) -> Economics:
+        """These economics with the named fields confirmed as the business's own (someone set
+        them), the others as they were."""
+        return replace(self, assumed=tuple(a for a in self.assumed if a not in names))
 
     def scale_for(self, n_heldout: int) -> float:
         """Factor that turns held-out counts into counts per period for the population."""
         if self.population <= 0 or n_heldout <= 0:
             return 1.0
         return self.population / n_heldout
+
+
+# Money fields an upload starts with as example values (see Economics.assumed).
+ASSUMABLE = ("cost_per_action", "value_per_won", "win_rate", "fixed_cost", "cost_per_miss")
 
 
 @dataclass(frozen=True)
@@ -206,6 +228,14 @@ class Charter:
 
 @dataclass(frozen=True)
 class DemoSpec:
+    """One demo: its data and outcome, words, today's rule, money, model and charter.
+
+    Built from a TOML file by :func:`load_spec` (every field is described in docs/specs.md),
+    or in a session from an upload. ``labels`` maps columns to readable names (see
+    :meth:`label`); ``known_before`` lists the columns someone confirmed are known before the
+    action is taken (the leak guard asks about the strongest ones).
+    """
+
     path: Path
     title: str
     question: str
@@ -224,6 +254,7 @@ class DemoSpec:
     model: ModelSpec
     order: int = 100
     charter: Charter = field(default_factory=Charter)
+    known_before: tuple[str, ...] = ()
 
     @property
     def key(self) -> str:
@@ -231,10 +262,16 @@ class DemoSpec:
         return self.path.stem
 
     def label(self, column: str) -> str:
-        """Readable label of a column, falling back to the column name made readable."""
+        """Readable label of a column, falling back to the column name made readable
+        ("MonthlyCharges" -> "Monthly charges", see :func:`proofdeck.data.names.readable_name`)."""
         if column in self.labels:
             return self.labels[column]
-        return column.replace("_", " ").capitalize()
+        return readable_name(column)
+
+    @property
+    def uploaded(self) -> bool:
+        """Made in a session from an uploaded file (no file on the server: no link reopens it)."""
+        return self.path.parent == Path(UPLOADS)
 
     @property
     def where(self) -> str:
@@ -261,9 +298,6 @@ class DemoSpec:
                 return f"[data.labels] {_shown(column)}: same label as {seen[key]}"
             seen[key] = _shown(column)
         return None
-
-    def with_economics(self, economics: Economics) -> DemoSpec:
-        return replace(self, economics=economics)
 
 
 def _heading_key(text: str) -> str:
@@ -378,6 +412,16 @@ def _distinct_columns(value: list[str]) -> str | None:
     return None
 
 
+def _names_or_none(value: list[str]) -> str | None:
+    return None if not value else _distinct_columns(value)
+
+
+def _assumable(value: list[str]) -> str | None:
+    if any(name not in ASSUMABLE for name in value):
+        return f"must name fields among {', '.join(ASSUMABLE)}"
+    return None
+
+
 def _distinct_labels(value: dict[str, str]) -> str | None:
     seen: dict[str, str] = {}
     for column, label in value.items():
@@ -408,6 +452,7 @@ SCHEMA: dict[str, dict[str, Field]] = {
         "positive_value": ("scalar", True, _positive_value),
         "features": ("text_list", False, _distinct_columns),
         "labels": ("text_table", False, _distinct_labels),
+        "known_before": ("text_list", False, _names_or_none),
     },
     "nouns": {
         "entity": ("text", True, _not_blank),
@@ -437,6 +482,7 @@ SCHEMA: dict[str, dict[str, Field]] = {
         "cost_per_miss": ("number", False, _economics_check("cost_per_miss")),
         "population": ("number", False, _economics_check("population")),
         "period": ("text", False, _not_blank),
+        "assumed": ("text_list", False, _assumable),
     },
     "headline": {
         "figure": ("text", False, _one_of(HEADLINE_FIGURES)),
@@ -680,6 +726,7 @@ def _build(path: Path, data_path: Path, grouped: dict[str, dict[str, Any]]) -> D
         population=float(econ.get("population", 0.0)),
         period=econ.get("period", "period"),
         value_column=econ.get("value_column"),
+        assumed=tuple(econ.get("assumed", ())),
     )
     features = data.get("features")
     return DemoSpec(
@@ -701,6 +748,7 @@ def _build(path: Path, data_path: Path, grouped: dict[str, dict[str, Any]]) -> D
         headline=Headline(**grouped["headline"]),
         model=ModelSpec(**grouped["model"]),
         charter=Charter(**{**grouped["charter"], "done": tuple(grouped["charter"].get("done", ("backtest",)))}),
+        known_before=tuple(data.get("known_before", ())),
     )
 
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import html
 import math
-from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -46,7 +45,7 @@ from proofdeck.model.scenario import Scenario
 from proofdeck.model.training import MODEL_NAMES
 from proofdeck.sharing import links
 from proofdeck.sharing.summary import SettingSummary, headline_money_figure, setting_summary
-from proofdeck.upload.leakage import Leak, find_leaks
+from proofdeck.upload.leakage import LeakCheck, check_columns
 from proofdeck.words import wording as w
 from proofdeck.words.safe_text import plain
 
@@ -371,6 +370,8 @@ def _assumptions(scenario: Scenario, econ: Economics) -> str:
         value, original = getattr(econ, field), getattr(own, field)
         source = "the demo's own" if value == original else (
             f"changed from {_assumption_value(field, original, own, scenario)}")
+        if field in econ.assumed:
+            source = "an example value: assumed, not confirmed"
         name = (f"{spec.nouns.entities} per {econ.period}" if field == "population"
                 else assumption_name(field, spec.nouns))
         rows.append(_tag("tr", _tag("td", _e(w.sentence_case(name)))
@@ -411,7 +412,7 @@ def _ask(scenario: Scenario, econ: Economics, comparison: SameBudget, charter: C
     ))
 
 
-def _caveats(scenario: Scenario, econ: Economics, comparison: SameBudget, leaks: Sequence[Leak],
+def _caveats(scenario: Scenario, econ: Economics, comparison: SameBudget, check: LeakCheck | None,
              stability: Stability | None) -> str:
     spec, nouns = scenario.spec, scenario.spec.nouns
     positives = int(np.asarray(scenario.labels, dtype=bool).sum())
@@ -430,12 +431,16 @@ def _caveats(scenario: Scenario, econ: Economics, comparison: SameBudget, leaks:
     if scenario.own_scores:
         items.append(f"The {nouns.score} comes from the business's own model: whether it used a column known only "
                      "after the outcome, or trained on these rows, cannot be checked here.")
-    elif leaks:
-        for leak in leaks:
-            items.append(f"{spec.label(leak.column)}: {leak.reason}. If it is, every figure here flatters the model.")
-    else:
-        items.append("No column looks like it is known only after the outcome (each was checked alone on held-out "
-                     "rows, and by its name).")
+    elif check is not None:
+        features = scenario.dataset.features
+        items.append("Columns known only after the outcome: " + check.findings(
+            features, spec.known_before, nouns.action, spec.label))
+        drivers = check.unconfirmed_sentence(features, spec.known_before, nouns.action, spec.label)
+        if drivers:
+            items.append(drivers)
+    money_note = w.assumed_money(nouns, econ)
+    if money_note:
+        items.append(money_note)
     items.append(w.uplift_caveat(nouns, econ))
     if stability is not None:
         items.append(stability.summary + " " + stability.compared_with(comparison.extra_net))
@@ -464,7 +469,7 @@ def report_html(
     bootstrap: TopKBootstrap | None = None,
     best: BestSetting | None = None,
     explainer: ModelExplainer | None = None,
-    leaks: Sequence[Leak] | None = None,
+    check: LeakCheck | None = None,
     stability: Stability | None = None,
     charter: Charter | None = None,
     story_seed: int = 0,
@@ -479,8 +484,9 @@ def report_html(
     count : held-out examples the model acts on (its top ones), as on the pages.
     comparison, bootstrap, best, explainer : precomputed pieces (a page passes its cached
         ones); each is computed here when None, with the pages' own seeds and sizes.
-    leaks : columns flagged as possibly known only after the outcome; None checks the model's
-        columns here (:func:`proofdeck.upload.leakage.find_leaks`, under a second).
+    check : what the leak guard checked and found (an upload's, made before it was built);
+        None checks the model's columns here (:func:`proofdeck.upload.leakage.check_columns`,
+        a few refits of the model).
     stability : the model's gain across refits (:func:`proofdeck.comparison.stability.model_stability`),
         when computed; it is slow, so it is never computed here.
     charter : the POC's ask as edited for a session (default: the spec's own).
@@ -502,9 +508,9 @@ def report_html(
         bootstrap = TopKBootstrap(sc.sweep.order, sc.labels, sc.values)
     if best is None:
         best = best_setting(sc.scores, sc.labels, sc.values, economics)
-    if leaks is None and not sc.own_scores:
-        leaks = find_leaks(sc.dataset.frame, sc.dataset.labels, tuple(sc.model.features), spec.target_column,
-                           spec.model.test_size, spec.model.seed)
+    if check is None and not sc.own_scores:
+        check = check_columns(sc.dataset.frame, sc.dataset.labels, tuple(sc.model.features), spec.target_column,
+                              spec.model.kind, spec.model.test_size, spec.model.seed)
     charter = spec.charter if charter is None else charter
     summary = setting_summary(scenario, economics, count, bootstrap)
     view = links.View(
@@ -513,6 +519,13 @@ def report_html(
         economics=links.economics_changes(spec.economics, economics),
     )
     query = "?" + "&".join(f"{name}={value}" for name, value in links.encode(view).items())
+    if spec.uploaded:  # no file on any server: a link could not reopen it
+        where = "a file uploaded for one session"
+        reopen = ("No link reopens it: uploaded data never travels in a link. To show it again, keep it as a demo "
+                  "(the Your data page's download) or upload the file again.")
+    else:
+        where = spec.where
+        reopen = f"The same view in the app: add <code>{_e(query)}</code> to its address."
     made = f" on {_e(made_on)}" if made_on else ""
     body = (
         _tag("header", _tag("p", f"{_e(spec.title)} · a proof of concept"
@@ -526,10 +539,10 @@ def report_html(
         + _stories(scenario, count, explainer, story_seed)
         + _assumptions(scenario, economics)
         + _ask(scenario, economics, comparison, charter)
-        + _caveats(scenario, economics, comparison, leaks or (), stability)
-        + _tag("footer", f"Made with Proofdeck{made} from {_e(spec.where)}, the model acting on its top "
+        + _caveats(scenario, economics, comparison, check, stability)
+        + _tag("footer", f"Made with Proofdeck{made} from {_e(where)}, the model acting on its top "
                          f"{w.share(count / scenario.sweep.size)} of {_e(nouns.entities)} ({setting_text(scenario, count)}). "
-                         f"The same view in the app: add <code>{_e(query)}</code> to its address.")
+                         + reopen)
     )
     return (
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"

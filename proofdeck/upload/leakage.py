@@ -1,7 +1,7 @@
-"""Leakage guard: columns that may only be known after the outcome.
+"""Leakage guard: columns that may only be known after the outcome, or during the action.
 
-Two signs, either is enough to flag a column (the page leaves it out by default, and the user
-can put it back):
+Three signs; any one flags a column (the page leaves it out by default, and the user can put it
+back after confirming it is known before acting):
 
 1. **Too good alone.** Each column on its own is turned into a score on the train rows (its
    outcome rate per value, or per one of up to 50 quantile bins of a number; missing is a
@@ -15,6 +15,16 @@ can put it back):
 2. **A telling name.** Words such as refund, chargeback, cancel, churn, outcome, result,
    closed, terminated, after, "days to", "end date", or a distinctive word shared with the
    outcome column's name ("converted_date" next to "converted_60d").
+3. **Dominance.** A column measured *during* the action (the length of a sales call, known
+   only once the call is over) is neither perfect alone nor named like an outcome, but it
+   dominates: alone it is far better than every other column (0.75 or more, and at least 0.12
+   above the next best), or refitting a good model (0.80 or more) without it costs much of its
+   ranking power (0.05 of its AUC, and 15% or more of its AUC above chance). Honest strong drivers exist too (a contract
+   type in churn), so dominance asks the person, rather than deciding: the strongest drivers
+   are shown with these measures and each gets a "known before we act?" question.
+
+Nothing here can prove a file has no leak: :class:`LeakCheck` records what was checked and
+what was found, so pages and the report say exactly that.
 """
 
 from __future__ import annotations
@@ -26,10 +36,21 @@ import pandas as pd
 from sklearn.metrics import roc_auc_score
 
 from proofdeck.data.sampling import stratified_sample
-from proofdeck.model.training import holdout_split
+from proofdeck.model.training import build_pipeline, fitting_threads, holdout_split, split_feature_kinds
 from proofdeck.upload.profile import words_of
+from proofdeck.words.wording import a
 
 AUC_LIMIT = 0.97
+DOMINANT_ALONE = 0.75  # alone this good...
+DOMINANT_EDGE = 0.12  # ...and this far above the next best column alone
+# Or the model, good with it (0.80 or more), loses at least 0.05 of its AUC and 15% of its AUC
+# above chance without it. In a weak model one honest driver often carries most of the little
+# ranking power there is, so the share alone would flag honest columns of modest files.
+DOMINANT_LOSS = 0.15
+DOMINANT_DROP = 0.05
+DOMINANT_MODEL = 0.80
+STRONGEST = 3  # the strongest columns refitted without, and asked about
+CHECK_MAX_TRAIN = 20_000  # the refits train on a stratified sample of at most this many rows
 MAX_ROWS = 200_000
 MIN_HELDOUT_EACH = 10
 _AFTER_WORDS = {
@@ -54,12 +75,146 @@ class Leak:
     reason : a sentence for the page.
     auc : the column's held-out AUC on its own, when measured (None if not).
     by_name : flagged (also) because of its name.
+    dominant : flagged because it dominates the model (see :class:`Driver`), not because it
+        is too good alone or named like an outcome.
     """
 
     column: str
     reason: str
     auc: float | None
     by_name: bool
+    dominant: bool = False
+
+
+@dataclass(frozen=True)
+class Driver:
+    """One of the strongest columns, measured alone and by refitting the model without it.
+
+    Attributes
+    ----------
+    column : the column.
+    alone : its held-out AUC on its own.
+    next_best : the best other column's held-out AUC on its own.
+    with_it, without : the model's held-out AUC with every checked column, and refitted without
+        this one (None when too few rows to refit).
+    """
+
+    column: str
+    alone: float
+    next_best: float
+    with_it: float | None
+    without: float | None
+
+    @property
+    def loss(self) -> float | None:
+        """Share of the model's ranking power above chance (AUC - 0.5) lost without it."""
+        if self.with_it is None or self.without is None or self.with_it <= 0.5:
+            return None
+        return max(self.with_it - self.without, 0.0) / (self.with_it - 0.5)
+
+    @property
+    def far_above_others(self) -> bool:
+        return self.alone >= DOMINANT_ALONE and self.alone - self.next_best >= DOMINANT_EDGE
+
+    @property
+    def carries_the_model(self) -> bool:
+        if self.loss is None:
+            return False
+        return (self.with_it >= DOMINANT_MODEL and self.with_it - self.without >= DOMINANT_DROP
+                and self.loss >= DOMINANT_LOSS)
+
+    @property
+    def dominant(self) -> bool:
+        return self.far_above_others or self.carries_the_model
+
+    @property
+    def measures(self) -> str:
+        """The numbers in words: "alone it orders 84 of 100 pairs right (the next best
+        column alone: 67); without it the model orders 77 instead of 89 (31% of its ranking
+        power)"."""
+        text = (f"alone it orders {_pairs(self.alone)} of 100 pairs right (the next best column alone: "
+                f"{_pairs(self.next_best)})")
+        if self.loss is not None:
+            text += (f"; without it the model orders {_pairs(self.without)} instead of {_pairs(self.with_it)} "
+                     f"({self.loss:.0%} of its ranking power)")
+        return text
+
+
+@dataclass(frozen=True)
+class LeakCheck:
+    """What the guard checked in a file, and what it found (never a promise of no leak).
+
+    Attributes
+    ----------
+    checked : every column checked alone and by its name.
+    leaks : the flagged columns, most suspicious first.
+    drivers : the strongest columns (up to :data:`STRONGEST`), refitted without, strongest first.
+    measured : False when too few rows held out each outcome to measure AUCs (names only).
+    rows : rows the measures used (a stratified sample of big files).
+    """
+
+    checked: tuple[str, ...]
+    leaks: tuple[Leak, ...]
+    drivers: tuple[Driver, ...]
+    measured: bool
+    rows: int
+
+    @property
+    def flagged(self) -> frozenset[str]:
+        return frozenset(leak.column for leak in self.leaks)
+
+    def unconfirmed(self, features: tuple[str, ...] | list[str], confirmed: tuple[str, ...] | list[str]) -> list[str]:
+        """The strongest drivers the model uses that nobody confirmed as known before acting."""
+        used, sure = set(features), set(confirmed)
+        return [d.column for d in self.drivers if d.column in used and d.column not in sure]
+
+    def unconfirmed_sentence(self, features, confirmed, action: str, label=str, detail: bool = True) -> str:
+        """"" when every strong driver the model uses was confirmed as known before acting;
+        else a sentence naming them: "Not confirmed as known before a retention offer:
+        Tenure (alone it orders...). If one is only known after, every figure here flatters
+        the model." (the measures only with ``detail``)."""
+        names = self.unconfirmed(features, confirmed)
+        if not names:
+            return ""
+        by_column = {d.column: d for d in self.drivers}
+        if detail:
+            listed = "; ".join(f"{label(name)} ({by_column[name].measures})" for name in names)
+        else:
+            shown = [label(name) for name in names]
+            listed = (shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " and " + shown[-1]) + (
+                f" (the model's {'strongest driver' if len(shown) == 1 else 'strongest drivers'})")
+        return (f"Not confirmed as known before {a(action)}: {listed}. If one is only known after, every figure "
+                "here flatters the model.")
+
+    def findings(self, features, confirmed, action: str, label=str, detail: bool = True) -> str:
+        """What was checked, what was found, and what someone confirmed, in one paragraph
+        (never "no leak": no check can prove a column is known in time)."""
+        text = self.summary(label, detail)
+        sure = [label(c) for c in features if c in set(confirmed)]
+        if sure:
+            text += f" Confirmed as known before {a(action)}: {', '.join(sure)}."
+        else:
+            text += f" No column was confirmed as known before {a(action)}."
+        back = [label(leak.column) for leak in self.leaks if leak.column in set(features)]
+        if back:
+            text += f" Flagged but used by the model (put back): {', '.join(back)}."
+        return text + " No check can prove a column is known in time."
+
+    def summary(self, label=str, detail: bool = True) -> str:
+        """What was checked and found, in words (``label`` turns a column name into its label):
+        "16 columns were checked alone on held-out rows and by their names, and the model was
+        refitted without each of its 3 strongest; flagged: Duration (...)" (the reasons only
+        with ``detail``)."""
+        how = "alone on held-out rows and by their names" if self.measured else (
+            "by their names only (too few rows to measure them alone)")
+        text = f"{len(self.checked)} column{'s were' if len(self.checked) != 1 else ' was'} checked {how}"
+        refitted = [d for d in self.drivers if d.without is not None]
+        if refitted:
+            text += f", and the model was refitted without each of its {len(refitted)} strongest"
+        if not self.leaks:
+            return text + "; none was flagged."
+        flagged = [f"{label(leak.column)} ({leak.reason})" if detail else label(leak.column) for leak in self.leaks]
+        return text + "; flagged: " + "; ".join(flagged) + "."
 
 
 def find_leaks(
@@ -85,18 +240,23 @@ def find_leaks(
     The flagged columns, most suspicious first.
     """
     labels = np.asarray(labels, dtype=bool)
+    return _single_column_checks(frame, labels, tuple(features), outcome_column, test_size, seed)[0]
+
+
+def _single_column_checks(frame, labels, features, outcome_column, test_size, seed):
+    """(leaks, held-out AUC alone per column, row positions used, split of them or None)."""
     positions = np.arange(len(labels))
     if len(labels) > MAX_ROWS:
         positions = stratified_sample(labels, MAX_ROWS, seed)
     sub_labels = labels[positions]
     measurable = min(sub_labels.sum(), (~sub_labels).sum()) * test_size >= MIN_HELDOUT_EACH
     split = holdout_split(sub_labels, test_size, seed) if measurable else None
-    leaks = []
+    leaks, aucs = [], {}
     for name in features:
         named = name_reason(name, outcome_column)
         auc = None
         if split is not None:
-            auc = single_column_auc(frame[name].iloc[positions], sub_labels, split.train, split.test)
+            auc = aucs[name] = single_column_auc(frame[name].iloc[positions], sub_labels, split.train, split.test)
         too_good = auc is not None and auc >= AUC_LIMIT
         if not (named or too_good):
             continue
@@ -110,7 +270,87 @@ def find_leaks(
             parts.append(named)
         reason = "this column may only be known after the outcome: " + "; and ".join(parts)
         leaks.append(Leak(str(name), reason, auc, bool(named)))
-    return tuple(sorted(leaks, key=lambda leak: -(leak.auc or 0.0)))
+    leaks.sort(key=lambda leak: -(leak.auc or 0.0))
+    return tuple(leaks), aucs, positions, split
+
+
+def check_columns(
+    frame: pd.DataFrame,
+    labels: np.ndarray,
+    features: tuple[str, ...] | list[str],
+    outcome_column: str | None = None,
+    model_kind: str = "gradient_boosting",
+    test_size: float = 0.3,
+    seed: int = 42,
+) -> LeakCheck:
+    """Every sign of :mod:`this module <proofdeck.upload.leakage>` on a file's columns.
+
+    Parameters
+    ----------
+    frame : rows aligned with ``labels``; never modified.
+    labels : True for the positive outcome.
+    features : the columns to check (usually every column but the id and the outcome).
+    outcome_column : its name, to notice columns named like it.
+    model_kind, test_size, seed : the model and held-out split the demo will use; the refits
+        train on the train rows of that split (a stratified sample above
+        :data:`CHECK_MAX_TRAIN`) and are measured on its held-out rows.
+
+    Returns
+    -------
+    LeakCheck
+        Too-good and named columns are flagged as :func:`find_leaks` flags them; among the
+        others, the strongest alone are refitted without, and a dominant one is flagged too.
+    """
+    labels = np.asarray(labels, dtype=bool)
+    features = tuple(features)
+    leaks, aucs, positions, split = _single_column_checks(frame, labels, features, outcome_column, test_size, seed)
+    if split is None:
+        return LeakCheck(features, leaks, (), False, int(len(positions)))
+    flagged = {leak.column for leak in leaks}
+    kept = [name for name in features if name not in flagged]
+    ranked = sorted(kept, key=lambda name: -aucs[name])
+    drivers = []
+    if ranked:
+        sub = frame.iloc[positions]
+        sub_labels = labels[positions]
+        train = split.train
+        if train.size > CHECK_MAX_TRAIN:
+            train = train[stratified_sample(sub_labels[train], CHECK_MAX_TRAIN, seed)]
+        with_it = _refit_auc(sub, sub_labels, kept, train, split.test, model_kind, seed)
+        for name in ranked[:STRONGEST]:
+            others = [c for c in kept if c != name]
+            next_best = max((aucs[c] for c in others), default=0.5)
+            without = _refit_auc(sub, sub_labels, others, train, split.test, model_kind, seed) if others else 0.5
+            drivers.append(Driver(name, aucs[name], next_best, with_it, without))
+    drivers.sort(key=lambda d: -(d.loss if d.loss is not None else d.alone - 0.5))
+    dominant = [
+        Leak(d.column, "it dominates the model, as a column measured during or after the action would: "
+             + d.measures, d.alone, False, dominant=True)
+        for d in drivers if d.dominant
+    ]
+    return LeakCheck(features, tuple(leaks) + tuple(dominant), tuple(drivers), True, int(len(positions)))
+
+
+def _refit_auc(frame: pd.DataFrame, labels: np.ndarray, features: list[str], train: np.ndarray,
+               test: np.ndarray, kind: str, seed: int) -> float | None:
+    """Held-out AUC of the demo's kind of model trained on ``features`` (None if it cannot fit)."""
+    from threadpoolctl import threadpool_limits
+
+    numeric, categorical = split_feature_kinds(frame, tuple(features))
+    pipeline = build_pipeline(kind, numeric, categorical, seed)
+    x = frame.loc[:, list(features)]
+    try:
+        with threadpool_limits(limits=fitting_threads(train.size, len(features))):
+            pipeline.fit(x.iloc[train], labels[train])
+            scores = pipeline.predict_proba(x.iloc[test])[:, 1]
+    except ValueError:  # e.g. a column with no usable values at all
+        return None
+    return float(roc_auc_score(labels[test], scores))
+
+
+def _pairs(auc: float | None) -> str:
+    """An AUC as "pairs out of 100 ordered right"."""
+    return "—" if auc is None else f"{auc * 100:.0f}"
 
 
 def name_reason(name: str, outcome_column: str | None = None) -> str | None:
