@@ -7,7 +7,7 @@ from proofdeck.words import wording as w
 from ui import state
 from ui.decide import decide_charts, key_figures, outcome_grid, setting_slider, targets
 from ui.shell import page_setup
-from ui.widgets import analyst_quality, glossary_expander, next_steps
+from ui.widgets import analyst_quality, assumed_money_note, glossary_expander, next_steps
 
 page = page_setup("Decide")
 spec, scenario = page.spec, page.scenario
@@ -31,6 +31,7 @@ def decide_panel() -> None:
     st.markdown(f"##### {summary.readout}")
     st.caption(summary.rates)
     targets(scenario, econ, summary.outcome)
+    assumed_money_note(spec, econ)
     key_figures(scenario, summary, page.analyst)
     outcome_grid(spec, summary, page.analyst)
     st.caption(summary.caveat)

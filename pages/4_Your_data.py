@@ -52,16 +52,16 @@ else:
     if outcome is None:
         st.stop()
     st.markdown("#### 3. The columns")
-    id_column, features = steps.columns_step(digest, frame, profile, outcome)
-    if not features:
+    columns = steps.columns_step(digest, frame, profile, outcome)
+    if not columns.features:
         st.warning("Pick at least one column for the model to learn from.")
         st.stop()
-    draft = steps.draft_for(upload.name, outcome, id_column, features)
-    rule_columns = list(features)
+    draft = steps.draft_for(upload.name, outcome, columns, profile)
+    rule_columns = list(columns.features)
     rule_rows, rule_labels = frame.iloc[outcome.rows], outcome.labels
 
 st.markdown("#### 4. Words and money")
-draft = steps.words_step(digest, draft)
+draft = steps.words_step(digest, draft, profile.currency())
 st.markdown("#### 5. Today's rule")
 kinds = column_kinds(rule_rows.loc[:, rule_columns]) if rule_columns else {}
 empty = ("No rule yet: without one, your scores are compared with a random pick of the same size." if own is not None
@@ -71,5 +71,5 @@ rule = steps.rule_editor(f"yd_{digest[:12]}", rule_rows, [c for c in rule_column
 if not rule and own is None:
     st.stop()
 st.markdown("#### 6. Build")
-steps.build_step(digest, steps.finish_draft(draft, rule), frame, own)
+steps.build_step(digest, steps.finish_draft(draft, rule), frame, own, check=None if own else columns.check)
 next_steps(current="pages/4_Your_data.py", scenario=page.scenario)

@@ -62,7 +62,7 @@ def assumptions_form(scenario: Scenario) -> None:
         # Edits reach the session's economics through the callback first, so nothing is lost.
         st.session_state[key] = _widget_value(field, kind, getattr(econ, field))
         text = label.format(**words)
-        text = text[0].upper() + text[1:]
+        text = text[0].upper() + text[1:] + (" (an example value)" if field in econ.assumed else "")
         if kind == "text":
             st.text_input(text, key=key, max_chars=20, on_change=_changed, args=(scenario, field, kind))
             continue

@@ -27,6 +27,7 @@ from proofdeck.words import wording as w
 from proofdeck.words.safe_text import md
 from ui import state
 from ui.stability import stability_caption
+from ui.widgets import assumed_money_note
 
 VERDICT_ICONS = {"better": ":material/trending_up:", "worse": ":material/trending_down:", "unclear": ":material/help:"}
 
@@ -57,6 +58,7 @@ def verdict_box(scenario: Scenario, econ: Economics, comparison: SameBudget, ana
         st.caption(f"95% intervals from {how}. " + w.per_period(nouns, econ, scenario.sweep.size))
         stability_caption(scenario, comparison.extra_net)
         st.caption(w.uplift_caveat(nouns, econ))
+        assumed_money_note(scenario.spec, econ)
 
 
 def same_budget_table(scenario: Scenario, econ: Economics, comparison: SameBudget) -> None:

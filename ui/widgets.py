@@ -27,6 +27,15 @@ def analyst_quality(scenario: Scenario) -> None:
         cols[3].metric("Base rate", f"{quality.base_rate:.1%}")
 
 
+def assumed_money_note(spec, econ) -> None:
+    """A visible note while any money figure is an example value nobody confirmed."""
+    from proofdeck.words.wording import assumed_money
+
+    note = assumed_money(spec.nouns, econ)
+    if note:
+        st.warning(note, icon=":material/payments:")
+
+
 def next_steps(current: str, scenario: Scenario) -> None:
     """Links to the other pages (carrying the view), so the story reads on without the sidebar."""
     st.divider()

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -20,7 +20,7 @@ import streamlit as st
 from proofdeck.data.datasets import DataError
 from proofdeck.data.delimited import Table
 from proofdeck.data.sampling import training_sample
-from proofdeck.data.spec import ECONOMICS_BOUNDS, Nouns, SpecError
+from proofdeck.data.spec import SpecError
 from proofdeck.model.scenario import MAX_TRAIN_ROWS, Scenario, build_scenario, scenario_from_scores
 from proofdeck.upload.bundle import bundle_zip, safe_name, save_demo
 from proofdeck.upload.draft import (
@@ -31,17 +31,17 @@ from proofdeck.upload.draft import (
     prepare,
     rule_sentence,
     spec_toml,
-    talk_sentence,
 )
 from proofdeck.upload.ingest import MAX_UPLOAD_BYTES, read_upload
-from proofdeck.upload.labels import Outcome, build_outcome, outcome_candidates, outcome_choice
-from proofdeck.upload.leakage import find_leaks
+from proofdeck.upload.labels import Outcome, build_outcome, outcome_choice, rank_outcomes
+from proofdeck.upload.leakage import LeakCheck, check_columns
 from proofdeck.upload.own_scores import OwnScores, guess_score_columns, read_scores
 from proofdeck.upload.profile import Profile, profile_table
 from proofdeck.words import wording as w
 from proofdeck.words.safe_text import md
 from ui import state
 from ui.rule_editor import rule_editor
+from ui.upload_words import words_step
 
 SAVE_ENV = "PROOFDECK_SAVE_DEMOS"  # "1": offer "save as a demo" (on a machine of one's own)
 TRAIN, OWN_SCORES = "Train a model on my data", "Bring my own scores"
@@ -67,10 +67,11 @@ def _profile(digest: str, _table: Table) -> Profile:
     return profile_table(_table)
 
 
-@st.cache_resource(show_spinner="Checking for columns that give the answer away...", max_entries=8)
-def _leaks(digest: str, outcome: str, positives: tuple[str, ...], features: tuple[str, ...],
-           _frame: pd.DataFrame, _labels: np.ndarray):
-    return find_leaks(_frame, _labels, features, outcome_column=outcome)
+@st.cache_resource(show_spinner="Checking for columns that give the answer away (each alone, and the model "
+                   "refitted without its strongest)...", max_entries=8)
+def _check(digest: str, outcome: str, positives: tuple[str, ...], features: tuple[str, ...],
+           _frame: pd.DataFrame, _labels: np.ndarray) -> LeakCheck:
+    return check_columns(_frame, _labels, features, outcome_column=outcome)
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -113,19 +114,25 @@ def read_step(upload) -> tuple[str, Table, Profile] | None:
 
 
 def outcome_step(digest: str, frame: pd.DataFrame, profile: Profile, test_size: float) -> Outcome | None:
-    """Choose the outcome column and, for more than two values, which count as the outcome."""
-    candidates = outcome_candidates(profile)
+    """Choose the outcome column (the likeliest first, with the reasons) and, for more than
+    two values, which count as the outcome."""
+    candidates = _candidates(digest, frame, profile)
     if not candidates:
         st.error("No column has between 2 and 50 different values, so none can be the outcome to find.",
                  icon=":material/error:")
         return None
-    column = st.selectbox("The outcome to find (a yes/no column, or one with a few values)", candidates,
-                          key=f"yd_{digest[:12]}_outcome")
+    column = st.selectbox("The outcome to find (a yes/no column, or one with a few values)",
+                          [c.column for c in candidates], key=f"yd_{digest[:12]}_outcome")
+    first, others = candidates[0], [c for c in candidates[1:4] if c.reasons]
+    why = f"First guess {md(first.sentence, limit=300)}."
+    if others:
+        why += " Also possible: " + "; ".join(md(c.sentence, limit=200) for c in others) + "."
+    st.caption(why)
     choice = outcome_choice(frame, column)
     positives = choice.suggested
     if choice.needs_choice or not choice.suggested:
         positives = tuple(st.multiselect(
-            f"Which values of '{column}' count as the outcome?", list(choice.values),
+            f"Which values of '{md(column)}' count as the outcome?", list(choice.values),
             default=[v for v in choice.suggested if v in choice.values] or list(choice.values[:1]),
             key=f"yd_{digest[:12]}_positives_{column}",
         ))
@@ -145,15 +152,33 @@ def outcome_step(digest: str, frame: pd.DataFrame, profile: Profile, test_size: 
     return outcome
 
 
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _candidates(digest: str, _frame: pd.DataFrame, _profile: Profile):
+    return rank_outcomes(_frame, _profile)
+
+
 # --- step 3: the columns ---------------------------------------------------------------------------
 
 
-def columns_step(digest: str, frame: pd.DataFrame, profile: Profile, outcome: Outcome) -> tuple[str | None, tuple[str, ...]]:
-    """The id column (guessed) and the columns the model learns from, leaks left out by default."""
+@dataclass(frozen=True)
+class Columns:
+    """Step 3's choices: the id, the model's columns, what was checked and what was confirmed."""
+
+    id_column: str | None
+    features: tuple[str, ...]
+    check: LeakCheck
+    known_before: tuple[str, ...]
+
+
+def columns_step(digest: str, frame: pd.DataFrame, profile: Profile, outcome: Outcome) -> Columns:
+    """The id column (guessed) and the columns the model learns from; columns that may be known
+    only after the outcome (or during the action) are left out by default, and the strongest
+    drivers each ask "known before we act?"."""
     names = [c.name for c in profile.columns if c.name != outcome.column]
+    prefix = f"yd_{digest[:12]}"
     id_options = [""] + [c for c in profile.id_candidates if c != outcome.column] + \
         [n for n in names if n not in profile.id_candidates]
-    id_column = st.selectbox("The id column (names each row)", id_options, key=f"yd_{digest[:12]}_id",
+    id_column = st.selectbox("The id column (names each row)", id_options, key=f"{prefix}_id",
                              index=id_options.index(profile.id_column) if profile.id_column in id_options else 0,
                              format_func=lambda name: name or "(none: number the rows)")
     defaults = profile.features(id_column or "", outcome.column)
@@ -161,85 +186,69 @@ def columns_step(digest: str, frame: pd.DataFrame, profile: Profile, outcome: Ou
     # Every column is checked, also those left out for another reason (a cancel date is a date
     # *and* a leak: people should hear the second reason before they add it back).
     checked = tuple(n for n in names if n != id_column and profile.column(n).distinct > 1)
-    leaks = _leaks(digest, outcome.column, outcome.positives, checked, rows, outcome.labels)
-    leaked = {leak.column for leak in leaks}
-    for leak in leaks:
-        st.warning(f"'{md(leak.column)}': {md(leak.reason, limit=400)} It is left out; add it back below "
-                   "if it is known before the outcome.", icon=":material/visibility_off:")
+    check = _check(digest, outcome.column, outcome.positives, checked, rows, outcome.labels)
+    features_key = f"{prefix}_features_{outcome.column}"
+    confirmed = _confirmed(prefix, outcome.column)
+    for leak in check.leaks:
+        st.warning(f"**{md(leak.column)}**: {md(leak.reason, limit=500)}. It is left out; if it is known before "
+                   "you act, say so below (or add it back) and it is used.", icon=":material/visibility_off:")
     choices = [n for n in names if n != id_column]
-    features = st.multiselect("Columns the model learns from", choices, key=f"yd_{digest[:12]}_features_{outcome.column}",
-                              default=[c for c in defaults if c not in leaked])
+    if features_key not in st.session_state:
+        st.session_state[features_key] = [c for c in defaults if c not in check.flagged or c in confirmed]
+    features = st.multiselect("Columns the model learns from", choices, key=features_key)
+    _drivers_question(prefix, outcome.column, check, features_key)
+    st.caption(f":material/fact_check: What was checked: {md(check.summary(detail=False), limit=1500)} No check can prove "
+               "a column is known in time: only someone who knows how the data are collected can.")
     left_out = {name: why for name, why in profile.left_out(id_column or "").items()
                 if name in choices and name not in features}
     if left_out:
         with st.expander(f"{len(left_out)} column(s) left out, and why"):
             for name, why in left_out.items():
                 st.caption(f"**{md(name)}**: {md(why, limit=300)}")
-    return id_column or None, tuple(features)
+    known = tuple(c for c in _confirmed(prefix, outcome.column) if c in features)
+    return Columns(id_column or None, tuple(features), check, known)
 
 
-# --- step 4: words and money -----------------------------------------------------------------------
-
-_WORDS = (("entity", "One row is a..."), ("positive", "Someone with the outcome is a..."),
-          ("action", "What we do for them (one)"), ("score", "The model's score is called"))
-
-
-def _plain_word(text: str, fallback: str) -> str:
-    """Words from a person become the demo's nouns: plain letters, digits, spaces and dashes."""
-    kept = "".join(ch for ch in text if ch.isalnum() or ch in " -'")
-    return " ".join(kept.split())[:40] or fallback
+def _confirmed(prefix: str, outcome: str) -> set[str]:
+    """The columns this person confirmed as known before acting, for this outcome."""
+    return st.session_state.setdefault(f"{prefix}_known_before_{outcome}", set())
 
 
-def words_step(digest: str, draft: DemoDraft) -> DemoDraft:
-    """The nouns and the unit economics, with a live sentence showing how the pages will talk."""
-    nouns, econ = draft.nouns, draft.economics
-    prefix = f"yd_{digest[:12]}"
-    columns = st.columns(4)
-    typed = {}
-    for column, (field, label) in zip(columns, _WORDS):
-        typed[field] = _plain_word(column.text_input(label, value=getattr(nouns, field), key=f"{prefix}_{field}",
-                                                    max_chars=40), getattr(nouns, field))
-    nouns = _nouns(nouns, typed)
-    money = st.columns(5)
-    cost = money[0].number_input(f"Cost per {nouns.action}", value=float(econ.cost_per_action), min_value=0.0,
-                                 max_value=ECONOMICS_BOUNDS["cost_per_action"][1], key=f"{prefix}_cost")
-    value = money[1].number_input(f"Value of each {nouns.won}", value=float(econ.value_per_won), min_value=0.0,
-                                  max_value=ECONOMICS_BOUNDS["value_per_won"][1], key=f"{prefix}_value")
-    win = money[2].number_input(f"Share of reached {nouns.positives} won (%)", value=float(econ.win_rate * 100),
-                                min_value=0.01, max_value=100.0, key=f"{prefix}_win")
-    population = money[3].number_input(f"{w.sentence_case(nouns.entities)} per period (0: no scaling)",
-                                       value=float(econ.population), min_value=0.0,
-                                       max_value=ECONOMICS_BOUNDS["population"][1], step=1000.0, format="%.0f",
-                                       key=f"{prefix}_population")
-    period = _plain_word(money[4].text_input("Period", value="quarter", key=f"{prefix}_period", max_chars=20), "period")
-    economics = replace(econ, cost_per_action=cost, value_per_won=value, win_rate=win / 100,
-                        population=population, period=period)
-    st.info(f"How the pages will talk: {md(talk_sentence(nouns, economics), limit=600)}", icon=":material/chat:")
-    return replace(draft, nouns=nouns, economics=economics,
-                   question=f"Which {nouns.entities} should get a {nouns.action}?")
+def _drivers_question(prefix: str, outcome: str, check: LeakCheck, features_key: str) -> None:
+    """One click per strongest driver: "known before we act?". Confirming a flagged column puts
+    it back among the model's columns; taking the answer back leaves it out again."""
+    if not check.drivers:
+        return
+    confirmed = _confirmed(prefix, outcome)
 
+    def answered(column: str, key: str) -> None:
+        chosen = list(st.session_state.get(features_key, []))
+        if st.session_state[key]:
+            confirmed.add(column)
+            if column not in chosen:
+                st.session_state[features_key] = chosen + [column]
+        else:
+            confirmed.discard(column)
+            if column in check.flagged:
+                st.session_state[features_key] = [c for c in chosen if c != column]
 
-def _nouns(base: Nouns, typed: dict[str, str]) -> Nouns:
-    """The drafted nouns with the person's edits: a changed word re-derives the words made
-    from it; an unchanged one keeps the draft's (better) wording, e.g. "customers kept"."""
-    nouns = replace(base, score=typed["score"])
-    entity, positive, action = typed["entity"], typed["positive"], typed["action"]
-    if entity != base.entity:
-        nouns = replace(nouns, entity=entity, entities=w.plural(entity), won=f"{entity} won",
-                        won_plural=f"{w.plural(entity)} won", negatives=f"other {w.plural(entity)}")
-    if positive != base.positive:
-        nouns = replace(nouns, positive=positive, positives=w.plural(positive), negatives=f"other {nouns.entities}")
-    if action != base.action:
-        nouns = replace(nouns, action=action, actions=w.plural(action), act=f"give a {action} to")
-    return nouns
-
+    st.markdown("**The strongest drivers: is each known before you act?** A column filled in during or after "
+                "the action (how long the call lasted, a refund) makes every figure look better than it will be.")
+    for driver in check.drivers:
+        key = f"{prefix}_known_{outcome}_{driver.column}"
+        st.session_state[key] = driver.column in confirmed
+        st.checkbox(f"**{md(driver.column)}** is known before we act", key=key, on_change=answered,
+                    args=(driver.column, key))
+        st.caption(md(w.sentence_case(driver.measures), limit=400) + ".")
 
 
 # --- step 6: build ---------------------------------------------------------------------------------
 
 
-def build_step(digest: str, draft: DemoDraft, frame: pd.DataFrame, own: OwnScores | None = None) -> None:
-    """Fit (or take the user's scores) with visible progress, then add the demo to the picker."""
+def build_step(digest: str, draft: DemoDraft, frame: pd.DataFrame, own: OwnScores | None = None,
+               check: LeakCheck | None = None) -> None:
+    """Fit (or take the user's scores) with visible progress, then add the demo to the picker.
+    ``check`` is what the leak guard found, kept with the demo for the pitch and the report."""
     name = f"upload-{safe_name(draft.title)[:24]}-{digest[:6]}"
     built_key = f"yd_{digest[:12]}_built"
     clicked = st.button("Build the dashboard", type="primary", icon=":material/rocket_launch:",
@@ -278,7 +287,8 @@ def build_step(digest: str, draft: DemoDraft, frame: pd.DataFrame, own: OwnScore
         status.update(label="The dashboard is ready", state="complete")
     # Scores from one's own model cannot become a spec demo (a spec trains a model), so only
     # trained demos keep their recipe for "keep it".
-    state.add_upload(scenario, {"draft": draft, "prepared": prepared, "name": name} if own is None else None)
+    state.add_upload(scenario, {"draft": draft, "prepared": prepared, "name": name} if own is None else None,
+                     check=check)
     st.session_state[built_key] = scenario.spec.key
     st.rerun()
 
@@ -363,7 +373,8 @@ def scores_step(digest: str, frame: pd.DataFrame, profile: Profile) -> tuple[Own
     # Every row counts as held out: the model's settings are never used, and the largest test
     # share keeps the outcome check at its lowest (about 20 of each class).
     draft = default_draft(upload_name_of(digest), outcome_column, tuple(positives), id_column,
-                          own.rule_columns, rule="")
+                          own.rule_columns, rule="", currency=profile.currency()[0] or "$",
+                          columns=tuple(c.name for c in profile.columns))
     draft = replace(draft, model=replace(draft.model, test_size=0.9))
     return own, draft
 
@@ -372,8 +383,12 @@ def upload_name_of(digest: str) -> str:
     return st.session_state.get("yd_file").name if st.session_state.get("yd_file") else f"upload-{digest[:6]}"
 
 
-def draft_for(upload_name: str, outcome: Outcome, id_column: str | None, features: tuple[str, ...]) -> DemoDraft:
-    return default_draft(upload_name, outcome.column, outcome.positives, id_column, features, rule="")
+def draft_for(upload_name: str, outcome: Outcome, columns: Columns, profile: Profile) -> DemoDraft:
+    """The first draft of the words, money and labels for this outcome and these columns."""
+    draft = default_draft(upload_name, outcome.column, outcome.positives, columns.id_column, columns.features,
+                          rule="", currency=profile.currency()[0] or "$",
+                          columns=tuple(c.name for c in profile.columns))
+    return replace(draft, known_before=columns.known_before)
 
 
 NO_RULE = "False"  # a valid rule that picks nobody: the spec needs one; the page compares with a random pick
@@ -384,4 +399,4 @@ def finish_draft(draft: DemoDraft, rule: str) -> DemoDraft:
 
 
 __all__ = ["TRAIN", "OWN_SCORES", "read_step", "outcome_step", "columns_step", "words_step", "build_step",
-           "ready_note", "keep_step", "scores_step", "draft_for", "finish_draft", "rule_editor"]
+           "ready_note", "keep_step", "scores_step", "draft_for", "finish_draft", "rule_editor", "Columns"]

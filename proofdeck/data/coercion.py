@@ -50,12 +50,15 @@ class Conversion:
     blanks : cells holding only spaces, now missing.
     removed : what was taken out, e.g. ("thousands separators", "currency signs").
     decimal_comma : the column wrote decimals with a comma ("1,5" is one and a half).
+    currency : the currency sign its values carried ("€" for "1.234,50 €"), or None; the
+        most common one when several occur.
     """
 
     column: str
     blanks: int
     removed: tuple[str, ...]
     decimal_comma: bool = False
+    currency: str | None = None
 
     @property
     def sentence(self) -> str:
@@ -186,7 +189,8 @@ def _messy_number(values, unique, name, decimal_comma):
         positions = pc.index_in(values, value_set=unique)
         numbers, blank = pc.take(numbers, positions), pc.take(blank, positions)
     blanks = int(pc.sum(pc.cast(blank, pa.int64())).as_py() or 0)
-    return numbers, Conversion(name, blanks, tuple(removed), decimal_comma=comma_style and has_comma)
+    return numbers, Conversion(name, blanks, tuple(removed), decimal_comma=comma_style and has_comma,
+                               currency=_currency_sign(trimmed))
 
 
 def _number_style(texts, decimal_comma: bool, stripped: bool = False):
@@ -215,6 +219,14 @@ def _number_style(texts, decimal_comma: bool, stripped: bool = False):
             return None
     has_thousands = _any(pc.match_substring(filled, "." if comma_style else ","))
     return comma_style, has_thousands, has_comma
+
+
+def _currency_sign(texts) -> str | None:
+    """The currency sign most texts carry, or None."""
+    counts = {sign: int(pc.sum(pc.cast(pc.match_substring(texts, sign), pa.int64())).as_py() or 0)
+              for sign in _CURRENCY}
+    sign, most = max(counts.items(), key=lambda item: item[1])
+    return sign if most else None
 
 
 def _strip_decorations(texts):

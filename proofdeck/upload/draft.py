@@ -18,9 +18,19 @@ import numpy as np
 import pandas as pd
 
 from proofdeck.data.datasets import Dataset, build_dataset
-from proofdeck.data.spec import DemoSpec, Economics, Headline, ModelSpec, Nouns, RuleSpec, validate_document
+from proofdeck.data.names import readable_name, words_of
+from proofdeck.data.spec import (
+    UPLOADS,
+    DemoSpec,
+    Economics,
+    Headline,
+    ModelSpec,
+    Nouns,
+    RuleSpec,
+    validate_document,
+)
 from proofdeck.upload.labels import build_outcome, outcome_missing
-from proofdeck.upload.profile import words_of
+from proofdeck.words.safe_text import plain_words
 from proofdeck.words.wording import money, plural, sentence_case
 
 # Outcome words -> (positive, positives, meaning, negatives, action, actions, act, score, won,
@@ -45,6 +55,10 @@ _PRESET_WORDS = {
 }
 
 
+# Names that say only "the outcome" ("y", "target"): the nouns then say "outcome" for them.
+_GENERIC_OUTCOME_NAMES = {"y", "target", "label", "outcome", "class", "result", "is", "the", "flag"}
+
+
 @dataclass(frozen=True)
 class DemoDraft:
     """Everything the user chose on the Your data page, enough to write a spec."""
@@ -62,6 +76,13 @@ class DemoDraft:
     description: str = ""
     model: ModelSpec = field(default_factory=ModelSpec)
     headline: Headline = field(default_factory=Headline)
+    labels: tuple[tuple[str, str], ...] = ()
+    known_before: tuple[str, ...] = ()
+
+    @property
+    def label_map(self) -> dict[str, str]:
+        """Column -> label, as a spec's ``[data.labels]``."""
+        return dict(self.labels)
 
 
 @dataclass(frozen=True)
@@ -84,7 +105,7 @@ class Prepared:
 
 def default_nouns(outcome: str, positives: tuple[str, ...], entity: str = "customer") -> Nouns:
     """Words for the pages, from the outcome's name and values ("Churn" = "Yes" -> churners)."""
-    entity = entity.strip() or "row"
+    entity = plain_words(entity, "row")
     entities = plural(entity)
     preset = _preset(outcome, positives)
     if preset:
@@ -95,12 +116,16 @@ def default_nouns(outcome: str, positives: tuple[str, ...], entity: str = "custo
             action=action, actions=actions, act=act, score=score, won=won.format(**fill),
             won_plural=won_plural.format(**fill), negatives=negatives.format(**fill),
         )
-    value = " or ".join(positives)
+    # Words from the data are filtered to letters, digits and spaces: they go into sentences,
+    # titles and labels everywhere, so no column name or value can carry Markdown or a link.
+    name, value = plain_words(readable_name(outcome), "outcome"), plain_words(" or ".join(positives), "yes")
+    if set(words_of(outcome)) <= _GENERIC_OUTCOME_NAMES:
+        name = "outcome"  # "customers with outcome yes", not "customers with Y yes"
     return Nouns(
         entity=entity, entities=entities,
-        positive=f"{entity} with {outcome} {value}", positives=f"{entities} with {outcome} {value}",
-        positive_meaning=f"has {outcome} {value}", action="contact", actions="contacts", act="contact",
-        score=f"chance of {outcome} {value}", won=f"{entity} won over", won_plural=f"{entities} won over",
+        positive=f"{entity} with {name} {value}", positives=f"{entities} with {name} {value}",
+        positive_meaning=f"has {name} {value}", action="contact", actions="contacts", act="contact",
+        score=f"chance of {name} {value}", won=f"{entity} won over", won_plural=f"{entities} won over",
         negatives=f"other {entities}",
     )
 
@@ -113,11 +138,33 @@ def rule_sentence(nouns: Nouns, rule: str) -> str:
     return f"{sentence_case(nouns.act)} every {nouns.entity} where {rule}."
 
 
+# The money an upload starts with is a bundled demo's, as an example: marked assumed until the
+# person changes or confirms it, so no page states it as the business's own.
+EXAMPLE_MONEY = ("cost_per_action", "value_per_won", "win_rate")
+
+
 def default_economics(outcome: str, positives: tuple[str, ...], currency: str = "$") -> Economics:
-    """Placeholder money figures for the user to change (from a bundled demo of the same kind)."""
+    """Example money figures for the user to change (from a bundled demo of the same kind),
+    marked as assumed; no population, so nothing is scaled to a period until one is given."""
     preset = _preset(outcome, positives)
     cost, value, win_rate = preset[-3:] if preset else (10.0, 100.0, 0.5)
-    return Economics(currency=currency, cost_per_action=cost, value_per_won=value, win_rate=win_rate)
+    return Economics(currency=currency, cost_per_action=cost, value_per_won=value, win_rate=win_rate,
+                     period="quarter", assumed=EXAMPLE_MONEY)
+
+
+def default_labels(columns) -> tuple[tuple[str, str], ...]:
+    """A readable label for each column ("MonthlyCharges" -> "Monthly charges"), distinct:
+    a label two columns would share gets the column's own name instead."""
+    labels, seen = [], set()
+    for column in columns:
+        label = readable_name(column)
+        key = " ".join(label.casefold().split())
+        if key in seen:
+            label = str(column)
+            key = " ".join(label.casefold().split())
+        seen.add(key)
+        labels.append((str(column), label))
+    return tuple(labels)
 
 
 def default_draft(
@@ -128,10 +175,16 @@ def default_draft(
     features: tuple[str, ...],
     rule: str,
     entity: str = "customer",
+    currency: str = "$",
+    columns: tuple[str, ...] = (),
 ) -> DemoDraft:
-    """A draft with every default filled in from the file's name and the outcome."""
+    """A draft with every default filled in from the file's name and the outcome.
+
+    ``columns`` are the file's columns, each given a readable label; ``currency`` the
+    money's sign (see :meth:`proofdeck.upload.profile.Profile.currency`).
+    """
     nouns = default_nouns(outcome, positives, entity)
-    title = re.sub(r"[_\-.]+", " ", Path(file_name).stem).strip().capitalize() or "My data"
+    title = plain_words(re.sub(r"[_\-.]+", " ", Path(file_name).stem), "My data", limit=60).capitalize()
     return DemoDraft(
         title=title,
         question=f"Which {nouns.entities} should we {nouns.act}?",
@@ -142,21 +195,26 @@ def default_draft(
         rule=rule,
         rule_description=rule_sentence(nouns, rule),
         nouns=nouns,
-        economics=default_economics(outcome, positives),
+        economics=default_economics(outcome, positives, currency),
+        labels=default_labels(columns),
     )
 
 
 def talk_sentence(nouns: Nouns, economics: Economics) -> str:
     """How the pages will talk, e.g. "We will send a retention offer to the customers most
-    likely to be churners; each retention offer costs $40 and each customer kept is worth $600."."""
+    likely to be churners; each retention offer costs $40 and each customer kept is worth $600."
+    An example value nobody confirmed says so ("$600, an example value")."""
+    def shown(field: str, text: str) -> str:
+        return f"{text} (an example value)" if field in economics.assumed else text
+
     worth = (
         f"each {nouns.won} is worth its own {economics.value_column}"
         if economics.value_column
-        else f"each {nouns.won} is worth {money(economics.value_per_won, economics.currency)}"
+        else f"each {nouns.won} is worth {shown('value_per_won', money(economics.value_per_won, economics.currency))}"
     )
     return (
         f"We will {nouns.act} the {nouns.entities} most likely to be {nouns.positives}; each {nouns.action} "
-        f"costs {money(economics.cost_per_action, economics.currency)} and {worth}."
+        f"costs {shown('cost_per_action', money(economics.cost_per_action, economics.currency))} and {worth}."
     )
 
 
@@ -205,17 +263,21 @@ def spec_toml(draft: DemoDraft, prepared: Prepared, name: str) -> str:
             "target_column": prepared.target_column,
             "positive_value": prepared.positive_value,
             "features": list(prepared.features),
-        },
+        } | ({"known_before": list(draft.known_before)} if draft.known_before else {}),
         "nouns": {k: getattr(draft.nouns, k) for k in _NOUN_FIELDS},
         "rule": {"expression": draft.rule, "description": draft.rule_description},
         "economics": {
             "currency": econ.currency, "cost_per_action": econ.cost_per_action,
             "value_per_won": econ.value_per_won, "win_rate": econ.win_rate, "fixed_cost": econ.fixed_cost,
             "cost_per_miss": econ.cost_per_miss, "population": econ.population, "period": econ.period,
-        } | ({"value_column": econ.value_column} if econ.value_column else {}),
+        } | ({"value_column": econ.value_column} if econ.value_column else {})
+          | ({"assumed": list(econ.unconfirmed)} if econ.unconfirmed else {}),
         "headline": {"figure": draft.headline.figure},
         "model": {"kind": draft.model.kind, "test_size": draft.model.test_size, "seed": draft.model.seed},
     }
+    labels = {column: label for column, label in draft.labels if column in _shown_columns(draft, prepared)}
+    if labels:
+        document["data.labels"] = labels
     lines = ["# Proofdeck demo spec made on the Your data page (see docs/specs.md).", ""]
     for section, values in document.items():
         if section:
@@ -230,13 +292,19 @@ def draft_spec(draft: DemoDraft, prepared: Prepared, name: str) -> DemoSpec:
     """The draft as a DemoSpec for this session (its paths are placeholders under uploads/)."""
     spec_toml(draft, prepared, name)  # the same checks as the written file
     return DemoSpec(
-        path=Path("uploads") / f"{name}.toml", title=draft.title, question=draft.question,
-        description=draft.description, synthetic=False, data_path=Path("uploads") / f"{name}.csv",
+        path=Path(UPLOADS) / f"{name}.toml", title=draft.title, question=draft.question,
+        description=draft.description, synthetic=False, data_path=Path(UPLOADS) / f"{name}.csv",
         id_column=prepared.id_column, target_column=prepared.target_column,
-        positive_value=prepared.positive_value, features=prepared.features, labels={}, nouns=draft.nouns,
+        positive_value=prepared.positive_value, features=prepared.features,
+        labels={c: label for c, label in draft.labels if c in _shown_columns(draft, prepared)}, nouns=draft.nouns,
         rule=RuleSpec(draft.rule, draft.rule_description), economics=draft.economics,
-        headline=draft.headline, model=draft.model, order=50,
+        headline=draft.headline, model=draft.model, order=50, known_before=draft.known_before,
     )
+
+
+def _shown_columns(draft: DemoDraft, prepared: Prepared) -> set[str]:
+    """Columns a demo of this draft can show (and so label): the data's columns."""
+    return {str(c) for c in prepared.frame.columns}
 
 
 _NOUN_FIELDS = ("entity", "entities", "positive", "positives", "positive_meaning", "negatives", "action",

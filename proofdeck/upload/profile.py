@@ -25,6 +25,7 @@ import pandas as pd
 
 from proofdeck.data.coercion import Conversion
 from proofdeck.data.delimited import Table
+from proofdeck.data.names import words_of
 
 NUMBER, YES_NO, CATEGORY, TEXT, DATE = "number", "yes/no", "category", "text", "date"
 YES_NO_PAIRS = (
@@ -40,6 +41,11 @@ _DATE = re.compile(
 )
 _ID_WORDS = {"id", "ids", "key", "uuid", "guid", "number", "no", "nr", "num", "code", "ref", "reference"}
 ID_LEFT_OUT = "the id column: it names each row and says nothing about the outcome"
+CURRENCY_SIGNS = ("€", "£", "¥", "₹", "$")
+# Codes in column names ("amount_eur") and the prefix the pages write for them.
+CURRENCY_CODES = {"eur": "€", "euro": "€", "euros": "€", "gbp": "£", "usd": "$", "jpy": "¥", "inr": "₹",
+                  "chf": "CHF ", "sek": "SEK ", "nok": "NOK ", "dkk": "DKK ", "pln": "PLN ", "cad": "CA$",
+                  "aud": "A$"}
 
 
 @dataclass(frozen=True)
@@ -87,6 +93,28 @@ class Profile:
     @property
     def kinds(self) -> dict[str, str]:
         return {c.name: c.kind for c in self.columns}
+
+    def currency(self) -> tuple[str | None, str]:
+        """The file's currency and where it was seen: (sign, reason), or (None, "").
+
+        Signs in the values win ("1.234,50 €" in 'Umsatz'), then signs or codes in column
+        names ("Amount (EUR)", "revenue_gbp").
+        """
+        seen: dict[str, list[str]] = {}
+        for column in self.columns:
+            if column.conversion is not None and column.conversion.currency:
+                seen.setdefault(column.conversion.currency, []).append(column.name)
+        if seen:
+            sign, columns = max(seen.items(), key=lambda item: len(item[1]))
+            return sign, f"the values of '{columns[0]}' carry {sign}"
+        for column in self.columns:
+            for sign in CURRENCY_SIGNS:
+                if sign in column.name:
+                    return sign, f"the column name '{column.name}' has {sign}"
+            for word in words_of(column.name):
+                if word in CURRENCY_CODES:
+                    return CURRENCY_CODES[word], f"the column name '{column.name}' says {word.upper()}"
+        return None, ""
 
     def left_out(self, id_column: str | None = None) -> dict[str, str]:
         """Columns left out of the features and why.
@@ -161,13 +189,6 @@ def column_kind(series: pd.Series, counts: pd.Series | None = None) -> str:
         return DATE
     limit = max(20, min(1000, len(series) // 20))
     return CATEGORY if len(counts) <= limit else TEXT
-
-
-def words_of(name: str) -> list[str]:
-    """The words of a column name, lower case: "customerID" -> ["customer", "id"]."""
-    spaced = re.sub(r"([a-z0-9])([A-Z])", r"\1 \2", str(name))
-    spaced = re.sub(r"([A-Z]+)([A-Z][a-z])", r"\1 \2", spaced)
-    return [w for w in re.split(r"[^0-9a-zA-Z]+", spaced.lower()) if w]
 
 
 def _looks_like_dates(values) -> bool:

@@ -58,6 +58,22 @@ def plain(text: object, limit: int = MAX_SHOWN) -> str:
     return line
 
 
+def plain_words(text: object, fallback: str = "", limit: int = 40) -> str:
+    """Words safe anywhere without escaping: letters, digits, spaces, dashes and apostrophes.
+
+    For the nouns a demo speaks with ("churner", "customer with Gekündigt ja"), which pages put
+    into sentences, titles and widget labels: drafted from column names and values, or typed,
+    they can hold no Markdown, HTML or link syntax once filtered (a leading dash is dropped so
+    no list can start). ``fallback`` when nothing is left.
+
+    >>> plain_words("![x](http://h/i.png) churn_flag yes"), plain_words("**", "row")
+    ('x http h i png churn flag yes', 'row')
+    """
+    kept = "".join(ch if (ch.isalnum() or ch in " -'") else " " for ch in plain(text))
+    words = " ".join(kept.split()).lstrip("-' ")
+    return words[:limit].strip() or fallback
+
+
 def _is_bidi_control(char: str) -> bool:
     # Right-to-left overrides and isolates can make a value read as something else.
     return char in "\u200e\u200f\u061c" or "\u202a" <= char <= "\u202e" or "\u2066" <= char <= "\u2069"

@@ -357,6 +357,33 @@ def uplift_caveat(nouns: Nouns, econ: Economics) -> str:
     )
 
 
+# How each money field is named when a page says it is still an example value.
+_ASSUMED_NAMES = {
+    "cost_per_action": "the cost per {action}",
+    "value_per_won": "the value of each {won}",
+    "win_rate": "the share of reached {positives} {a_action} wins",
+    "fixed_cost": "the fixed cost",
+    "cost_per_miss": "the cost of each {positive} missed",
+}
+
+
+def assumed_money(nouns: Nouns, econ: Economics) -> str:
+    """"" when every money figure is the business's own; else one sentence naming the example
+    values: "Assumed, not confirmed: the cost per retention offer ($40) and the value of each
+    customer kept ($600) are example values; every money figure rests on them."."""
+    names = []
+    fill = {**vars(nouns), "a_action": a(nouns.action)}
+    for field in econ.unconfirmed:
+        value = getattr(econ, field)
+        shown = share(value) if field == "win_rate" else money(value, econ.currency)
+        names.append(f"{_ASSUMED_NAMES[field].format(**fill)} ({shown})")
+    if not names:
+        return ""
+    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    verb = "is an example value" if len(names) == 1 else "are example values"
+    return f"Assumed, not confirmed: {listed} {verb}; every money figure rests on {'it' if len(names) == 1 else 'them'}."
+
+
 def headline_gain(spec: DemoSpec, econ: Economics, rule: Outcome, model: Outcome) -> str:
     """What the model's difference is worth, in the demo's headline figure.
 

@@ -1,0 +1,14 @@
+"""The runnable examples in the package's docstrings are part of the suite: they must stay true."""
+
+import doctest
+import importlib
+
+import pytest
+
+MODULES = ["proofdeck.data.names", "proofdeck.words.safe_text", "proofdeck.words.wording"]
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_docstring_examples_run(name):
+    result = doctest.testmod(importlib.import_module(name), optionflags=doctest.ELLIPSIS)
+    assert result.attempted > 0 and result.failed == 0
