@@ -226,8 +226,9 @@ def model_slide(spec: DemoSpec, econ: Economics, comparison: SameBudget, heldout
         figures.append(Figure(label, value, delta, colour if delta else "off"))
     figures.append(_extra_net_figure(econ, comparison.extra_net, f"Extra net value{_per(econ)}"))
     sure = how_sure_sentence(nouns.entities, nouns.positives, comparison, cur, spec.headline.figure == "net_value")
+    assumed = w.assumed_money(nouns, econ)
     return Slide(heading="The model, with the same budget", subheading=w.same_budget_headline(spec, econ, comparison),
-                 figures=tuple(figures), lines=(sure,),
+                 figures=tuple(figures), lines=(sure,) + ((assumed,) if assumed else ()),
                  notes=(w.per_period(nouns, econ, heldout), w.uplift_caveat(nouns, econ)))
 
 
