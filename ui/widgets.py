@@ -6,6 +6,7 @@ import streamlit as st
 
 from proofdeck.model.metrics import ranking_quality
 from proofdeck.model.scenario import Scenario
+from proofdeck.words.safe_text import md
 from ui import state
 from ui.shell import PAGES
 
@@ -25,6 +26,13 @@ def analyst_quality(scenario: Scenario) -> None:
         cols[1].metric("PR AUC", f"{quality.pr_auc:.3f}", help=f"Base rate is {quality.base_rate:.3f}.")
         cols[2].metric("Brier score", f"{quality.brier:.3f}", help="Mean squared error of the probabilities; lower is better.")
         cols[3].metric("Base rate", f"{quality.base_rate:.1%}")
+
+
+def unseen_warning(scenario: Scenario) -> None:
+    """For the team's own scores not known to be held out: the one sentence that says the
+    figures are only honest if its model never saw these rows (or that they flatter it)."""
+    if scenario.unseen_note:
+        st.warning(md(scenario.unseen_note, limit=600), icon=":material/visibility:")
 
 
 def next_steps(current: str, scenario: Scenario) -> None:
