@@ -7,7 +7,7 @@ from proofdeck.words import wording as w
 from ui import state
 from ui.decide import decide_charts, key_figures, outcome_grid, setting_slider, targets
 from ui.shell import page_setup
-from ui.widgets import analyst_quality, assumed_money_note, glossary_expander, next_steps
+from ui.widgets import analyst_quality, assumed_money_note, glossary_expander, next_steps, unseen_warning
 
 page = page_setup("Decide")
 spec, scenario = page.spec, page.scenario
@@ -17,8 +17,9 @@ st.title(f"How many {nouns.entities} should get {w.a(nouns.action)}?")
 st.caption(
     f"Move the slider, or set a budget below: the model gives {w.a(nouns.action)} to the {nouns.entities} "
     f"with the highest {nouns.score}. Assumptions are in the sidebar. "
-    + w.per_period(nouns, page.economics, scenario.sweep.size)
+    + w.per_period(nouns, page.economics, scenario.sweep.size, never_saw=scenario.held_out_confirmed)
 )
+unseen_warning(scenario)
 
 
 @st.fragment

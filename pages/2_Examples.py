@@ -7,7 +7,7 @@ from proofdeck.words import wording as w
 from ui.example_detail import show_example
 from ui.examples import drivers, examples_table, open_position, stories
 from ui.shell import page_setup
-from ui.widgets import glossary_expander, next_steps
+from ui.widgets import glossary_expander, next_steps, unseen_warning
 
 page = page_setup("Examples")
 spec, scenario = page.spec, page.scenario
@@ -16,12 +16,14 @@ flags, cutoff = page.model_flags, page.threshold
 
 st.title(f"Which {nouns.entities} get {w.a(nouns.action)}, and why?")
 kind = f"Synthetic {nouns.entities}" if spec.synthetic else w.sentence_case(nouns.entities)
+never_saw = " the model never saw" if scenario.held_out_confirmed else ""
 st.caption(
-    f"{kind} from the held-out data the model never saw. The model's decisions use "
+    f"{kind} from the held-out data{never_saw}. The model's decisions use "
     f"your setting on the Decide page: its top {w.count(page.economics.scale_for(scenario.sweep.size) * page.count)} "
     f"{nouns.entities}, with {nouns.score} of {w.cutoff_text(cutoff)} or more."
 )
 
+unseen_warning(scenario)
 st.markdown("#### Four stories, where the model wins and where it loses")
 stories(scenario, flags, cutoff)
 

@@ -13,7 +13,7 @@ page = page_setup("Rule vs model")
 spec, scenario, econ = page.spec, page.scenario, page.economics
 nouns = spec.nouns
 
-st.title(f"Today's rule or the model: which finds more {nouns.positives}?")
+st.title(f"{scenario.baseline.title} or the model: which finds more {nouns.positives}?")
 comparison = state.same_budget_comparison(scenario, econ)
 parts.verdict_box(scenario, econ, comparison, page.analyst)
 
@@ -23,8 +23,9 @@ with left:
     parts.same_budget_table(scenario, econ, comparison)
 with right:
     st.markdown(parts.same_reach_sentence(scenario, econ))
-    if scenario.rule is None:
-        st.caption("No rule was given: the model is compared with a random pick of the same size.")
+    if scenario.random_pick is not None:
+        st.caption("No rule was given: the model is compared with a random pick of the same size. "
+                   + w.random_pick_sentence(nouns, scenario.random_pick))
     else:
         st.caption(f"Today's rule: {md(spec.rule.description)}")
         st.markdown(w.code_span(spec.rule.expression))

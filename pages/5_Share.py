@@ -4,7 +4,7 @@ import streamlit as st
 
 from ui.share import downloads, link_section
 from ui.shell import page_setup
-from ui.widgets import next_steps
+from ui.widgets import next_steps, unseen_warning
 
 page = page_setup("Share")
 scenario = page.scenario
@@ -14,6 +14,7 @@ st.caption(
     "After the meeting comes \"send me that\": a link for people who can open the app, a report for "
     "everyone else, and the predictions for whoever checks the numbers."
 )
+unseen_warning(scenario)
 link_section(scenario)
 downloads(scenario, page.economics, page.count)
 next_steps(current="pages/5_Share.py", scenario=scenario)

@@ -6,7 +6,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import demo_picker, open_page, page_text, readable
+from conftest import demo_picker, open_page, open_tab, page_text, readable
 from messy import crm_export, european_export, telco_export
 
 from proofdeck.data.spec import load_spec
@@ -152,17 +152,19 @@ def test_figures_match_a_bundled_demo_built_from_the_same_file(tmp_path):
     assert f"{bundled.rule_outcome(econ).actions:,.0f}" in headline
 
 
-def test_bring_your_own_scores_gives_decide_and_rule_vs_model():
+def own_scores_csv(n: int = 1200) -> bytes:
     rng = np.random.default_rng(5)
-    n = 1200
     labels = rng.random(n) < 0.2
-    frame = pd.DataFrame({
+    return pd.DataFrame({
         "account": [f"A{i:05d}" for i in range(n)],
         "risk_score": np.clip(0.2 + 0.5 * labels + rng.normal(0, 0.2, n), 0, 1).round(4),
         "churned": np.where(labels, "yes", "no"),
         "plan": rng.choice(["basic", "pro"], n),
-    })
-    at = upload("scores.csv", frame.to_csv(index=False).encode(), mode="Bring my own scores")
+    }).to_csv(index=False).encode()
+
+
+def test_bring_your_own_scores_gives_decide_and_rule_vs_model():
+    at = upload("scores.csv", own_scores_csv(), mode="Bring my own scores")
     key = next(s.key for s in at.selectbox if s.key.endswith("_own_score"))
     assert at.selectbox(key=key).value == "risk_score"
     build_key = next(b.key for b in at.button if b.key and b.key.endswith("_build"))
@@ -173,6 +175,66 @@ def test_bring_your_own_scores_gives_decide_and_rule_vs_model():
         assert not at.exception, (script, at.exception)
     at.switch_page("app.py").run()
     assert "random pick" in page_text(at, include_sidebar=False)
+
+
+UNSEEN_QUESTION = "Did these scores come from a model that never saw these rows?"
+NOT_CONFIRMED = "only honest if the model behind the churn risk never saw these customers while it learned, and that " \
+                "was not confirmed"
+FLATTER = "saw some of these customers while it learned, so these figures flatter it"
+NO_REFITS = "nothing is refitted here"
+REFIT_WORDS = re.compile(r"other splits|trained and tested again|ranged from", re.IGNORECASE)
+MONEY_PAGES = ["app.py", "pages/1_Decide.py", "pages/3_Compare.py", "pages/5_Share.py"]
+
+
+def build_own_scores(rule: str = "", answer: str | None = None):
+    """Upload scores from "the team's own model", answer the question, maybe write a rule, build."""
+    at = upload("scores.csv", own_scores_csv(), mode="Bring my own scores")
+    question = next(radio for radio in at.radio if radio.label == UNSEEN_QUESTION)
+    assert question.options == ["Yes", "No", "Not sure"] and question.value == "Not sure"
+    if answer:
+        question.set_value(answer).run()
+    if rule:
+        at.text_area(key=next(t.key for t in at.text_area if t.key.endswith("_rule_text"))).input(rule).run()
+    at.button(key=next(b.key for b in at.button if b.key and b.key.endswith("_build"))).click().run()
+    assert not at.exception and not at.error, (at.exception, [e.value for e in at.error])
+    return at
+
+
+def test_own_scores_without_a_rule_are_set_against_a_random_picks_average_and_never_refitted(monkeypatch):
+    monkeypatch.setenv("PROOFDECK_REFITS", "2")  # the background refits would start, were anything refitted
+    at = build_own_scores()
+    assert "Your answer: not sure" in page_text(at, include_sidebar=False)
+    for script in ["app.py", "pages/1_Decide.py", "pages/2_Examples.py", "pages/3_Compare.py", "pages/5_Share.py"]:
+        at.switch_page(script).run()
+        assert not at.exception, (script, at.exception)
+        text = page_text(at, include_sidebar=False)
+        assert "today's rule" not in text.lower() and "the rule" not in text.lower(), script
+        assert not REFIT_WORDS.search(text) and "Checking how much" not in text, script
+        assert NOT_CONFIRMED in text, script  # every page of figures says it, not only the pitch
+        if script in ("app.py", "pages/3_Compare.py"):
+            assert NO_REFITS in text, script
+            assert "a random pick reaches on average" in text and "one pick typically lands between" in text
+    assert "Rule: retention offer?" not in page_text(at.switch_page("pages/2_Examples.py").run())
+    at.switch_page("pages/3_Compare.py").run()
+    tabs = f"compare_tabs_{at.session_state['pd_demo']}"
+    assert "nothing to agree with" in page_text(open_tab(at, tabs, "Where they agree"))
+    assert "nothing to combine with the model" in page_text(open_tab(at, tabs, "Rule and model together"))
+
+
+@pytest.mark.parametrize(("answer", "said"), [("No", FLATTER), ("Yes", None)])
+def test_own_scores_with_a_rule_say_whether_the_figures_are_honest(monkeypatch, answer, said):
+    monkeypatch.setenv("PROOFDECK_REFITS", "2")
+    at = build_own_scores('plan == "basic"', answer)
+    assert f"Your answer: {'no, it saw some of them' if answer == 'No' else 'yes, it never saw them'}" in \
+        page_text(at, include_sidebar=False)
+    for script in MONEY_PAGES:
+        at.switch_page(script).run()
+        assert not at.exception, (script, at.exception)
+        text = page_text(at, include_sidebar=False)
+        assert "random pick" not in text.replace("picking at random", "").replace("Better than random", ""), script
+        assert not REFIT_WORDS.search(text) and "Checking how much" not in text, script
+        assert (said in text) if said else (FLATTER not in text and NOT_CONFIRMED not in text), script
+    assert "Today's rule reaches" in page_text(at.switch_page("app.py").run()) and NO_REFITS in page_text(at)
 
 
 def test_an_uploaded_demo_is_never_seen_by_another_session():

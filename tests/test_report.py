@@ -265,22 +265,56 @@ def test_report_of_a_rule_that_flags_nobody_says_no_test_can_be_sized(tmp_path):
     assert "do not show a clear difference" in words(section(tree, "answer").text())
 
 
-def test_report_on_the_users_own_scores_without_a_rule_says_what_it_cannot_check(scenarios):
+def own_scores(scenarios, rule_text=None, unseen="not sure"):
     spec = scenarios["churn"].spec
     dataset = load_dataset(spec)
     rng = np.random.default_rng(3)
     scores = np.clip(0.3 * dataset.labels + rng.random(dataset.labels.size) * 0.7, 0, 1)
-    own = scenario_from_scores(spec, dataset, scores, rule_text=None)
+    return scenario_from_scores(spec, dataset, scores, rule_text=rule_text, unseen=unseen)
+
+
+def test_report_on_the_users_own_scores_without_a_rule_says_what_it_cannot_check(scenarios):
+    own = own_scores(scenarios)
+    spec = own.spec
     tree = Tree(report_html(own, spec.economics, own.default_count))
     text = words(tree.root.text())
-    assert "A random pick reaches" in words(section(tree, "answer").text())
+    answer = words(section(tree, "answer").text())
+    assert "A random pick reaches on average" in answer
+    # The random pick is its expectation: a pick of 10% of the held out reaches P / 10 on average,
+    # scaled like every count to the population per quarter.
+    expected = own.labels.sum() / 10 * spec.economics.population / own.labels.size
+    assert f"instead of the {w.count(expected)} a random pick reaches on average" in answer
     assert "No rule was given, so the model is compared with picking 10% of customers at random" in text
+    assert "churners on average; one pick typically lands between" in words(section(tree, "data").text())
     assert "comes from the business's own model" in words(section(tree, "data").text())
     examples = words(section(tree, "examples").text())
     assert "cannot say why" in examples and "Raised most" not in examples and "lowered" not in examples
+    assert "the rule misses" not in examples and "only a rule could catch" in examples
     caveats = words(section(tree, "caveats").text())
     assert "cannot be checked here" in caveats and "No column looks like" not in caveats
-    assert "cannot be trained again here" in caveats
+    assert "nothing is refitted here" in caveats and "splits of the data, the" not in caveats
+    # Nothing names a rule that does not exist (the charter's own steps say "what is done today").
+    assert "today's rule" not in text.lower() and "the rule" not in text.lower()
+    assert "A shadow run beside what is done today" in text
+
+
+@pytest.mark.parametrize(("unseen", "said"), [
+    ("not sure", "only honest if the model behind the churn risk never saw these customers"),
+    ("no", "so these figures flatter it"),
+    ("yes", None),
+])
+def test_report_on_own_scores_says_whether_the_figures_are_honest(scenarios, unseen, said):
+    own = own_scores(scenarios, rule_text='contract == "month-to-month"', unseen=unseen)
+    tree = Tree(report_html(own, own.spec.economics, own.default_count))
+    answer, caveats = words(section(tree, "answer").text()), words(section(tree, "caveats").text())
+    assert "Today's rule reaches" in answer and "random pick" not in answer
+    if said is None:
+        assert "only honest if" not in answer and "flatter" not in answer
+        assert "the model never saw" in caveats
+    else:
+        assert said in answer and said in caveats
+        assert "the model never saw" not in answer + caveats
+    assert "nothing is refitted here" in caveats
 
 
 def test_report_shows_the_sessions_edited_ask(scenarios):

@@ -25,7 +25,7 @@ from proofdeck.explanation.stories import (
     Story,
     pick_stories,
 )
-from proofdeck.model.scenario import build_scenario
+from proofdeck.model.scenario import build_scenario, scenario_from_scores
 from proofdeck.sharing import story_steps as steps
 from proofdeck.words import wording as w
 
@@ -129,6 +129,40 @@ def test_model_step_gives_the_change_at_the_same_budget_with_its_interval(demo):
     assert net.value == w.money(cmp.extra_net.estimate, econ.currency, signed=True)
     assert net.change == f"95% range: {steps.range_value(cmp.extra_net, econ.currency)}"
     assert slide.figures[0].value == w.count(cmp.model.reached)
+
+
+@cache
+def own_scores(unseen: str = "not sure"):
+    """The churn data scored by "the team's own model", with no rule: a random pick is the baseline."""
+    base = scenario("churn")
+    scores = np.clip(0.3 * base.dataset.labels + np.random.default_rng(3).random(base.dataset.labels.size) * 0.7, 0, 1)
+    return scenario_from_scores(base.spec, base.dataset, scores, unseen=unseen)
+
+
+def test_every_step_names_a_random_pick_and_says_the_figures_may_flatter_when_there_is_no_rule():
+    sc = own_scores()
+    econ = sc.spec.economics
+    cmp = same_budget(sc.scores, sc.rule_flags, sc.labels, sc.values, econ)
+    data = sc.dataset
+    question = steps.question_slide(sc.spec, econ, len(data.frame), len(data.features), data.positive_rate,
+                                    sc.sweep.size, sc.unseen_note)
+    rule = steps.rule_slide(sc.spec, econ, sc.rule_outcome(econ), sc.sweep.size, sc.random_pick)
+    model = steps.model_slide(sc.spec, econ, cmp, sc.sweep.size, sc.baseline, sc.unseen_note)
+    live = steps.live_figures(sc.spec, econ, sc.sweep.outcome_at_count(500, econ), sc.rule_outcome(econ), sc.baseline)
+    ask = steps.ask(sc.spec, econ, cmp, ab_test_for(cmp.rule, cmp.model, econ), against=sc.baseline)
+    texts = [slide_text(question), slide_text(rule), slide_text(model),
+             "\n".join(f"{f.label} {f.value} {f.change}" for f in live),
+             "\n".join([ask.test, *(step for step, _ in ask.checklist)])]
+    for text in texts:
+        assert "today's rule" not in text.lower() and "the rule" not in text.lower(), text
+    # The spread of one pick is said where the random pick is shown: k * P / n on average.
+    k, positives, n = sc.rule_count, int(sc.labels.sum()), sc.labels.size
+    assert rule.heading == "No rule: a random pick"
+    assert f"reaches {k * positives / n:,.1f} churners on average; one pick typically lands between" in rule.subheading
+    assert "instead of the" in model.subheading and "a random pick reaches on average" in model.subheading
+    assert "vs random" in texts[3] and "for a random pick" in ask.test
+    for slide in (question, model):
+        assert sc.unseen_note in slide_text(slide) and "the model never saw" not in slide_text(slide)
 
 
 @pytest.mark.parametrize("demo", DEMOS)

@@ -23,7 +23,7 @@ _FIELDS = (
 
 def the_ask(scenario: Scenario, econ: Economics, comparison: SameBudget) -> None:
     """The charter, the expected impact range and the A/B test, with an editor below."""
-    charter, nouns = state.charter(scenario), scenario.spec.nouns
+    charter, nouns, against = state.charter(scenario), scenario.spec.nouns, scenario.baseline
     per = w.period_suffix(econ)
     st.markdown("#### The ask")
     with st.container(border=True):
@@ -33,11 +33,12 @@ def the_ask(scenario: Scenario, econ: Economics, comparison: SameBudget) -> None
         if charter.promise:
             st.markdown(f"**The promise:** {md(charter.promise)}.")
         st.markdown(f"**Expected impact:** {interval_text(comparison.extra_net, 'money', econ.currency)} "
-                    f"net value{per} more than today's rule, at the same budget (95% interval).")
+                    f"net value{per} more than {against.name}, at the same budget (95% interval).")
         test = ab_test_for(comparison.rule, comparison.model, econ)
-        st.markdown(f"**The test it needs:** {md(test.sentence(nouns))}")
+        st.markdown(f"**The test it needs:** {md(test.sentence(nouns, against))}")
         st.markdown("**Ready for production?** " + " · ".join(
-            f"{':green[:material/check_circle:]' if done else ':gray[:material/radio_button_unchecked:]'} {step}"
+            f"{':green[:material/check_circle:]' if done else ':gray[:material/radio_button_unchecked:]'} "
+            f"{w.readiness_step(step, against)}"
             for step, done in charter.checklist
         ))
     with st.expander("Edit the ask for this session", icon=":material/edit:"):
@@ -48,10 +49,15 @@ def _key(scenario: Scenario, field: str) -> str:
     return f"charter_{scenario.spec.key}_{field}"
 
 
+def _steps(scenario: Scenario) -> dict[str, str]:
+    """The readiness steps as this demo words them (no rule: nothing "beside today's rule")."""
+    return {key: w.readiness_step(text, scenario.baseline) for key, text in READINESS.items()}
+
+
 def _changed(scenario: Scenario, field: str) -> None:
     value = st.session_state[_key(scenario, field)]
     if field == "done":
-        state.set_charter(scenario, done=tuple(key for key, text in READINESS.items() if text in value))
+        state.set_charter(scenario, done=tuple(key for key, text in _steps(scenario).items() if text in value))
     else:
         state.set_charter(scenario, **{field: str(value).strip()[:400]})
 
@@ -64,8 +70,9 @@ def charter_editor(scenario: Scenario) -> None:
         st.text_input(label.format(entity=nouns.entity), key=key, max_chars=400,
                       on_change=_changed, args=(scenario, field))
     key = _key(scenario, "done")
-    st.session_state[key] = [READINESS[name] for name in charter.done if name in READINESS]
-    st.multiselect("Done so far", list(READINESS.values()), key=key, on_change=_changed, args=(scenario, "done"))
+    steps = _steps(scenario)
+    st.session_state[key] = [steps[name] for name in charter.done if name in steps]
+    st.multiselect("Done so far", list(steps.values()), key=key, on_change=_changed, args=(scenario, "done"))
     st.button("Back to the demo's own", key=f"charter_reset_{scenario.spec.key}", on_click=state.reset_charter,
               args=(scenario,), icon=":material/restart_alt:")
     st.caption("Edits last for this session and show in the report; the demo file is not changed.")

@@ -9,12 +9,12 @@ import streamlit as st
 from proofdeck.charts import comparison as compare_charts
 from proofdeck.comparison.compare import (
     SAME_BUDGET_FIGURES,
-    VERDICT_SENTENCES,
     SameBudget,
     interval_text,
     same_reach,
     top_k_flags,
     verdict,
+    verdict_sentence,
 )
 from proofdeck.comparison.gains import gains_curve, gains_point, lift_at
 from proofdeck.comparison.policies import POLICIES, agreement, cell_positions
@@ -27,37 +27,40 @@ from proofdeck.words import wording as w
 from proofdeck.words.safe_text import md
 from ui import state
 from ui.stability import stability_caption
-from ui.widgets import assumed_money_note
+from ui.widgets import assumed_money_note, unseen_warning
 
 VERDICT_ICONS = {"better": ":material/trending_up:", "worse": ":material/trending_down:", "unclear": ":material/help:"}
 
 
 def verdict_box(scenario: Scenario, econ: Economics, comparison: SameBudget, analyst: bool = False) -> None:
     """"Better than today, by how much, how sure" in one box."""
-    nouns = scenario.spec.nouns
+    nouns, against = scenario.spec.nouns, scenario.baseline
     result = verdict(comparison)
     with st.container(border=True):
-        st.subheader(w.same_budget_headline(scenario.spec, econ, comparison))
+        st.subheader(w.same_budget_headline(scenario.spec, econ, comparison, against))
+        unseen_warning(scenario)
         headline_first = scenario.spec.headline.figure != "net_value"
         columns = st.columns(4 if headline_first else 3)
         if headline_first:
-            label, value, delta, color = w.headline_metric(scenario.spec, econ, comparison.rule, comparison.model)
+            label, value, delta, color = w.headline_metric(scenario.spec, econ, comparison.rule, comparison.model,
+                                                           against)
             columns[0].metric(label, value, delta=delta, delta_color=color)
             columns = columns[1:]
         left, middle, right = columns
         left.metric(f"Extra {nouns.positives} reached", w.count(comparison.extra_reached.estimate, signed=True),
-                    help="The model's top picks against today's rule, with the same number of actions.")
+                    help=f"The model's top picks against {against.name}, with the same number of actions.")
         left.caption("95% interval: " + interval_text(comparison.extra_reached, "count"))
         middle.metric("Relative change", w.change(comparison.model.reached, comparison.rule.reached))
         middle.caption("95% interval: " + interval_text(comparison.reached_change, "change"))
         right.metric(f"Extra net value{w.period_suffix(econ)}", w.money(comparison.extra_net.estimate, econ.currency, signed=True))
         right.caption("95% interval: " + interval_text(comparison.extra_net, "money", econ.currency))
-        st.markdown(f"{VERDICT_ICONS[result]} **{VERDICT_SENTENCES[result]}**")
+        st.markdown(f"{VERDICT_ICONS[result]} **{verdict_sentence(result, against)}**")
         how = (f"{comparison.resamples:,} bootstrap resamples of the {scenario.sweep.size:,} held-out "
                f"{nouns.entities}" if analyst else f"redrawing the {scenario.sweep.size:,} held-out {nouns.entities} many times")
-        st.caption(f"95% intervals from {how}. " + w.per_period(nouns, econ, scenario.sweep.size))
+        st.caption(f"95% intervals from {how}. "
+                   + w.per_period(nouns, econ, scenario.sweep.size, never_saw=scenario.held_out_confirmed))
         stability_caption(scenario, comparison.extra_net)
-        st.caption(w.uplift_caveat(nouns, econ))
+        st.caption(w.uplift_caveat(nouns, econ, against))
         assumed_money_note(scenario.spec, econ)
 
 
@@ -68,7 +71,8 @@ def same_budget_table(scenario: Scenario, econ: Economics, comparison: SameBudge
         rule, model = getattr(comparison.rule, key), getattr(comparison.model, key)
         rows.append({
             "": w.sentence_case(w.figure_name(key, spec.nouns, spec)),
-            "Today's rule": w.format_figure(key, rule, econ.currency),
+            scenario.baseline.title + (" (average)" if scenario.baseline.random else ""):
+                w.format_figure(key, rule, econ.currency),
             "Model, same budget": w.format_figure(key, model, econ.currency),
             "Difference": w.format_figure(key, model - rule, econ.currency, signed=True),
         })
@@ -76,15 +80,16 @@ def same_budget_table(scenario: Scenario, econ: Economics, comparison: SameBudge
 
 
 def same_reach_sentence(scenario: Scenario, econ: Economics) -> str:
-    sc, nouns = scenario, scenario.spec.nouns
+    sc, nouns, against = scenario, scenario.spec.nouns, scenario.baseline
     reach = same_reach(sc.scores, sc.rule_flags, sc.labels, sc.values, econ)
+    average = " on average" if against.random else ""
     if reach.rule.reached == 0:
-        return f"Today's rule reaches no {nouns.positives} in the held-out data."
+        return f"{against.title} reaches no {nouns.positives} in the held-out data."
     if reach.model.actions >= reach.rule.actions:
-        return (f"To reach as many {nouns.positives} as the rule ({w.count(reach.rule.reached)}), the model "
-                f"needs {w.count(reach.model.actions)} {nouns.actions}: no fewer than the rule.")
+        return (f"To reach as many {nouns.positives} as {against.the} ({w.count(reach.rule.reached)}{average}), the "
+                f"model needs {w.count(reach.model.actions)} {nouns.actions}: no fewer than {against.the}.")
     return (
-        f"**Same reach:** to reach as many {nouns.positives} as today's rule ({w.count(reach.rule.reached)}), "
+        f"**Same reach:** to reach as many {nouns.positives} as {against.name} ({w.count(reach.rule.reached)}{average}), "
         f"the model needs only **{w.count(reach.model.actions)}** {nouns.actions} instead of "
         f"{w.count(reach.rule.actions)}: {w.count(reach.actions_saved)} fewer, saving "
         f"**{w.money(reach.spend_saved, econ.currency)}**{w.period_suffix(econ)}."
@@ -97,22 +102,25 @@ def _gains(demo: str, _scenario: Scenario):
 
 
 def gains_tab(scenario: Scenario, model_flags: np.ndarray) -> None:
-    sc, nouns = scenario, scenario.spec.nouns
+    sc, nouns, against = scenario, scenario.spec.nouns, scenario.baseline
     rule_point = gains_point(sc.rule_flags, sc.labels)
     current = gains_point(model_flags, sc.labels)
-    st.plotly_chart(compare_charts.gains_figure(_gains(state.cache_key(sc), sc), rule_point, current, nouns), key="gains_chart")
+    st.plotly_chart(compare_charts.gains_figure(_gains(state.cache_key(sc), sc), rule_point, current, nouns, against),
+                    key="gains_chart")
     lift = lift_at(sc.scores, sc.labels, sc.rule_count)
     rule_lift = rule_point[1] / rule_point[0] if rule_point[0] else float("nan")
     st.markdown(
-        f"At the rule's budget ({w.share(rule_point[0])} of {nouns.entities}), the model's picks reach "
-        f"**{lift:.1f} times** as many {nouns.positives} as picking at random; today's rule reaches "
-        f"{rule_lift:.1f} times as many."
+        f"At {against.the}'s budget ({w.share(rule_point[0])} of {nouns.entities}), the model's picks reach "
+        f"**{lift:.1f} times** as many {nouns.positives} as picking at random"
+        + ("." if against.random else f"; today's rule reaches {rule_lift:.1f} times as many.")
     )
 
 
 def agreement_tab(scenario: Scenario, model_flags: np.ndarray, cutoff: float) -> None:
     """Rule flags against model flags as a 2x2; pick a cell to list its examples."""
     sc, nouns, spec = scenario, scenario.spec.nouns, scenario.spec
+    if no_rule_note(scenario, "nothing to agree with"):
+        return
     table = agreement(sc.rule_flags, model_flags, sc.labels)
     st.caption(f"At your current setting: {nouns.score} of {w.cutoff_text(cutoff)} or more (held-out counts).")
     words = {True: "flags", False: "does not flag"}
@@ -147,6 +155,8 @@ def agreement_tab(scenario: Scenario, model_flags: np.ndarray, cutoff: float) ->
 
 def together_tab(scenario: Scenario, econ: Economics, count: int, cutoff: float) -> None:
     nouns = scenario.spec.nouns
+    if no_rule_note(scenario, "nothing to combine with the model"):
+        return
     results = state.together(scenario, econ, count)
     rows = []
     for name in POLICIES:
@@ -172,20 +182,23 @@ def segment_tab(scenario: Scenario, econ: Economics) -> None:
         return
     column = remembered_selectbox("Split by", options, f"segment_column_{spec.key}", format_func=spec.label)
     table = segment_table(sc.heldout[column], sc.scores, sc.rule_flags, sc.labels, sc.values, econ)
-    nouns = spec.nouns
-    st.plotly_chart(compare_charts.segment_figure(table, nouns, spec.label(column)), key="segment_chart")
+    nouns, against = spec.nouns, sc.baseline
+    st.plotly_chart(compare_charts.segment_figure(table, nouns, spec.label(column), against), key="segment_chart")
+    # A random pick's figures are its average: it spreads its actions as the segments' sizes do.
+    side = "Random pick (average)" if against.random else "Rule"
     st.dataframe(pd.DataFrame({
         spec.label(column): table["segment"],
         f"Held-out {nouns.entities}": table["heldout"],
-        f"Rule's {nouns.actions}": table["rule_actions"].map(w.count),
+        f"{side}: {nouns.actions}": table["rule_actions"].map(w.count),
         f"Model's {nouns.actions}": table["model_actions"].map(w.count),
-        "Rule reaches": table["rule_reached"].map(w.count),
+        f"{side} reaches": table["rule_reached"].map(w.count),
         "Model reaches": table["model_reached"].map(w.count),
-        "Net value, model vs rule": table["extra_net"].map(lambda v: w.money(v, econ.currency, signed=True)),
+        f"Net value, model vs {against.short}": table["extra_net"].map(lambda v: w.money(v, econ.currency, signed=True)),
     }), hide_index=True, width="stretch")
     st.caption(
-        f"Rule and model send the same number of {nouns.actions} in total; this is where each sends them "
-        f"and whom they reach. Rows with few held-out {nouns.entities} are noisy."
+        f"{against.title} and the model send the same number of {nouns.actions} in total; this is where each "
+        f"sends them and whom they reach" + (" (the random pick on average)" if against.random else "")
+        + f". Rows with few held-out {nouns.entities} are noisy."
     )
 
 
@@ -195,24 +208,36 @@ def sensitivity_tab(scenario: Scenario, econ: Economics) -> None:
     Both sides send exactly the rule's number of actions, so "the model wins whatever the
     value of a won positive" can never rest on the model simply sending fewer.
     """
-    sc, nouns = scenario, scenario.spec.nouns
+    sc, nouns, against = scenario, scenario.spec.nouns, scenario.baseline
     same_budget = top_k_flags(sc.scores, sc.rule_count)
     versus_rule = HeadToHead(same_budget, sc.rule_flags, sc.labels, sc.values)
     versus_nothing = HeadToHead(same_budget, np.zeros_like(sc.rule_flags), sc.labels, sc.values)
     fields = ([] if econ.value_column else ["value_per_won"]) + ["win_rate", "cost_per_action"]
-    st.caption(f"The model at today's budget: its top {w.count(sc.rule_outcome(econ).actions)} "
-               f"{nouns.entities}, as many as the rule picks.")
+    budget = "the random pick's budget" if against.random else "today's budget"
+    st.caption(f"The model at {budget}: its top {w.count(sc.rule_outcome(econ).actions)} "
+               f"{nouns.entities}, as many as {against.the} picks"
+               + (" (its average is what the model is set against)." if against.random else "."))
     rule_col, nothing_col = st.columns(2)
-    for column, contest, against in ((rule_col, versus_rule, "today's rule"), (nothing_col, versus_nothing, "doing nothing")):
-        column.markdown(f"**Against {against}**")
+    for column, contest, other in ((rule_col, versus_rule, against.name), (nothing_col, versus_nothing, "doing nothing")):
+        column.markdown(f"**Against {other}**")
         for field in fields:
-            text = break_even_text(break_even(contest, field, econ), nouns, econ.currency, against)
+            text = break_even_text(break_even(contest, field, econ), nouns, econ.currency, other)
             column.markdown("- " + w.sentence_case(text))
     present = [f for f in TORNADO_FIELDS if not (f == "value_per_won" and econ.value_column)]
     table = tornado(versus_rule, econ, fields=present)
-    st.plotly_chart(compare_charts.tornado_figure(table, nouns, econ.currency, w.period_suffix(econ)), key="tornado_chart",
-                    config={"displayModeBar": False})
+    st.plotly_chart(compare_charts.tornado_figure(table, nouns, econ.currency, w.period_suffix(econ), against=against),
+                    key="tornado_chart", config={"displayModeBar": False})
     st.caption("Each bar moves one assumption from half to double its value, the others as they are.")
+
+
+def no_rule_note(scenario: Scenario, what: str) -> bool:
+    """Say so and return True when there is no rule: a random pick acts on no example in
+    particular, so a view of the rule's own decisions would show one random draw as the rule."""
+    if not scenario.baseline.random:
+        return False
+    st.info(f"No rule was given: {what}. The model is compared with a random pick, which acts on no "
+            f"{scenario.spec.nouns.entity} in particular, only on average.", icon=":material/info:")
+    return True
 
 
 def remembered_selectbox(label: str, options: list, key: str, default: int = 0, **kwargs):

@@ -180,8 +180,10 @@ def targets(scenario: Scenario, econ: Economics, outcome: Outcome) -> None:
         st.button("Set", key=f"set_reach_{demo}", on_click=_reach, args=(scenario, econ, keys["reach"]), type="primary")
     row.button("Best net value", key=f"set_best_{demo}", on_click=_best, args=(scenario, econ),
                icon=":material/star:", type="primary")
-    row.button("Today's budget", key=f"set_rule_{demo}", on_click=_rule_budget, args=(scenario, econ),
-               icon=":material/restart_alt:", help=f"As many {nouns.actions} as today's rule sends.")
+    against = scenario.baseline
+    row.button("Random pick's budget" if against.random else "Today's budget", key=f"set_rule_{demo}",
+               on_click=_rule_budget, args=(scenario, econ), icon=":material/restart_alt:",
+               help=f"As many {nouns.actions} as {against.name} sends.")
     note = current_note(scenario, econ)
     if note:
         st.info(note, icon=":material/check:")
@@ -213,7 +215,7 @@ def key_figures(scenario: Scenario, summary: SettingSummary, analyst: bool) -> N
         row.metric(
             _label(figure.key, spec, analyst), figure.value, delta=figure.delta,
             delta_color="off" if same else w.delta_color(figure.key),
-            delta_arrow="off" if figure.delta == "same as rule" else "auto",
+            delta_arrow="off" if w.is_same(figure.delta) else "auto",
             border=True, width=150,
         )
     st.caption(summary.intervals_sentence)
@@ -257,11 +259,13 @@ def _chart_builders(scenario: Scenario, econ: Economics, count: int, analyst: bo
     def rates():
         finite = charts.thin({k: v[1:] for k, v in curve.items()})
         return charts.rates_figure(finite["share_acted"], finite["hit_rate"], finite["coverage"], current.share_acted,
-                                   (rule.share_acted, rule.hit_rate, rule.coverage), nouns, analyst, x_max=x_max)
+                                   (rule.share_acted, rule.hit_rate, rule.coverage), nouns, analyst, x_max=x_max,
+                                   against=scenario.baseline)
 
     def spread():
         return charts.score_distribution_figure(scenario.scores, scenario.labels, scenario.threshold_at(count),
-                                                scenario.threshold_at(scenario.default_count), nouns)
+                                                scenario.threshold_at(scenario.default_count), nouns,
+                                                against=scenario.baseline)
 
     return money_chart_builders(scenario, econ, count, best) + [
         ("Hit rate and coverage", rates), (f"Who gets which {nouns.score}", spread)]

@@ -44,14 +44,17 @@ def example_detail(scenario: Scenario, position: int, model_flags: np.ndarray, c
     spec, nouns = scenario.spec, scenario.spec.nouns
     row = scenario.heldout.iloc[position]
     score, positive = float(scenario.scores[position]), bool(scenario.labels[position])
-    acted, by_rule = bool(model_flags[position]), bool(scenario.rule_flags[position])
+    acted, by_rule = bool(model_flags[position]), bool(scenario.rule_acts[position])
     facts, why = st.columns([2, 3])
     with facts:
         st.metric(w.sentence_case(nouns.score), w.share(score))
+        # Without a rule there is no rule decision for this example (a random pick picks nobody in particular).
+        rule_line = "" if scenario.baseline.random else (
+            f"- Today's rule: {_yes_no(by_rule, f'gets {w.a(nouns.action)}', f'no {nouns.action}')}\n")
         st.markdown(
             f"- Model: {_yes_no(acted, f'gets {w.a(nouns.action)}', f'no {nouns.action}')}\n"
-            f"- Today's rule: {_yes_no(by_rule, f'gets {w.a(nouns.action)}', f'no {nouns.action}')}\n"
-            f"- What happened: **{w.a(nouns.positive) if positive else 'not ' + w.a(nouns.positive)}**"
+            + rule_line
+            + f"- What happened: **{w.a(nouns.positive) if positive else 'not ' + w.a(nouns.positive)}**"
         )
         if scenario.rule is not None:
             rule_checklist(scenario, position)

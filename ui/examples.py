@@ -148,14 +148,15 @@ def stories(scenario: Scenario, model_flags: np.ndarray, cutoff: float) -> None:
     spec, nouns = scenario.spec, scenario.spec.nouns
     seed_key = f"story_seed_{spec.key}"
     seed = story_seed(scenario)
-    picked = pick_stories(scenario.labels, model_flags, scenario.rule_flags, seed=seed)
+    picked = pick_stories(scenario.labels, model_flags, scenario.rule_acts, seed=seed)
+    has_rule = not scenario.baseline.random
     for pair in (picked[:2], picked[2:]):
         for column, story in zip(st.columns(2), pair):
             with column.container(border=True):
                 icon = ":green[:material/check_circle:]" if MODEL_RIGHT[story.kind] else ":orange[:material/error:]"
-                st.markdown(f"{icon} **{story_title(story.kind, nouns)}**")
+                st.markdown(f"{icon} **{story_title(story.kind, nouns, has_rule)}**")
                 if not story.available:
-                    st.caption(empty_story_text(story.kind, nouns))
+                    st.caption(empty_story_text(story.kind, nouns, has_rule))
                     continue
                 example_id = str(scenario.ids.iloc[story.position])
                 st.caption(f"{spec.label(spec.id_column)} {md(example_id)} · one of "
@@ -181,7 +182,9 @@ def table_filters(scenario: Scenario) -> ex.ExampleFilter:
                                  key=f"filter_score_{spec.key}", **changed)
     search = search_col.text_input(f"Search {spec.label(spec.id_column).lower()}", key=f"filter_search_{spec.key}",
                                    placeholder="id contains...", **changed)
-    disagree = st.checkbox("Only where the rule and the model disagree", key=f"filter_disagree_{spec.key}", **changed)
+    # Without a rule nothing disagrees with the model: a random pick acts on nobody in particular.
+    disagree = False if scenario.baseline.random else st.checkbox(
+        "Only where the rule and the model disagree", key=f"filter_disagree_{spec.key}", **changed)
     return ex.ExampleFilter(tuple(outcomes), disagree, (low / 100, high / 100), search)
 
 

@@ -68,29 +68,36 @@ def title(spec: DemoSpec) -> None:
 
 
 def headline_box(spec: DemoSpec, econ: Economics, comparison: SameBudget, n_heldout: int, analyst: bool,
-                 baseline: str = "Today's rule") -> object:
+                 against: w.Baseline = w.TODAYS_RULE, unseen_note: str = "") -> object:
     """Rule vs model at the same budget: the sentence, three figures, how sure. Returns the
-    container where the stability caption goes (filled later: it needs the refits)."""
+    container where the stability caption goes (filled later: it needs the refits).
+
+    ``against`` names the baseline (today's rule, or a random pick); ``unseen_note`` is the
+    sentence for a team's own scores not known to be held out (said under the headline).
+    """
     nouns = spec.nouns
     with st.container(border=True):
-        st.subheader(w.same_budget_headline(spec, econ, comparison))
+        st.subheader(w.same_budget_headline(spec, econ, comparison, against))
+        if unseen_note:
+            st.warning(md(unseen_note, limit=600), icon=":material/visibility:")
         left, middle, right = st.columns(3)
-        left.metric(f"{baseline} reaches", f"{w.count(comparison.rule.reached)} {nouns.positives}")
+        average = " on average" if against.random else ""
+        left.metric(f"{against.title} reaches{average}", f"{w.count(comparison.rule.reached)} {nouns.positives}")
         middle.metric(
             "The model reaches",
             f"{w.count(comparison.model.reached)} {nouns.positives}",
             delta=w.change(comparison.model.reached, comparison.rule.reached),
         )
-        label, value, delta, color = w.headline_metric(spec, econ, comparison.rule, comparison.model)
+        label, value, delta, color = w.headline_metric(spec, econ, comparison.rule, comparison.model, against)
         right.metric(label, value, delta=delta, delta_color=color)
         st.caption(
             how_sure_sentence(nouns.entities, nouns.positives, comparison, econ.currency,
-                              spec.headline.figure == "net_value")
-            + " " + w.per_period(nouns, econ, n_heldout)
+                              spec.headline.figure == "net_value", against)
+            + " " + w.per_period(nouns, econ, n_heldout, never_saw=not unseen_note)
             + (f" ({comparison.resamples:,} bootstrap resamples.)" if analyst else "")
         )
         slot = st.container()
-        st.caption(w.uplift_caveat(nouns, econ))
+        st.caption(w.uplift_caveat(nouns, econ, against))
     return slot
 
 

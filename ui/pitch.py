@@ -18,18 +18,15 @@ def headline_box(scenario: Scenario, econ: Economics, comparison: SameBudget, an
     """Rule vs model at the same budget: the sentence, three figures, how sure, and how much it
     moves across other splits."""
     slot = first_paint.headline_box(scenario.spec, econ, comparison, scenario.sweep.size, analyst,
-                                    baseline=_baseline_name(scenario))
+                                    against=scenario.baseline, unseen_note=scenario.unseen_note)
     with slot:
         stability_note(scenario, comparison)
 
 
 def stability_note(scenario: Scenario, comparison: SameBudget) -> None:
-    """How much the extra net value moves across refits (or why it cannot be checked)."""
-    if scenario.own_scores:
-        st.caption(":material/info: The scores come from your own model, so it cannot be trained again "
-                   "here to check how much they depend on one split of the data.")
-    else:
-        stability_caption(scenario, comparison.extra_net)
+    """How much the extra net value moves across refits (or that the team's own scores are
+    not refitted here)."""
+    stability_caption(scenario, comparison.extra_net)
 
 
 def trust_notes(scenario: Scenario, econ: Economics) -> None:
@@ -60,9 +57,6 @@ def leak_check_sentence(scenario: Scenario, check) -> str:
     return check.findings(scenario.dataset.features, spec.known_before, spec.nouns.action, spec.label, detail=False)
 
 
-def _baseline_name(scenario: Scenario) -> str:
-    return "Today's rule" if scenario.rule is not None else "A random pick"
-
 
 def data_rule_model(scenario: Scenario, comparison: SameBudget) -> None:
     """Three columns: the data in a few words, today's rule, and the model."""
@@ -81,10 +75,11 @@ def data_rule_model(scenario: Scenario, comparison: SameBudget) -> None:
         if peek.open:
             peek.dataframe(dataset.frame.head(20), hide_index=True)
     with rule_col:
-        st.markdown("#### Today's rule")
-        if scenario.rule is None:
+        st.markdown(f"#### {scenario.baseline.title}")
+        if scenario.random_pick is not None:
             st.markdown(f"No rule was given, so the model is compared with picking {w.share(comparison.rule.share_acted)} "
                         f"of {nouns.entities} at random.")
+            st.caption(w.random_pick_sentence(nouns, scenario.random_pick))
         else:
             st.markdown(md(spec.rule.description))
             st.markdown(w.code_span(spec.rule.expression))
@@ -93,14 +88,16 @@ def data_rule_model(scenario: Scenario, comparison: SameBudget) -> None:
         rule = comparison.rule
         st.markdown(
             f"It picks **{w.share(rule.share_acted)}** of {nouns.entities}: "
-            f"{w.hit_rate_phrase(nouns, rule.hit_rate)}, and {w.coverage_phrase(nouns, rule.coverage)}."
+            + ("on average, " if scenario.baseline.random else "")
+            + f"{w.hit_rate_phrase(nouns, rule.hit_rate)}, and {w.coverage_phrase(nouns, rule.coverage)}."
         )
     with model_col:
         st.markdown("#### The model")
         if scenario.own_scores:
-            st.markdown(f"The **{nouns.score}** comes from your own model, scored outside Proofdeck; every "
-                        f"one of the **{scenario.sweep.size:,}** {nouns.entities} counts as held out, so make "
-                        "sure the model never trained on them.")
+            st.markdown(f"The **{nouns.score}** comes from your own model, scored outside Proofdeck, and nothing "
+                        f"is refitted here; every one of the **{scenario.sweep.size:,}** {nouns.entities} counts "
+                        "as held out.")
+            st.caption(md(w.unseen_answer_text(nouns, scenario.unseen)))
         else:
             sample = "" if scenario.trained_on >= len(scenario.split.train) else (
                 f" (a stratified sample of the {len(scenario.split.train):,} it could have used)")
@@ -111,6 +108,6 @@ def data_rule_model(scenario: Scenario, comparison: SameBudget) -> None:
             )
         model = comparison.model
         st.markdown(
-            f"At the rule's budget, {w.hit_rate_phrase(nouns, model.hit_rate)}, "
+            f"At {scenario.baseline.the}'s budget, {w.hit_rate_phrase(nouns, model.hit_rate)}, "
             f"and {w.coverage_phrase(nouns, model.coverage)}."
         )

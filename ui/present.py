@@ -96,20 +96,21 @@ def present_if_on(page) -> bool:
     state.write_link(scenario)
     econ = state.economics(scenario)
     with st.container(key="pd_present"):
-        _navigation(step)
+        _navigation(step, scenario)
         DRAW[steps.STEPS[step - 1].key](scenario, econ)
     st.html(KEYS_SCRIPT, unsafe_allow_javascript=True)
     return True
 
 
-def _navigation(step: int) -> None:
+def _navigation(step: int, scenario: Scenario) -> None:
     """Back, where we are in the story, Next, and a way out."""
     row = st.container(horizontal=True, vertical_alignment="center", gap="small", key="pd_present_nav")
     row.button("Back", key=BACK_KEY, icon=":material/arrow_back:", disabled=step == steps.FIRST,
                on_click=_go, args=(steps.previous_step(step),), help="Left arrow or Page Up")
     names = []
     for number, item in enumerate(steps.STEPS, start=steps.FIRST):
-        names.append(f":blue[**{number}. {item.name}**]" if number == step else f":gray[{number}. {item.name}]")
+        name = scenario.baseline.title if item.key == "rule" else item.name  # "A random pick" when no rule
+        names.append(f":blue[**{number}. {name}**]" if number == step else f":gray[{number}. {name}]")
     row.markdown(" · ".join(names), width="stretch")
     row.button("Next", key=NEXT_KEY, icon=":material/arrow_forward:", type="primary",
                disabled=step == steps.LAST, on_click=_go, args=(steps.next_step(step),),
@@ -157,17 +158,19 @@ def _slide(slide: steps.Slide, key: str) -> None:
 def _question(scenario: Scenario, econ: Economics) -> None:
     dataset = scenario.dataset
     _slide(steps.question_slide(scenario.spec, econ, len(dataset.frame), len(dataset.features),
-                                dataset.positive_rate, scenario.sweep.size), "pd_present_figures_question")
+                                dataset.positive_rate, scenario.sweep.size, scenario.unseen_note),
+           "pd_present_figures_question")
 
 
 def _rule(scenario: Scenario, econ: Economics) -> None:
-    _slide(steps.rule_slide(scenario.spec, econ, scenario.rule_outcome(econ), scenario.sweep.size),
-           "pd_present_figures_rule")
+    _slide(steps.rule_slide(scenario.spec, econ, scenario.rule_outcome(econ), scenario.sweep.size,
+                            scenario.random_pick), "pd_present_figures_rule")
 
 
 def _model(scenario: Scenario, econ: Economics) -> None:
     comparison = state.same_budget_comparison(scenario, econ)
-    _slide(steps.model_slide(scenario.spec, econ, comparison, scenario.sweep.size), "pd_present_figures_model")
+    _slide(steps.model_slide(scenario.spec, econ, comparison, scenario.sweep.size, scenario.baseline,
+                             scenario.unseen_note), "pd_present_figures_model")
 
 
 def _live(scenario: Scenario, econ: Economics) -> None:
@@ -186,7 +189,7 @@ def _live_panel(scenario: Scenario) -> None:
     outcome = scenario.sweep.outcome_at_count(count, econ)
     rule = scenario.rule_outcome(econ)
     st.markdown(f"##### {md(w.readout(spec, outcome, scenario.threshold_at(count)), LONG)}")
-    _figures(steps.live_figures(spec, econ, outcome, rule), "pd_present_figures_live")
+    _figures(steps.live_figures(spec, econ, outcome, rule, scenario.baseline), "pd_present_figures_live")
     estimates = {name: getattr(outcome, name) for name in ("reached", "value_won", "net_value")}
     intervals = state.top_k_bootstrap(scenario).intervals_at(count, econ, estimates)
     st.caption(md(w.intervals_sentence(spec, econ, intervals, scenario.sweep.size), LONG))
@@ -200,16 +203,17 @@ def _examples(scenario: Scenario, econ: Economics) -> None:
     flags, cutoff = scenario.flags_at(count), scenario.threshold_at(count)
     # The Examples page's draw, so the presenter sees the stories they prepared with.
     seed = story_seed(scenario)
-    chosen = steps.story_choice(pick_stories(scenario.labels, flags, scenario.rule_flags, seed=seed))
+    chosen = steps.story_choice(pick_stories(scenario.labels, flags, scenario.rule_acts, seed=seed))
+    has_rule = not scenario.baseline.random
     st.title(md(f"Three {nouns.entities} the model never saw"), anchor=False)
     st.markdown(f"##### {md(steps.examples_line(spec, chosen), LONG)}")
     for column, story in zip(st.container(key="pd_present_stories").columns(len(chosen)), chosen):
         with column.container(border=True, key=f"pd_present_story_{story.kind}"):
             right = MODEL_RIGHT[story.kind]
             icon = ":green[:material/check_circle:]" if right else ":orange[:material/error:]"
-            st.markdown(f"#### {icon} {md(story_title(story.kind, nouns))}")
+            st.markdown(f"#### {icon} {md(story_title(story.kind, nouns, has_rule))}")
             if not story.available:
-                st.caption(md(empty_story_text(story.kind, nouns)))
+                st.caption(md(empty_story_text(story.kind, nouns, has_rule)))
                 continue
             verdict = "The model is right" if right else "The model is wrong"
             st.caption(f"{verdict} · {md(spec.label(spec.id_column))} "
@@ -224,7 +228,8 @@ def _ask(scenario: Scenario, econ: Economics) -> None:
         test, problem = ab_test_for(comparison.rule, comparison.model, econ), ""
     except ValueError as error:
         test, problem = None, str(error)
-    the_ask = steps.ask(spec, econ, comparison, test, problem, charter=state.charter(scenario))
+    the_ask = steps.ask(spec, econ, comparison, test, problem, charter=state.charter(scenario),
+                        against=scenario.baseline)
     st.title("The ask", anchor=False)
     left, right = st.columns([1.15, 1], gap="large")
     with left:

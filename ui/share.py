@@ -155,7 +155,7 @@ def downloads(scenario: Scenario, economics: Economics, count: int) -> None:
         )
         st.caption(
             "One file that opens in any browser, also offline, and reads as a business case: the question "
-            "and the answer, today's rule against the model with 95% intervals, this setting's outcomes, the "
+            f"and the answer, {scenario.baseline.name} against the model with 95% intervals, this setting's outcomes, the "
             f"money and gains charts, four {nouns.entities} the model got right or wrong, the assumptions, the "
             "ask (as edited on the pitch page) and the A/B test it needs, and the caveats. About 5 MB: the chart "
             "library is inside, so nothing is fetched from the internet."

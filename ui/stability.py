@@ -67,7 +67,11 @@ def finished_stability(scenario: Scenario, economics):
 
 def stability_caption(scenario: Scenario, interval: Interval) -> None:
     """A caption beside the bootstrap interval of the extra net value: how it moves across
-    ten other splits and seeds (or that this is being checked)."""
+    ten other splits and seeds (or that this is being checked). Scores from the team's own
+    model are never refitted: the caption says so instead."""
+    if scenario.own_scores:
+        st.caption(f":material/info: {w.no_refits_sentence(scenario.spec.nouns)}")
+        return
     repeats = refits_wanted()
     if repeats == 0:
         return

@@ -6,6 +6,7 @@ import streamlit as st
 
 from proofdeck.model.metrics import ranking_quality
 from proofdeck.model.scenario import Scenario
+from proofdeck.words.safe_text import md
 from ui import state
 from ui.shell import PAGES
 
@@ -34,6 +35,13 @@ def assumed_money_note(spec, econ) -> None:
     note = assumed_money(spec.nouns, econ)
     if note:
         st.warning(note, icon=":material/payments:")
+
+
+def unseen_warning(scenario: Scenario) -> None:
+    """For the team's own scores not known to be held out: the one sentence that says the
+    figures are only honest if its model never saw these rows (or that they flatter it)."""
+    if scenario.unseen_note:
+        st.warning(md(scenario.unseen_note, limit=600), icon=":material/visibility:")
 
 
 def next_steps(current: str, scenario: Scenario) -> None:

@@ -80,8 +80,8 @@ def _fit(digest: str, recipe: str, _spec, _prepared: Prepared, max_train_rows: i
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def _fit_scores(digest: str, recipe: str, _spec, _dataset, _scores: np.ndarray, rule: str) -> Scenario:
-    return scenario_from_scores(_spec, _dataset, _scores, rule or None)
+def _fit_scores(digest: str, recipe: str, _spec, _dataset, _scores: np.ndarray, rule: str, unseen: str) -> Scenario:
+    return scenario_from_scores(_spec, _dataset, _scores, rule or None, unseen=unseen)
 
 
 # --- step 1: the file ----------------------------------------------------------------------------
@@ -277,8 +277,8 @@ def build_step(digest: str, draft: DemoDraft, frame: pd.DataFrame, own: OwnScore
                 dataset = prepared.dataset()
                 scores = pd.to_numeric(frame[own.score_column], errors="coerce").loc[dataset.frame.index].to_numpy()
                 rule = "" if draft.rule == NO_RULE else draft.rule
-                scenario = _fit_scores(digest, recipe, spec, dataset, scores, rule)
-            st.write("Comparing with today's rule on held-out rows...")
+                scenario = _fit_scores(digest, recipe, spec, dataset, scores, rule, own.unseen)
+            st.write(f"Comparing with {scenario.baseline.name} on held-out rows...")
             state.same_budget_comparison(scenario, scenario.spec.economics)
         except (DataError, SpecError) as error:
             status.update(label="The dashboard could not be built", state="error")
@@ -304,6 +304,9 @@ def ready_note(scenario: Scenario) -> None:
     params = state.link_params(scenario)
     for column, (script, label, icon) in zip(st.columns(4), PAGES[:4]):
         column.page_link(script, label=label, icon=icon, query_params=params)
+    if scenario.own_scores:
+        st.caption(f":material/visibility: {md(w.unseen_answer_text(nouns, scenario.unseen), limit=400)} "
+                   f"{md(scenario.unseen_note, limit=400)}")
     if scenario.trained_on and scenario.trained_on < len(scenario.split.train):
         st.caption(f"The model trained on a stratified sample of {scenario.trained_on:,} of the "
                    f"{len(scenario.split.train):,} training rows, each outcome keeping its share; every "
@@ -369,6 +372,12 @@ def scores_step(digest: str, frame: pd.DataFrame, profile: Profile) -> tuple[Own
         return None
     for note in own.notes:
         st.caption(f":material/info: {md(note, limit=400)}")
+    # The figures are only honest if the scores are held out; only the team can know.
+    answers = {"Yes": w.UNSEEN_YES, "No": w.UNSEEN_NO, "Not sure": w.UNSEEN_NOT_SURE}
+    said = st.radio(UNSEEN_QUESTION, list(answers), index=2, horizontal=True, key=f"{prefix}_unseen",
+                    help="A model scores the rows it learned from better than new ones, so scores on rows it "
+                         "trained on make every figure here look better than the model will do.")
+    own = replace(own, unseen=answers[said])
     positives = positives or tuple(choice.suggested if choice else ())
     # Every row counts as held out: the model's settings are never used, and the largest test
     # share keeps the outcome check at its lowest (about 20 of each class).
@@ -377,6 +386,9 @@ def scores_step(digest: str, frame: pd.DataFrame, profile: Profile) -> tuple[Own
                           columns=tuple(c.name for c in profile.columns))
     draft = replace(draft, model=replace(draft.model, test_size=0.9))
     return own, draft
+
+
+UNSEEN_QUESTION = "Did these scores come from a model that never saw these rows?"
 
 
 def upload_name_of(digest: str) -> str:

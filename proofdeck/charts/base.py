@@ -11,6 +11,7 @@ import plotly.graph_objects as go
 
 from proofdeck.data.spec import Nouns
 from proofdeck.words import wording as w
+from proofdeck.words.wording import TODAYS_RULE, Baseline
 
 MODEL_COLOR = "#2457c5"
 RULE_COLOR = "#d9822b"
@@ -82,9 +83,10 @@ def money_curve_figure(
     best: tuple[float, float] | None = None,
     best_name: str = "best",
     x_max: float = 1.0,
+    against: Baseline = TODAYS_RULE,
 ) -> go.Figure:
     """Money figures against the share of examples acted on; the first series carries the
-    current setting, today's rule and (optionally) the best point."""
+    current setting, today's rule (or a random pick: ``against``) and (optionally) the best point."""
     figure = go.Figure()
     colors = [MODEL_COLOR, RULE_COLOR, BEST_COLOR]
     for (name, values), color in zip(series, colors):
@@ -98,7 +100,7 @@ def money_curve_figure(
             marker=dict(symbol="star", size=16, color=BEST_COLOR), hoverinfo="skip",
         )
     figure.add_scatter(
-        x=[rule[0]], y=[rule[1]], mode="markers", name="today's rule",
+        x=[rule[0]], y=[rule[1]], mode="markers", name=against.name,
         marker=dict(symbol="diamond", size=13, color=RULE_COLOR, line=dict(color="white", width=1)),
         hoverinfo="skip",
     )
@@ -127,9 +129,10 @@ def rates_figure(
     nouns: Nouns,
     analyst: bool = False,
     x_max: float = 1.0,
+    against: Baseline = TODAYS_RULE,
 ) -> go.Figure:
     """Hit rate and coverage against the share of examples acted on (the slider's own axis);
-    today's rule drawn at its own budget."""
+    today's rule (or a random pick) drawn at its own budget."""
     hit_name = "hit rate" + (" (precision)" if analyst else "")
     coverage_name = "coverage" + (" (recall)" if analyst else "")
     figure = go.Figure()
@@ -142,7 +145,7 @@ def rates_figure(
         line=dict(color=BEST_COLOR, width=3), hovertemplate="%{y:.0%}<extra></extra>",
     )
     figure.add_scatter(
-        x=[rule[0], rule[0]], y=[rule[1], rule[2]], mode="markers", name="today's rule (same budget)",
+        x=[rule[0], rule[0]], y=[rule[1], rule[2]], mode="markers", name=f"{against.name} (same budget)",
         marker=dict(symbol="diamond", size=12, color=RULE_COLOR), hoverinfo="skip",
     )
     figure.add_vline(x=current, line=dict(color="#1b2333", dash="dot", width=1.5))
@@ -158,6 +161,7 @@ def score_distribution_figure(
     rule_cutoff: float,
     nouns: Nouns,
     bins: int = 50,
+    against: Baseline = TODAYS_RULE,
 ) -> go.Figure:
     """How positives and the others spread over the score, with the current cut-off.
 
@@ -184,7 +188,7 @@ def score_distribution_figure(
                          annotation_yshift=0)
     if np.isfinite(rule_cutoff) and not np.isclose(rule_cutoff, current):
         figure.add_vline(x=min(rule_cutoff, top), line=dict(color=RULE_COLOR, dash="dash", width=1.5),
-                         annotation_text="rule's budget", annotation_position="top left",
+                         annotation_text="random pick's size" if against.random else "rule's budget", annotation_position="top left",
                          annotation_yshift=-18)
     figure = _layout(figure, f"Who gets which {nouns.score}", nouns.score, "share of each group")
     figure.update_yaxes(tickformat=".0%")

@@ -16,7 +16,7 @@ from proofdeck.comparison.sensitivity import assumption_name
 from proofdeck.data.spec import Nouns
 from proofdeck.words import wording as w
 from proofdeck.words.safe_text import chart_text
-from proofdeck.words.wording import count, money, share
+from proofdeck.words.wording import TODAYS_RULE, Baseline, count, money, share
 
 CURRENT_COLOR = "#1b2333"
 HALF_COLOR = "#9db4e3"
@@ -27,6 +27,7 @@ def gains_figure(
     rule: tuple[float, float],
     current: tuple[float, float] | None,
     nouns: Nouns,
+    against: Baseline = TODAYS_RULE,
 ) -> go.Figure:
     """How fast each way of choosing reaches the positives, widest net on the right.
 
@@ -36,6 +37,7 @@ def gains_figure(
     rule : today's rule as (share acted on, share of positives reached), from ``gains_point``.
     current : the model at the page's cut-off, the same way; None to leave it out.
     nouns : the demo's words.
+    against : what the model is compared with (today's rule, or a random pick).
     """
     model = thin({key: curve[key] for key in ("share_acted", "share_reached")})
     hover = f"%{{x:.0%}} of {nouns.entities}: %{{y:.0%}} of {nouns.positives}<extra></extra>"
@@ -54,7 +56,7 @@ def gains_figure(
         line=dict(color=MODEL_COLOR, width=3), hovertemplate=hover,
     )
     figure.add_scatter(
-        x=[rule[0]], y=[rule[1]], mode="markers", name="today's rule",
+        x=[rule[0]], y=[rule[1]], mode="markers", name=against.name,
         marker=dict(symbol="diamond", size=13, color=RULE_COLOR, line=dict(color="white", width=1)),
         hovertemplate=hover,
     )
@@ -89,6 +91,7 @@ def tornado_figure(
     period: str,
     low_name: str = "half",
     high_name: str = "double",
+    against: Baseline = TODAYS_RULE,
 ) -> go.Figure:
     """Which assumption moves the model's advantage most: bars from the base to half and double.
 
@@ -98,6 +101,7 @@ def tornado_figure(
     nouns : the demo's words, for the assumptions' names.
     currency, period : for the money axis; period is " per quarter" (see wording.per) or "".
     low_name, high_name : names of the two multipliers, e.g. "half" and "double".
+    against : what the model is compared with (today's rule, or a random pick).
     """
     names = [assumption_name(field, nouns) for field in table["field"]]
     base = float(table["base"].iloc[0]) if len(table) else 0.0
@@ -111,7 +115,7 @@ def tornado_figure(
             for field, value in zip(table["field"], table[value_key], strict=True)
         ]
         hover = [
-            f"{label}: the model is worth {money(extra, currency, signed=True)} against the rule"
+            f"{label}: the model is worth {money(extra, currency, signed=True)} against {against.the}"
             for label, extra in zip(labels, table[key], strict=True)
         ]
         figure.add_bar(
@@ -126,12 +130,12 @@ def tornado_figure(
     )
     figure.add_vline(
         x=0, line=dict(color=RULE_COLOR, dash="dash", width=1.5),
-        annotation_text="no better than the rule", annotation_position="bottom",
+        annotation_text=f"no better than {against.the}", annotation_position="bottom",
     )
     figure = _layout(
         figure,
         "Which assumption changes the answer most",
-        f"how much more the model is worth than today's rule{period} ({currency})",
+        f"how much more the model is worth than {against.name}{period} ({currency})",
         "",
     )
     return figure.update_yaxes(autorange="reversed").update_layout(
@@ -139,7 +143,8 @@ def tornado_figure(
     )
 
 
-def segment_figure(table: pd.DataFrame, nouns: Nouns, segment_name: str) -> go.Figure:
+def segment_figure(table: pd.DataFrame, nouns: Nouns, segment_name: str,
+                   against: Baseline = TODAYS_RULE) -> go.Figure:
     """Positives reached by rule and model in each segment, both with the same overall budget.
 
     Parameters
@@ -147,9 +152,10 @@ def segment_figure(table: pd.DataFrame, nouns: Nouns, segment_name: str) -> go.F
     table : :func:`proofdeck.comparison.compare.segment_table`.
     nouns : the demo's words.
     segment_name : readable name of the column the segments come from, e.g. "Contract".
+    against : what the model is compared with (today's rule, or a random pick).
     """
     figure = go.Figure()
-    for name, key, color in (("today's rule", "rule_reached", RULE_COLOR), ("model", "model_reached", MODEL_COLOR)):
+    for name, key, color in ((against.name, "rule_reached", RULE_COLOR), ("model", "model_reached", MODEL_COLOR)):
         figure.add_bar(
             x=[chart_text(segment) for segment in table["segment"].astype(str)], y=table[key], name=name,
             marker_color=color,

@@ -27,7 +27,7 @@ from statistics import NormalDist
 
 from proofdeck.data.spec import Economics, Nouns
 from proofdeck.decisions.outcomes import Outcome
-from proofdeck.words.wording import count, share
+from proofdeck.words.wording import TODAYS_RULE, Baseline, count, share
 
 DEFAULT_ALPHA = 0.05
 DEFAULT_POWER = 0.8
@@ -78,15 +78,16 @@ class ABTestSize:
         """Traffic in both arms together."""
         return 2 * self.examples_per_arm
 
-    def sentence(self, nouns: Nouns | None = None) -> str:
-        """What the test needs, in plain words and the demo's nouns when given."""
+    def sentence(self, nouns: Nouns | None = None, against: Baseline = TODAYS_RULE) -> str:
+        """What the test needs, in plain words and the demo's nouns when given; ``against``
+        names the other arm (today's rule, or a random pick when there is no rule)."""
         actions = nouns.actions if nouns else "actions"
         entities = nouns.entities if nouns else "examples"
         positives = nouns.positives if nouns else "positives"
-        rates = f"{_rate(self.model_rate)} for the model against {_rate(self.rule_rate)} for today's rule"
+        rates = f"{_rate(self.model_rate)} for the model against {_rate(self.rule_rate)} for {against.name}"
         if not self.detectable:
             return (
-                f"The model and today's rule are expected to reach {positives} equally often "
+                f"The model and {against.name} are expected to reach {positives} equally often "
                 f"({_rate(self.rule_rate)} of {actions}), so no A/B test of any size can tell "
                 "them apart; there is nothing to test on this measure."
             )
@@ -102,7 +103,7 @@ class ABTestSize:
             opening = f"To confirm that the model's {actions} reach {positives} more often ({rates})"
             return f"{opening} {confidence}, {size}{duration}."
         return (
-            f"The model is expected to reach {positives} less often than today's rule ({rates}): "
+            f"The model is expected to reach {positives} less often than {against.name} ({rates}): "
             f"a test {confidence} would need about {count(self.actions_per_arm)} {actions} per "
             f"arm ({count(self.total_examples)} {entities} in all{duration}) to show that it is "
             "worse, and none can show it better."

@@ -22,9 +22,9 @@ from proofdeck.decisions.bootstrap import (
     interval,
     relative_change,
 )
-from proofdeck.decisions.outcomes import Outcome, outcome_of_flags
+from proofdeck.decisions.outcomes import Outcome, outcome_of_flags, policy_size, policy_weights
 from proofdeck.decisions.sweep import ThresholdSweep
-from proofdeck.words.wording import change_range_text, interval_words, money
+from proofdeck.words.wording import TODAYS_RULE, Baseline, change_range_text, interval_words, money
 
 
 def top_k_flags(scores: np.ndarray, k: int) -> np.ndarray:
@@ -80,9 +80,14 @@ def same_budget(
     resamples: int | None = None,
     seed: int = 0,
 ) -> SameBudget:
-    """Compare the rule with the model's top K (K = examples the rule flags)."""
-    rule_flags = np.asarray(rule_flags, dtype=bool)
-    model_flags = top_k_flags(scores, int(rule_flags.sum()))
+    """Compare the rule with the model's top K (K = examples the rule flags).
+
+    ``rule_flags`` may be a random pick's weights (k / n on every example): the baseline is
+    then the random pick's average, in the data and in every resample, and the interval of
+    the difference is paired, model minus that average on the same resample.
+    """
+    rule_flags = np.asarray(rule_flags)
+    model_flags = top_k_flags(scores, policy_size(rule_flags))
     rule = outcome_of_flags(rule_flags, labels, values, economics)
     model = outcome_of_flags(model_flags, labels, values, economics)
     boot = bootstrap_outcomes(
@@ -107,12 +112,21 @@ def same_budget(
 
 
 VERDICTS = ("better", "worse", "unclear")
-# The verdict in words, as every page and the report say it.
-VERDICT_SENTENCES = {
-    "better": "The model is better than today's rule, and the held-out data are clear about it.",
-    "worse": "Today's rule does better than the model on these data.",
-    "unclear": "The held-out data do not show a clear difference between the model and today's rule.",
+# The verdict in words, as every page and the report say it ("{baseline}" names what the
+# model is compared with: today's rule, or a random pick).
+_VERDICT_TEMPLATES = {
+    "better": "The model is better than {baseline}, and the held-out data are clear about it.",
+    "worse": "{Baseline} does better than the model on these data.",
+    "unclear": "The held-out data do not show a clear difference between the model and {baseline}.",
 }
+
+
+def verdict_sentence(result: str, against: Baseline = TODAYS_RULE) -> str:
+    """The verdict ("better", "worse", "unclear") in words, naming the baseline."""
+    return _VERDICT_TEMPLATES[result].format(baseline=against.name, Baseline=against.title)
+
+
+VERDICT_SENTENCES = {result: verdict_sentence(result) for result in VERDICTS}  # against today's rule
 # The figures a same-budget table shows, rule against model.
 SAME_BUDGET_FIGURES = ("actions", "reached", "unneeded", "spend", "value_won", "net_value", "cost_per_won")
 
@@ -172,7 +186,7 @@ def interval_text(difference: Interval, kind: str, currency: str = "$") -> str:
 
 
 def how_sure_sentence(entities: str, positives: str, comparison: SameBudget, currency: str,
-                      net_is_headline: bool) -> str:
+                      net_is_headline: bool, against: Baseline = TODAYS_RULE) -> str:
     """The 95% sentence under every same-budget headline (the pitch, the report, the presentation).
 
     Where the headline is another figure (fraud losses prevented, a CAC), the net value's own
@@ -184,7 +198,7 @@ def how_sure_sentence(entities: str, positives: str, comparison: SameBudget, cur
     return (
         f"How sure: in 95% of redraws of the held-out {entities}, the model reaches "
         f"{change_range_text(comparison.reached_change.low, comparison.reached_change.high)} "
-        f"{positives} than the rule, and {named} is {interval_text(net, 'money', currency)}."
+        f"{positives} than {against.the}, and {named} is {interval_text(net, 'money', currency)}."
     )
 
 
@@ -204,7 +218,8 @@ class SameReach:
         no match is possible (``matched`` is False) ``model`` is the model at its limit.
     model_count : held-out examples the model acts on (its top k by score).
     rule_count : held-out examples the rule acts on.
-    target : held-out positives the rule reaches, which the model must match.
+    target : held-out positives the rule reaches, which the model must match (a random
+        pick's average, which may be fractional, when there is no rule).
     matched : False only when the model cannot reach ``target`` within ``max_count``.
     actions_saved, spend_saved : rule minus model (negative when the model needs more);
         NaN when not matched. Spend includes the fixed cost, which disappears when the model
@@ -216,7 +231,7 @@ class SameReach:
     model: Outcome
     model_count: int
     rule_count: int
-    target: int
+    target: float
     matched: bool
     actions_saved: float
     spend_saved: float
@@ -267,10 +282,13 @@ def same_reach(
         When the rule reaches no positives, the model needs no action (``model_count`` 0) and
         the saving is the rule's whole workload and spend.
     """
-    rule_flags = np.asarray(rule_flags, dtype=bool)
+    rule_flags = np.asarray(rule_flags)
     labels = np.asarray(labels, dtype=bool)
     sweep = ThresholdSweep(scores, labels, values)
-    target = int((rule_flags & labels).sum())
+    # A random pick's weights reach a fractional number on average (k * P / n): the model
+    # must reach at least that many.
+    reached = float((policy_weights(rule_flags) * labels).sum())
+    target = int(round(reached)) if rule_flags.dtype == bool else reached
     limit = sweep.size if max_count is None else int(min(max(max_count, 0), sweep.size))
     # cum_reached[k] = positives among the top k; it never decreases, so bisect.
     needed = int(np.searchsorted(sweep.cum_reached, target, side="left"))
@@ -283,7 +301,7 @@ def same_reach(
         rule=rule,
         model=model,
         model_count=count,
-        rule_count=int(rule_flags.sum()),
+        rule_count=policy_size(rule_flags),
         target=target,
         matched=matched,
         actions_saved=rule.actions - model.actions if matched else nan,

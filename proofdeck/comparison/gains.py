@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from proofdeck.comparison.compare import top_k_flags
+from proofdeck.decisions.outcomes import policy_weights
 from proofdeck.decisions.sweep import ThresholdSweep
 
 # --- gains and lift ------------------------------------------------------------------------
@@ -52,12 +53,13 @@ def gains_point(flags: np.ndarray, labels: np.ndarray) -> tuple[float, float]:
 
     Use it for the rule's point on the gains chart, or the model's at the current cut-off
     (``cutoff_flags(scores, cutoff)``). The second share is NaN when there are no positives.
+    A random pick's weights (k / n on every example) give its average: (k / n, k / n).
     """
-    flags = np.asarray(flags, dtype=bool)
+    weights = policy_weights(flags)
     labels = np.asarray(labels, dtype=bool)
     return (
-        float(_share(flags.sum(), flags.size)),
-        float(_share((flags & labels).sum(), labels.sum())),
+        float(_share(weights.sum(), weights.size)),
+        float(_share((weights * labels).sum(), labels.sum())),
     )
 
 

@@ -13,7 +13,7 @@ import pandas as pd
 
 from proofdeck.data.spec import Economics
 from proofdeck.decisions.bootstrap import Interval, bootstrap_outcomes, interval
-from proofdeck.decisions.outcomes import Outcome, outcome_of_flags
+from proofdeck.decisions.outcomes import Outcome, as_flags, outcome_of_flags
 
 # --- agreement -----------------------------------------------------------------------------
 
@@ -29,7 +29,7 @@ def agreement(rule_flags: np.ndarray, model_flags: np.ndarray, labels: np.ndarra
         ``positive_rate`` (share of the cell that are positives, NaN for an empty cell) and
         ``share_of_examples``. ``table["examples"].unstack()`` gives the 2x2 grid.
     """
-    rule_flags = np.asarray(rule_flags, dtype=bool)
+    rule_flags = as_flags(rule_flags)  # a random pick has no cell: it agrees with nobody in particular
     model_flags = np.asarray(model_flags, dtype=bool)
     labels = np.asarray(labels, dtype=bool)
     rows = []
@@ -48,7 +48,7 @@ def cell_positions(
     rule_flags: np.ndarray, model_flags: np.ndarray, rule: bool, model: bool
 ) -> np.ndarray:
     """Positions (0-based) of the held-out examples in one agreement cell."""
-    rule_flags = np.asarray(rule_flags, dtype=bool)
+    rule_flags = as_flags(rule_flags)
     model_flags = np.asarray(model_flags, dtype=bool)
     return np.flatnonzero((rule_flags == bool(rule)) & (model_flags == bool(model)))
 
@@ -99,7 +99,7 @@ def combined_policies(
     dict
         Policy name (see :data:`POLICIES`) -> :class:`PolicyResult`, in that order.
     """
-    rule_flags = np.asarray(rule_flags, dtype=bool)
+    rule_flags = as_flags(rule_flags)  # "rule OR model" needs a rule's own decisions
     model_flags = np.asarray(model_flags, dtype=bool)
     policies = dict(
         zip(

@@ -15,7 +15,7 @@ import pandas as pd
 from proofdeck.comparison.compare import top_k_flags
 from proofdeck.data.spec import Economics
 from proofdeck.decisions.bootstrap import relative_change
-from proofdeck.decisions.outcomes import Totals, outcome_arrays
+from proofdeck.decisions.outcomes import Totals, outcome_arrays, policy_size, policy_weights
 
 MISSING_SEGMENT = "(missing)"
 COLUMNS = [
@@ -61,24 +61,26 @@ def segment_table(
     """
     names = segment_names(segment_values)
     scores = np.asarray(scores, dtype=float)
-    rule_flags = np.asarray(rule_flags, dtype=bool)
+    # A random pick's weights spread its actions over the segments as it does on average.
+    rule_weights = policy_weights(rule_flags)
     labels = np.asarray(labels, dtype=bool)
     values = np.asarray(values, dtype=float)
-    if not (names.size == scores.size == rule_flags.size == labels.size == values.size):
+    if not (names.size == scores.size == rule_weights.size == labels.size == values.size):
         raise ValueError("segment values, scores, rule flags, labels and values must have the same length")
-    model_flags = top_k_flags(scores, int(rule_flags.sum()))
+    model_flags = top_k_flags(scores, policy_size(rule_weights))
     scale = economics.scale_for(labels.size)
     totals = Totals.of(labels, values)
     no_fixed = replace(economics, fixed_cost=0.0)
     rows = []
     for name in pd.unique(names):
         inside = names == name
-        model_hits, rule_hits = model_flags & labels & inside, rule_flags & labels & inside
-        actions = np.array([(model_flags & inside).sum(), (rule_flags & inside).sum()])
+        model_hits, rule_hits = model_flags & labels & inside, rule_weights * (labels & inside)
+        model_reached, rule_reached = float(model_hits.sum()), float(rule_hits.sum())
+        actions = np.array([(model_flags & inside).sum(), (rule_weights * inside).sum()])
         net = outcome_arrays(
             actions,
-            np.array([model_hits.sum(), rule_hits.sum()]),
-            np.array([values[model_hits].sum(), values[rule_hits].sum()]),
+            np.array([model_reached, rule_reached]),
+            np.array([values[model_hits].sum(), (rule_hits * values).sum()]),
             totals,
             no_fixed,
         )["net_value"]
@@ -89,10 +91,10 @@ def segment_table(
             "positives": (labels & inside).sum() * scale,
             "rule_actions": actions[1] * scale,
             "model_actions": actions[0] * scale,
-            "rule_reached": rule_hits.sum() * scale,
-            "model_reached": model_hits.sum() * scale,
-            "extra_reached": (model_hits.sum() - rule_hits.sum()) * scale,
-            "reached_change": float(relative_change(model_hits.sum(), rule_hits.sum())),
+            "rule_reached": rule_reached * scale,
+            "model_reached": model_reached * scale,
+            "extra_reached": (model_reached - rule_reached) * scale,
+            "reached_change": float(relative_change(model_reached, rule_reached)),
             "extra_net": float(net[0] - net[1]),
         })
     table = pd.DataFrame(rows, columns=COLUMNS)

@@ -13,7 +13,7 @@ import pandas as pd
 
 from proofdeck.comparison.compare import cutoff_flags
 from proofdeck.data.spec import Economics, Nouns
-from proofdeck.decisions.outcomes import Totals, outcome_arrays
+from proofdeck.decisions.outcomes import Totals, outcome_arrays, policy_weights
 from proofdeck.words.wording import money, share
 
 # --- break-even and sensitivity ------------------------------------------------------------
@@ -55,16 +55,17 @@ class HeadToHead:
     """
 
     def __init__(self, model_flags, rule_flags, labels, values):
-        rule_flags = np.asarray(rule_flags, dtype=bool)
+        # Either side may be weights (a random pick: its average), see policy_weights.
+        rule_flags = policy_weights(rule_flags)
         labels = np.asarray(labels, dtype=bool)
         values = np.asarray(values, dtype=float)
-        model_flags = np.asarray(model_flags, dtype=bool)
+        model_flags = policy_weights(model_flags)
         if not (model_flags.shape == rule_flags.shape == labels.shape == values.shape):
             raise ValueError("scores, rule flags, labels and values must have the same length")
         both = np.vstack([model_flags, rule_flags])
-        self.actions = both.sum(axis=1).astype(float)
-        self.reached = (both & labels).sum(axis=1).astype(float)
-        self.value = ((both & labels) * values).sum(axis=1)
+        self.actions = both.sum(axis=1)
+        self.reached = (both * labels).sum(axis=1)
+        self.value = (both * labels * values).sum(axis=1)
         self.totals = Totals.of(labels, values)
 
     @classmethod

@@ -1,9 +1,10 @@
 """How sure are we? Bootstrap the held-out set, vectorised with numpy, seeded.
 
-Policies are fixed sets of flagged examples (the rule's flags, the model's top K). Each
-resample draws n held-out examples with replacement; a policy's totals in that resample are
-sums of per-example statistics weighted by how often each example was drawn, computed for all
-resamples at once as a matrix product. The 2.5th and 97.5th percentiles give a 95% interval.
+Policies are fixed sets of flagged examples (the rule's flags, the model's top K), or weights
+(a random pick: the chance of acting on each example). Each resample draws n held-out examples
+with replacement; a policy's totals in that resample are sums of per-example statistics
+weighted by how often each example was drawn, computed for all resamples at once as a matrix
+product. The 2.5th and 97.5th percentiles give a 95% interval.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from proofdeck.data.spec import Economics
-from proofdeck.decisions.outcomes import Totals, outcome_arrays
+from proofdeck.decisions.outcomes import Totals, outcome_arrays, policy_weights
 
 DEFAULT_RESAMPLES = 2000
 MIN_RESAMPLES = 400
@@ -82,7 +83,10 @@ def bootstrap_outcomes(
 
     Parameters
     ----------
-    policies : name -> boolean flags over the held-out examples.
+    policies : name -> boolean flags over the held-out examples, or weights (the chance of
+        acting on each, :func:`~proofdeck.decisions.outcomes.policy_weights`). A random pick of
+        k of n is the weight k / n on every example: in each resample its totals are then what
+        a random pick of that resample reaches on average, paired with the other policies.
     labels, values : held-out outcomes and per-example values.
     resamples : how many (by default :func:`resamples_for` the rows that matter).
     """
@@ -92,8 +96,8 @@ def bootstrap_outcomes(
     names = list(policies)
     columns = [labels.astype(float), values * labels]
     for name in names:
-        flags = np.asarray(policies[name], dtype=bool)
-        columns += [flags.astype(float), (flags & labels).astype(float), values * (flags & labels)]
+        weights = policy_weights(policies[name])  # flags become 1.0 and 0.0: the same sums
+        columns += [weights, weights * labels, values * (weights * labels)]
     stats = np.column_stack(columns)  # (n, 2 + 3 * policies)
     # Rows neither positive nor flagged by any policy add nothing: resample only the others.
     stats = stats[np.any(stats != 0, axis=1)]

@@ -130,12 +130,70 @@ def outcome_arrays(
     }
 
 
+def policy_weights(policy: np.ndarray) -> np.ndarray:
+    """A policy as the chance it acts on each example, between 0 and 1.
+
+    Today's rule is flags (True acts, False does not: weights 1 and 0). A random pick of k of
+    n examples is the weight k / n on every example: a sum over those weights is exactly what
+    a random pick reaches on average, so no single seeded draw stands in for the baseline.
+
+    Raises
+    ------
+    ValueError
+        For weights that are not finite numbers between 0 and 1.
+    """
+    weights = np.asarray(policy)
+    if weights.dtype == bool:
+        return weights.astype(float)
+    weights = weights.astype(float)
+    if weights.size and not (np.isfinite(weights).all() and weights.min() >= 0 and weights.max() <= 1):
+        raise ValueError("a policy's weights must be numbers between 0 and 1 (the chance of acting on each example)")
+    return weights
+
+
+def is_row_level(policy: np.ndarray) -> bool:
+    """True when the policy says yes or no for every example (a rule's flags), False for a
+    random pick's weights (a chance, which says nothing about any one example)."""
+    weights = policy_weights(policy)
+    return bool(np.isin(weights, (0.0, 1.0)).all())
+
+
+def as_flags(policy: np.ndarray) -> np.ndarray:
+    """The policy as one yes or no per example.
+
+    Raises
+    ------
+    ValueError
+        For a random pick's weights: which examples one random pick acts on is chance, so
+        showing them as the baseline's decisions would present one draw as the baseline.
+    """
+    if not is_row_level(policy):
+        raise ValueError("a random pick has no decision for any one example: only its expectation is used")
+    return policy_weights(policy).astype(bool)
+
+
+def policy_size(policy: np.ndarray) -> int:
+    """How many examples the policy acts on (for a random pick, the size of the pick)."""
+    return int(round(float(policy_weights(policy).sum())))
+
+
 def outcome_of_flags(
     flags: np.ndarray, labels: np.ndarray, values: np.ndarray, economics: Economics
 ) -> Outcome:
-    """Outcome of acting on exactly the flagged examples (e.g. today's rule)."""
-    flags = np.asarray(flags, dtype=bool)
+    """Outcome of acting on exactly the flagged examples (e.g. today's rule).
+
+    ``flags`` may also be weights (see :func:`policy_weights`): the outcome is then the
+    expected one, e.g. a random pick of k of n reaching k * P / n of the P positives.
+    """
     labels = np.asarray(labels, dtype=bool)
+    if not is_row_level(flags):
+        weights = policy_weights(flags)
+        worth = weights * labels
+        return Outcome.from_arrays(outcome_arrays(
+            np.array([weights.sum()]), np.array([worth.sum()]),
+            np.array([(worth * np.asarray(values, dtype=float)).sum()]), Totals.of(labels, values), economics,
+        ))
+    flags = np.asarray(flags, dtype=bool)
     hits = flags & labels
     arrays = outcome_arrays(
         np.array([flags.sum()]),

@@ -32,7 +32,8 @@ def examples_frame(scenario: Scenario, model_flags: np.ndarray, columns: list[st
     """One row per held-out example: id, score, both decisions, what happened, and some columns.
 
     ``model_flags`` are the model's decisions at the page's setting; ``position`` is the
-    example's index into the scenario's held-out arrays.
+    example's index into the scenario's held-out arrays. Without a rule there is no rule
+    column: a random pick acts on no example in particular, so none is shown as picked.
     """
     nouns = scenario.spec.nouns
     acted = np.asarray(model_flags, dtype=bool)
@@ -41,12 +42,14 @@ def examples_frame(scenario: Scenario, model_flags: np.ndarray, columns: list[st
             ID: scenario.ids.astype(str).to_numpy(),
             SCORE: scenario.scores,
             MODEL: acted,
-            RULE: scenario.rule_flags,
+            RULE: scenario.rule_acts,
             ACTUAL: scenario.labels,
             OUTCOME: [outcome_label(nouns, a, p) for a, p in zip(acted, scenario.labels)],
             POSITION: np.arange(len(scenario.scores)),
         }
     )
+    if scenario.baseline.random:
+        frame = frame.drop(columns=[RULE])
     for column in columns:
         frame[column] = scenario.heldout[column].to_numpy()
     return frame
@@ -67,7 +70,7 @@ def filter_examples(frame: pd.DataFrame, rules: ExampleFilter) -> pd.DataFrame:
     keep = frame[SCORE].between(*rules.score_range)
     if rules.outcomes:
         keep &= frame[OUTCOME].isin(rules.outcomes)
-    if rules.disagree_only:
+    if rules.disagree_only and RULE in frame:
         keep &= frame[MODEL] != frame[RULE]
     if rules.search.strip():
         keep &= frame[ID].str.contains(rules.search.strip(), case=False, regex=False)

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from proofdeck.data.spec import Nouns
+from proofdeck.decisions.outcomes import as_flags
 from proofdeck.words import wording as w
 
 CAUGHT, RULE_ONLY, FALSE_ALARM, BOTH_MISSED = "caught", "rule_only", "false_alarm", "both_missed"
@@ -30,6 +31,19 @@ STORY_TITLES = {
     RULE_ONLY: "{A_positive} the rule catches and the model misses",
     FALSE_ALARM: "An unneeded {action}: {a_entity} the model flags that is not {a_positive}",
     BOTH_MISSED: "{A_positive} both the model and the rule miss",
+}
+# Without a rule (a random pick is the baseline), a story cannot say what "the rule" did.
+NO_RULE_TITLES = {
+    CAUGHT: "{A_positive} the model catches",
+    RULE_ONLY: "{A_positive} only a rule could catch",
+    FALSE_ALARM: STORY_TITLES[FALSE_ALARM],
+    BOTH_MISSED: "{A_positive} the model misses",
+}
+NO_RULE_EMPTY = {
+    CAUGHT: "The model catches no {positive} in the held-out data.",
+    RULE_ONLY: "No rule was given, so there is no {positive} for a rule to catch instead.",
+    FALSE_ALARM: "The model flags no {entity} that is not {a_positive}: no unneeded {actions}.",
+    BOTH_MISSED: "The model misses no {positive} in the held-out data.",
 }
 EMPTY_STORIES = {
     CAUGHT: "No {positive} in the held-out data is caught by the model and missed by the rule.",
@@ -67,19 +81,21 @@ def _fill(template: str, nouns: Nouns) -> str:
     return template.format(**words)
 
 
-def story_title(kind: str, nouns: Nouns) -> str:
-    """A story's title in the demo's words, e.g. "A churner the model catches and the rule misses"."""
-    return _fill(STORY_TITLES[kind], nouns)
+def story_title(kind: str, nouns: Nouns, rule: bool = True) -> str:
+    """A story's title in the demo's words, e.g. "A churner the model catches and the rule
+    misses"; with ``rule`` False (no rule was given) the titles speak of the model alone."""
+    return _fill((STORY_TITLES if rule else NO_RULE_TITLES)[kind], nouns)
 
 
-def empty_story_text(kind: str, nouns: Nouns) -> str:
+def empty_story_text(kind: str, nouns: Nouns, rule: bool = True) -> str:
     """What to show instead when no example fits a story."""
-    return _fill(EMPTY_STORIES[kind], nouns)
+    return _fill((EMPTY_STORIES if rule else NO_RULE_EMPTY)[kind], nouns)
 
 
 def story_pools(labels: np.ndarray, model_flags: np.ndarray, rule_flags: np.ndarray) -> dict[str, np.ndarray]:
     """Positions of every held-out example that fits each story."""
-    labels, model, rule = (np.asarray(a, dtype=bool) for a in (labels, model_flags, rule_flags))
+    labels, model = (np.asarray(a, dtype=bool) for a in (labels, model_flags))
+    rule = as_flags(rule_flags)  # a random pick's weights say nothing about any one example
     if not (labels.shape == model.shape == rule.shape) or labels.ndim != 1:
         raise ValueError(
             f"labels, model flags and rule flags must be 1-D and the same length; got "
@@ -102,7 +118,8 @@ def pick_stories(
     ----------
     labels : True where the held-out example has the outcome.
     model_flags : True where the model acts on it (at the page's cut-off).
-    rule_flags : True where today's rule acts on it.
+    rule_flags : True where today's rule acts on it (all False when there is no rule:
+        ``Scenario.rule_acts``; the stories then tell the model alone).
     seed : the draw's seed; the same seed gives the same stories, another usually others.
 
     Returns

@@ -16,11 +16,21 @@ import pandas as pd
 from proofdeck.data.datasets import Dataset, load_dataset
 from proofdeck.data.sampling import stratified_sample
 from proofdeck.data.spec import DemoSpec, Economics, SpecError
-from proofdeck.decisions.outcomes import Outcome, outcome_of_flags
+from proofdeck.decisions.outcomes import Outcome, as_flags, outcome_of_flags, policy_size
+from proofdeck.decisions.random_pick import RandomPick, random_pick_weights
 from proofdeck.decisions.sweep import ThresholdSweep
 from proofdeck.model.training import HoldoutSplit, TrainedModel, holdout_split, train_model
 from proofdeck.rules.heuristic import RuleClassifier
 from proofdeck.rules.language import FLAG, Rule, RuleError, column_kinds
+from proofdeck.words.wording import (
+    RANDOM_PICK,
+    TODAYS_RULE,
+    UNSEEN_ANSWERS,
+    UNSEEN_NOT_SURE,
+    UNSEEN_YES,
+    Baseline,
+    unseen_note,
+)
 
 _SERIALS = itertools.count(1)
 
@@ -31,9 +41,14 @@ class Scenario:
 
     ``model`` is None when the scores come from the user's own model ("bring your own
     scores"): every row then counts as held out, and there is nothing to explain. ``rule`` is
-    None when no rule was given: today's choice is then a random pick of the same size.
-    ``trained_on`` says how many rows the model learned from (fewer than the train split when
-    it trained on a stratified sample of a big file).
+    None when no rule was given: the model is then compared with a random pick of the same
+    size, and ``rule_flags`` holds weights, the chance ``k / n`` that a random pick of ``k``
+    acts on each row (:func:`~proofdeck.decisions.outcomes.policy_weights`), so every figure
+    of the baseline is the random pick's average, never one draw. ``trained_on`` says how many
+    rows the model learned from (fewer than the train split when it trained on a stratified
+    sample of a big file). ``unseen`` is the answer to "did the scores come from a model that
+    never saw these rows?": "yes" by construction for a model trained here, the team's own
+    answer ("yes", "no" or "not sure") for its own scores.
     """
 
     spec: DemoSpec
@@ -48,6 +63,7 @@ class Scenario:
     rule_flags: np.ndarray
     sweep: ThresholdSweep
     trained_on: int = 0
+    unseen: str = UNSEEN_YES
     # A number no other scenario built in this process shares (unlike id(), never reused
     # after eviction), so per-scenario caches cannot hand one file's results to another.
     serial: int = field(default_factory=lambda: next(_SERIALS), init=False, compare=False, repr=False)
@@ -69,7 +85,39 @@ class Scenario:
 
     @property
     def rule_count(self) -> int:
-        return int(self.rule_flags.sum())
+        """How many held-out examples today's rule (or the random pick) acts on."""
+        return policy_size(self.rule_flags)
+
+    @property
+    def baseline(self) -> Baseline:
+        """What the model is compared with, as every page and the report name it."""
+        return RANDOM_PICK if self.rule is None else TODAYS_RULE
+
+    @property
+    def random_pick(self) -> RandomPick | None:
+        """The random pick the model is compared with when no rule was given (else None)."""
+        if not self.baseline.random:
+            return None
+        return RandomPick(int(self.labels.size), self.rule_count, int(np.asarray(self.labels, dtype=bool).sum()))
+
+    @property
+    def rule_acts(self) -> np.ndarray:
+        """Where today's rule acts, one yes or no per held-out example; nowhere when there is no
+        rule (a random pick acts on no example in particular)."""
+        if self.baseline.random:
+            return np.zeros(self.labels.size, dtype=bool)
+        return as_flags(self.rule_flags)
+
+    @property
+    def held_out_confirmed(self) -> bool:
+        """Whether the model is known never to have seen these rows (always, when trained here)."""
+        return self.unseen == UNSEEN_YES
+
+    @property
+    def unseen_note(self) -> str:
+        """One plain sentence when the figures are honest only if the team's model never saw
+        these rows and that was not confirmed (or was denied); empty otherwise."""
+        return "" if self.held_out_confirmed else unseen_note(self.spec.nouns, self.unseen)
 
     def position_of(self, example_id: str) -> int | None:
         """Index into the held-out arrays of the example with this id (None if not held out)."""
@@ -174,22 +222,30 @@ def _build(spec: DemoSpec, dataset: Dataset | None, max_train_rows: int | None) 
     )
 
 
-RANDOM_SHARE = 0.1  # without a rule, today's choice is a random pick of this share
+RANDOM_SHARE = 0.1  # without a rule, the model is compared with a random pick of this share
 
 
 def scenario_from_scores(spec: DemoSpec, dataset: Dataset, scores: np.ndarray, rule_text: str | None = None,
-                         random_share: float = RANDOM_SHARE, seed: int = 0) -> Scenario:
+                         random_share: float = RANDOM_SHARE, unseen: str = UNSEEN_NOT_SURE) -> Scenario:
     """A demo on scores from the user's own model (scored anywhere: a warehouse, Spark...).
 
     Every row counts as held out: Proofdeck never saw how the scores were made, so it cannot
-    hold any out itself (the page says so). Without a rule, today's choice is a random pick
-    of ``random_share`` of the rows, so the model is compared with picking at random.
+    hold any out itself, nor refit the model (the pages say so). Without a rule, the model is
+    compared with a random pick of ``random_share`` of the rows, as its average: the baseline
+    is the weight k / n on every row, not one seeded draw.
+
+    Parameters
+    ----------
+    unseen : the team's answer to "did these scores come from a model that never saw these
+        rows?" ("yes", "no" or "not sure"); the pages and the report say what it means.
 
     Raises
     ------
     SpecError
         For a rule that does not fit the columns, or too few positives or others to say anything.
     """
+    if unseen not in UNSEEN_ANSWERS:
+        raise ValueError(f"unseen must be one of {UNSEEN_ANSWERS}, not {unseen!r}")
     labels, values = dataset.labels, dataset.values
     scores = np.asarray(scores, dtype=float)
     positives = int(labels.sum())
@@ -204,13 +260,11 @@ def scenario_from_scores(spec: DemoSpec, dataset: Dataset, scores: np.ndarray, r
             raise SpecError(f"today's rule: {error}") from None
         rule_flags = rule.predict_proba(dataset.frame)[:, -1] == 1.0
     else:
-        rule_flags = np.zeros(labels.size, dtype=bool)
-        picked = np.random.default_rng(seed).choice(labels.size, size=round(random_share * labels.size), replace=False)
-        rule_flags[picked] = True
+        rule_flags = random_pick_weights(labels.size, round(random_share * labels.size))
     everything = np.arange(labels.size)
     return Scenario(
         spec=spec, dataset=dataset, rule=None if rule is None else rule.rule_,
         split=HoldoutSplit(train=np.zeros(0, dtype=int), test=everything), model=None,
         heldout=dataset.frame, labels=labels, values=values, scores=scores, rule_flags=rule_flags,
-        sweep=ThresholdSweep(scores, labels, values), trained_on=0,
+        sweep=ThresholdSweep(scores, labels, values), trained_on=0, unseen=unseen,
     )

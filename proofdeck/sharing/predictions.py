@@ -33,7 +33,8 @@ def predictions_frame(scenario: Scenario, count: int) -> pd.DataFrame:
         Columns :data:`COLUMNS`: ``id`` as in the data, ``score`` (0 to 1), ``rank`` (1 is the
         highest score; the model acts on ranks 1..count), ``rule_acts`` and ``model_acts``
         (1 acts, 0 does not), ``outcome`` (1 when the example has the outcome). Rows in rank
-        order.
+        order. Without a rule there is no ``rule_acts``: the model is compared with a random
+        pick, which acts on no example in particular.
     """
     sweep = scenario.sweep
     ranks = np.empty(sweep.size, dtype=np.int64)
@@ -42,10 +43,12 @@ def predictions_frame(scenario: Scenario, count: int) -> pd.DataFrame:
         "id": scenario.ids.to_numpy(),
         "score": np.round(np.asarray(scenario.scores, dtype=float), 6),
         "rank": ranks,
-        "rule_acts": np.asarray(scenario.rule_flags, dtype=bool).astype(np.int8),
+        "rule_acts": scenario.rule_acts.astype(np.int8),
         "model_acts": scenario.flags_at(count).astype(np.int8),
         "outcome": np.asarray(scenario.labels, dtype=bool).astype(np.int8),
     })
+    if scenario.baseline.random:
+        frame = frame.drop(columns=["rule_acts"])
     return frame.iloc[sweep.order].reset_index(drop=True)
 
 
@@ -57,9 +60,14 @@ def predictions_csv(scenario: Scenario, count: int) -> bytes:
 def predictions_description(scenario: Scenario) -> str:
     """What each column of the CSV holds, in the demo's words (one sentence per column)."""
     spec, nouns = scenario.spec, scenario.spec.nouns
+    unseen = " the model never saw" if scenario.held_out_confirmed else ""
+    if scenario.baseline.random:
+        acts = (f"model_acts (1 = gets {w.a(nouns.action)} from the model at this setting; no rule was given, so "
+                "there is no rule column)")
+    else:
+        acts = f"rule_acts and model_acts (1 = gets {w.a(nouns.action)} from today's rule or from the model at this setting)"
     return (
-        f"One row per held-out {nouns.entity} the model never saw, highest {nouns.score} first: "
+        f"One row per held-out {nouns.entity}{unseen}, highest {nouns.score} first: "
         f"id ({spec.label(spec.id_column)}), score (the model's {nouns.score}, 0 to 1), rank (1 is the "
-        f"highest), rule_acts and model_acts (1 = gets {w.a(nouns.action)} from today's rule or from the "
-        f"model at this setting), outcome (1 = {nouns.positive}: {nouns.positive_meaning})."
+        f"highest), {acts}, outcome (1 = {nouns.positive}: {nouns.positive_meaning})."
     )

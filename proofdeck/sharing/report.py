@@ -27,12 +27,12 @@ from proofdeck.charts.comparison import gains_figure
 from proofdeck.comparison.ab_test import ab_test_for
 from proofdeck.comparison.compare import (
     SAME_BUDGET_FIGURES,
-    VERDICT_SENTENCES,
     SameBudget,
     how_sure_sentence,
     interval_text,
     same_budget,
     verdict,
+    verdict_sentence,
 )
 from proofdeck.comparison.gains import gains_curve, gains_point, lift_at
 from proofdeck.comparison.sensitivity import assumption_name
@@ -128,35 +128,34 @@ def _tag(name: str, body: str, cls: str | None = None) -> str:
 # --- sections ------------------------------------------------------------------------------------
 
 
-def baseline_name(scenario: Scenario) -> str:
-    """What the model is compared with: today's rule, or a random pick when no rule was given."""
-    return "Today's rule" if scenario.rule is not None else "A random pick"
-
-
 def _answer(scenario: Scenario, econ: Economics, comparison: SameBudget, charter: Charter) -> str:
-    spec, nouns = scenario.spec, scenario.spec.nouns
-    label, value, delta, _ = w.headline_metric(spec, econ, comparison.rule, comparison.model)
+    spec, nouns, against = scenario.spec, scenario.spec.nouns, scenario.baseline
+    label, value, delta, _ = w.headline_metric(spec, econ, comparison.rule, comparison.model, against)
     # Only a cost per won (CAC) headline carries a change: lower is better.
     tone = "neutral" if delta is None else (
         "good" if comparison.model.cost_per_won < comparison.rule.cost_per_won else "bad")
     cards = [
-        _card(f"{baseline_name(scenario)} reaches", f"{w.count(comparison.rule.reached)} {nouns.positives}", None, "neutral"),
+        _card(f"{against.title} reaches" + (" on average" if against.random else ""),
+              f"{w.count(comparison.rule.reached)} {nouns.positives}", None, "neutral"),
         _card("The model reaches", f"{w.count(comparison.model.reached)} {nouns.positives}",
               w.change(comparison.model.reached, comparison.rule.reached), "neutral"),
         _card(label, value, delta, tone),
     ]
     sure = (
         how_sure_sentence(nouns.entities, nouns.positives, comparison, econ.currency,
-                          spec.headline.figure == "net_value")
-        + " " + w.per_period(nouns, econ, scenario.sweep.size)
+                          spec.headline.figure == "net_value", against)
+        + " " + w.per_period(nouns, econ, scenario.sweep.size, never_saw=scenario.held_out_confirmed)
     )
+    # Said in the answer box itself: whoever reads only the headline reads this too.
+    unseen = _tag("p", _tag("strong", _e(scenario.unseen_note))) if scenario.unseen_note else ""
     ask = ""
     if charter.action:
         owner = f" Signed by: {charter.owner}." if charter.owner else ""
         ask = _tag("p", f"<strong>The ask.</strong> {_e(charter.action)}{_e(owner)} "
                         '<a href="#ask">What it needs</a>.')
-    return ('<section id="answer" class="box">' + _tag("p", _e(w.same_budget_headline(spec, econ, comparison)), "headline")
-            + _tag("div", "".join(cards), "cards") + _tag("p", _e(sure), "note") + ask + "</section>")
+    return ('<section id="answer" class="box">'
+            + _tag("p", _e(w.same_budget_headline(spec, econ, comparison, against)), "headline")
+            + _tag("div", "".join(cards), "cards") + unseen + _tag("p", _e(sure), "note") + ask + "</section>")
 
 
 def _card(label: str, value: str, delta: str | None, tone: str) -> str:
@@ -172,7 +171,8 @@ def _data_and_rule(scenario: Scenario, comparison: SameBudget) -> str:
     kind = "Synthetic sample data, generated for this demo." if spec.synthetic else "The business's own data."
     if scenario.own_scores:
         learned = (f"The {nouns.score} comes from the business's own model; every one of them counts as held "
-                   f"out ({w.count(held_positives)} {nouns.positives}).")
+                   f"out ({w.count(held_positives)} {nouns.positives}). "
+                   + w.unseen_answer_text(nouns, scenario.unseen).replace("Your answer", "The team's answer"))
     else:
         learned = (f"The model learned from {w.count(scenario.trained_on or len(scenario.split.train))} of them; "
                    f"every figure here comes from the other {w.count(held)} ({w.count(held_positives)} "
@@ -186,16 +186,17 @@ def _data_and_rule(scenario: Scenario, comparison: SameBudget) -> str:
         f"It picks {w.share(rule.share_acted)} of {nouns.entities}: {w.hit_rate_phrase(nouns, rule.hit_rate)}, "
         f"and {w.coverage_phrase(nouns, rule.coverage)}."
     )
-    if scenario.rule is None:
+    if scenario.random_pick is not None:
         rule_part = _tag("p", _e(f"No rule was given, so the model is compared with picking "
-                                 f"{w.share(rule.share_acted)} of {nouns.entities} at random. {picks}"))
+                                 f"{w.share(rule.share_acted)} of {nouns.entities} at random. "
+                                 f"{w.random_pick_sentence(nouns, scenario.random_pick)} On average, {picks}"))
     else:
         rule_part = (_tag("p", _e(spec.rule.description)) + _tag("p", _tag("code", _e(spec.rule.expression)))
                      + _tag("p", _e(picks)))
     model = comparison.model
     if scenario.own_scores:
-        source = (f"The {nouns.score} comes from the business's own model, scored outside Proofdeck; make sure "
-                  f"it never trained on these {nouns.entities}.")
+        source = (f"The {nouns.score} comes from the business's own model, scored outside Proofdeck; nothing is "
+                  f"refitted here. {scenario.unseen_note or 'The team confirmed it never saw these ' + nouns.entities + '.'}")
     else:
         source = (f"A {MODEL_NAMES.get(scenario.model.kind, scenario.model.kind)} model gives each {nouns.entity} "
                   f"{w.a(nouns.score)}.")
@@ -203,18 +204,20 @@ def _data_and_rule(scenario: Scenario, comparison: SameBudget) -> str:
         f"{source} Given the same budget, it acts on the highest {nouns.score}s: "
         f"{w.hit_rate_phrase(nouns, model.hit_rate)}, and {w.coverage_phrase(nouns, model.coverage)}."
     )
-    return _section("data", "The data, today's rule and the model", (
+    against = scenario.baseline
+    return _section("data", f"The data, {against.name} and the model", (
         _tag("p", f"<strong>The data.</strong> {_e(data_line)}")
-        + _tag("div", _tag("div", _tag("h3", "Today's rule") + rule_part)
+        + _tag("div", _tag("div", _tag("h3", _e(against.title)) + rule_part)
                + _tag("div", _tag("h3", "The model") + _tag("p", _e(model_text))), "cols")
     ))
 
 
 def _same_budget(scenario: Scenario, econ: Economics, comparison: SameBudget) -> str:
-    spec, nouns, cur = scenario.spec, scenario.spec.nouns, econ.currency
-    picker = "today's rule on those it flags" if scenario.rule is not None else "a random pick on any of them"
+    spec, nouns, cur, against = scenario.spec, scenario.spec.nouns, econ.currency, scenario.baseline
+    picker = ("a random pick on any of them (its average is shown)" if against.random
+              else "today's rule on those it flags")
     rows = [_tag("tr", "<th>Per " + _e(econ.period if econ.population > 0 else "held-out set")
-                 + f"</th><th class=\"n\">{_e(baseline_name(scenario))}</th><th class=\"n\">Model, same budget</th>"
+                 + f"</th><th class=\"n\">{_e(against.title)}</th><th class=\"n\">Model, same budget</th>"
                  "<th class=\"n\">Difference</th><th>95% interval of the difference</th>")]
     ranges = {
         "reached": interval_text(comparison.extra_reached, "count"),
@@ -234,22 +237,25 @@ def _same_budget(scenario: Scenario, econ: Economics, comparison: SameBudget) ->
                 f"(95% interval {interval_text(comparison.reached_change, 'change')}).")
     how = (f"95% intervals from redrawing the {w.count(scenario.sweep.size)} held-out {nouns.entities} "
            f"{comparison.resamples:,} times. ")
-    return _section("same-budget", "Rule against model, at the same budget", (
+    heading = "A random pick against the model" if against.random else "Rule against model"
+    return _section("same-budget", f"{heading}, at the same budget", (
         _tag("p", f"Both act on the same number of {_e(nouns.entities)}: {picker}, the "
                     f"model on those with the highest {_e(nouns.score)}. Only <em>whom</em> they pick differs.")
         + _table("".join(rows))
-        + _tag("p", _tag("strong", _e(VERDICT_SENTENCES[verdict(comparison)])) + " " + _e(relative))
-        + _tag("p", _e(how + w.per_period(nouns, econ, scenario.sweep.size)), "note")
+        + _tag("p", _tag("strong", _e(verdict_sentence(verdict(comparison), against))) + " " + _e(relative))
+        + _tag("p", _e(how + w.per_period(nouns, econ, scenario.sweep.size, never_saw=scenario.held_out_confirmed)),
+               "note")
     ))
 
 
 def _setting(scenario: Scenario, econ: Economics, summary: SettingSummary) -> str:
-    nouns = scenario.spec.nouns
+    nouns, against = scenario.spec.nouns, scenario.baseline
+    budget = "the random pick's budget" if against.random else "today's budget"
     if summary.count == scenario.default_count:
-        where = f"This is today's budget: the model acts on as many {nouns.entities} as the rule."
+        where = f"This is {budget}: the model acts on as many {nouns.entities} as {against.the}."
     else:
-        where = (f"This setting differs from today's budget: the model acts on {w.count(summary.outcome.actions)} "
-                 f"{nouns.entities} where the rule acts on {w.count(summary.rule.actions)}.")
+        where = (f"This setting differs from {budget}: the model acts on {w.count(summary.outcome.actions)} "
+                 f"{nouns.entities} where {against.the} acts on {w.count(summary.rule.actions)}.")
     cards = "".join(_card(f.label, f.value, f.delta, f.tone) for f in summary.figures)
     grid_rows = "".join(
         _tag("tr", _tag("td", _tag("strong", _e(cell.label))) + _tag("td", _e(cell.count), "n") + _tag("td", _e(cell.money)))
@@ -282,8 +288,9 @@ def _charts(scenario: Scenario, econ: Economics, count: int, best: BestSetting) 
     money = headline_money_figure(scenario, econ, count, best)
     flags = scenario.flags_at(count)
     rule_point = gains_point(scenario.rule_flags, scenario.labels)
+    against = scenario.baseline
     gains = gains_figure(gains_curve(scenario.scores, scenario.labels), rule_point,
-                         gains_point(flags, scenario.labels), nouns)
+                         gains_point(flags, scenario.labels), nouns, against)
     for figure in (money, gains):
         figure.for_each_trace(lambda trace: trace.update(name=CHOSEN_NAMES[trace.name]) if trace.name in CHOSEN_NAMES
                               else None)
@@ -295,14 +302,14 @@ def _charts(scenario: Scenario, econ: Economics, count: int, best: BestSetting) 
         best_text = (f" The best net value comes from acting on the top {w.share(best.share)} of {nouns.entities}: "
                      f"used on new {nouns.entities}, a setting chosen this way earns about "
                      f"{w.money(best.honest_net, cur)}{per} (estimated on held-out rows it was not chosen on).")
-    lift_text = (f"At the rule's budget ({w.share(rule_point[0])} of {nouns.entities}), the model's picks reach "
-                 f"{lift:.1f} times as many {nouns.positives} as picking at random; today's rule reaches "
-                 f"{rule_lift:.1f} times as many.")
+    lift_text = (f"At {'the random pick' if against.random else 'the rule'}'s budget ({w.share(rule_point[0])} of "
+                 f"{nouns.entities}), the model's picks reach {lift:.1f} times as many {nouns.positives} as picking "
+                 "at random" + ("." if against.random else f"; today's rule reaches {rule_lift:.1f} times as many."))
     return _section("charts", "Every setting at a glance", (
         _tag("p", "The charts are interactive: hover for the figures, drag to zoom, double-click to see "
                     "everything.", "note screen")
         + _tag("div", _figure_html(money, "money-chart", include_plotlyjs=True), "chart")
-        + _tag("p", _e("The dotted line marks the chosen setting, the diamond today's rule." + best_text), "note")
+        + _tag("p", _e(f"The dotted line marks the chosen setting, the diamond {against.name}." + best_text), "note")
         + _tag("div", _figure_html(gains, "gains-chart", include_plotlyjs=False), "chart")
         + _tag("p", _e(lift_text), "note")
     ))
@@ -314,7 +321,8 @@ def _stories(scenario: Scenario, count: int, explainer: ModelExplainer | None, s
     spec, nouns = scenario.spec, scenario.spec.nouns
     flags = scenario.flags_at(count)
     cutoff = scenario.threshold_at(count)
-    stories = pick_stories(scenario.labels, flags, scenario.rule_flags, seed=seed)
+    stories = pick_stories(scenario.labels, flags, scenario.rule_acts, seed=seed)
+    has_rule = not scenario.baseline.random
     positions = [story.position for story in stories if story.available]
     contributions = {}
     if positions and not scenario.own_scores:
@@ -327,9 +335,9 @@ def _stories(scenario: Scenario, count: int, explainer: ModelExplainer | None, s
     for story in stories:
         right = MODEL_RIGHT[story.kind]
         mark = "✓ The model is right" if right else "✗ The model is wrong"
-        head = _tag("p", _e(mark), "kicker") + _tag("h3", _e(story_title(story.kind, nouns)))
+        head = _tag("p", _e(mark), "kicker") + _tag("h3", _e(story_title(story.kind, nouns, has_rule)))
         if not story.available:
-            blocks.append(_tag("div", head + _tag("p", _e(empty_story_text(story.kind, nouns)), "muted"),
+            blocks.append(_tag("div", head + _tag("p", _e(empty_story_text(story.kind, nouns, has_rule)), "muted"),
                                "story" if right else "story wrong"))
             continue
         row = scenario.heldout.iloc[story.position]
@@ -384,23 +392,25 @@ def _assumptions(scenario: Scenario, econ: Economics) -> str:
 
 
 def _ask(scenario: Scenario, econ: Economics, comparison: SameBudget, charter: Charter) -> str:
-    nouns = scenario.spec.nouns
+    nouns, against = scenario.spec.nouns, scenario.baseline
     missing = "not stated yet"
     terms = [
         ("What happens", charter.action or missing),
         ("Who signs", charter.owner or missing),
         ("The promise", w.sentence_case(charter.promise) if charter.promise else missing),
-        ("Expected impact", f"At today's budget, an extra net value {interval_text(comparison.extra_net, 'money', econ.currency)}"
-                            + (w.period_suffix(econ)) + " (95% interval)"),
+        ("Expected impact", f"At {'the random pick' if against.random else 'today'}'s budget, an extra net value "
+                            f"{interval_text(comparison.extra_net, 'money', econ.currency)}"
+                            + w.period_suffix(econ) + " (95% interval)"),
     ]
     definitions = "".join(_tag("dt", _e(term)) + _tag("dd", _e(text)) for term, text in terms)
     steps = "".join(
-        _tag("li", ("✓ " if done else "○ ") + _e(step) + _tag("span", " — done" if done else " — to do",
+        _tag("li", ("✓ " if done else "○ ") + _e(w.readiness_step(step, against))
+             + _tag("span", " — done" if done else " — to do",
                                                                  "good" if done else "muted"))
         for step, done in charter.checklist
     )
     try:
-        test = ab_test_for(comparison.rule, comparison.model, econ).sentence(nouns)
+        test = ab_test_for(comparison.rule, comparison.model, econ).sentence(nouns, against)
     except ValueError as error:
         test = f"No A/B test can be sized: {error}."
     return _section("ask", "The ask", (
@@ -416,12 +426,15 @@ def _caveats(scenario: Scenario, econ: Economics, comparison: SameBudget, check:
              stability: Stability | None) -> str:
     spec, nouns = scenario.spec, scenario.spec.nouns
     positives = int(np.asarray(scenario.labels, dtype=bool).sum())
+    never_saw = " that the model never saw" if scenario.held_out_confirmed else ""
     items = [
         f"Every figure comes from {w.count(scenario.sweep.size)} held-out {nouns.entities} "
-        f"({w.count(positives)} {nouns.positives}) that the model never saw; the ranges are 95% intervals "
+        f"({w.count(positives)} {nouns.positives}){never_saw}; the ranges are 95% intervals "
         "from redrawing them." + (f" With so few {nouns.positives} held out, every range is wide."
                                   if positives < FEW_POSITIVES else ""),
     ]
+    if scenario.unseen_note:
+        items.append(scenario.unseen_note)
     if econ.population > 0:
         items.append(f"Counts and money are scaled from them to {w.count(econ.population)} {nouns.entities} "
                      f"per {econ.period}.")
@@ -441,12 +454,11 @@ def _caveats(scenario: Scenario, econ: Economics, comparison: SameBudget, check:
     money_note = w.assumed_money(nouns, econ)
     if money_note:
         items.append(money_note)
-    items.append(w.uplift_caveat(nouns, econ))
+    items.append(w.uplift_caveat(nouns, econ, scenario.baseline))
     if stability is not None:
         items.append(stability.summary + " " + stability.compared_with(comparison.extra_net))
     elif scenario.own_scores:
-        items.append("The model cannot be trained again here, so how much its gain depends on one split of the "
-                     "data was not measured.")
+        items.append(w.no_refits_sentence(nouns))
     else:
         items.append("The model was trained on one split of the data; how much its gain moves on other splits "
                      "was not measured for this report.")

@@ -19,6 +19,7 @@ from proofdeck.comparison.compare import SameBudget, how_sure_sentence
 from proofdeck.data.spec import Charter, DemoSpec, Economics
 from proofdeck.decisions.bootstrap import Interval
 from proofdeck.decisions.outcomes import Outcome
+from proofdeck.decisions.random_pick import RandomPick
 from proofdeck.explanation.stories import BOTH_MISSED, CAUGHT, FALSE_ALARM, MODEL_RIGHT, RULE_ONLY, Story
 from proofdeck.words import wording as w
 
@@ -117,7 +118,7 @@ def _cap(text: str) -> str:
 
 
 def question_slide(spec: DemoSpec, econ: Economics, rows: int, columns: int, positive_rate: float,
-                   heldout: int) -> Slide:
+                   heldout: int, unseen_note: str = "") -> Slide:
     """Step 1: the question and the data in one line.
 
     Parameters
@@ -126,6 +127,9 @@ def question_slide(spec: DemoSpec, econ: Economics, rows: int, columns: int, pos
     rows, columns : size of the demo's data (examples, and columns the model may use).
     positive_rate : share of examples with the outcome.
     heldout : examples set aside that the model never saw; every figure comes from them.
+    unseen_note : for a team's own scores not known to be held out, the sentence that says
+        so (:attr:`~proofdeck.model.scenario.Scenario.unseen_note`); it replaces "the model
+        never saw".
     """
     nouns = spec.nouns
     # What a positive means is said under its figure, not twice.
@@ -134,38 +138,49 @@ def question_slide(spec: DemoSpec, econ: Economics, rows: int, columns: int, pos
     if econ.population > 0:
         figures.append(Figure(f"{_cap(nouns.entities)} per {econ.period}", w.count(econ.population)))
     figures.append(Figure(_cap(nouns.positives), w.share(positive_rate), nouns.positive_meaning))
-    figures.append(Figure(f"{_cap(nouns.entities)} the model never saw", w.count(heldout),
-                          "every number that follows comes from them"))
-    notes = ("Synthetic sample data, generated for this demo.",) if spec.synthetic else ()
+    if unseen_note:
+        figures.append(Figure(f"Held-out {nouns.entities}", w.count(heldout), "every number that follows comes from them"))
+    else:
+        figures.append(Figure(f"{_cap(nouns.entities)} the model never saw", w.count(heldout),
+                              "every number that follows comes from them"))
+    notes = (("Synthetic sample data, generated for this demo.",) if spec.synthetic else ()) + (
+        (unseen_note,) if unseen_note else ())
     return Slide(heading=spec.question, subheading=data, figures=tuple(figures), notes=notes)
 
 
-def _headline_figure(spec: DemoSpec, econ: Economics, outcome: Outcome, rule: Outcome | None) -> Figure:
+def _headline_figure(spec: DemoSpec, econ: Economics, outcome: Outcome, rule: Outcome | None,
+                     against: w.Baseline = w.TODAYS_RULE) -> Figure:
     key = spec.headline.figure
     # A total is per period; a cost per won (CAC) is a ratio, the same for any period.
     label = _cap(w.figure_name(key, spec.nouns, spec)) + ("" if key in RATIOS else _per(econ))
     value = w.format_figure(key, getattr(outcome, key), econ.currency)
     if rule is None:
         return Figure(label, value)
-    return _against_rule(key, label, value, getattr(outcome, key), getattr(rule, key), econ)
+    return _against_rule(key, label, value, getattr(outcome, key), getattr(rule, key), econ, against)
 
 
-def _against_rule(key: str, label: str, value: str, new: float, old: float, econ: Economics) -> Figure:
-    change = w.change_against_rule(key, new, old, econ.currency)
-    same = change == "same as rule"
-    return Figure(label, value, change, "off" if same or change is None else w.delta_color(key))
+def _against_rule(key: str, label: str, value: str, new: float, old: float, econ: Economics,
+                  against: w.Baseline = w.TODAYS_RULE) -> Figure:
+    change = w.change_against_rule(key, new, old, econ.currency, against)
+    return Figure(label, value, change, "off" if change is None or w.is_same(change) else w.delta_color(key))
 
 
-def _hit_rate_figure(spec: DemoSpec, outcome: Outcome, rule: Outcome | None) -> Figure:
+def _hit_rate_figure(spec: DemoSpec, outcome: Outcome, rule: Outcome | None,
+                     against: w.Baseline = w.TODAYS_RULE) -> Figure:
     nouns = spec.nouns
     label = f"{_cap(nouns.actions)} that reach {w.a(nouns.positive)}"
-    change = None if rule is None else f"today's rule: {w.odds_text(rule.hit_rate)}"
+    change = None if rule is None else f"{against.name}: {w.odds_text(rule.hit_rate)}"
     return Figure(label, w.odds_text(outcome.hit_rate), change)
 
 
-def rule_slide(spec: DemoSpec, econ: Economics, rule: Outcome, heldout: int) -> Slide:
+def rule_slide(spec: DemoSpec, econ: Economics, rule: Outcome, heldout: int,
+               pick: RandomPick | None = None) -> Slide:
     """Step 2: today's rule in words and what it achieves: actions, positives reached, how
-    many in 10 actions reach one, and the demo's headline money figure."""
+    many in 10 actions reach one, and the demo's headline money figure.
+
+    With ``pick`` (no rule was given) the step shows the random pick the model is compared
+    with, as its average, and how far one pick typically lands from it.
+    """
     nouns = spec.nouns
     per = _per(econ)
     figures = (
@@ -175,6 +190,10 @@ def rule_slide(spec: DemoSpec, econ: Economics, rule: Outcome, heldout: int) -> 
         _headline_figure(spec, econ, rule, None),
     )
     line = f"{_cap(w.hit_rate_phrase(nouns, rule.hit_rate))}, and {w.coverage_phrase(nouns, rule.coverage)}."
+    if pick is not None:
+        return Slide(heading="No rule: a random pick", subheading=w.random_pick_sentence(nouns, pick),
+                     figures=figures, lines=(f"On average, {line[:1].lower()}{line[1:]}",),
+                     notes=(w.per_period(nouns, econ, heldout, never_saw=False),))
     return Slide(heading="Today's rule", subheading=spec.rule.description, figures=figures, lines=(line,),
                  notes=(w.per_period(nouns, econ, heldout),))
 
@@ -207,32 +226,39 @@ def _extra_net_figure(econ: Economics, interval: Interval, label: str) -> Figure
                   "normal" if interval.low > 0 else "inverse")
 
 
-def model_slide(spec: DemoSpec, econ: Economics, comparison: SameBudget, heldout: int) -> Slide:
+def model_slide(spec: DemoSpec, econ: Economics, comparison: SameBudget, heldout: int,
+                against: w.Baseline = w.TODAYS_RULE, unseen_note: str = "") -> Slide:
     """Step 3: what the model changes with the same number of actions, and how sure that is.
 
     The figures: positives reached and how many in 10 actions reach one (against today's
     rule), the demo's headline figure, and the extra net value with its 95% range (the
     headline figure already is the extra net value when the demo leads with net value).
+    ``against`` names the baseline (today's rule, or a random pick); ``unseen_note`` is said
+    for a team's own scores not known to be held out.
     """
     nouns, cur = spec.nouns, econ.currency
     rule, model = comparison.rule, comparison.model
     figures = [
         _against_rule("reached", f"{_cap(nouns.positives)} reached", w.count(model.reached),
-                      model.reached, rule.reached, econ),
-        _hit_rate_figure(spec, model, rule),
+                      model.reached, rule.reached, econ, against),
+        _hit_rate_figure(spec, model, rule, against),
     ]
     if spec.headline.figure != "net_value":
-        label, value, delta, colour = w.headline_metric(spec, econ, rule, model)
+        label, value, delta, colour = w.headline_metric(spec, econ, rule, model, against)
         figures.append(Figure(label, value, delta, colour if delta else "off"))
     figures.append(_extra_net_figure(econ, comparison.extra_net, f"Extra net value{_per(econ)}"))
-    sure = how_sure_sentence(nouns.entities, nouns.positives, comparison, cur, spec.headline.figure == "net_value")
+    sure = how_sure_sentence(nouns.entities, nouns.positives, comparison, cur, spec.headline.figure == "net_value",
+                             against)
+    notes = (w.per_period(nouns, econ, heldout, never_saw=not unseen_note), w.uplift_caveat(nouns, econ, against))
     assumed = w.assumed_money(nouns, econ)
-    return Slide(heading="The model, with the same budget", subheading=w.same_budget_headline(spec, econ, comparison),
-                 figures=tuple(figures), lines=(sure,) + ((assumed,) if assumed else ()),
-                 notes=(w.per_period(nouns, econ, heldout), w.uplift_caveat(nouns, econ)))
+    lines = (sure,) + ((unseen_note,) if unseen_note else ()) + ((assumed,) if assumed else ())
+    return Slide(heading="The model, with the same budget",
+                 subheading=w.same_budget_headline(spec, econ, comparison, against),
+                 figures=tuple(figures), lines=lines, notes=notes)
 
 
-def live_figures(spec: DemoSpec, econ: Economics, outcome: Outcome, rule: Outcome) -> tuple[Figure, ...]:
+def live_figures(spec: DemoSpec, econ: Economics, outcome: Outcome, rule: Outcome,
+                 against: w.Baseline = w.TODAYS_RULE) -> tuple[Figure, ...]:
     """Step 4's four big figures at the slider's setting, each against today's rule: positives
     reached, how many in 10 actions reach one, the headline money figure, and net value (or
     the spend, when net value is the headline)."""
@@ -241,11 +267,11 @@ def live_figures(spec: DemoSpec, econ: Economics, outcome: Outcome, rule: Outcom
     last_label = _cap(w.figure_name(last, nouns, spec)) + _per(econ)
     return (
         _against_rule("reached", f"{_cap(nouns.positives)} reached", w.count(outcome.reached),
-                      outcome.reached, rule.reached, econ),
-        _hit_rate_figure(spec, outcome, rule),
-        _headline_figure(spec, econ, outcome, rule),
+                      outcome.reached, rule.reached, econ, against),
+        _hit_rate_figure(spec, outcome, rule, against),
+        _headline_figure(spec, econ, outcome, rule, against),
         _against_rule(last, last_label, w.format_figure(last, getattr(outcome, last), econ.currency),
-                      getattr(outcome, last), getattr(rule, last), econ),
+                      getattr(outcome, last), getattr(rule, last), econ, against),
     )
 
 
@@ -306,7 +332,7 @@ class Ask:
 
 
 def ask(spec: DemoSpec, econ: Economics, comparison: SameBudget, test: ABTestSize | None,
-        test_problem: str = "", charter: Charter | None = None) -> Ask:
+        test_problem: str = "", charter: Charter | None = None, against: w.Baseline = w.TODAYS_RULE) -> Ask:
     """The ask from the charter, the same-budget comparison and the A/B sizing.
 
     Parameters
@@ -314,18 +340,19 @@ def ask(spec: DemoSpec, econ: Economics, comparison: SameBudget, test: ABTestSiz
     test : the A/B test sizing (``ab_test_for(comparison.rule, comparison.model, econ)``), or
         None when it cannot be sized; then ``test_problem`` says why.
     charter : the session's charter when it was edited; the spec's own by default.
+    against : the baseline the test's other arm follows (today's rule, or a random pick).
     """
     charter = spec.charter if charter is None else charter
     if test is not None:
-        test_text = test.sentence(spec.nouns)
+        test_text = test.sentence(spec.nouns, against)
     else:
-        test_text = f"No A/B test can be sized: {test_problem or 'the rule acts on nobody'}."
+        test_text = f"No A/B test can be sized: {test_problem or f'{against.the} acts on nobody'}."
     impact = _range_figure(econ, comparison.extra_net, f"Expected extra net value{_per(econ)}, 95% range")
     return Ask(
         action=charter.action or MISSING_CHARTER,
         owner=charter.owner or "not named yet",
         promise=_cap(charter.promise) if charter.promise else "No promised move written down yet.",
-        checklist=tuple(charter.checklist),
+        checklist=tuple((w.readiness_step(step, against), done) for step, done in charter.checklist),
         impact=impact,
         test=test_text,
     )

@@ -87,18 +87,20 @@ def key_figure_keys(spec: DemoSpec) -> list[str]:
 def _tone(key: str, value: float, baseline: float, delta: str | None) -> str:
     colour = w.delta_color(key)
     difference = value - baseline
-    if delta in (None, "same as rule") or colour == "off" or not math.isfinite(difference):
+    if delta is None or w.is_same(delta) or colour == "off" or not math.isfinite(difference):
         return "neutral"
     better = difference < 0 if colour == "inverse" else difference > 0
     return "good" if better else "bad"
 
 
-def key_figures(spec: DemoSpec, outcome: Outcome, rule: Outcome, econ: Economics) -> tuple[KeyFigure, ...]:
-    """The key figures with their change against today's rule, as the Decide page's cards."""
+def key_figures(spec: DemoSpec, outcome: Outcome, rule: Outcome, econ: Economics,
+                against: w.Baseline = w.TODAYS_RULE) -> tuple[KeyFigure, ...]:
+    """The key figures with their change against today's rule (or a random pick), as the
+    Decide page's cards."""
     figures = []
     for key in key_figure_keys(spec):
         value, baseline = getattr(outcome, key), getattr(rule, key)
-        delta = w.change_against_rule(key, value, baseline, econ.currency)
+        delta = w.change_against_rule(key, value, baseline, econ.currency, against)
         figures.append(KeyFigure(key, figure_label(key, spec), w.format_figure(key, value, econ.currency),
                                  delta, _tone(key, value, baseline, delta)))
     return tuple(figures)
@@ -120,13 +122,14 @@ def outcome_cells(spec: DemoSpec, outcome: Outcome, econ: Economics) -> tuple[Gr
                  for key, text in money.items())
 
 
-def rates_sentence(spec: DemoSpec, outcome: Outcome, rule: Outcome) -> str:
+def rates_sentence(spec: DemoSpec, outcome: Outcome, rule: Outcome, against: w.Baseline = w.TODAYS_RULE) -> str:
     """"6.4 in 10 retention offers go to a churner; we reach 58% of all churners. Changes are
-    against today's rule (8,040 retention offers).\""""
+    against today's rule (8,040 retention offers).\" (or "against a random pick's average")"""
     nouns = spec.nouns
+    baseline = f"{against.the}'s average" if against.random else against.name
     return (
         f"{w.sentence_case(w.hit_rate_phrase(nouns, outcome.hit_rate))}; "
-        f"{w.coverage_phrase(nouns, outcome.coverage)}. Changes are against today's rule "
+        f"{w.coverage_phrase(nouns, outcome.coverage)}. Changes are against {baseline} "
         f"({w.count(rule.actions)} {nouns.actions})."
     )
 
@@ -153,14 +156,14 @@ def setting_summary(scenario: Scenario, econ: Economics, count: int, bootstrap: 
         outcome=outcome,
         rule=rule,
         readout=w.readout(spec, outcome, scenario.threshold_at(count)),
-        rates=rates_sentence(spec, outcome, rule),
-        figures=key_figures(spec, outcome, rule, econ),
+        rates=rates_sentence(spec, outcome, rule, scenario.baseline),
+        figures=key_figures(spec, outcome, rule, econ, scenario.baseline),
         grid=outcome_cells(spec, outcome, econ),
         grid_note=(f"Both money figures count the {w.share(econ.win_rate)} of reached {spec.nouns.positives} "
                    f"{w.a(spec.nouns.action)} wins."),
         intervals=intervals,
         intervals_sentence=w.intervals_sentence(spec, econ, intervals, scenario.sweep.size),
-        caveat=w.uplift_caveat(spec.nouns, econ),
+        caveat=w.uplift_caveat(spec.nouns, econ, scenario.baseline),
     )
 
 
@@ -174,7 +177,7 @@ def money_chart_builders(scenario: Scenario, econ: Economics, count: int,
     current = scenario.sweep.outcome_at_count(count, econ)
     rule = scenario.rule_outcome(econ)
     x_max = charts.focus_share(rule.share_acted, current.share_acted, best.share)
-    common = dict(nouns=nouns, currency=econ.currency, x_max=x_max)
+    common = dict(nouns=nouns, currency=econ.currency, x_max=x_max, against=scenario.baseline)
     per = w.period_suffix(econ)
 
     def thin() -> dict[str, np.ndarray]:
@@ -211,5 +214,5 @@ def money_chart_builders(scenario: Scenario, econ: Economics, count: int,
 
 def headline_money_figure(scenario: Scenario, econ: Economics, count: int, best: BestSetting) -> go.Figure:
     """The Decide page's first money chart: the demo's headline figure against the share acted
-    on, with today's rule, this setting and (for net value) the best setting marked."""
+    on, with today's rule (or a random pick), this setting and (for net value) the best setting marked."""
     return money_chart_builders(scenario, econ, count, best)[0][1]()

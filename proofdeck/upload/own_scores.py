@@ -22,6 +22,7 @@ from proofdeck.data.datasets import check_ids
 from proofdeck.data.delimited import DataError
 from proofdeck.upload.labels import OUTCOME_WORDS, build_outcome
 from proofdeck.upload.profile import NUMBER, YES_NO, Profile, words_of
+from proofdeck.words.wording import UNSEEN_NOT_SURE
 
 _SCORE_WORDS = {"score", "scores", "prob", "proba", "probability", "prediction", "predicted", "pred", "risk",
                 "propensity", "likelihood"}
@@ -49,6 +50,9 @@ class OwnScores:
     is_probability : every score is between 0 and 1, so it can be read as a chance.
     dropped : rows left out because their outcome was missing.
     notes : sentences for the page (how the scores are used).
+    unseen : the team's answer to "did these scores come from a model that never saw these
+        rows?" ("yes", "no" or "not sure", the default until asked); the figures are only
+        honest if it never did.
     """
 
     frame: pd.DataFrame
@@ -60,6 +64,7 @@ class OwnScores:
     is_probability: bool
     dropped: int
     notes: tuple[str, ...]
+    unseen: str = UNSEEN_NOT_SURE
 
     @property
     def rule_columns(self) -> tuple[str, ...]:

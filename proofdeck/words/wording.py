@@ -8,12 +8,46 @@ from __future__ import annotations
 
 import math
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from proofdeck.data.spec import DemoSpec, Economics, Nouns
 from proofdeck.decisions.outcomes import Outcome
+from proofdeck.decisions.random_pick import RandomPick
 
 DASH = "—"
+
+
+@dataclass(frozen=True)
+class Baseline:
+    """What the model is compared with, named the same way in every sentence.
+
+    Attributes
+    ----------
+    name : "today's rule", or "a random pick" when no rule was given.
+    the : the second mention ("the rule", "the random pick").
+    short : after "vs" and "same as" in a change ("+$12k vs rule", "same as random").
+    random : True for a random pick: it acts on no example in particular, only on average.
+    """
+
+    name: str
+    the: str
+    short: str
+    random: bool = False
+
+    @property
+    def title(self) -> str:
+        """The name at the start of a sentence or as a heading: "Today's rule", "A random pick"."""
+        return sentence_case(self.name)
+
+    @property
+    def same(self) -> str:
+        """A change of nothing: "same as rule"."""
+        return f"same as {self.short}"
+
+
+TODAYS_RULE = Baseline("today's rule", "the rule", "rule")
+RANDOM_PICK = Baseline("a random pick", "the random pick", "random", random=True)
 
 # Names of each outcome figure; "{...}" fields are filled from the spec's nouns.
 FIGURE_NAMES = {
@@ -149,26 +183,34 @@ def format_figure(key: str, value: float, currency: str, signed: bool = False) -
     return count(value, signed)
 
 
-def change_against_rule(key: str, value: float, baseline: float, currency: str) -> str | None:
-    """How a figure differs from today's rule's, in a form that cannot be misread.
+def change_against_rule(key: str, value: float, baseline: float, currency: str,
+                        against: Baseline = TODAYS_RULE) -> str | None:
+    """How a figure differs from today's rule's (or a random pick's), in a form that cannot be
+    misread.
 
     Counts and money as a signed difference ("+120 vs rule", "-$12k vs rule"); ROI in
     percentage points; a ratio such as value per 1 spent as a relative change ("+46% vs
     rule"), because a difference of two ratios printed as "2.4x" reads as a multiple.
     """
     difference = value - baseline
+    versus = f" vs {against.short}"
     if not _finite(difference) or math.isinf(difference):
         return None
     if abs(difference) <= 1e-9 * max(abs(value), abs(baseline), 1.0):
-        return "same as rule"
+        return against.same
     if key == "roi":
-        return share(difference, signed=True, points=True) + " vs rule"
+        return share(difference, signed=True, points=True) + versus
     if key in ("hit_rate", "coverage", "share_acted"):
-        return share(difference, signed=True, points=True) + " vs rule"
+        return share(difference, signed=True, points=True) + versus
     if key == "value_to_cost":
         relative = change(value, baseline)
-        return None if relative == DASH else f"{relative} vs rule"
-    return format_figure(key, difference, currency, signed=True) + " vs rule"
+        return None if relative == DASH else f"{relative}{versus}"
+    return format_figure(key, difference, currency, signed=True) + versus
+
+
+def is_same(delta: str | None) -> bool:
+    """True for a change of nothing ("same as rule", "same as random")."""
+    return bool(delta) and delta.startswith("same as ")
 
 
 def readout(spec: DemoSpec, outcome: Outcome, threshold: float) -> str:
@@ -282,14 +324,68 @@ def period_suffix(econ: Economics) -> str:
     return f" per {econ.period}" if econ.population > 0 else ""
 
 
-def per_period(nouns: Nouns, economics: Economics, n_heldout: int) -> str:
-    """Caption saying how held-out counts were scaled."""
+def per_period(nouns: Nouns, economics: Economics, n_heldout: int, never_saw: bool = True) -> str:
+    """Caption saying how held-out counts were scaled.
+
+    ``never_saw`` False leaves out "the model never saw": scores from a team's own model are
+    held out only if it never trained on these rows, which Proofdeck cannot know
+    (:func:`unseen_note` says so).
+    """
+    unseen = " the model never saw" if never_saw else ""
     if economics.population > 0:
         return (
             f"Per {economics.period}, for {count(economics.population)} {nouns.entities}; "
-            f"estimated from {count(n_heldout)} held-out {nouns.entities} the model never saw."
+            f"estimated from {count(n_heldout)} held-out {nouns.entities}{unseen}."
         )
-    return f"For the {count(n_heldout)} held-out {nouns.entities} the model never saw."
+    return f"For the {count(n_heldout)} held-out {nouns.entities}{unseen}."
+
+
+# Did the scores come from a model that never saw these rows? (asked for the team's own scores)
+UNSEEN_YES, UNSEEN_NO, UNSEEN_NOT_SURE = "yes", "no", "not sure"
+UNSEEN_ANSWERS = (UNSEEN_YES, UNSEEN_NO, UNSEEN_NOT_SURE)
+
+
+def unseen_note(nouns: Nouns, answer: str) -> str:
+    """One plain sentence on whether the figures are honest, for scores from a team's own
+    model; empty when it was confirmed that the model never saw these rows."""
+    if answer == UNSEEN_YES:
+        return ""
+    if answer == UNSEEN_NO:
+        return (f"The model behind the {nouns.score} saw some of these {nouns.entities} while it learned, so "
+                f"these figures flatter it: expect it to do worse on {nouns.entities} it has not seen.")
+    return (f"These figures are only honest if the model behind the {nouns.score} never saw these "
+            f"{nouns.entities} while it learned, and that was not confirmed.")
+
+
+def unseen_answer_text(nouns: Nouns, answer: str) -> str:
+    """The team's answer to "did the scores come from a model that never saw these rows?"."""
+    said = {UNSEEN_YES: "yes, it never saw them", UNSEEN_NO: "no, it saw some of them",
+            UNSEEN_NOT_SURE: "not sure"}.get(answer, "not sure")
+    return f"Did the {nouns.score} come from a model that never saw these {nouns.entities}? Your answer: {said}."
+
+
+def readiness_step(step: str, against: Baseline = TODAYS_RULE) -> str:
+    """A step of the readiness checklist in the baseline's words: without a rule, a shadow run
+    goes beside what is done today, not beside a rule that does not exist."""
+    return step.replace("today's rule", "what is done today") if against.random else step
+
+
+def no_refits_sentence(nouns: Nouns) -> str:
+    """Why there is no check across other splits for a team's own scores."""
+    return (f"The {nouns.score} comes from the team's own model, so nothing is refitted here: how much the "
+            "figures depend on one split of the data is not measured.")
+
+
+def random_pick_sentence(nouns: Nouns, pick: RandomPick) -> str:
+    """The baseline without a rule, with its spread: "A random pick of 120 of the 1,200
+    held-out customers reaches 25.4 churners on average; one pick typically lands between 17
+    and 34. Every figure uses that average, not one draw."."""
+    low, high = pick.typical()
+    return (
+        f"A random pick of {count(pick.picked)} of the {count(pick.examples)} held-out {nouns.entities} reaches "
+        f"{pick.mean:,.1f} {nouns.positives} on average; one pick typically lands between {count(low)} and "
+        f"{count(high)}. Every figure uses that average, not one draw."
+    )
 
 
 def interval_words(low: float, high: float, kind: str, currency: str = "$") -> str:
@@ -347,11 +443,12 @@ def slider_label(actions: float, share_acted: float) -> str:
     return f"{count(actions)} ({share(share_acted)})"
 
 
-def uplift_caveat(nouns: Nouns, econ: Economics) -> str:
+def uplift_caveat(nouns: Nouns, econ: Economics, against: Baseline = TODAYS_RULE) -> str:
     """Risk is not uplift: what the money comparison assumes, and what would settle it."""
+    picks = "the model's picks and a random pick's" if against.random else "the rule's picks and the model's"
     return (
         f"The money assumes {a(nouns.action)} wins {share(econ.win_rate)} of the {nouns.positives} it "
-        f"reaches, for the rule's picks and the model's alike. A high {nouns.score} does not prove "
+        f"reaches, for {picks} alike. A high {nouns.score} does not prove "
         f"that {a(nouns.action)} changes the outcome; a test that gives the {nouns.action} to some "
         "picks and holds others back settles it."
     )
@@ -403,14 +500,15 @@ def headline_gain(spec: DemoSpec, econ: Economics, rule: Outcome, model: Outcome
     return f"worth {money(abs(extra), cur)} {'more' if extra >= 0 else 'less'}{per}"
 
 
-def headline_metric(spec: DemoSpec, econ: Economics, rule: Outcome, model: Outcome) -> tuple[str, str, str | None, str]:
+def headline_metric(spec: DemoSpec, econ: Economics, rule: Outcome, model: Outcome,
+                    against: Baseline = TODAYS_RULE) -> tuple[str, str, str | None, str]:
     """(label, value, delta, delta colour) of the headline figure for st.metric: the model's
-    figure (or its gain) against today's rule."""
+    figure (or its gain) against today's rule (or a random pick)."""
     figure, cur = spec.headline.figure, econ.currency
     period = period_suffix(econ)
     if figure == "cost_per_won":
         delta = model.cost_per_won - rule.cost_per_won
-        shown = None if not _finite(delta) else money(delta, cur, signed=True) + " vs rule"
+        shown = None if not _finite(delta) else money(delta, cur, signed=True) + f" vs {against.short}"
         return f"{spec.headline.cost_per_won_label} with the model", money(model.cost_per_won, cur), shown, "inverse"
     if figure == "value_won":
         label = f"Extra {spec.headline.value_won_label}{period}"
@@ -418,22 +516,26 @@ def headline_metric(spec: DemoSpec, econ: Economics, rule: Outcome, model: Outco
     return f"Extra net value{period}", money(model.net_value - rule.net_value, cur, signed=True), None, "normal"
 
 
-def same_budget_headline(spec: DemoSpec, econ: Economics, comparison: Any) -> str:
+def same_budget_headline(spec: DemoSpec, econ: Economics, comparison: Any, against: Baseline = TODAYS_RULE) -> str:
     """The one sentence leadership asks for, with its honesty built in.
 
     ``comparison`` is a :class:`proofdeck.comparison.compare.SameBudget` (not imported here:
-    words are a lower layer than the comparison that uses them).
+    words are a lower layer than the comparison that uses them). Against a random pick the
+    baseline's figure is its average, and the sentence says so.
     """
     nouns = spec.nouns
     rule, model = comparison.rule, comparison.model
     per = period_suffix(econ)
     opening = f"With the same {count(rule.actions)} {nouns.actions}{per}, the model reaches"
+    average = " on average" if against.random else ""
     if not comparison.clear:
         return (
-            f"{opening} {count(model.reached)} {nouns.positives} and today's rule "
-            f"{count(rule.reached)}: the held-out data do not show a clear difference."
+            f"{opening} {count(model.reached)} {nouns.positives} and {against.name} "
+            f"{count(rule.reached)}{average}: the held-out data do not show a clear difference."
         )
+    instead = (f"the {count(rule.reached)} {against.name} reaches on average" if against.random
+               else count(rule.reached))
     return (
-        f"{opening} {count(model.reached)} {nouns.positives} instead of {count(rule.reached)} "
+        f"{opening} {count(model.reached)} {nouns.positives} instead of {instead} "
         f"({change(model.reached, rule.reached)}), {headline_gain(spec, econ, rule, model)}."
     )
