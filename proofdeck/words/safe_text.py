@@ -1,13 +1,15 @@
 """Text from data, shown literally: one escaping helper for Markdown, one for chart labels.
 
 Streamlit renders Markdown in ``st.markdown``, ``st.caption``, ``st.subheader``, widget and
-page-link labels, ``st.error`` and friends: links, images (the browser fetches their URLs),
+page-link labels, ``st.table`` cells, ``st.error`` and friends: links, images (the browser fetches their URLs),
 LaTeX between dollars, colour directives (``:red[...]``), emoji shortcodes and
 ``:material/...:`` icons. Plotly renders a subset of HTML in labels (``<a href>``, ``<b>``,
 ``<br>``). Ids, category values, column names and labels from uploads may hold any of these,
 so every piece of data-derived text goes through :func:`md` (Markdown places) or
 :func:`chart_text` (Plotly labels) before it is shown. Text Proofdeck writes itself is not
-escaped: escape the pieces, then put them into the sentence.
+escaped: escape the pieces, then put them into the sentence. Words Proofdeck drafts from data
+and then builds its own sentences from (an upload's nouns and title) are made
+:func:`plain_words` instead, which need no escaping anywhere.
 """
 
 from __future__ import annotations
@@ -30,6 +32,9 @@ _PUNCTUATION = re.compile(r"""([!"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~])""")
 _LINK_OR_SHORTCODE = re.compile(r"\\[:@]|(?i:www)(?=\\\.)")
 WORD_JOINER = "\u2060"
 _SPACES = re.compile(r"\s+")
+# What plain_words keeps: letters, digits, spaces, dashes, apostrophes, and a point between
+# digits ("1.5"); nothing else, so no Markdown, HTML, LaTeX, directive or bare link can form.
+_NOT_A_WORD = re.compile(r"(?:(?<!\d)\.|\.(?!\d)|[^\w\s'.-]|_)+")
 
 
 def plain(text: object, limit: int = MAX_SHOWN) -> str:
@@ -56,6 +61,20 @@ def plain(text: object, limit: int = MAX_SHOWN) -> str:
     if len(line) > limit:
         line = line[: max(limit - 1, 0)].rstrip() + ELLIPSIS
     return line
+
+
+def plain_words(text: object, limit: int = MAX_SHOWN) -> str:
+    """Text from data made into words that are safe anywhere without escaping: Markdown, a
+    chart label, HTML, a TOML string. For words Proofdeck builds sentences from (an upload's
+    nouns and title), where :func:`md` would leave backslashes in charts and the report.
+
+    Letters, digits, spaces, dashes and apostrophes are kept, and a point between two digits;
+    every other character becomes a space ("is_churn" -> "is churn", "[x](http://h)" ->
+    "x http h"). Spaces are folded, and leading dashes go (a line starting "- " is a list).
+    The text is first made :func:`plain`; the result may be empty.
+    """
+    words = _NOT_A_WORD.sub(" ", plain(text, limit))
+    return _SPACES.sub(" ", words).strip().lstrip("- ").strip()
 
 
 def _is_bidi_control(char: str) -> bool:
