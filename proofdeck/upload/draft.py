@@ -21,6 +21,7 @@ from proofdeck.data.datasets import Dataset, build_dataset
 from proofdeck.data.spec import DemoSpec, Economics, Headline, ModelSpec, Nouns, RuleSpec, validate_document
 from proofdeck.upload.labels import build_outcome, outcome_missing
 from proofdeck.upload.profile import words_of
+from proofdeck.words.safe_text import plain_words
 from proofdeck.words.wording import money, plural, sentence_case
 
 # Outcome words -> (positive, positives, meaning, negatives, action, actions, act, score, won,
@@ -95,12 +96,15 @@ def default_nouns(outcome: str, positives: tuple[str, ...], entity: str = "custo
             action=action, actions=actions, act=act, score=score, won=won.format(**fill),
             won_plural=won_plural.format(**fill), negatives=negatives.format(**fill),
         )
-    value = " or ".join(positives)
+    # Plain words only: a column name or value may hold Markdown or HTML, and these words go
+    # into every page, chart and report unescaped ("has Churn yes", never a link or an image).
+    said = " ".join(filter(None, [plain_words(outcome), " or ".join(filter(None, map(plain_words, positives)))]))
+    said = said or "the outcome"
     return Nouns(
         entity=entity, entities=entities,
-        positive=f"{entity} with {outcome} {value}", positives=f"{entities} with {outcome} {value}",
-        positive_meaning=f"has {outcome} {value}", action="contact", actions="contacts", act="contact",
-        score=f"chance of {outcome} {value}", won=f"{entity} won over", won_plural=f"{entities} won over",
+        positive=f"{entity} with {said}", positives=f"{entities} with {said}",
+        positive_meaning=f"has {said}", action="contact", actions="contacts", act="contact",
+        score=f"chance of {said}", won=f"{entity} won over", won_plural=f"{entities} won over",
         negatives=f"other {entities}",
     )
 
@@ -131,7 +135,7 @@ def default_draft(
 ) -> DemoDraft:
     """A draft with every default filled in from the file's name and the outcome."""
     nouns = default_nouns(outcome, positives, entity)
-    title = re.sub(r"[_\-.]+", " ", Path(file_name).stem).strip().capitalize() or "My data"
+    title = plain_words(re.sub(r"[_\-.]+", " ", Path(file_name).stem)).capitalize() or "My data"
     return DemoDraft(
         title=title,
         question=f"Which {nouns.entities} should we {nouns.act}?",
