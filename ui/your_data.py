@@ -125,7 +125,7 @@ def outcome_step(digest: str, frame: pd.DataFrame, profile: Profile, test_size: 
     positives = choice.suggested
     if choice.needs_choice or not choice.suggested:
         positives = tuple(st.multiselect(
-            f"Which values of '{column}' count as the outcome?", list(choice.values),
+            f"Which values of '{md(column)}' count as the outcome?", list(choice.values),
             default=[v for v in choice.suggested if v in choice.values] or list(choice.values[:1]),
             key=f"yd_{digest[:12]}_positives_{column}",
         ))
@@ -350,7 +350,7 @@ def scores_step(digest: str, frame: pd.DataFrame, profile: Profile) -> tuple[Own
     choice = outcome_choice(frame, outcome_column) if outcome_column in frame.columns else None
     positives = choice.suggested if choice else ()
     if choice and (choice.needs_choice or not positives):
-        positives = tuple(st.multiselect(f"Which values of '{outcome_column}' count as the outcome?",
+        positives = tuple(st.multiselect(f"Which values of '{md(outcome_column)}' count as the outcome?",
                                          list(choice.values), default=list(choice.values[:1]), key=f"{prefix}_pos"))
     try:
         own = read_scores(frame, id_column, score_column, outcome_column, positives or None)
