@@ -158,7 +158,7 @@ def stories(scenario: Scenario, model_flags: np.ndarray, cutoff: float) -> None:
                     st.caption(empty_story_text(story.kind, nouns))
                     continue
                 example_id = str(scenario.ids.iloc[story.position])
-                st.caption(f"{spec.label(spec.id_column)} {md(example_id)} · one of "
+                st.caption(f"{md(spec.label(spec.id_column))} {md(example_id)} · one of "
                            f"{story.pool_size:,} like this")
                 st.markdown(sentence_for(scenario, story.position, model_flags, cutoff))
                 st.button("Open", key=f"story_open_{story.kind}", on_click=open_example,
@@ -179,7 +179,7 @@ def table_filters(scenario: Scenario) -> ex.ExampleFilter:
                                        placeholder="All outcomes", **changed)
     low, high = score_col.slider(w.sentence_case(nouns.score), 0, 100, (0, 100), format="%d%%",
                                  key=f"filter_score_{spec.key}", **changed)
-    search = search_col.text_input(f"Search {spec.label(spec.id_column).lower()}", key=f"filter_search_{spec.key}",
+    search = search_col.text_input(f"Search {md(spec.label(spec.id_column).lower())}", key=f"filter_search_{spec.key}",
                                    placeholder="id contains...", **changed)
     disagree = st.checkbox("Only where the rule and the model disagree", key=f"filter_disagree_{spec.key}", **changed)
     return ex.ExampleFilter(tuple(outcomes), disagree, (low / 100, high / 100), search)
