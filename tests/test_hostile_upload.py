@@ -208,6 +208,7 @@ def test_words_drafted_from_names_and_values_are_plain_words():
         "img src http 127.0.0.1 9 yes png yes or no http 127.0.0.1 9 no"
     assert default_nouns("Gekündigt", ("ja",)).positive_meaning == "has Gekündigt ja"
     assert default_nouns("is_member", ("1.0",)).score == "chance of is member 1.0"
+    assert default_nouns("label", ("-1",)).positive_meaning == "has label -1"
     assert default_nouns("$$$", ("[]",)).positive_meaning == "has the outcome"
     assert default_nouns("Churn", ("Yes",)).positives == "churners"  # presets as before
     draft = default_draft(hostile.file_name(PORT), names["outcome"], values[:1], names["id"], (), rule="")

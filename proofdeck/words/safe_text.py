@@ -35,6 +35,7 @@ _SPACES = re.compile(r"\s+")
 # What plain_words keeps: letters, digits, spaces, dashes, apostrophes, and a point between
 # digits ("1.5"); nothing else, so no Markdown, HTML, LaTeX, directive or bare link can form.
 _NOT_A_WORD = re.compile(r"(?:(?<!\d)\.|\.(?!\d)|[^\w\s'.-]|_)+")
+_LIST_MARKER = re.compile(r"^(?:-+(?: |$))+")  # "- item" and "---" at a line's start; "-1" is a number
 
 
 def plain(text: object, limit: int = MAX_SHOWN) -> str:
@@ -70,11 +71,11 @@ def plain_words(text: object, limit: int = MAX_SHOWN) -> str:
 
     Letters, digits, spaces, dashes and apostrophes are kept, and a point between two digits;
     every other character becomes a space ("is_churn" -> "is churn", "[x](http://h)" ->
-    "x http h"). Spaces are folded, and leading dashes go (a line starting "- " is a list).
+    "x http h"). Spaces are folded, and dashes that would start a list ("- item") go.
     The text is first made :func:`plain`; the result may be empty.
     """
-    words = _NOT_A_WORD.sub(" ", plain(text, limit))
-    return _SPACES.sub(" ", words).strip().lstrip("- ").strip()
+    words = _SPACES.sub(" ", _NOT_A_WORD.sub(" ", plain(text, limit))).strip()
+    return _LIST_MARKER.sub("", words)
 
 
 def _is_bidi_control(char: str) -> bool:
