@@ -16,7 +16,7 @@ from browser_kit import fresh_server, needs_chromium
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from proofdeck.words.safe_text import ELLIPSIS, MAX_SHOWN, WORD_JOINER, chart_text, md, plain
+from proofdeck.words.safe_text import ELLIPSIS, MAX_SHOWN, WORD_JOINER, chart_text, md, plain, plain_words
 
 ROOT = Path(__file__).resolve().parents[1]
 ASCII_PUNCTUATION = set("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
@@ -115,6 +115,34 @@ def test_chart_text_shows_exactly_the_plain_text_and_holds_no_markup(text):
     assert "<" not in shown and ">" not in shown
     assert re.fullmatch(r"([^&]|&(amp|lt|gt);)*", shown)
     assert html.unescape(shown).replace(WORD_JOINER, "") == plain(text).replace(WORD_JOINER, "")
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("is_churn", "is churn"),
+    ("Gekündigt", "Gekündigt"),
+    ("O'Brien-Smith", "O'Brien-Smith"),
+    ("Score 1.5 (v2.)", "Score 1.5 v2"),
+    ("[x](http://127.0.0.1:9/a) ![i](h.png)", "x http 127.0.0.1 9 a i h png"),
+    ("<img src=x> :material/home: :red[r] $x^2$ `c` a@b.co www.e.com", "img src x material home red r x 2 c a b co www e com"),
+    ("- item", "item"),
+    ("-- --- x", "x"),
+    ("-1", "-1"),
+    ("# head\n1. one", "head 1 one"),
+    ("$$$", ""),
+])
+def test_plain_words_keeps_words_only(text, expected):
+    assert plain_words(text) == expected
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(max_size=200))
+def test_plain_words_are_safe_anywhere_and_stable(text):
+    words = plain_words(text)
+    assert re.fullmatch(r"[\w' .-]*", words) and "_" not in words
+    assert not re.search(r"(?<!\d)\.|\.(?!\d)", words)  # a point only between digits
+    assert not re.match(r"-+( |$)", words) and words == words.strip()  # no list item can start
+    assert plain_words(words) == words
+    assert unescape(md(words)) == words and chart_text(words) == words  # nothing to escape but punctuation
 
 
 # --- in a real browser -----------------------------------------------------------------------

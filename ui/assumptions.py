@@ -8,6 +8,7 @@ import streamlit as st
 
 from proofdeck.data.spec import ECONOMICS_BOUNDS
 from proofdeck.model.scenario import Scenario
+from proofdeck.words.safe_text import md
 from ui import state
 
 # (field, label, kind) -- kind "money", "share" (shown in %), "count" or "text".
@@ -68,7 +69,7 @@ def assumptions_form(scenario: Scenario) -> None:
             continue
         disabled = field == "value_per_won" and econ.value_column is not None
         help_text = (
-            f"Each {scenario.spec.nouns.positive} is worth its own '{econ.value_column}'."
+            f"Each {scenario.spec.nouns.positive} is worth its own '{md(econ.value_column)}'."
             if disabled else None
         )
         low, high = BOUNDS[field]

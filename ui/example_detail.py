@@ -59,7 +59,8 @@ def example_detail(scenario: Scenario, position: int, model_flags: np.ndarray, c
         if scenario.rule is not None:
             rule_checklist(scenario, position)
         with st.expander("All values"):
-            values = [(spec.label(c), _text(scenario, c, row[c])) for c in scenario.dataset.features]
+            # st.table renders Markdown in every cell: labels and values are escaped.
+            values = [(md(spec.label(c)), md(_text(scenario, c, row[c]))) for c in scenario.dataset.features]
             st.table(pd.DataFrame(values, columns=["", "Value"]).set_index(""))
     with why:
         st.info(sentence_for(scenario, position, model_flags, cutoff), icon=":material/lightbulb:")
@@ -161,14 +162,14 @@ def what_if_form(scenario: Scenario, position: int, cutoff: float) -> None:
         with st.form(f"whatif_form_{spec.key}", border=False):
             columns = st.columns(3)
             for index, column in enumerate(model.features):
-                key, place = _input_key(scenario, column), columns[index % 3]
+                key, place, label = _input_key(scenario, column), columns[index % 3], md(spec.label(column))
                 if column in scenario.flag_columns and column in model.numeric:
-                    place.selectbox(spec.label(column), ["yes", "no", UNKNOWN], key=key)
+                    place.selectbox(label, ["yes", "no", UNKNOWN], key=key)
                 elif column in model.numeric:
-                    place.number_input(spec.label(column), key=key, value=None, format="%g")
+                    place.number_input(label, key=key, value=None, format="%g")
                 else:
                     options = sorted(map(str, scenario.dataset.frame[column].dropna().unique())) + [UNKNOWN]
-                    place.selectbox(spec.label(column), options, key=key)
+                    place.selectbox(label, options, key=key)
             submitted = st.form_submit_button("Score it", icon=":material/calculate:", type="primary")
         if submitted:
             st.session_state[result_key] = {

@@ -159,7 +159,7 @@ def stories(scenario: Scenario, model_flags: np.ndarray, cutoff: float) -> None:
                     st.caption(empty_story_text(story.kind, nouns, has_rule))
                     continue
                 example_id = str(scenario.ids.iloc[story.position])
-                st.caption(f"{spec.label(spec.id_column)} {md(example_id)} · one of "
+                st.caption(f"{md(spec.label(spec.id_column))} {md(example_id)} · one of "
                            f"{story.pool_size:,} like this")
                 st.markdown(sentence_for(scenario, story.position, model_flags, cutoff))
                 st.button("Open", key=f"story_open_{story.kind}", on_click=open_example,
@@ -180,7 +180,7 @@ def table_filters(scenario: Scenario) -> ex.ExampleFilter:
                                        placeholder="All outcomes", **changed)
     low, high = score_col.slider(w.sentence_case(nouns.score), 0, 100, (0, 100), format="%d%%",
                                  key=f"filter_score_{spec.key}", **changed)
-    search = search_col.text_input(f"Search {spec.label(spec.id_column).lower()}", key=f"filter_search_{spec.key}",
+    search = search_col.text_input(f"Search {md(spec.label(spec.id_column).lower())}", key=f"filter_search_{spec.key}",
                                    placeholder="id contains...", **changed)
     # Without a rule nothing disagrees with the model: a random pick acts on nobody in particular.
     disagree = False if scenario.baseline.random else st.checkbox(

@@ -124,10 +124,10 @@ def outcome_step(digest: str, frame: pd.DataFrame, profile: Profile, test_size: 
     column = st.selectbox("The outcome to find (a yes/no column, or one with a few values)",
                           [c.column for c in candidates], key=f"yd_{digest[:12]}_outcome")
     first, others = candidates[0], [c for c in candidates[1:4] if c.reasons]
-    why = f"First guess {md(first.sentence, limit=300)}."
+    guesses = f"First guess {md(first.sentence, limit=300)}."
     if others:
-        why += " Also possible: " + "; ".join(md(c.sentence, limit=200) for c in others) + "."
-    st.caption(why)
+        guesses += " Also possible: " + "; ".join(md(c.sentence, limit=200) for c in others) + "."
+    st.caption(guesses)
     choice = outcome_choice(frame, column)
     positives = choice.suggested
     if choice.needs_choice or not choice.suggested:
@@ -363,7 +363,7 @@ def scores_step(digest: str, frame: pd.DataFrame, profile: Profile) -> tuple[Own
     choice = outcome_choice(frame, outcome_column) if outcome_column in frame.columns else None
     positives = choice.suggested if choice else ()
     if choice and (choice.needs_choice or not positives):
-        positives = tuple(st.multiselect(f"Which values of '{outcome_column}' count as the outcome?",
+        positives = tuple(st.multiselect(f"Which values of '{md(outcome_column)}' count as the outcome?",
                                          list(choice.values), default=list(choice.values[:1]), key=f"{prefix}_pos"))
     try:
         own = read_scores(frame, id_column, score_column, outcome_column, positives or None)

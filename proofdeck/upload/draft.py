@@ -118,14 +118,15 @@ def default_nouns(outcome: str, positives: tuple[str, ...], entity: str = "custo
         )
     # Words from the data are filtered to letters, digits and spaces: they go into sentences,
     # titles and labels everywhere, so no column name or value can carry Markdown or a link.
-    name, value = plain_words(readable_name(outcome), "outcome"), plain_words(" or ".join(positives), "yes")
+    name, value = plain_words(readable_name(outcome)) or "outcome", plain_words(" or ".join(positives))
     if set(words_of(outcome)) <= _GENERIC_OUTCOME_NAMES:
         name = "outcome"  # "customers with outcome yes", not "customers with Y yes"
+    said = f"{name} {value}".strip()
     return Nouns(
         entity=entity, entities=entities,
-        positive=f"{entity} with {name} {value}", positives=f"{entities} with {name} {value}",
-        positive_meaning=f"has {name} {value}", action="contact", actions="contacts", act="contact",
-        score=f"chance of {name} {value}", won=f"{entity} won over", won_plural=f"{entities} won over",
+        positive=f"{entity} with {said}", positives=f"{entities} with {said}",
+        positive_meaning=f"has {said}", action="contact", actions="contacts", act="contact",
+        score=f"chance of {said}", won=f"{entity} won over", won_plural=f"{entities} won over",
         negatives=f"other {entities}",
     )
 

@@ -1,13 +1,15 @@
 """Text from data, shown literally: one escaping helper for Markdown, one for chart labels.
 
 Streamlit renders Markdown in ``st.markdown``, ``st.caption``, ``st.subheader``, widget and
-page-link labels, ``st.error`` and friends: links, images (the browser fetches their URLs),
+page-link labels, ``st.table`` cells, ``st.error`` and friends: links, images (the browser fetches their URLs),
 LaTeX between dollars, colour directives (``:red[...]``), emoji shortcodes and
 ``:material/...:`` icons. Plotly renders a subset of HTML in labels (``<a href>``, ``<b>``,
 ``<br>``). Ids, category values, column names and labels from uploads may hold any of these,
 so every piece of data-derived text goes through :func:`md` (Markdown places) or
 :func:`chart_text` (Plotly labels) before it is shown. Text Proofdeck writes itself is not
-escaped: escape the pieces, then put them into the sentence.
+escaped: escape the pieces, then put them into the sentence. Words Proofdeck drafts from data
+and then builds its own sentences from (an upload's nouns and title) are made
+:func:`plain_words` instead, which need no escaping anywhere.
 """
 
 from __future__ import annotations
@@ -30,6 +32,10 @@ _PUNCTUATION = re.compile(r"""([!"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~])""")
 _LINK_OR_SHORTCODE = re.compile(r"\\[:@]|(?i:www)(?=\\\.)")
 WORD_JOINER = "\u2060"
 _SPACES = re.compile(r"\s+")
+# What plain_words keeps: letters, digits, spaces, dashes, apostrophes, and a point between
+# digits ("1.5"); nothing else, so no Markdown, HTML, LaTeX, directive or bare link can form.
+_NOT_A_WORD = re.compile(r"(?:(?<!\d)\.|\.(?!\d)|[^\w\s'.-]|_)+")
+_LIST_MARKER = re.compile(r"^(?:-+(?: |$))+")  # "- item" and "---" at a line's start; "-1" is a number
 
 
 def plain(text: object, limit: int = MAX_SHOWN) -> str:
@@ -58,20 +64,23 @@ def plain(text: object, limit: int = MAX_SHOWN) -> str:
     return line
 
 
-def plain_words(text: object, fallback: str = "", limit: int = 40) -> str:
-    """Words safe anywhere without escaping: letters, digits, spaces, dashes and apostrophes.
+def plain_words(text: object, fallback: str = "", limit: int = MAX_SHOWN) -> str:
+    """Text from data made into words that are safe anywhere without escaping: Markdown, a
+    chart label, HTML, a TOML string. For words Proofdeck builds sentences from (an upload's
+    nouns and title, words typed on Your data), where :func:`md` would leave backslashes in
+    charts and the report.
 
-    For the nouns a demo speaks with ("churner", "customer with Gekündigt ja"), which pages put
-    into sentences, titles and widget labels: drafted from column names and values, or typed,
-    they can hold no Markdown, HTML or link syntax once filtered (a leading dash is dropped so
-    no list can start). ``fallback`` when nothing is left.
+    Letters, digits, spaces, dashes and apostrophes are kept, and a point between two digits;
+    every other character becomes a space ("is_churn" -> "is churn", "[x](http://h)" ->
+    "x http h"). Spaces are folded, and dashes that would start a list ("- item") go.
+    The text is first made :func:`plain` (at most ``limit`` characters); ``fallback`` when
+    nothing is left.
 
     >>> plain_words("![x](http://h/i.png) churn_flag yes"), plain_words("**", "row")
     ('x http h i png churn flag yes', 'row')
     """
-    kept = "".join(ch if (ch.isalnum() or ch in " -'") else " " for ch in plain(text))
-    words = " ".join(kept.split()).lstrip("-' ")
-    return words[:limit].strip() or fallback
+    words = _SPACES.sub(" ", _NOT_A_WORD.sub(" ", plain(text, limit))).strip()
+    return _LIST_MARKER.sub("", words).strip() or fallback
 
 
 def _is_bidi_control(char: str) -> bool:
