@@ -78,3 +78,58 @@ def test_a_messy_export_becomes_a_dashboard_in_a_few_clicks(browser, tmp_path):
     page.close()
     assert export.read_bytes() == original  # nothing the user gave is altered
     assert [url for url in requests if not url.startswith((base, "data:", "blob:"))] == []
+
+
+def test_a_product_managers_path_from_the_telco_export_to_a_confirmed_dashboard(browser, tmp_path):
+    """Upload, keep the guessed outcome, answer the three drivers, type the money and confirm it,
+    write the rule, build: every click a person makes. The time it took is printed (a figure for
+    the notes, never asserted: the machine is shared)."""
+    import time
+
+    from messy import telco_export
+
+    export = tmp_path / "WA_Fn-UseC_-Telco-Customer-Churn.csv"
+    export.write_bytes(telco_export(7043))
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    main = page.get_by_test_id("stMain")
+    with fresh_server(log_name="server-your-data-telco.log") as base:
+        page.goto(f"{base}/Your_data", timeout=180_000)
+        page.wait_for_selector("h1", timeout=180_000)
+        settle(page)
+        started = time.perf_counter()
+        page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(export))
+        page.get_by_text("The strongest drivers").first.wait_for(timeout=120_000)
+        settle(page)
+        assert "First guess 'Churn'" in main.inner_text()
+        questions = main.get_by_test_id("stCheckbox").filter(has_text="is known before we act")
+        assert questions.count() == 3
+        for index in range(3):
+            questions.nth(index).click()
+            settle(page)
+        for name, value in (("Cost per retention offer", "35"), ("Value of each customer kept", "700")):
+            field = main.get_by_role("spinbutton", name=name)
+            field.fill(value)
+            field.press("Enter")
+            settle(page)
+        population = main.get_by_role("spinbutton", name=re.compile("Customers per period"))
+        population.fill("40000")
+        population.press("Enter")
+        settle(page)
+        main.get_by_test_id("stCheckbox").filter(has_text="These are our own figures").click()
+        settle(page)
+        rule = page.get_by_role("textbox", name="The same rule as text")
+        rule.fill('Contract == "Month-to-month" and tenure < 6')
+        page.keyboard.press("Control+Enter")
+        settle(page)
+        page.get_by_role("button", name="Build the dashboard").click()
+        main.get_by_text("is a demo for this session").wait_for(timeout=180_000)
+        settle(page)
+        took = time.perf_counter() - started
+        print(f"\ntelco export, 7,043 rows: file chosen to a confirmed dashboard in {took:.1f} s of clicks")
+        main.get_by_role("link", name="The pitch").first.click()
+        page.wait_for_selector("h1", timeout=180_000)
+        settle(page)
+        text = main.inner_text()
+        assert "per quarter" in text and "Assumed, not confirmed" not in text and "Not confirmed as known" not in text
+        page.screenshot(path=str(ARTIFACTS / "your-data-telco-pitch.png"))
+    page.close()

@@ -32,8 +32,8 @@ def the_ask(scenario: Scenario, econ: Economics, comparison: SameBudget) -> None
             st.markdown(f"**The action:** {md(charter.action)}{owner}")
         if charter.promise:
             st.markdown(f"**The promise:** {md(charter.promise)}.")
-        st.markdown(f"**Expected impact:** {interval_text(comparison.extra_net, 'money', econ.currency)} "
-                    f"net value{per} more than {against.name}, at the same budget (95% interval).")
+        st.markdown(f"**Expected impact:** the extra net value{per} against {against.name} at the same budget is "
+                    f"{interval_text(comparison.extra_net, 'money', econ.currency)} (95% interval).")
         test = ab_test_for(comparison.rule, comparison.model, econ)
         st.markdown(f"**The test it needs:** {md(test.sentence(nouns, against))}")
         st.markdown("**Ready for production?** " + " · ".join(

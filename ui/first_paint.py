@@ -28,6 +28,7 @@ DEMO_STATE, ECONOMICS_STATE, ANALYST_STATE, PRESENT_STATE = "pd_demo", "pd_econo
 _LINK_APPLIED = "pd_link_applied"
 # Query parameters the first paint can honour (anything else: the usual path applies the link).
 _PLAIN_PARAMS = {"demo", "top"}
+SHORT_NOUN = 14  # characters of a noun that fit beside a number in a metric at 1280 px
 
 
 @dataclass
@@ -82,10 +83,14 @@ def headline_box(spec: DemoSpec, econ: Economics, comparison: SameBudget, n_held
             st.warning(md(unseen_note, limit=600), icon=":material/visibility:")
         left, middle, right = st.columns(3)
         average = " on average" if against.random else ""
-        left.metric(f"{against.title} reaches{average}", f"{w.count(comparison.rule.reached)} {nouns.positives}")
+        # A long noun ("customers with outcome yes") goes in the label: a metric's value is cut off.
+        short = len(nouns.positives) <= SHORT_NOUN
+        named = "" if short else f" ({nouns.positives})"
+        after = f" {nouns.positives}" if short else ""
+        left.metric(f"{against.title} reaches{average}{named}", f"{w.count(comparison.rule.reached)}{after}")
         middle.metric(
-            "The model reaches",
-            f"{w.count(comparison.model.reached)} {nouns.positives}",
+            f"The model reaches{named}",
+            f"{w.count(comparison.model.reached)}{after}",
             delta=w.change(comparison.model.reached, comparison.rule.reached),
         )
         label, value, delta, color = w.headline_metric(spec, econ, comparison.rule, comparison.model, against)

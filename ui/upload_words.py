@@ -72,7 +72,7 @@ def _money(prefix: str, fresh: str, nouns: Nouns, draft: DemoDraft, detected: tu
     sign, where = detected
     currency_key = f"{prefix}_currency"
     options = list(dict.fromkeys(([sign] if sign else []) + list(CURRENCIES)))
-    cells = st.columns([1, 2, 2, 2, 2, 2])
+    cells = st.columns([1.3, 2, 2, 2]) + st.columns([3, 1.5, 3.5])[:2]
     currency = cells[0].selectbox("Currency", options, key=currency_key,
                                   index=options.index(edits.get("currency", sign or "$")),
                                   on_change=_remember, args=(prefix, "currency", currency_key),
