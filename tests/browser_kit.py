@@ -81,5 +81,17 @@ def settle(page, quiet_ms: int = 600) -> None:
         page.wait_for_timeout(quiet_ms)
 
 
+def click_until_shown(button, shown, settle_page, tries: int = 2, timeout: int = 30_000) -> None:
+    """Click a button until what it should show appears: on a busy machine the first click can
+    land while a dialog redraws, and is lost (a person would click again, and so do we)."""
+    for _ in range(tries):
+        button.click()
+        try:
+            shown.wait_for(timeout=timeout)
+            return
+        except Exception:  # noqa: BLE001 - Playwright's timeout: click again
+            settle_page()
+
+
 def launch(playwright):
     return playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)

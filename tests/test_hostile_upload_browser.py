@@ -23,7 +23,7 @@ from contextlib import contextmanager
 
 import hostile_upload as hostile
 import pytest
-from browser_kit import ARTIFACTS, free_port, fresh_server, needs_chromium, settle
+from browser_kit import ARTIFACTS, click_until_shown, free_port, fresh_server, needs_chromium, settle
 
 from proofdeck.words.safe_text import WORD_JOINER, plain
 
@@ -238,13 +238,7 @@ def _example(walk: Walk) -> None:
     dialog.get_by_text("What if?").click()
     walk.settle()
     scored = dialog.get_by_text("New chance of")
-    for _ in range(2):  # on a busy machine the first click can land while the dialog redraws
-        dialog.get_by_role("button", name="Score it").click()
-        try:
-            scored.wait_for(timeout=30_000)
-            break
-        except Exception:  # noqa: BLE001 - Playwright's timeout: click again
-            walk.settle()
+    click_until_shown(dialog.get_by_role("button", name="Score it"), scored, walk.settle)
     walk.settle()
     walk.check("example dialog, all values and what-if")
     walk.shot("example-dialog")

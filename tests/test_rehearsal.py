@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from browser_kit import ARTIFACTS, fresh_server, needs_chromium, settle
+from browser_kit import ARTIFACTS, click_until_shown, fresh_server, needs_chromium, settle
 from conftest import DEMOS, ROOT
 
 from proofdeck.data.spec import load_catalog
@@ -192,13 +192,7 @@ def test_live_demo_rehearsal(server, browser, demo):
         real = number.input_value()
         number.fill(str(float(real or 0) + 7))
         scored = dialog.get_by_text(f"New {nouns.score}")
-        for _ in range(2):  # on a busy machine the first click can land while the dialog redraws
-            dialog.get_by_role("button", name="Score it").click()
-            try:
-                scored.wait_for(timeout=30_000)
-                break
-            except Exception:  # noqa: BLE001 - Playwright's timeout: click again
-                walk.settle()
+        click_until_shown(dialog.get_by_role("button", name="Score it"), scored, walk.settle)
         walk.settle()
         assert scored.count() == 1
         walk.shot("what-if")
