@@ -18,7 +18,8 @@ Each round, on the same server and the same viewer:
 
 Variants are servers: ``isolated`` the app as it runs (uploads read in a child process), and
 ``in_process`` the same app reading uploads in the server process (``PROOFDECK_ISOLATED_READS=0``),
-which is how it read them before: the comparison shows what the separate process buys. The
+where it read them before issue 17 (with the same limits): the comparison shows what the
+separate process buys. The
 target (issue 17): the viewer within 1.5x of its quiet speed during any upload, as the ratio of
 medians of the moves' times to the end of the rerun. Background refits are off
 (``PROOFDECK_REFITS=0``), so nothing but the upload competes with the viewer.
@@ -48,7 +49,7 @@ NAME = "uploads"
 RESULT = re.compile(r"This file cannot be used|Read [\d,]+ rows and [\d,]+ columns")
 LABELS = {"xlsx_bomb": "a workbook bomb", "parquet_bomb": "a Parquet bomb", "csv": "a large CSV"}
 SERVERS = {"isolated": {}, "in_process": {"PROOFDECK_ISOLATED_READS": "0"}}
-VARIANT_LABELS = {"isolated": "app", "in_process": "app reading in the server (before)"}
+VARIANT_LABELS = {"isolated": "app", "in_process": "app reading in the server process"}
 
 
 def _upload_file(kind: str, config: Config, folder: Path, round_index: int) -> Path:

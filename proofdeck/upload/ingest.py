@@ -195,12 +195,10 @@ def _read_parquet(raw: bytes, budget: ReadBudget) -> Table:
             + ", ".join(f"'{n}'" for n in dropped[:5]) + ("..." if len(dropped) > 5 else "")
         )
     kept_names = [name for name, field in zip(names, schema) if _is_plain(field.type)]
-    _require_shape(len(kept_names), meta.num_rows if meta.num_rows else 1)
+    _require_shape(len(kept_names), 1)  # the columns, before anything is decoded
     batches = _decoded_batches(parquet, plain, [schema.field(n).type for n in plain], budget)
-    columns = [pa.chunked_array([b.column(i) for b in batches], type=batches[0].schema.field(i).type)
-               if batches else pa.chunked_array([], type=_decoded_type(schema.field(plain[i]).type))
-               for i in range(len(plain))]
     _require_shape(len(kept_names), sum(b.num_rows for b in batches))
+    columns = [pa.chunked_array([b.column(i) for b in batches]) for i in range(len(plain))]
     frame, conversions = typed_frame([_plain_arrow(c) for c in columns], kept_names)
     return Table(frame, "Parquet", tuple(notes), conversions)
 
@@ -247,10 +245,6 @@ def _value_width(kind: pa.DataType) -> int:
         return max(kind.bit_width // 8, 1)
     except ValueError:
         return 32  # text: a guess; the count after each batch is what bounds it
-
-
-def _decoded_type(kind: pa.DataType) -> pa.DataType:
-    return kind.value_type if pa.types.is_dictionary(kind) else kind
 
 
 def _decoded(array: pa.Array) -> pa.Array:
