@@ -49,7 +49,7 @@ MODULE = "proofdeck.upload.isolated"
 _ROOT = Path(__file__).resolve().parents[2]  # the folder holding the proofdeck package
 _COUNTS = ("rows_read", "cells_read", "cells_built", "bytes_unpacked", "bytes_decoded")
 _ERRORS = {"TooLarge": TooLarge, "TooSlow": TooSlow, "DataError": DataError}
-_HEADER_LIMIT = 1024 * 1024
+_HEADER_LIMIT = 64 * 1024 * 1024  # the answer's JSON line (notes, conversions) at most
 
 
 def read_isolated(name: str, raw: bytes, max_bytes: int = MAX_UPLOAD_BYTES, budget: ReadBudget | None = None,
@@ -183,9 +183,12 @@ def _limit_self(memory_bytes: int, seconds: float) -> None:
     import resource
 
     os.nice(NICENESS)
-    resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
     cpu = int(2 * seconds) + 10  # processor time of all threads; the parent's clock is wall time
-    resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 5))
+    for kind, soft, hard in ((resource.RLIMIT_AS, memory_bytes, memory_bytes), (resource.RLIMIT_CPU, cpu, cpu + 5)):
+        _, allowed = resource.getrlimit(kind)
+        if allowed != resource.RLIM_INFINITY:  # a limit already set (a container) can only be lowered
+            soft, hard = min(soft, allowed), min(hard, allowed)
+        resource.setrlimit(kind, (soft, hard))
 
 
 def main(argv: list[str]) -> int:
