@@ -40,6 +40,21 @@ READOUT = "h5"
 CHANGED = "([sel, old]) => { const e = document.querySelector(sel); return e && e.innerText !== old; }"
 
 
+def timed_move(page, index: int, timeout: float = 60.0) -> tuple[float, float]:
+    """One key press (PageUp, then PageDown on odd ``index``) on the page's first slider:
+    seconds to the new readout and to the end of the rerun; then the page is left to finish."""
+    page.get_by_role("slider").first.focus()
+    before = page.locator(READOUT).first.inner_text()
+    pressed = time.perf_counter()
+    page.keyboard.press("PageUp" if index % 2 == 0 else "PageDown")
+    page.wait_for_function(CHANGED, arg=[READOUT, before], timeout=timeout * 1000)
+    readout = time.perf_counter() - pressed
+    page.wait_for_function(f"() => !document.querySelector('{RUNNING}')", timeout=timeout * 1000)
+    finished = time.perf_counter() - pressed
+    settle(page, timeout * 1000, quiet_ms=150)
+    return readout, finished
+
+
 def slider_moves(browser, url: str, moves: int, load_timeout: float, move_timeout: float = 60.0) -> dict:
     """Open ``url``, then time ``moves`` key presses: seconds to load, and for each move the
     seconds to the new readout and to the end of the rerun (charts drawn)."""
@@ -51,20 +66,11 @@ def slider_moves(browser, url: str, moves: int, load_timeout: float, move_timeou
         page.wait_for_selector(READOUT, state="visible", timeout=load_timeout * 1000)
         loaded = time.perf_counter() - started
         settle(page, load_timeout * 1000)
-        thumb = page.get_by_role("slider").first
-        thumb.focus()
         readout, finished = [], []
         for index in range(moves):
-            before = page.locator(READOUT).first.inner_text()
-            key = "PageUp" if index % 2 == 0 else "PageDown"
-            pressed = time.perf_counter()
-            page.keyboard.press(key)
-            page.wait_for_function(CHANGED, arg=[READOUT, before], timeout=move_timeout * 1000)
-            readout.append(time.perf_counter() - pressed)
-            page.wait_for_function(f"() => !document.querySelector('{RUNNING}')", timeout=move_timeout * 1000)
-            finished.append(time.perf_counter() - pressed)
-            settle(page, move_timeout * 1000, quiet_ms=150)
-            thumb.focus()
+            to_readout, to_finished = timed_move(page, index, move_timeout)
+            readout.append(to_readout)
+            finished.append(to_finished)
         return {"load": loaded, "readout": readout, "finished": finished}
     except Exception as error:
         raise BenchError(f"slider at {url}: {type(error).__name__}: {str(error)[:300]}") from error

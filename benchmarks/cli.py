@@ -30,6 +30,8 @@ PARTS = {
     "explain": ("benchmarks.bench_explain", "one explanation on the Examples page"),
     "ingest": ("benchmarks.bench_ingest", "a million rows through the Your data path, memory"),
     "viewers": ("benchmarks.bench_viewers", "a room of viewers opening the pitch at once, fits, memory"),
+    "uploads": ("benchmarks.bench_uploads", "a viewer's slider quiet and during a decompression bomb or a large "
+                                            "upload"),
 }
 EXTRAS = {
     "stability": ("benchmarks.bench_stability", "the background refits per demo (not in the default run)"),

@@ -48,6 +48,15 @@ class Config:
     upload_rows: int = 100_000
     viewer_timeout: float = 300.0
     refits_timeout: float = 300.0
+    # 6. a viewer's slider during uploads: bombs and a large file, the app and the app reading in-process
+    upload_rounds: int = 3
+    upload_moves: int = 10  # quiet moves per round
+    upload_variants: tuple[str, ...] = ("isolated", "in_process")
+    upload_kinds: tuple[str, ...] = ("xlsx_bomb", "parquet_bomb", "csv")
+    bomb_cells: int = 20_000_000  # the workbook: 1.3 MB
+    bomb_zeros: int = 400_000_000  # the Parquet file (3.5 MB here); over the 1 GB decoded bound
+    large_upload_rows: int = 300_000
+    upload_timeout: float = 300.0
     # extra: the stability refits (only with --only stability)
     stability_repeats: int = 10
     stability_demos: tuple[str, ...] = ("churn", "fraud", "leads")
@@ -94,6 +103,10 @@ QUICK = Config(
     upload_rows=20_000,
     viewer_timeout=180.0,
     refits_timeout=180.0,
+    upload_rounds=1,
+    upload_moves=3,
+    bomb_cells=3_000_000,
+    large_upload_rows=20_000,
     stability_repeats=2,
     thread_runs=2,
     stability_demos=("churn",),
@@ -129,6 +142,9 @@ SMALLEST = Config(
     upload_rows=0,
     viewer_timeout=60.0,
     refits_timeout=30.0,
+    upload_rounds=1,
+    upload_moves=1,
+    upload_variants=(),
     stability_repeats=1,
     thread_runs=1,
     stability_demos=("churn",),

@@ -113,7 +113,7 @@ def table(parts: dict[str, dict]) -> str:
             )
     targets = [(part, t) for part, result in parts.items() for t in result.get("targets", [])]
     if targets:
-        lines += ["", f"{'target (issue 14)':<70} {'figure':>11} {'limit':>11}  status", "-" * 103]
+        lines += ["", f"{'target (issues 14 and 17)':<70} {'figure':>11} {'limit':>11}  status", "-" * 103]
         for _, t in targets:
             status = {True: "met", False: "MISSED", None: "not measured"}[t["met"]]
             lines.append(f"{t['target'][:70]:<70} {fmt(t['value'], t['unit']):>11} {fmt(t['limit'], t['unit']):>11}  {status}")

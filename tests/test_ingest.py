@@ -207,5 +207,5 @@ def test_a_sheet_too_big_for_a_workbook_is_refused_with_advice(monkeypatch):
     import proofdeck.upload.ingest as ingest
 
     monkeypatch.setattr(ingest, "MAX_WORKBOOK_CELLS", 20)
-    with pytest.raises(DataError, match="the first sheet has 7 rows and 4 columns, too many .* save it as CSV"):
+    with pytest.raises(DataError, match="the first sheet is too large: it holds more than 20 cells.* save it as CSV"):
         upload("workbook_named.csv")

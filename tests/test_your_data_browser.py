@@ -133,3 +133,33 @@ def test_a_product_managers_path_from_the_telco_export_to_a_confirmed_dashboard(
         assert "per quarter" in text and "Assumed, not confirmed" not in text and "Not confirmed as known" not in text
         page.screenshot(path=str(ARTIFACTS / "your-data-telco-pitch.png"))
     page.close()
+
+
+def test_a_decompression_bomb_is_refused_as_too_large_by_a_real_server(browser, tmp_path):
+    # 3,000,000 tiny cells with no declared size (0.2 MB zipped), over the 2,000,000-cell
+    # limit: the reader in its own process stops and the page says "too large", then a
+    # normal file in the same session reads as usual.
+    from benchmarks.synthetic import workbook_bomb
+
+    bomb = tmp_path / "export.xlsx"
+    bomb.write_bytes(workbook_bomb(3_000_000))
+    export = tmp_path / "european.csv"
+    export.write_bytes(european_export(500))
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    main = page.get_by_test_id("stMain")
+    with fresh_server(log_name="server-your-data-bomb.log") as base:
+        page.goto(f"{base}/Your_data", timeout=180_000)
+        page.wait_for_selector("h1", timeout=180_000)
+        settle(page)
+        chooser = page.get_by_test_id("stFileUploaderDropzoneInput")
+        chooser.set_input_files(str(bomb))
+        refusal = main.get_by_text("This file cannot be used: the first sheet is too large")
+        refusal.wait_for(timeout=180_000)
+        assert "more than 2,000,000 cells" in refusal.inner_text() and "damaged" not in refusal.inner_text()
+        page.screenshot(path=str(ARTIFACTS / "your-data-bomb.png"))
+        chooser.set_input_files(str(export))
+        main.get_by_text("Read 500 rows").wait_for(timeout=180_000)
+        assert page.get_by_test_id("stException").count() == 0
+    page.close()
+    log = (ARTIFACTS / "server-your-data-bomb.log").read_text(encoding="utf-8", errors="replace")
+    assert "Traceback" not in log

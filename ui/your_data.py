@@ -1,5 +1,7 @@
 """The Your data page's steps: a file becomes a demo, for this session only.
 
+The file is read in a separate, limited process (:mod:`proofdeck.upload.isolated`), so a
+file that takes long to read, or a decompression bomb, never slows the other viewers.
 Reading, profiling and leak checks are cached by the file's content hash (bounded), so a
 rerun never reads the file again and two viewers with different files never share anything;
 the same file with the same choices is fitted once. Nothing the user gave is altered: every
@@ -33,6 +35,7 @@ from proofdeck.upload.draft import (
     spec_toml,
 )
 from proofdeck.upload.ingest import MAX_UPLOAD_BYTES, read_upload
+from proofdeck.upload.isolated import read_isolated
 from proofdeck.upload.labels import Outcome, build_outcome, outcome_choice, rank_outcomes
 from proofdeck.upload.leakage import LeakCheck, check_columns
 from proofdeck.upload.own_scores import OwnScores, guess_score_columns, read_scores
@@ -44,6 +47,7 @@ from ui.rule_editor import rule_editor
 from ui.upload_words import words_step
 
 SAVE_ENV = "PROOFDECK_SAVE_DEMOS"  # "1": offer "save as a demo" (on a machine of one's own)
+ISOLATE_ENV = "PROOFDECK_ISOLATED_READS"  # "0": read uploads in the server process (benchmarks only)
 TRAIN, OWN_SCORES = "Train a model on my data", "Bring my own scores"
 
 
@@ -56,8 +60,9 @@ def digest_of(raw: bytes) -> str:
 
 @st.cache_resource(show_spinner="Reading the file...", max_entries=4)
 def _read(digest: str, name: str, _raw: bytes) -> Table | str:
+    reader = read_upload if os.environ.get(ISOLATE_ENV) == "0" else read_isolated
     try:
-        return read_upload(name, _raw, MAX_UPLOAD_BYTES)
+        return reader(name, _raw, MAX_UPLOAD_BYTES)
     except DataError as error:
         return str(error)
 

@@ -17,7 +17,9 @@ Real exports differ in ways pandas' defaults get silently wrong; each is handled
 
 Cells are then typed by :mod:`proofdeck.data.coercion`. Parsing uses pyarrow's multithreaded
 reader, so a million rows take about a second. :class:`DataError` is the one exception raised;
-``error.public`` is a version of the message that quotes nothing from the file.
+``error.public`` is a version of the message that quotes nothing from the file. A
+:class:`~proofdeck.data.limits.ReadBudget` bounds the time: it is checked between the steps
+and every few thousand records of the slow, line-numbering pass over a malformed file.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ import codecs
 import csv
 import io
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pandas as pd
 import pyarrow as pa
@@ -33,11 +36,15 @@ import pyarrow.csv as pacsv
 
 from proofdeck.data.coercion import NA_TOKENS, Conversion, typed_frame
 
+if TYPE_CHECKING:  # limits imports DataError from here
+    from proofdeck.data.limits import ReadBudget
+
 DELIMITERS = (",", ";", "\t", "|")
 DELIMITER_NAMES = {",": "commas", ";": "semicolons", "\t": "tabs", "|": "pipes"}
 SAMPLE_BYTES = 1024 * 1024
 SAMPLE_RECORDS = 100
 _CHUNK = 1024 * 1024
+_RECORDS_PER_CHECK = 5_000  # the slow pass checks the time budget this often
 
 
 class DataError(ValueError):
@@ -73,12 +80,13 @@ class Table:
     encoding: str | None = None
 
 
-def read_delimited(raw: bytes) -> Table:
+def read_delimited(raw: bytes, budget: ReadBudget | None = None) -> Table:
     """Read delimited text into a typed frame.
 
     Parameters
     ----------
     raw : the file's bytes; never modified.
+    budget : the time allowed (and a count of the rows read); None for no limit.
 
     Returns
     -------
@@ -88,11 +96,14 @@ def read_delimited(raw: bytes) -> Table:
     ------
     DataError
         For an empty or binary file, a single column, no data rows, repeated column names,
-        or lines that do not all have the same number of fields (with the line number).
+        or lines that do not all have the same number of fields (with the line number);
+        :class:`~proofdeck.data.limits.TooSlow` when the budget's time is spent.
     """
+    check = budget.check_time if budget is not None else _no_check
     if not raw or raw.isspace():  # isspace stops at the first other byte; strip would copy
         raise DataError("the file is empty")
     data, start, encoding, notes = _decode(raw)
+    check()
     data = memoryview(data)[start:]
     sample = bytes(data[:SAMPLE_BYTES]).decode("utf-8", errors="ignore")
     complete = len(data) <= SAMPLE_BYTES
@@ -116,16 +127,18 @@ def read_delimited(raw: bytes) -> Table:
     if len(body) <= SAMPLE_BYTES and not bytes(body).strip():  # small: a copy costs nothing
         raise DataError("the file has a header row but no data rows")
     width = len(header) + trailing
-    table = _parse(body, delimiter, width, header_text, len(header))
+    table = _parse(body, delimiter, width, header_text, len(header), check)
+    if budget is not None:
+        budget.count_rows(table.num_rows)
     if body.obj.count(b'"', len(body.obj) - len(body)) % 2:
-        _check_quotes(body, delimiter, header_text)  # an odd count of quotes: one may be open
+        _check_quotes(body, delimiter, header_text, check)  # an odd count of quotes: one may be open
     if trailing or drop_last:
         last = table.column(width - 1)
         if last.null_count == table.num_rows:
             table, header = table.remove_column(width - 1), header[: len(header) - drop_last]
             notes.append("Every line ends with an extra delimiter; the empty last field was ignored.")
         elif trailing:
-            line = _first_bad_line(body, delimiter, header_text, lambda r: len(r) > width - 1 and r[-1] != "")
+            line = _first_bad_line(body, delimiter, header_text, lambda r: len(r) > width - 1 and r[-1] != "", check)
             raise DataError(
                 f"the file is not a well-formed CSV: line {line} has more fields than the header"
             )
@@ -134,6 +147,7 @@ def read_delimited(raw: bytes) -> Table:
     names, name_notes = column_names(header)
     notes.extend(name_notes)
     frame, conversions = typed_frame(table.columns, names, decimal_comma=delimiter == ";")
+    check()
     if delimiter != ",":
         notes.append(f"Columns are separated by {DELIMITER_NAMES[delimiter]}.")
     kind = "TSV" if delimiter == "\t" else "CSV"
@@ -304,8 +318,12 @@ def _header_end(sample: str, delimiter: str) -> int | None:
     return None
 
 
+def _no_check() -> None:
+    pass
+
+
 def _parse(
-    body: bytes | memoryview, delimiter: str, width: int, header_text: str, header_width: int
+    body: bytes | memoryview, delimiter: str, width: int, header_text: str, header_width: int, check=_no_check
 ) -> pa.Table:
     names = [f"c{i}" for i in range(width)]
     try:
@@ -327,7 +345,7 @@ def _parse(
         pass
     # The fast parser stops at the first problem without a line number: find it, slowly.
     try:
-        line = _first_bad_line(body, delimiter, header_text, lambda r: len(r) != width)
+        line = _first_bad_line(body, delimiter, header_text, lambda r: len(r) != width, check)
     except csv.Error as error:
         raise DataError(
             f"the file is not a well-formed CSV: a quoted value starting near line {error.args[0]} "
@@ -335,7 +353,7 @@ def _parse(
         ) from None
     if line is None:
         raise DataError("the file is not a well-formed CSV: the lines do not all have the same number of fields")
-    count = _field_count_at(body, delimiter, header_text, line)
+    count = _field_count_at(body, delimiter, header_text, line, check)
     if width != header_width and count == header_width:
         problem = f"line {line} does not end with a delimiter like the lines before it"
     else:
@@ -346,10 +364,10 @@ def _parse(
     raise DataError(f"the file is not a well-formed CSV: {problem}")
 
 
-def _check_quotes(body, delimiter: str, header_text: str) -> None:
+def _check_quotes(body, delimiter: str, header_text: str, check=_no_check) -> None:
     """Refuse a file where a quoted value is never closed (it would swallow the lines after)."""
     try:
-        for _ in _records_with_lines(body, delimiter, header_text):
+        for _ in _records_with_lines(body, delimiter, header_text, check):
             pass
     except csv.Error as error:
         raise DataError(
@@ -358,13 +376,17 @@ def _check_quotes(body, delimiter: str, header_text: str) -> None:
         ) from None
 
 
-def _records_with_lines(body, delimiter: str, header_text: str):
-    """Yield (first line number in the file, record) for each non-blank record of the body."""
+def _records_with_lines(body, delimiter: str, header_text: str, check=_no_check):
+    """Yield (first line number in the file, record) for each non-blank record of the body;
+    ``check()`` every few thousand records (it raises when the time budget is spent)."""
     offset = header_text.count("\n") + header_text.count("\r") - header_text.count("\r\n")
     text = bytes(body).decode("utf-8", errors="replace")
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-    previous = 0
+    previous, count = 0, 0
     while True:
+        count += 1
+        if count % _RECORDS_PER_CHECK == 0:
+            check()
         try:
             record = next(reader)
         except StopIteration:
@@ -376,16 +398,16 @@ def _records_with_lines(body, delimiter: str, header_text: str):
             yield offset + start, record
 
 
-def _first_bad_line(body, delimiter: str, header_text: str, bad) -> int | None:
+def _first_bad_line(body, delimiter: str, header_text: str, bad, check=_no_check) -> int | None:
     """Line number (in the file) of the first record for which ``bad(record)`` holds."""
-    for line, record in _records_with_lines(body, delimiter, header_text):
+    for line, record in _records_with_lines(body, delimiter, header_text, check):
         if bad(record):
             return line
     return None
 
 
-def _field_count_at(body, delimiter: str, header_text: str, line: int) -> int:
-    for start, record in _records_with_lines(body, delimiter, header_text):
+def _field_count_at(body, delimiter: str, header_text: str, line: int, check=_no_check) -> int:
+    for start, record in _records_with_lines(body, delimiter, header_text, check):
         if start == line:
             return len(record)
     return 0  # pragma: no cover - the line was found by the same reader

@@ -5,9 +5,14 @@ workbook and the page says so; a web page, a PDF, an image, an old ``.xls`` or a
 something else is refused with a sentence naming what it is. Every format goes through the
 same typing (:mod:`proofdeck.data.coercion`), so a sheet and its CSV export give the same frame.
 
-Limits guard the server: the upload's size, and for compressed formats (xlsx, Parquet) the
-size once unpacked, checked before anything is unpacked. Nothing is ever unpickled, and
+Limits guard the server (:mod:`proofdeck.data.limits`): the upload's size; what a compressed
+format declares it unpacks to, as a quick first refusal; then what is actually read, counted
+while reading whatever the file declares: a workbook's cells and unzipped bytes (its declared
+size, the ``<dimension>`` element, is never used), a Parquet file's decoded bytes, and the
+time any read takes. Reading stops as soon as a bound is passed, with a message that says
+"too large" or "took too long to read", never "damaged". Nothing is ever unpickled, and
 formulas in workbooks are never computed (their saved values are read).
+:mod:`proofdeck.upload.isolated` runs this in a separate, limited process for the app.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import math
+import re
 import zipfile
 from pathlib import PurePath
 
@@ -24,10 +30,12 @@ import pyarrow.parquet as pq
 
 from proofdeck.data.coercion import typed_frame
 from proofdeck.data.delimited import DataError, Table, column_names, read_delimited
+from proofdeck.data.limits import READ_SECONDS, ReadBudget, TooLarge, megabytes
 
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
-UNPACKED_FACTOR = 12  # a workbook or Parquet file may unpack to this many times the limit
-MAX_WORKBOOK_CELLS = 2_000_000  # openpyxl reads about 80,000 cells a second: ~25 s at most
+UNPACKED_FACTOR = 12  # a workbook's XML may unpack to this many times the upload limit
+DECODED_FACTOR = 5  # a Parquet file's columns may decode to this many times the upload limit
+MAX_WORKBOOK_CELLS = 2_000_000  # openpyxl reads 80,000 to 500,000 cells a second
 _TEXT_SUFFIXES = {".csv", ".tsv", ".txt", ".tab", ".dat", ".psv"}
 _KIND_OF_SUFFIX = {".parquet": "Parquet", ".pq": "Parquet", ".xlsx": "Excel workbook", ".xlsm": "Excel workbook"}
 _REFUSED = {
@@ -44,7 +52,13 @@ _REFUSED = {
 }
 
 
-def read_upload(name: str, raw: bytes, max_bytes: int = MAX_UPLOAD_BYTES) -> Table:
+def read_budget(max_bytes: int = MAX_UPLOAD_BYTES, seconds: float = READ_SECONDS) -> ReadBudget:
+    """The bounds on reading one upload of at most ``max_bytes``: cells, unpacked, decoded, time."""
+    return ReadBudget(seconds=seconds, cells=MAX_WORKBOOK_CELLS, unpacked_bytes=UNPACKED_FACTOR * max_bytes,
+                      decoded_bytes=DECODED_FACTOR * max_bytes)
+
+
+def read_upload(name: str, raw: bytes, max_bytes: int = MAX_UPLOAD_BYTES, budget: ReadBudget | None = None) -> Table:
     """Read an uploaded file into a typed frame with notes for the person who uploaded it.
 
     Parameters
@@ -52,6 +66,8 @@ def read_upload(name: str, raw: bytes, max_bytes: int = MAX_UPLOAD_BYTES) -> Tab
     name : the file's name as uploaded (only its extension is used, to notice a mismatch).
     raw : the file's bytes; never modified.
     max_bytes : the largest file accepted.
+    budget : the bounds on the reading (default :func:`read_budget` of ``max_bytes``); it
+        also counts what was read, for a caller that wants to know.
 
     Returns
     -------
@@ -63,13 +79,13 @@ def read_upload(name: str, raw: bytes, max_bytes: int = MAX_UPLOAD_BYTES) -> Tab
     ------
     DataError
         With a specific message: too big, empty, not a table (and what it is instead), or
-        whatever the CSV, Parquet or workbook reader found wrong.
+        whatever the CSV, Parquet or workbook reader found wrong. Its subclasses
+        :class:`~proofdeck.data.limits.TooLarge` and :class:`~proofdeck.data.limits.TooSlow`
+        when a bound of the budget was passed while reading.
     """
-    if len(raw) > max_bytes:
-        raise DataError(
-            f"the file is {len(raw) / 1e6:,.0f} MB; the limit is {max_bytes / 1e6:,.0f} MB. "
-            "A sample of rows is enough for a proof of concept."
-        )
+    budget = read_budget(max_bytes) if budget is None else budget
+    budget.start()
+    check_size(raw, max_bytes)
     if not raw or raw.isspace():
         raise DataError("the file is empty")
     content = content_kind(raw)
@@ -78,12 +94,12 @@ def read_upload(name: str, raw: bytes, max_bytes: int = MAX_UPLOAD_BYTES) -> Tab
     suffix = PurePath(name).suffix.lower()
     named_kind = _KIND_OF_SUFFIX.get(suffix, "CSV" if suffix in _TEXT_SUFFIXES else None)
     if content == "parquet":
-        table = _read_parquet(raw, max_bytes)
+        table = _read_parquet(raw, budget)
     elif content == "xlsx":
-        table = _read_workbook(raw, max_bytes)
+        table = _read_workbook(raw, budget)
     else:
         try:
-            table = read_delimited(raw)
+            table = read_delimited(raw, budget)
         except DataError as error:
             if str(error).startswith("this looks like a binary file"):
                 raise DataError(f"{_named(name)}binary data, not text or a table format this app reads") from None
@@ -94,6 +110,15 @@ def read_upload(name: str, raw: bytes, max_bytes: int = MAX_UPLOAD_BYTES) -> Tab
     elif named_kind != table.kind and not {named_kind, table.kind} <= {"CSV", "TSV"}:
         notes.insert(0, f"The file is named {suffix} but holds {_article(table.kind)}; it was read as one.")
     return Table(table.frame, table.kind, tuple(notes), table.conversions, table.delimiter, table.encoding)
+
+
+def check_size(raw: bytes, max_bytes: int) -> None:
+    """Refuse a file over the upload limit (before anything else is done with it)."""
+    if len(raw) > max_bytes:
+        raise DataError(
+            f"the file is {len(raw) / 1e6:,.0f} MB; the limit is {max_bytes / 1e6:,.0f} MB. "
+            "A sample of rows is enough for a proof of concept."
+        )
 
 
 def content_kind(raw: bytes) -> str:
@@ -144,54 +169,102 @@ def _article(kind: str) -> str:
 
 # --- Parquet -------------------------------------------------------------------------------
 
+_BATCH_BYTES = 8 * 1024 * 1024  # decoded per batch at most, for columns of fixed width
+_DAMAGED_PARQUET = "the Parquet file could not be read (it may be damaged or cut short)"
 
-def _read_parquet(raw: bytes, max_bytes: int) -> Table:
+
+def _read_parquet(raw: bytes, budget: ReadBudget) -> Table:
     try:
         parquet = pq.ParquetFile(io.BytesIO(raw))
         meta = parquet.metadata
-        unpacked = sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups))
+        declared = sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups))
+        schema = parquet.schema_arrow
     except (pa.ArrowException, OSError, ValueError):
-        raise DataError("the Parquet file could not be read (it may be damaged or cut short)") from None
-    if unpacked > UNPACKED_FACTOR * max_bytes:
-        raise DataError(
-            f"the Parquet file unpacks to {unpacked / 1e6:,.0f} MB, more than this app accepts; "
-            "upload fewer rows or columns"
+        raise DataError(_DAMAGED_PARQUET) from None
+    if declared > budget.decoded_bytes:  # a quick first refusal: encoded sizes are at most decoded ones
+        raise TooLarge(
+            f"the Parquet file is too large: it says it unpacks to {megabytes(declared)}, more than "
+            f"the {megabytes(budget.decoded_bytes)} this app reads; upload fewer rows or columns"
         )
-    try:
-        table = parquet.read()
-    except (pa.ArrowException, OSError, ValueError):
-        raise DataError("the Parquet file could not be read (it may be damaged or cut short)") from None
-    names, notes = column_names(table.column_names)
-    kept, kept_names, dropped = [], [], []
-    for name, column in zip(names, table.columns):
-        values = _plain_arrow(column)
-        if values is None:
-            dropped.append(name)
-        else:
-            kept.append(values)
-            kept_names.append(name)
-    if dropped:
+    names, notes = column_names(schema.names)
+    plain = [field.name for field in schema if _is_plain(field.type)]
+    dropped = [name for name, field in zip(names, schema) if not _is_plain(field.type)]
+    if dropped:  # left out before reading: a nested column is never decoded
         notes.append(
             f"{len(dropped)} column(s) hold lists, tables or binary data and were left out: "
             + ", ".join(f"'{n}'" for n in dropped[:5]) + ("..." if len(dropped) > 5 else "")
         )
-    _require_shape(len(kept_names), table.num_rows)
-    frame, conversions = typed_frame(kept, kept_names)
+    kept_names = [name for name, field in zip(names, schema) if _is_plain(field.type)]
+    _require_shape(len(kept_names), 1)  # the columns, before anything is decoded
+    batches = _decoded_batches(parquet, plain, [schema.field(n).type for n in plain], budget)
+    _require_shape(len(kept_names), sum(b.num_rows for b in batches))
+    columns = [pa.chunked_array([b.column(i) for b in batches]) for i in range(len(plain))]
+    frame, conversions = typed_frame([_plain_arrow(c) for c in columns], kept_names)
     return Table(frame, "Parquet", tuple(notes), conversions)
 
 
-def _plain_arrow(column: pa.ChunkedArray) -> pa.ChunkedArray | None:
-    """Numbers, flags and text as they are; dates as ISO text; nested or binary data: None."""
-    kind = column.type
+def _decoded_batches(parquet: pq.ParquetFile, columns: list[str], types: list[pa.DataType],
+                     budget: ReadBudget) -> list[pa.RecordBatch]:
+    """The plain columns, batch by batch, each counted before it is kept.
+
+    Dictionary- and run-length-encoded pages decode to far more than they take in the file
+    (400 million zeros fit in 5 MB), so the batches are small enough that one batch of
+    fixed-width columns stays far below the bound, and reading stops at the first batch
+    that passes it. A dictionary column is decoded here, where its plain size is counted.
+    """
+    rows = max(1024, min(65_536, _BATCH_BYTES // max(sum(_value_width(t) for t in types), 1)))
+    batches = []
+    try:
+        for batch in parquet.iter_batches(batch_size=rows, columns=columns):
+            arrays = [_decoded(array) for array in batch.columns]
+            budget.count_decoded(sum(_kept_nbytes(array) for array in arrays), batch.num_rows)
+            batches.append(pa.RecordBatch.from_arrays(arrays, names=[f"c{i}" for i in range(len(arrays))]))
+    except DataError:
+        raise  # a bound passed: too large or too slow, not damaged
+    except (MemoryError, pa.ArrowMemoryError):
+        raise TooLarge(
+            f"the Parquet file is too large: decoding it needs more memory than this app gives a file "
+            f"(reading stopped after {budget.rows_read:,} rows); upload fewer rows or columns"
+        ) from None
+    except (pa.ArrowException, OSError, ValueError):
+        raise DataError(_DAMAGED_PARQUET) from None
+    return batches
+
+
+def _is_plain(kind: pa.DataType) -> bool:
+    """Numbers, flags, text, dates and times (also dictionary-encoded): the columns kept."""
     if pa.types.is_dictionary(kind):
-        column = pc.cast(column, kind.value_type)
-        kind = column.type
-    if pa.types.is_integer(kind) or pa.types.is_floating(kind) or pa.types.is_boolean(kind):
-        return column
+        kind = kind.value_type
+    return (pa.types.is_integer(kind) or pa.types.is_floating(kind) or pa.types.is_boolean(kind)
+            or pa.types.is_decimal(kind) or pa.types.is_string(kind) or pa.types.is_large_string(kind)
+            or pa.types.is_null(kind) or pa.types.is_temporal(kind))
+
+
+def _value_width(kind: pa.DataType) -> int:
+    try:
+        return max(kind.bit_width // 8, 1)
+    except ValueError:
+        return 32  # text: a guess; the count after each batch is what bounds it
+
+
+def _decoded(array: pa.Array) -> pa.Array:
+    return pc.cast(array, array.type.value_type) if pa.types.is_dictionary(array.type) else array
+
+
+def _kept_nbytes(array: pa.Array) -> int:
+    """Bytes a decoded column takes once it is a frame's column (nulls and flags included)."""
+    if pa.types.is_null(array.type):
+        return 8 * len(array)  # becomes a float64 column of missing values
+    if pa.types.is_boolean(array.type):
+        return len(array)  # bits in Arrow, a byte each in the frame
+    return array.nbytes
+
+
+def _plain_arrow(column: pa.ChunkedArray) -> pa.ChunkedArray:
+    """Numbers, flags and text as they are; dates as ISO text (the columns are already plain)."""
+    kind = column.type
     if pa.types.is_decimal(kind):
         return pc.cast(column, pa.float64())
-    if pa.types.is_string(kind) or pa.types.is_large_string(kind) or pa.types.is_null(kind):
-        return column
     if pa.types.is_timestamp(kind):
         seconds = pc.cast(column, pa.timestamp("s", kind.tz), safe=False)  # "%S" would add fractions
         text = pc.strftime(seconds, format="%Y-%m-%d %H:%M:%S")
@@ -200,7 +273,7 @@ def _plain_arrow(column: pa.ChunkedArray) -> pa.ChunkedArray | None:
         return text
     if pa.types.is_temporal(kind):
         return pc.cast(column, pa.string())
-    return None
+    return column
 
 
 def _all_true(mask: pa.ChunkedArray) -> bool:
@@ -216,40 +289,91 @@ def _require_shape(n_columns: int, n_rows: int) -> None:
 
 # --- Excel workbooks -------------------------------------------------------------------------
 
+_CHUNK = 64 * 1024
+# A cell element, with or without a namespace prefix: <c r="A1">, <x:c>, <c/> (rows are
+# counted as they are built; a row of twenty million cells is counted here, as it is unzipped).
+_CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c[\s/>]")
+_UNREADABLE_BOOK = ("the Excel workbook could not be read; open it in Excel and save it again, "
+                    "or export the sheet as CSV")
 
-def _read_workbook(raw: bytes, max_bytes: int) -> Table:
-    import openpyxl  # imported here: only workbooks need it
 
+class _CountedMember(io.RawIOBase):
+    """A zip member read through the budget: its bytes and cell elements are counted as they
+    are unzipped (a zip's declared sizes can lie; these counts cannot)."""
+
+    def __init__(self, inner, budget: ReadBudget) -> None:
+        super().__init__()
+        self._inner, self._budget, self._tail = inner, budget, b""
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int | None = -1) -> bytes:
+        if size is None or size < 0:  # all of it, still counted chunk by chunk
+            return b"".join(iter(lambda: self.read(_CHUNK), b""))
+        data = self._inner.read(min(size, _CHUNK))
+        self._count(data)
+        return data
+
+    def readinto(self, buffer) -> int:
+        data = self.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+    def _count(self, data: bytes) -> None:
+        self._budget.count_unpacked(len(data))
+        text = self._tail + data
+        # An element cut at the chunk's end is counted with the next chunk.
+        cut = text.rfind(b"<", max(len(text) - 64, 0)) if data else -1
+        scanned, self._tail = (text[:cut], text[cut:]) if cut >= 0 else (text, b"")
+        self._budget.count_cells(len(_CELL.findall(scanned)))
+
+    def close(self) -> None:
+        self._inner.close()
+        super().close()
+
+
+class _CountedZip(zipfile.ZipFile):
+    """A workbook's zip whose members are all read through the budget (openpyxl reads every
+    part it needs with ``open`` or ``read``, which calls ``open``)."""
+
+    def __init__(self, file, budget: ReadBudget) -> None:
+        super().__init__(file)
+        self._budget = budget
+
+    def open(self, name, mode="r", pwd=None, **kwargs):
+        member = super().open(name, mode, pwd, **kwargs)
+        return _CountedMember(member, self._budget) if mode == "r" else member
+
+
+def _read_workbook(raw: bytes, budget: ReadBudget) -> Table:
     try:
-        unpacked = sum(info.file_size for info in zipfile.ZipFile(io.BytesIO(raw)).infolist())
+        archive = _CountedZip(io.BytesIO(raw), budget)
+        declared = sum(info.file_size for info in archive.infolist())
     except (zipfile.BadZipFile, OSError, ValueError):
         raise DataError("the Excel workbook could not be opened (it may be damaged)") from None
-    if unpacked > UNPACKED_FACTOR * max_bytes:
-        raise DataError(
-            f"the workbook unpacks to {unpacked / 1e6:,.0f} MB, more than this app accepts; "
-            "export the sheet as CSV instead"
+    if declared > budget.unpacked_bytes:  # a quick first refusal; what is unzipped is counted too
+        raise TooLarge(
+            f"the workbook is too large: it says it unpacks to {megabytes(declared)}, more than the "
+            f"{megabytes(budget.unpacked_bytes)} this app reads; export the sheet as CSV instead"
         )
+    budget.advice = "save the sheet as CSV, which reads about fifty times faster"
     try:
-        book = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
-        try:
-            sheets = book.worksheets
-            if not sheets:
-                raise DataError("the workbook has no sheets")
-            _require_small_sheet(sheets[0])
-            rows = [row for row in sheets[0].iter_rows(values_only=True) if any(c is not None for c in row)]
-            title = sheets[0].title
-        finally:
-            book.close()
+        sheets, rows = _first_sheet_rows(raw, archive, budget)
     except DataError:
         raise
-    except Exception:  # openpyxl raises many kinds (KeyError, ValueError, zip errors) on bad files
-        raise DataError(
-            "the Excel workbook could not be read; open it in Excel and save it again, "
-            "or export the sheet as CSV"
-        ) from None
+    except Exception as error:  # openpyxl raises many kinds (KeyError, ValueError, zip errors) on bad files
+        if isinstance(error.__cause__, DataError):  # openpyxl re-raises ValueErrors as its own
+            raise error.__cause__ from None
+        if isinstance(error, MemoryError):
+            raise TooLarge("the workbook is too large: reading it needs more memory than this app gives a "
+                           "file; save the sheet as CSV") from None
+        raise DataError(_UNREADABLE_BOOK) from None
+    finally:
+        archive.close()
     notes = []
     if len(sheets) > 1:
-        notes.append(f"The workbook has {len(sheets)} sheets; the first, '{title}', was read.")
+        notes.append(f"The workbook has {len(sheets)} sheets; the first, '{sheets[0]}', was read.")
     if not rows:
         raise DataError("the first sheet of the workbook is empty")
     width = max(len(row) for row in rows)
@@ -268,14 +392,38 @@ def _read_workbook(raw: bytes, max_bytes: int) -> Table:
     return Table(frame, "Excel workbook", tuple(notes), conversions)
 
 
-def _require_small_sheet(sheet) -> None:
-    """Refuse a sheet too big to read in reasonable time (its size as the file declares it)."""
-    rows, columns = sheet.max_row, sheet.max_column
-    if rows and columns and rows * columns > MAX_WORKBOOK_CELLS:
-        raise DataError(
-            f"the first sheet has {rows:,} rows and {columns:,} columns, too many to read from a "
-            "workbook here; save it as CSV (or Parquet), which reads about fifty times faster"
-        )
+def _first_sheet_rows(raw: bytes, archive: zipfile.ZipFile, budget: ReadBudget) -> tuple[list[str], list[tuple]]:
+    """The sheets' names, and the first sheet's rows that hold a value, counted as read.
+
+    The sheet's declared size is never used: openpyxl would cut a sheet short to a false
+    size (or pad it), and parse a whole sheet that has none just to find it.
+    """
+    from openpyxl.reader.excel import ExcelReader
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+
+    class UnsizedSheet(ReadOnlyWorksheet):
+        def _get_size(self) -> None:
+            pass  # no declared size: rows are read as they are, until the budget says stop
+
+    class Reader(ExcelReader):
+        def read_worksheets(self) -> None:  # openpyxl's read-only branch, without opening sheets
+            for sheet, rel in self.parser.find_sheets():
+                if rel.target in self.valid_files and "chartsheet" not in rel.Type:
+                    self.wb._sheets.append(UnsizedSheet(self.wb, sheet.name, rel.target, self.shared_strings))
+
+    reader = Reader(io.BytesIO(raw), read_only=True, data_only=True, keep_links=False)
+    reader.archive.close()
+    reader.archive = archive  # every part openpyxl reads goes through the budget
+    reader.read()
+    sheets = reader.wb.worksheets
+    if not sheets:
+        raise DataError("the workbook has no sheets")
+    rows = []
+    for row in sheets[0].iter_rows(values_only=True):
+        budget.count_row(len(row))
+        if any(c is not None for c in row):
+            rows.append(row)
+    return [sheet.title for sheet in sheets], rows
 
 
 def _cell_text(value: object) -> str | None:
