@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from messy import bank_campaign_export, crm_export, hr_attrition_export, telco_export
+from sklearn.metrics import roc_auc_score
 
 from proofdeck.data.datasets import read_csv
 from proofdeck.upload.ingest import read_upload
@@ -13,6 +14,8 @@ from proofdeck.upload.labels import build_outcome
 from proofdeck.upload.leakage import (
     AUC_LIMIT,
     Driver,
+    _WeightedAuc,
+    auc_gap_low,
     check_columns,
     find_leaks,
     name_reason,
@@ -99,10 +102,11 @@ def _check(raw: bytes, target: str, positive: str, name: str = "x.csv"):
 def test_a_call_length_known_only_after_the_call_is_flagged_as_dominating():
     # messy.bank_campaign_frame draws duration from the outcome itself (log-normal, +0.8 for a
     # yes): no name gives it away and it is far from perfect alone, but it dominates.
-    check = _check(bank_campaign_export(3000), "y", "yes")
+    check = _check(bank_campaign_export(4000), "y", "yes")
     assert [leak.column for leak in check.leaks] == ["duration"] and check.leaks[0].dominant
     duration = check.drivers[0]
     assert duration.column == "duration" and duration.far_above_others and duration.carries_the_model
+    assert 0 < duration.edge_low < duration.alone - duration.next_best
     assert duration.alone < AUC_LIMIT  # the old single-column limit alone would have missed it
     assert "duration" in check.summary() and "none was flagged" not in check.summary()
 
@@ -129,9 +133,11 @@ def test_no_bundled_driver_dominates(csv, target):
 def test_a_drivers_share_of_ranking_power_on_a_worked_example():
     # With it the model orders 89 of 100 pairs right, without it 77: it carries
     # (0.89 - 0.77) / (0.89 - 0.50) = 0.12 / 0.39 = 30.8% of the ranking power above chance.
-    driver = Driver("duration", alone=0.70, next_best=0.66, with_it=0.89, without=0.77)
+    driver = Driver("duration", alone=0.70, next_best=0.66, with_it=0.89, without=0.77, drop_low=0.08)
     assert driver.loss == pytest.approx(0.12 / 0.39)
     assert driver.carries_the_model and not driver.far_above_others and driver.dominant
+    # The same drop measured on a small file, where chance alone could make most of it.
+    assert not Driver("duration", alone=0.70, next_best=0.66, with_it=0.89, without=0.77, drop_low=0.02).dominant
     # The same drop in a weak model (0.69 -> 0.61) is one honest driver of little ranking power.
     weak = Driver("contract", alone=0.60, next_best=0.60, with_it=0.69, without=0.61)
     assert weak.loss > 0.4 and not weak.dominant
@@ -163,3 +169,35 @@ def test_a_columns_auc_is_measured_on_held_out_rows_not_the_rows_it_was_fitted_o
     assert find_leaks(frame, labels, ("code",)) == ()
     check = check_columns(frame.assign(noise=rng.normal(size=4000)), labels, ("code", "noise"))
     assert all(d.alone < 0.56 for d in check.drivers)
+
+
+def test_a_strong_honest_driver_of_a_small_file_is_not_flagged_by_chance():
+    # 600 churn-like rows (180 held out): contract is the strongest honest driver, and the gap
+    # a refit without it shows is within what chance makes on so few rows.
+    from benchmarks.synthetic import churn_like
+
+    frame = churn_like(600, seed=1000, messy=True)
+    outcome = build_outcome(frame, "churned_90d", "yes")
+    features = profile_table(frame).features(outcome="churned_90d")
+    check = check_columns(frame.iloc[outcome.rows], outcome.labels, features, "churned_90d")
+    assert check.leaks == ()
+
+
+def test_the_weighted_auc_is_the_auc_of_the_rows_repeated():
+    # Reference: scikit-learn's AUC on the rows drawn as many times as their weight says.
+    rng = np.random.default_rng(0)
+    labels = rng.random(400) < 0.3
+    scores = np.round(rng.normal(size=400) + labels, 1)  # rounded: many ties
+    weights = rng.integers(0, 3, 400)
+    rows = np.repeat(np.arange(400), weights)
+    assert _WeightedAuc(labels, scores).auc(weights.astype(float)) == pytest.approx(roc_auc_score(labels[rows], scores[rows]))
+
+
+def test_the_cautious_gap_is_below_the_gap_and_zero_for_the_same_scores():
+    rng = np.random.default_rng(1)
+    labels = rng.random(3000) < 0.3
+    good, weak = rng.normal(size=3000) + 1.2 * labels, rng.normal(size=3000) + 0.3 * labels
+    gap = roc_auc_score(labels, good) - roc_auc_score(labels, weak)
+    low = auc_gap_low(labels, good, weak)
+    assert 0 < low < gap and gap - low < 0.06
+    assert auc_gap_low(labels, good, good) == 0.0

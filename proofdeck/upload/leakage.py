@@ -97,6 +97,8 @@ class Driver:
     next_best : the best other column's held-out AUC on its own.
     with_it, without : the model's held-out AUC with every checked column, and refitted without
         this one (None when too few rows to refit).
+    edge_low, drop_low : cautious lower bounds (see :func:`auc_gap_low`) of ``alone -
+        next_best`` and ``with_it - without`` (None: not measured, the gap counts as it is).
     """
 
     column: str
@@ -104,6 +106,8 @@ class Driver:
     next_best: float
     with_it: float | None
     without: float | None
+    edge_low: float | None = None
+    drop_low: float | None = None
 
     @property
     def loss(self) -> float | None:
@@ -114,14 +118,17 @@ class Driver:
 
     @property
     def far_above_others(self) -> bool:
-        return self.alone >= DOMINANT_ALONE and self.alone - self.next_best >= DOMINANT_EDGE
+        edge = self.alone - self.next_best
+        return self.alone >= DOMINANT_ALONE and edge >= DOMINANT_EDGE and _beyond_chance(self.edge_low)
 
     @property
     def carries_the_model(self) -> bool:
         if self.loss is None:
             return False
-        return (self.with_it >= DOMINANT_MODEL and self.with_it - self.without >= DOMINANT_DROP
-                and self.loss >= DOMINANT_LOSS)
+        # The drop's cautious bound itself must reach 0.05: a small file's model loses more
+        # without any strong column by chance alone (its other columns are learned from few rows).
+        drop = self.with_it - self.without if self.drop_low is None else self.drop_low
+        return self.with_it >= DOMINANT_MODEL and drop >= DOMINANT_DROP and self.loss >= DOMINANT_LOSS
 
     @property
     def dominant(self) -> bool:
@@ -138,6 +145,11 @@ class Driver:
             text += (f"; without it the model orders {_pairs(self.without)} instead of {_pairs(self.with_it)} "
                      f"({self.loss:.0%} of its ranking power)")
         return text
+
+
+def _beyond_chance(low: float | None) -> bool:
+    """A gap counts only if its cautious lower bound is above zero (not measured: it counts)."""
+    return low is None or low > 0
 
 
 @dataclass(frozen=True)
@@ -313,15 +325,27 @@ def check_columns(
     if ranked:
         sub = frame.iloc[positions]
         sub_labels = labels[positions]
+        held = sub_labels[split.test]
         train = split.train
         if train.size > CHECK_MAX_TRAIN:
             train = train[stratified_sample(sub_labels[train], CHECK_MAX_TRAIN, seed)]
-        with_it = _refit_auc(sub, sub_labels, kept, train, split.test, model_kind, seed)
+        full = _refit_scores(sub, sub_labels, kept, train, split.test, model_kind, seed)
+        with_it = None if full is None else float(roc_auc_score(held, full))
+
+        def alone(name: str) -> np.ndarray:
+            return single_column_scores(sub[name], sub_labels, split.train, split.test)
+
         for name in ranked[:STRONGEST]:
             others = [c for c in kept if c != name]
-            next_best = max((aucs[c] for c in others), default=0.5)
-            without = _refit_auc(sub, sub_labels, others, train, split.test, model_kind, seed) if others else 0.5
-            drivers.append(Driver(name, aucs[name], next_best, with_it, without))
+            runner_up = max(others, key=lambda c: aucs[c], default=None)
+            next_best = aucs[runner_up] if runner_up else 0.5
+            edge_low = auc_gap_low(held, alone(name), alone(runner_up)) if runner_up else None
+            reduced = _refit_scores(sub, sub_labels, others, train, split.test, model_kind, seed) if others else None
+            without = (0.5 if not others else None if reduced is None else float(roc_auc_score(held, reduced)))
+            drop_low = None
+            if full is not None and reduced is not None:
+                drop_low = auc_gap_low(held, full, reduced)
+            drivers.append(Driver(name, aucs[name], next_best, with_it, without, edge_low, drop_low))
     drivers.sort(key=lambda d: -(d.loss if d.loss is not None else d.alone - 0.5))
     dominant = [
         Leak(d.column, "it dominates the model, as a column measured during or after the action would: "
@@ -331,9 +355,9 @@ def check_columns(
     return LeakCheck(features, tuple(leaks) + tuple(dominant), tuple(drivers), True, int(len(positions)))
 
 
-def _refit_auc(frame: pd.DataFrame, labels: np.ndarray, features: list[str], train: np.ndarray,
-               test: np.ndarray, kind: str, seed: int) -> float | None:
-    """Held-out AUC of the demo's kind of model trained on ``features`` (None if it cannot fit)."""
+def _refit_scores(frame: pd.DataFrame, labels: np.ndarray, features: list[str], train: np.ndarray,
+                  test: np.ndarray, kind: str, seed: int) -> np.ndarray | None:
+    """Held-out scores of the demo's kind of model trained on ``features`` (None if it cannot fit)."""
     from threadpoolctl import threadpool_limits
 
     numeric, categorical = split_feature_kinds(frame, tuple(features))
@@ -342,10 +366,9 @@ def _refit_auc(frame: pd.DataFrame, labels: np.ndarray, features: list[str], tra
     try:
         with threadpool_limits(limits=fitting_threads(train.size, len(features))):
             pipeline.fit(x.iloc[train], labels[train])
-            scores = pipeline.predict_proba(x.iloc[test])[:, 1]
+            return pipeline.predict_proba(x.iloc[test])[:, 1]
     except ValueError:  # e.g. a column with no usable values at all
         return None
-    return float(roc_auc_score(labels[test], scores))
 
 
 def _pairs(auc: float | None) -> str:
@@ -372,16 +395,65 @@ def name_reason(name: str, outcome_column: str | None = None) -> str | None:
 
 def single_column_auc(values: pd.Series, labels: np.ndarray, train: np.ndarray, test: np.ndarray) -> float:
     """Held-out AUC of one column used alone (its train outcome rate per value or bin)."""
+    scores = single_column_scores(values, labels, train, test)
+    if np.unique(labels[test]).size < 2 or np.unique(scores).size < 2:
+        return 0.5
+    return float(roc_auc_score(labels[test], scores))
+
+
+def single_column_scores(values: pd.Series, labels: np.ndarray, train: np.ndarray, test: np.ndarray) -> np.ndarray:
+    """The held-out rows' scores from one column alone: the train rows' outcome rate of the
+    row's value (or number bin), smoothed towards the overall rate."""
     codes = _bins(values, train)
     n_codes = int(codes.max()) + 1
     positives = np.bincount(codes[train], weights=labels[train], minlength=n_codes)
     totals = np.bincount(codes[train], minlength=n_codes)
     prior = labels[train].mean()
     rate = (positives + prior) / (totals + 1.0)  # one smoothing row: unseen values get the prior
-    scores = rate[codes[test]]
-    if np.unique(labels[test]).size < 2 or np.unique(scores).size < 2:
-        return 0.5
-    return float(roc_auc_score(labels[test], scores))
+    return rate[codes[test]]
+
+
+GAP_RESAMPLES = 200
+
+
+def auc_gap_low(labels: np.ndarray, better: np.ndarray, worse: np.ndarray, resamples: int = GAP_RESAMPLES,
+                seed: int = 0) -> float:
+    """A cautious (one-sided 97.5%) lower bound of AUC(better) - AUC(worse) on the same rows:
+    the 2.5th percentile over paired bootstrap resamples of the rows. On a small file a chance
+    gap between two columns (or two models) stays near zero here, so it flags nothing."""
+    labels = np.asarray(labels, dtype=bool)
+    rng = np.random.default_rng(seed)
+    first, second = _WeightedAuc(labels, better), _WeightedAuc(labels, worse)
+    gaps = []
+    for _ in range(resamples):
+        # A resample as how often each row is drawn: both AUCs see the same rows (paired).
+        counts = np.bincount(rng.integers(0, labels.size, labels.size), minlength=labels.size).astype(float)
+        gap = first.auc(counts) - second.auc(counts)
+        if np.isfinite(gap):
+            gaps.append(gap)
+    return float(np.quantile(gaps, 0.025)) if gaps else float("nan")
+
+
+class _WeightedAuc:
+    """AUC of fixed scores under row weights, in O(n) per weighting: the Mann-Whitney count
+    (each positive's weight times the weight of negatives scored below it, ties counting half)
+    over scores grouped and sorted once."""
+
+    def __init__(self, labels: np.ndarray, scores: np.ndarray):
+        self.labels = labels
+        _, self.group = np.unique(np.asarray(scores, dtype=float), return_inverse=True)
+        self.groups = int(self.group.max()) + 1 if self.group.size else 0
+
+    def auc(self, weights: np.ndarray) -> float:
+        positive = np.where(self.labels, weights, 0.0)
+        negative = weights - positive
+        below = np.bincount(self.group, negative, self.groups)
+        before = np.cumsum(below) - below  # weight of negatives in lower score groups
+        pairs = positive.sum() * negative.sum()
+        if pairs == 0:
+            return float("nan")
+        wins = positive @ (before[self.group] + 0.5 * below[self.group])
+        return float(wins / pairs)
 
 
 def _bins(values: pd.Series, train: np.ndarray) -> np.ndarray:
