@@ -8,12 +8,27 @@ Screenshots: tests/artifacts/your-data-<step>.png.
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
 
 import pytest
 from browser_kit import ARTIFACTS, fresh_server, needs_chromium, settle
 from messy import european_export
 
 pytestmark = [pytest.mark.browser, needs_chromium]
+
+
+@contextmanager
+def your_data_page(browser, log_name: str):
+    """A fresh server and a 1280x720 page on Your data, ready: (page, its main area, base URL)."""
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    try:
+        with fresh_server(log_name=log_name) as base:
+            page.goto(f"{base}/Your_data", timeout=180_000)
+            page.wait_for_selector("h1", timeout=180_000)
+            settle(page)
+            yield page, page.get_by_test_id("stMain"), base
+    finally:
+        page.close()
 
 
 def in_viewport(page, locator) -> bool:
@@ -90,12 +105,7 @@ def test_a_product_managers_path_from_the_telco_export_to_a_confirmed_dashboard(
 
     export = tmp_path / "WA_Fn-UseC_-Telco-Customer-Churn.csv"
     export.write_bytes(telco_export(7043))
-    page = browser.new_page(viewport={"width": 1280, "height": 720})
-    main = page.get_by_test_id("stMain")
-    with fresh_server(log_name="server-your-data-telco.log") as base:
-        page.goto(f"{base}/Your_data", timeout=180_000)
-        page.wait_for_selector("h1", timeout=180_000)
-        settle(page)
+    with your_data_page(browser, "server-your-data-telco.log") as (page, main, _):
         started = time.perf_counter()
         page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(export))
         page.get_by_text("The strongest drivers").first.wait_for(timeout=120_000)
@@ -132,7 +142,6 @@ def test_a_product_managers_path_from_the_telco_export_to_a_confirmed_dashboard(
         text = main.inner_text()
         assert "per quarter" in text and "Assumed, not confirmed" not in text and "Not confirmed as known" not in text
         page.screenshot(path=str(ARTIFACTS / "your-data-telco-pitch.png"))
-    page.close()
 
 
 def test_a_decompression_bomb_is_refused_as_too_large_by_a_real_server(browser, tmp_path):
@@ -145,12 +154,7 @@ def test_a_decompression_bomb_is_refused_as_too_large_by_a_real_server(browser, 
     bomb.write_bytes(workbook_bomb(3_000_000))
     export = tmp_path / "european.csv"
     export.write_bytes(european_export(500))
-    page = browser.new_page(viewport={"width": 1280, "height": 720})
-    main = page.get_by_test_id("stMain")
-    with fresh_server(log_name="server-your-data-bomb.log") as base:
-        page.goto(f"{base}/Your_data", timeout=180_000)
-        page.wait_for_selector("h1", timeout=180_000)
-        settle(page)
+    with your_data_page(browser, "server-your-data-bomb.log") as (page, main, _):
         chooser = page.get_by_test_id("stFileUploaderDropzoneInput")
         chooser.set_input_files(str(bomb))
         refusal = main.get_by_text("This file cannot be used: the first sheet is too large")
@@ -160,6 +164,5 @@ def test_a_decompression_bomb_is_refused_as_too_large_by_a_real_server(browser, 
         chooser.set_input_files(str(export))
         main.get_by_text("Read 500 rows").wait_for(timeout=180_000)
         assert page.get_by_test_id("stException").count() == 0
-    page.close()
     log = (ARTIFACTS / "server-your-data-bomb.log").read_text(encoding="utf-8", errors="replace")
     assert "Traceback" not in log
