@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import math
+import os
 import re
 import zipfile
 from pathlib import PurePath
@@ -36,6 +37,7 @@ MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 UNPACKED_FACTOR = 12  # a workbook's XML may unpack to this many times the upload limit
 DECODED_FACTOR = 5  # a Parquet file's columns may decode to this many times the upload limit
 MAX_WORKBOOK_CELLS = 2_000_000  # openpyxl reads 80,000 to 500,000 cells a second
+CELLS_ENV = "PROOFDECK_MAX_UPLOAD_CELLS"  # a server may lower the cell limit (a small machine, the tests)
 _TEXT_SUFFIXES = {".csv", ".tsv", ".txt", ".tab", ".dat", ".psv"}
 _KIND_OF_SUFFIX = {".parquet": "Parquet", ".pq": "Parquet", ".xlsx": "Excel workbook", ".xlsm": "Excel workbook"}
 _REFUSED = {
@@ -54,8 +56,17 @@ _REFUSED = {
 
 def read_budget(max_bytes: int = MAX_UPLOAD_BYTES, seconds: float = READ_SECONDS) -> ReadBudget:
     """The bounds on reading one upload of at most ``max_bytes``: cells, unpacked, decoded, time."""
-    return ReadBudget(seconds=seconds, cells=MAX_WORKBOOK_CELLS, unpacked_bytes=UNPACKED_FACTOR * max_bytes,
+    return ReadBudget(seconds=seconds, cells=_cell_limit(), unpacked_bytes=UNPACKED_FACTOR * max_bytes,
                       decoded_bytes=DECODED_FACTOR * max_bytes)
+
+
+def _cell_limit() -> int:
+    """MAX_WORKBOOK_CELLS, or a lower limit the server's environment sets (never a higher one)."""
+    try:
+        wanted = int(os.environ.get(CELLS_ENV, MAX_WORKBOOK_CELLS))
+    except ValueError:
+        return MAX_WORKBOOK_CELLS
+    return max(1, min(wanted, MAX_WORKBOOK_CELLS))
 
 
 def read_upload(name: str, raw: bytes, max_bytes: int = MAX_UPLOAD_BYTES, budget: ReadBudget | None = None) -> Table:
