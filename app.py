@@ -1,17 +1,17 @@
 """Proofdeck's landing page, "The pitch": the question, the data, today's rule, the headline."""
 
 
-from ui.first_paint import pitch_first_paint, title
+from ui.pitch.first_paint import pitch_first_paint, title
 
 # The first screen comes from cached held-out results before scikit-learn and pandas load (they
 # take seconds on a fresh server); the imports below happen once it is on its way to the browser.
 first = pitch_first_paint()
 
-from ui import state  # noqa: E402
-from ui.charter import the_ask  # noqa: E402
-from ui.pitch import data_rule_model, headline_box, stability_note, trust_notes  # noqa: E402
-from ui.shell import page_setup  # noqa: E402
-from ui.widgets import analyst_quality, next_steps  # noqa: E402
+from ui.frame import state  # noqa: E402
+from ui.frame.shell import page_setup  # noqa: E402
+from ui.frame.widgets import analyst_quality, next_steps  # noqa: E402
+from ui.pitch.charter import the_ask  # noqa: E402
+from ui.pitch.sections import data_rule_model, headline_box, stability_note, trust_notes  # noqa: E402
 
 page = page_setup("The pitch")
 spec, scenario, econ = page.spec, page.scenario, page.economics

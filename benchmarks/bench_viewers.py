@@ -54,7 +54,7 @@ from benchmarks.report import PartResult
 
 NAME = "viewers"
 READ_DONE = re.compile(r"Read [\d,]+ rows and [\d,]+ columns")
-DEFAULT_REFITS = 10  # ui/stability.py's default when PROOFDECK_REFITS is not set
+DEFAULT_REFITS = 10  # ui/frame/stability.py's default when PROOFDECK_REFITS is not set
 
 
 class _MemorySampler:

@@ -4,10 +4,16 @@ import streamlit as st
 
 from proofdeck.sharing.summary import setting_summary
 from proofdeck.words import wording as w
-from ui import state
-from ui.decide import decide_charts, key_figures, outcome_grid, setting_slider, targets
-from ui.shell import page_setup
-from ui.widgets import analyst_quality, assumed_money_note, glossary_expander, next_steps, unseen_warning
+from ui.decide.sections import decide_charts, key_figures, outcome_grid, setting_slider, targets
+from ui.frame import state
+from ui.frame.shell import page_setup
+from ui.frame.widgets import (
+    analyst_quality,
+    assumed_money_note,
+    glossary_expander,
+    next_steps,
+    unseen_warning,
+)
 
 page = page_setup("Decide")
 spec, scenario = page.spec, page.scenario

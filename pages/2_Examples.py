@@ -4,10 +4,10 @@ import streamlit as st
 
 from proofdeck.charts.explanation import importance_figure
 from proofdeck.words import wording as w
-from ui.example_detail import show_example
-from ui.examples import drivers, examples_table, open_position, stories
-from ui.shell import page_setup
-from ui.widgets import glossary_expander, next_steps, unseen_warning
+from ui.examples.detail import show_example
+from ui.examples.sections import drivers, examples_table, open_position, stories
+from ui.frame.shell import page_setup
+from ui.frame.widgets import glossary_expander, next_steps, unseen_warning
 
 page = page_setup("Examples")
 spec, scenario = page.spec, page.scenario

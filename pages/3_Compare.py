@@ -4,10 +4,10 @@ import streamlit as st
 
 from proofdeck.words import wording as w
 from proofdeck.words.safe_text import md
-from ui import compare as parts
-from ui import state
-from ui.shell import page_setup
-from ui.widgets import analyst_quality, glossary_expander, next_steps, remembered_tabs
+from ui.compare import sections as parts
+from ui.frame import state
+from ui.frame.shell import page_setup
+from ui.frame.widgets import analyst_quality, glossary_expander, next_steps, remembered_tabs
 
 page = page_setup("Rule vs model")
 spec, scenario, econ = page.spec, page.scenario, page.economics

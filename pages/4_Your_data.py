@@ -4,10 +4,10 @@ import streamlit as st
 
 from proofdeck.rules.language import column_kinds
 from proofdeck.upload.ingest import MAX_UPLOAD_BYTES
-from ui import state
-from ui import your_data as steps
-from ui.shell import page_setup
-from ui.widgets import next_steps
+from ui.frame import state
+from ui.frame.shell import page_setup
+from ui.frame.widgets import next_steps
+from ui.your_data import steps
 
 page = page_setup("Your data")
 st.title("Your data: from an export to a dashboard")

@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from ui.share import downloads, link_section
-from ui.shell import page_setup
-from ui.widgets import next_steps, unseen_warning
+from ui.frame.shell import page_setup
+from ui.frame.widgets import next_steps, unseen_warning
+from ui.share.sections import downloads, link_section
 
 page = page_setup("Share")
 scenario = page.scenario

@@ -13,7 +13,7 @@ CACHE_DECORATORS = {"cache_data", "cache_resource"}
 
 
 def cached_functions():
-    for path in sorted([*(ROOT / "ui").glob("*.py"), ROOT / "app.py", *(ROOT / "pages").glob("*.py")]):
+    for path in sorted([*(ROOT / "ui").rglob("*.py"), ROOT / "app.py", *(ROOT / "pages").glob("*.py")]):
         for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
             if not isinstance(node, ast.FunctionDef):
                 continue

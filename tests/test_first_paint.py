@@ -11,7 +11,7 @@ from proofdeck.model.results_cache import HeldOutResults, load_results, results_
 
 
 def test_the_first_paint_imports_neither_sklearn_nor_pandas():
-    code = ("import sys; sys.path.insert(0, '.'); import ui.first_paint; "
+    code = ("import sys; sys.path.insert(0, '.'); import ui.pitch.first_paint; "
             "print(sorted(m for m in ('sklearn', 'pandas', 'scipy', 'pyarrow') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
@@ -44,7 +44,7 @@ def test_a_damaged_cache_file_is_a_miss_never_an_error(tmp_path):
 
 @pytest.mark.parametrize("demo", ["churn", "fraud"])
 def test_cached_and_fitted_pitches_say_the_same(demo, tmp_path, monkeypatch):
-    from ui.state import _scenario
+    from ui.frame.state import _scenario
 
     monkeypatch.setenv("PROOFDECK_CACHE_DIR", str(tmp_path))
     _scenario.clear()  # fit again, so the fit writes into this empty cache folder

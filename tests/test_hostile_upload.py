@@ -28,7 +28,7 @@ from streamlit.testing.v1 import AppTest
 
 from proofdeck.upload.draft import default_draft, default_nouns
 from proofdeck.words.safe_text import plain_words
-from ui.present import EXIT_KEY, NEXT_KEY
+from ui.present.mode import EXIT_KEY, NEXT_KEY
 
 PORT = 9  # nothing listens there, and AppTest renders no Markdown: nothing is ever fetched
 YOUR_DATA = "pages/4_Your_data.py"
@@ -282,7 +282,7 @@ def test_no_markdown_call_gets_data_text_unescaped():
     """A guard that needs no data: labels, column names, ids, titles and rules reach Streamlit's
     Markdown only through md() (or chart_text(), code_span(), plain_words())."""
     found = []
-    for path in sorted([*ROOT.joinpath("ui").glob("*.py"), *ROOT.joinpath("pages").glob("*.py"), ROOT / "app.py"]):
+    for path in sorted([*ROOT.joinpath("ui").rglob("*.py"), *ROOT.joinpath("pages").glob("*.py"), ROOT / "app.py"]):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if not (isinstance(node, ast.Call) and getattr(node.func, "attr", None) in MARKDOWN_CALLS):
                 continue

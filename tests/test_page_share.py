@@ -8,7 +8,7 @@ import pytest
 from conftest import DEMOS, ROOT, TECHNICAL_WORDS, open_page, page_text
 from streamlit.testing.v1 import AppTest
 
-from ui.share import PREDICTIONS_LABEL, REPORT_LABEL, url_path
+from ui.share.sections import PREDICTIONS_LABEL, REPORT_LABEL, url_path
 
 SHARE = "pages/5_Share.py"
 
@@ -88,9 +88,9 @@ def test_share_page_works_on_an_upload_and_says_the_link_will_not_travel():
 def test_report_download_includes_the_background_refits_once_they_are_done(monkeypatch):
     from proofdeck.data.spec import load_spec
     from proofdeck.model.scenario import build_scenario
-    from ui import state
-    from ui.share import report_bytes, stability_if_ready
-    from ui.stability import _refits
+    from ui.frame import state
+    from ui.frame.stability import _refits
+    from ui.share.sections import report_bytes, stability_if_ready
 
     monkeypatch.setenv("PROOFDECK_REFITS", "2")
     sc = build_scenario(load_spec(ROOT / "demos" / "churn.toml"))
@@ -105,7 +105,7 @@ def test_report_download_shows_the_stories_the_session_shows():
     from proofdeck.data.spec import load_spec
     from proofdeck.explanation.stories import pick_stories
     from proofdeck.model.scenario import build_scenario
-    from ui.share import report_bytes
+    from ui.share.sections import report_bytes
 
     sc = build_scenario(load_spec(ROOT / "demos" / "churn.toml"))
     flags = sc.flags_at(sc.default_count)

@@ -17,8 +17,8 @@ from proofdeck.data.spec import load_spec
 from proofdeck.model.scenario import build_scenario
 from proofdeck.sharing import story_steps as steps
 from proofdeck.words import wording as w
-from ui import state
-from ui.present import BACK_KEY, EXIT_KEY, NEXT_KEY
+from ui.frame import state
+from ui.present.mode import BACK_KEY, EXIT_KEY, NEXT_KEY
 
 SWITCH = "Presentation mode"
 DECIDE = "pages/1_Decide.py"

@@ -3,7 +3,7 @@
 Presentation mode tells a POC in the order leadership follows it: the question, today's rule
 and what it achieves, what the model changes at the same budget (with how sure that is), the
 slider live, three examples (at least one where the model is wrong), and the ask. This module
-says what each step shows, built from a demo's numbers; it draws nothing (ui/present.py does),
+says what each step shows, built from a demo's numbers; it draws nothing (ui/present/mode.py does),
 so every sentence of every demo can be checked without a browser.
 
 Steps are numbered from 1, as people count them and as a link carries them (``?step=3``).

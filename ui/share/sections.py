@@ -21,9 +21,8 @@ from proofdeck.sharing.predictions import predictions_csv, predictions_descripti
 from proofdeck.sharing.report import report_file_name, report_html
 from proofdeck.words import wording as w
 from proofdeck.words.safe_text import md
-from ui import state
-from ui.examples import story_seed
-from ui.shell import PAGES
+from ui.frame import state
+from ui.frame.navigation import PAGES
 
 THIS_PAGE = "pages/5_Share.py"
 # Pages a link is not for: this one, and the upload page (a link carries no data to it).
@@ -117,7 +116,7 @@ def _report(demo_key: str, count: int, economics: Economics, charter: Charter, s
 
 def stability_if_ready(scenario: Scenario, economics: Economics) -> Stability | None:
     """The model's gain across refits when the pitch page's background refits have finished."""
-    from ui.stability import finished_stability
+    from ui.frame.stability import finished_stability
 
     return finished_stability(scenario, economics)
 
@@ -139,7 +138,7 @@ def report_bytes(scenario: Scenario, economics: Economics, count: int, charter: 
 def downloads(scenario: Scenario, economics: Economics, count: int) -> None:
     """The report and the predictions of this demo at this setting and these assumptions."""
     spec, nouns = scenario.spec, scenario.spec.nouns
-    charter, seed = state.charter(scenario), story_seed(scenario)
+    charter, seed = state.charter(scenario), state.story_seed(scenario)
     outcome = scenario.sweep.outcome_at_count(count, economics)
     changed = links.economics_changes(spec.economics, economics)
     st.markdown("#### Files to send")

@@ -9,7 +9,7 @@ import streamlit as st
 from proofdeck.data.spec import ECONOMICS_BOUNDS
 from proofdeck.model.scenario import Scenario
 from proofdeck.words.safe_text import md
-from ui import state
+from ui.frame import state
 
 # (field, label, kind) -- kind "money", "share" (shown in %), "count" or "text".
 FIELDS = [

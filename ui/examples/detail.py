@@ -14,8 +14,8 @@ from proofdeck.explanation.examples import outcome_label
 from proofdeck.model.scenario import Scenario
 from proofdeck.words import wording as w
 from proofdeck.words.safe_text import md
-from ui import state
-from ui.examples import close_example, explainer, explanation, sentence_for
+from ui.examples.sections import close_example, explainer, explanation, sentence_for
+from ui.frame import state
 
 UNKNOWN = "(unknown)"
 

@@ -22,7 +22,7 @@ from proofdeck.data.spec import DemoSpec, Economics
 from proofdeck.model.results_cache import HeldOutResults, cache_dir, load_results, results_key
 from proofdeck.words import wording as w
 from proofdeck.words.safe_text import md
-from ui.catalogue import ROOT, catalog
+from ui.frame.catalogue import ROOT, catalog
 
 DEMO_STATE, ECONOMICS_STATE, ANALYST_STATE, PRESENT_STATE = "pd_demo", "pd_economics", "pd_analyst_view", "pd_present"
 _LINK_APPLIED = "pd_link_applied"

@@ -42,9 +42,9 @@ from proofdeck.upload.own_scores import OwnScores, guess_score_columns, read_sco
 from proofdeck.upload.profile import Profile, profile_table
 from proofdeck.words import wording as w
 from proofdeck.words.safe_text import md
-from ui import state
-from ui.rule_editor import rule_editor
-from ui.upload_words import words_step
+from ui.frame import state
+from ui.your_data.rule_editor import rule_editor
+from ui.your_data.words_step import words_step
 
 SAVE_ENV = "PROOFDECK_SAVE_DEMOS"  # "1": offer "save as a demo" (on a machine of one's own)
 ISOLATE_ENV = "PROOFDECK_ISOLATED_READS"  # "0": read uploads in the server process (benchmarks only)
@@ -304,7 +304,7 @@ def ready_note(scenario: Scenario) -> None:
     st.success(f"Your data is a demo for this session: **{md(scenario.spec.title)}**, chosen in the sidebar. "
                f"{len(scenario.labels):,} held-out {nouns.entities}; every page works on it.",
                icon=":material/check_circle:")
-    from ui.shell import PAGES
+    from ui.frame.navigation import PAGES
 
     params = state.link_params(scenario)
     for column, (script, label, icon) in zip(st.columns(4), PAGES[:4]):

@@ -18,7 +18,7 @@ from proofdeck.comparison.stability import repeated_fits, stability_of
 from proofdeck.decisions.bootstrap import Interval
 from proofdeck.model.scenario import Scenario
 from proofdeck.words import wording as w
-from ui import state
+from ui.frame import state
 
 LOG = logging.getLogger("proofdeck")
 POLL_SECONDS = 2.0

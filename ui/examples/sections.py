@@ -18,7 +18,7 @@ from proofdeck.explanation.stories import MODEL_RIGHT, empty_story_text, pick_st
 from proofdeck.model.scenario import Scenario
 from proofdeck.words import wording as w
 from proofdeck.words.safe_text import md
-from ui import state
+from ui.frame import state
 
 SAMPLE_FOR_DRIVERS = 2000
 EXAMPLE_PARAM = "example"
@@ -137,17 +137,11 @@ def open_position(scenario: Scenario) -> int | None:
 # --- the page's parts -----------------------------------------------------------------------
 
 
-def story_seed(scenario: Scenario) -> int:
-    """The seed of this session's stories ("Show others" moves it): the presentation shows the
-    same examples the presenter prepared with."""
-    return st.session_state.get(f"story_seed_{scenario.spec.key}", 0)
-
-
 def stories(scenario: Scenario, model_flags: np.ndarray, cutoff: float) -> None:
     """Four examples drawn at random from four honest pools: where the model wins and loses."""
     spec, nouns = scenario.spec, scenario.spec.nouns
-    seed_key = f"story_seed_{spec.key}"
-    seed = story_seed(scenario)
+    seed_key = state.story_seed_key(scenario)
+    seed = state.story_seed(scenario)
     picked = pick_stories(scenario.labels, model_flags, scenario.rule_acts, seed=seed)
     has_rule = not scenario.baseline.random
     for pair in (picked[:2], picked[2:]):

@@ -10,8 +10,9 @@ from proofdeck.model.scenario import Scenario
 from proofdeck.model.training import MODEL_NAMES
 from proofdeck.words import wording as w
 from proofdeck.words.safe_text import md
-from ui import first_paint, state
-from ui.stability import stability_caption
+from ui.frame import state
+from ui.frame.stability import stability_caption
+from ui.pitch import first_paint
 
 
 def headline_box(scenario: Scenario, econ: Economics, comparison: SameBudget, analyst: bool) -> None:

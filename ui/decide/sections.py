@@ -20,8 +20,8 @@ from proofdeck.decisions.slider_scale import slider_counts
 from proofdeck.model.scenario import Scenario
 from proofdeck.sharing.summary import SettingSummary, figure_label, money_chart_builders
 from proofdeck.words import wording as w
-from ui import state
-from ui.widgets import remembered_tabs
+from ui.frame import state
+from ui.frame.widgets import remembered_tabs
 
 _NOTE = "pd_decide_note"
 

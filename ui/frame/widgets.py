@@ -7,8 +7,8 @@ import streamlit as st
 from proofdeck.model.metrics import ranking_quality
 from proofdeck.model.scenario import Scenario
 from proofdeck.words.safe_text import md
-from ui import state
-from ui.shell import PAGES
+from ui.frame import state
+from ui.frame.navigation import PAGES
 
 
 @st.cache_data(show_spinner=False, max_entries=16)

@@ -1,7 +1,7 @@
 """Presentation mode: the POC's story in six steps, key numbers large, no controls.
 
 Turned on by the sidebar's "Presentation mode" switch or a link with ``?mode=present&step=N``.
-The page setup (ui/shell.py) calls :func:`present_if_on` on every page: when the mode is on it
+The page setup (ui/frame/shell.py) calls :func:`present_if_on` on every page: when the mode is on it
 draws the presentation instead of the page and the page stops there, so a copied link to any
 page reopens the same step on a fresh server, and turning the mode off shows that page again
 with the session's setting kept. The steps' words and figures come from
@@ -24,7 +24,7 @@ from proofdeck.model.scenario import Scenario
 from proofdeck.sharing import story_steps as steps
 from proofdeck.words import wording as w
 from proofdeck.words.safe_text import md
-from ui import state
+from ui.frame import state
 
 NEXT_KEY, BACK_KEY, EXIT_KEY = "present_next", "present_back", "present_exit"
 LONG = 1000  # characters: the A/B sentence and the charter's action run longer than md()'s 300
@@ -86,7 +86,7 @@ def present_if_on(page) -> bool:
     """Draw the presentation when the mode is on and return True (the page then stops);
     return False and draw nothing otherwise.
 
-    ``page`` is the :class:`ui.shell.Page` of the page being run.
+    ``page`` is the :class:`ui.frame.shell.Page` of the page being run.
     """
     if not presenting():
         return False
@@ -182,7 +182,7 @@ def _live(scenario: Scenario, econ: Economics) -> None:
 def _live_panel(scenario: Scenario) -> None:
     """The Decide page's slider and what it moves; reruns alone when the slider moves, and
     moves the session's setting on every page."""
-    from ui.decide import setting_slider  # the Decide page's parts load only when needed
+    from ui.decide.sections import setting_slider  # the Decide page's parts load only when needed
 
     spec, econ = scenario.spec, state.economics(scenario)
     count = setting_slider(scenario, econ, analyst=False)
@@ -196,13 +196,13 @@ def _live_panel(scenario: Scenario) -> None:
 
 
 def _examples(scenario: Scenario, econ: Economics) -> None:
-    from ui.examples import sentence_for, story_seed  # shap loads only when the examples are shown
+    from ui.examples.sections import sentence_for  # shap loads only when the examples are shown
 
     spec, nouns = scenario.spec, scenario.spec.nouns
     count = state.count(scenario)
     flags, cutoff = scenario.flags_at(count), scenario.threshold_at(count)
     # The Examples page's draw, so the presenter sees the stories they prepared with.
-    seed = story_seed(scenario)
+    seed = state.story_seed(scenario)
     chosen = steps.story_choice(pick_stories(scenario.labels, flags, scenario.rule_acts, seed=seed))
     has_rule = not scenario.baseline.random
     st.title(md(f"Three {nouns.entities} the model never saw"), anchor=False)

@@ -17,21 +17,14 @@ from proofdeck.data.spec import DemoSpec, Economics, SpecError
 from proofdeck.model.scenario import Scenario
 from proofdeck.sharing import links
 from proofdeck.words.safe_text import md
-from ui import present, state
-from ui.assumptions import assumptions_form
+from ui.frame import state
+from ui.frame.assumptions import assumptions_form
+from ui.frame.navigation import PAGES
+from ui.present import mode as present
 
 LOG = logging.getLogger("proofdeck")
 STYLE = Path(__file__).with_name("style.css")
 
-# (script, label, icon): the navigation, in story order.
-PAGES = [
-    ("app.py", "The pitch", ":material/campaign:"),
-    ("pages/1_Decide.py", "Decide", ":material/tune:"),
-    ("pages/2_Examples.py", "Examples", ":material/person_search:"),
-    ("pages/3_Compare.py", "Rule vs model", ":material/compare_arrows:"),
-    ("pages/4_Your_data.py", "Your data", ":material/upload_file:"),
-    ("pages/5_Share.py", "Share", ":material/share:"),
-]
 DEMO_KEY = "demo"  # the query parameter naming the demo: /Decide?demo=leads
 DEMO_STATE = "pd_demo"
 ANALYST_STATE = state.ANALYST
@@ -71,7 +64,7 @@ def page_setup(title: str) -> Page:
     """Configure the page, draw the sidebar and load the chosen demo (or stop with a message).
 
     In presentation mode the sidebar holds only the switch, and the presentation is drawn
-    instead of the page, which stops here (ui/present.py).
+    instead of the page, which stops here (ui/present/mode.py).
     """
     presenting = _presenting()
     # An emoji icon is drawn by the browser; a :material/...: one would be fetched from Google.

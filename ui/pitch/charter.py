@@ -10,7 +10,7 @@ from proofdeck.data.spec import READINESS, Economics
 from proofdeck.model.scenario import Scenario
 from proofdeck.words import wording as w
 from proofdeck.words.safe_text import md
-from ui import state
+from ui.frame import state
 
 _FIELDS = (
     ("action", "What happens to a flagged {entity}, and who does it"),

@@ -22,7 +22,7 @@ from proofdeck.model.results_cache import HeldOutResults, cache_dir, results_key
 from proofdeck.model.scenario import MAX_TRAIN_ROWS, Scenario, build_scenario
 from proofdeck.sharing import links
 from proofdeck.upload.leakage import LeakCheck, check_columns
-from ui.catalogue import DEMOS_ENV, ROOT, catalog, demos_dir, mtime  # noqa: F401 - the session's view of them
+from ui.frame.catalogue import DEMOS_ENV, ROOT, catalog, demos_dir, mtime  # noqa: F401 - the session's view of them
 
 _ECONOMICS = "pd_economics"
 _COUNTS = "pd_counts"
@@ -38,7 +38,7 @@ _VISITS = "pd_page_visits"
 def _scenario(spec_path: str, spec_stamp: float, data_stamp: float) -> Scenario:
     spec = load_spec(spec_path)
     scenario = build_scenario(spec, max_train_rows=MAX_TRAIN_ROWS)
-    # Keep the held-out results for the next fresh server's first figure (ui/first_paint.py).
+    # Keep the held-out results for the next fresh server's first figure (ui/pitch/first_paint.py).
     save_results(cache_dir(ROOT), spec.key, results_key(spec.path, spec.data_path), HeldOutResults(
         scenario.scores, scenario.labels, scenario.values, scenario.rule_flags, scenario.trained_on))
     return scenario
@@ -287,3 +287,14 @@ def _policies(demo_key: str, economics: Economics, count: int, _scenario: Scenar
 def together(scenario: Scenario, economics: Economics, count: int):
     """Rule, model, rule OR model, rule AND model as policies, with 95% intervals (cached)."""
     return _policies(cache_key(scenario), economics, count, scenario)
+
+
+def story_seed_key(scenario: Scenario) -> str:
+    """The session key of this demo's story seed."""
+    return f"story_seed_{scenario.spec.key}"
+
+
+def story_seed(scenario: Scenario) -> int:
+    """The seed of this session's stories ("Show others" moves it): the presentation and the
+    report show the same examples the presenter prepared with."""
+    return st.session_state.get(story_seed_key(scenario), 0)

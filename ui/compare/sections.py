@@ -25,9 +25,9 @@ from proofdeck.model.scenario import Scenario
 from proofdeck.rules.language import TEXT, column_kinds
 from proofdeck.words import wording as w
 from proofdeck.words.safe_text import md
-from ui import state
-from ui.stability import stability_caption
-from ui.widgets import assumed_money_note, unseen_warning
+from ui.frame import state
+from ui.frame.stability import stability_caption
+from ui.frame.widgets import assumed_money_note, unseen_warning
 
 VERDICT_ICONS = {"better": ":material/trending_up:", "worse": ":material/trending_down:", "unclear": ":material/help:"}
 

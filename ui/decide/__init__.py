@@ -1,0 +1,1 @@
+"""The Decide page: the setting slider and what it moves."""

@@ -1,0 +1,1 @@
+"""The Examples page: stories, the table, one example explained."""

@@ -1,0 +1,1 @@
+"""The frame every page shares: the sidebar, session state, common widgets."""

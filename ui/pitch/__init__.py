@@ -1,0 +1,1 @@
+"""The pitch page (app.py): the headline, the ask, the first paint."""

@@ -1,0 +1,1 @@
+"""Presentation mode: the pitch as steps on one screen."""

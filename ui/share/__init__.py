@@ -1,0 +1,1 @@
+"""The Share page: the link, the report, the downloads."""

@@ -1,0 +1,1 @@
+"""The Your data page: upload, words, outcome, rule, build."""
