@@ -1,33 +1,58 @@
-"""``python -m proofdeck report``: writes the report (and the predictions), and fails in one line."""
+"""``proofdeck report``: writes the report (and the predictions), and fails in one line.
+
+The command runs in this process (``cli.main``), as a console script would run it, so a test
+costs the report and not a new interpreter; test_packaging.py runs the installed commands.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import subprocess
 import sys
+from dataclasses import dataclass
 
 import pandas as pd
 import pytest
 from conftest import ROOT
 
+from proofdeck import cli
 from proofdeck.data.spec import load_spec
 from proofdeck.model.scenario import build_scenario
 
 CHURN = ROOT / "demos" / "churn.toml"
 
 
-def run(*arguments: str, cwd=ROOT) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.run([sys.executable, "-m", "proofdeck", *arguments], cwd=cwd, capture_output=True,
-                          text=True, timeout=300, env=env)
+@dataclass
+class Result:
+    returncode: int
+    stdout: str
+    stderr: str
 
 
-def assert_one_clear_line(result: subprocess.CompletedProcess, *expected: str) -> str:
+def run(*arguments: str, cwd=ROOT) -> Result:
+    """``proofdeck <arguments>`` run in ``cwd``: its exit code and what it printed."""
+    out, err = io.StringIO(), io.StringIO()
+    before = os.getcwd()
+    os.chdir(cwd)
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                code = cli.main(list(arguments))
+            except SystemExit as leaving:  # --help: argparse prints and exits
+                code = leaving.code or 0
+    finally:
+        os.chdir(before)
+    return Result(code, out.getvalue(), err.getvalue())
+
+
+def assert_one_clear_line(result: Result, *expected: str) -> str:
     assert result.returncode != 0
     assert "Traceback" not in result.stderr and result.stdout == ""
     lines = result.stderr.splitlines()
     assert len(lines) == 1, result.stderr
-    assert lines[0].startswith("python -m proofdeck: error: ")
+    assert lines[0].startswith("proofdeck: error: ")
     for text in expected:
         assert text in lines[0], lines[0]
     return lines[0]
@@ -132,3 +157,26 @@ def test_samples_still_run_as_their_own_module(tmp_path):
                             capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
     assert sorted(p.name for p in tmp_path.glob("*.csv")) == ["churn.csv", "leads.csv", "transactions.csv"]
+
+
+def test_top_beyond_the_held_out_part_is_refused_before_anything_is_fitted(monkeypatch):
+    def no_fit(*arguments, **options):
+        raise AssertionError("the model was fitted before --top was checked")
+
+    monkeypatch.setattr("proofdeck.model.scenario.build_scenario", no_fit)
+    line = assert_one_clear_line(run("report", str(CHURN), "--top", "3001"), "--top 3001")
+    assert "3,000 held-out examples" in line  # churn: 10,000 rows, test_size 0.3
+
+
+def test_a_bundled_demo_can_be_named_instead_of_its_spec_file(tmp_path):
+    result = run("report", "churn", "--top", "10", "-o", str(tmp_path / "churn.html"))
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "churn.html").is_file()
+    assert_one_clear_line(run("report", "../demos/churn"), "no spec file at")
+
+
+def test_python_dash_m_proofdeck_is_the_same_command():
+    result = subprocess.run([sys.executable, "-m", "proofdeck", "report", "--top", "x", "churn"], cwd=ROOT,
+                            capture_output=True, text=True, timeout=120,
+                            env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert result.returncode == 2 and result.stderr.startswith("proofdeck: error: argument --top")

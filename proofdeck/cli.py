@@ -1,0 +1,221 @@
+"""The ``proofdeck`` command (also ``python -m proofdeck``).
+
+``proofdeck run`` serves the app (any further options go to ``streamlit run``, such as
+``--server.port 8502``). ``proofdeck report demos/churn.toml --threshold 0.3 -o report.html``
+writes the one-file report of a demo (a bundled demo can be named: ``proofdeck report churn``);
+``--top K`` sets the model by how many held-out examples it acts on instead (default: as many
+as today's rule), ``--predictions out.csv`` also writes the held-out predictions. Any mistake
+(a missing or broken spec, a threshold that is not a share between 0 and 1, a file that cannot
+be written) ends with one line on stderr and a non-zero exit code, never a traceback.
+(``python -m proofdeck.samples`` regenerates the sample data.)
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime
+import logging
+import math
+import os
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+PROG = "proofdeck"
+EXIT_USAGE = 2  # a bad argument (as argparse exits)
+EXIT_FAILED = 1  # a bad spec, data that cannot be used, a file that cannot be written
+
+
+class CommandError(Exception):
+    """A mistake to report in one line (the message), with the exit code."""
+
+    def __init__(self, message: str, code: int = EXIT_FAILED):
+        super().__init__(message)
+        self.code = code
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage mistake is one line (argparse prints the usage first)."""
+
+    def error(self, message: str):
+        raise CommandError(f"{message} (see {PROG} report --help)", EXIT_USAGE)
+
+
+def _share(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a number between 0 and 1, not {text[:40]!r}") from None
+    if not (math.isfinite(value) and 0.0 <= value <= 1.0):
+        raise argparse.ArgumentTypeError(f"must be a score between 0 and 1 (such as 0.3), not {text[:40]!r}")
+    return value
+
+
+def _whole(text: str) -> int:
+    if not (text.isascii() and text.isdigit() and len(text) <= 12):
+        raise argparse.ArgumentTypeError(f"must be a whole number of held-out examples, not {text[:40]!r}")
+    return int(text)
+
+
+def parser() -> argparse.ArgumentParser:
+    main = _Parser(prog=PROG, description="Proofdeck: sell a machine-learning proof of concept.")
+    commands = main.add_subparsers(dest="command", required=True, parser_class=_Parser, metavar="command")
+    report = commands.add_parser(
+        "report", help="write the one-file HTML report of a demo",
+        description="Write the one-file HTML report of a demo (it opens offline), and optionally "
+                    "the held-out predictions as CSV.",
+    )
+    report.add_argument("spec", help="the demo's spec file (demos/churn.toml) or a bundled demo's name (churn)")
+    setting = report.add_mutually_exclusive_group()
+    setting.add_argument("--threshold", type=_share, metavar="SCORE",
+                         help="act on every held-out example scoring at least this (0 to 1)")
+    setting.add_argument("--top", type=_whole, metavar="K",
+                         help="act on the K highest-scoring held-out examples (default: as many as today's rule)")
+    report.add_argument("-o", "--output", type=Path, help="the report file (default: <demo>-report.html)")
+    report.add_argument("--predictions", type=Path, metavar="CSV", help="also write the held-out predictions here")
+    report.add_argument("--stability", action="store_true",
+                        help="also refit the model on 10 other splits and report how much its gain moves (slow)")
+    report.add_argument("--date", action="store_true", help="print today's date in the report's footer")
+    report.add_argument("-v", "--verbose", action="store_true",
+                        help="also log the details of a problem (paths, values from the files) to stderr")
+    run = commands.add_parser(
+        "run", help="serve the app (further options go to streamlit run)",
+        description="Serve the Proofdeck app on the bundled demos. Any further options go to "
+                    "`streamlit run`, e.g. `proofdeck run --server.port 8502`.",
+    )
+    del run  # it takes no options of its own: the rest go to streamlit run
+    return main
+
+
+def run_app(streamlit_options: list[str]) -> int:
+    """Replace this process with ``streamlit run app.py`` (signals and exit code are Streamlit's)."""
+    from proofdeck.app_files import app_root
+
+    try:
+        app = app_root() / "app.py"
+    except FileNotFoundError as error:
+        raise CommandError(str(error)) from None
+    command = [sys.executable, "-m", "streamlit", "run", str(app), *streamlit_options]
+    os.execv(sys.executable, command)
+    return 0  # not reached: execv does not return
+
+
+def _check_top(arguments, held_out: int) -> None:
+    """Refuse a --top larger than the held-out part before anything is fitted."""
+    if arguments.top is not None and arguments.top > held_out:
+        raise CommandError(f"--top {arguments.top} is more than the {held_out:,} held-out examples", EXIT_USAGE)
+
+
+def _count(scenario, arguments) -> int:
+    if arguments.threshold is not None:
+        return scenario.sweep.count_at(arguments.threshold)
+    if arguments.top is not None:
+        return arguments.top
+    return scenario.default_count
+
+
+def _spec_path(name: str) -> Path:
+    from proofdeck.app_files import bundled_spec
+
+    path = Path(name)
+    if path.is_file():
+        return path
+    bundled = bundled_spec(name)
+    if bundled is None:
+        raise CommandError(f"no spec file at {name}")
+    return bundled
+
+
+def _write(path: Path, data: bytes, what: str) -> None:
+    try:
+        path.write_bytes(data)
+    except OSError as error:
+        raise CommandError(f"cannot write the {what} to {path}: {error.strerror or error}") from None
+
+
+def report(arguments) -> str:
+    """Build and write the report (and the predictions); returns what was done, in one line."""
+    from proofdeck.data.datasets import load_dataset
+    from proofdeck.data.spec import SpecError, load_spec
+    from proofdeck.model.scenario import build_scenario
+    from proofdeck.model.training import holdout_split
+    from proofdeck.sharing.predictions import predictions_csv
+    from proofdeck.sharing.report import report_html, setting_text
+
+    started = time.perf_counter()
+    spec_path = _spec_path(arguments.spec)
+    try:
+        spec = load_spec(spec_path)
+        dataset = load_dataset(spec)
+        if arguments.top is not None:  # cheap: the split, without the fit
+            _check_top(arguments, holdout_split(dataset.labels, spec.model.test_size, spec.model.seed).test.size)
+        scenario = build_scenario(spec, dataset)
+    except SpecError as error:
+        if error.detail:
+            logging.getLogger("proofdeck").info("%s", error.detail)
+        raise CommandError(str(error)) from None
+    count = _count(scenario, arguments)
+    stability = None
+    if arguments.stability:
+        from proofdeck.comparison.stability import model_stability
+
+        stability = model_stability(spec)
+    made_on = datetime.date.today().isoformat() if arguments.date else None
+    page = report_html(scenario, spec.economics, count, stability=stability, made_on=made_on)
+    output = arguments.output or Path(f"{spec.key}-report.html")
+    _write(output, page.encode("utf-8"), "report")
+    done = f"wrote {output} ({len(page.encode('utf-8')) / 1024:,.0f} KB"
+    if arguments.predictions is not None:
+        _write(arguments.predictions, predictions_csv(scenario, count), "predictions")
+        done += f"; predictions in {arguments.predictions}"
+    return done + f"): the model acts on {setting_text(scenario, count)}, in {time.perf_counter() - started:.1f} s"
+
+
+@contextlib.contextmanager
+def _details_on_stderr(verbose: bool):
+    """The package logs a problem's detail for a server's log; here it would be a second line
+    after the message, so it goes to stderr only with --verbose (and only while the command runs,
+    so the command can also be called in-process, as the tests do)."""
+    logger = logging.getLogger("proofdeck")
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(name)s: %(message)s"))
+    before = logger.level, logger.propagate
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO if verbose else logging.ERROR)
+    logger.propagate = False
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(before[0])
+        logger.propagate = before[1]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code."""
+    try:
+        command_line = parser()
+        arguments, others = command_line.parse_known_args(argv)
+        if arguments.command == "run":
+            return run_app(others)
+        if others:
+            command_line.error(f"unrecognized arguments: {' '.join(others)}")
+        with _details_on_stderr(arguments.verbose):
+            sys.stdout.write(report(arguments) + "\n")
+        return 0
+    except CommandError as error:
+        sys.stderr.write(f"{PROG}: error: {error}\n")
+        return error.code
+    except KeyboardInterrupt:
+        sys.stderr.write(f"{PROG}: interrupted\n")
+        return 130
+    except Exception as error:  # one line, never a traceback; the type says where to look
+        sys.stderr.write(f"{PROG}: error: the report could not be built ({type(error).__name__}: "
+                         f"{str(error).splitlines()[0] if str(error) else 'no detail'})\n")
+        return EXIT_FAILED
+
+
+if __name__ == "__main__":
+    sys.exit(main())
