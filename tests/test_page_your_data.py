@@ -243,3 +243,41 @@ def test_an_uploaded_demo_is_never_seen_by_another_session():
     build(at)
     other = open_page("app.py")
     assert not any("(your data)" in option for option in demo_picker(other).options)
+
+
+def test_the_file_is_hashed_once_however_often_the_page_reruns(monkeypatch):
+    import ui.your_data.steps as steps
+
+    hashed = []
+    real = steps.digest_of
+    monkeypatch.setattr(steps, "digest_of", lambda raw: hashed.append(len(raw)) or real(raw))
+    raw = telco_export(400)
+    at = upload("telco.csv", raw)
+    outcome = at.selectbox(key=f"{prefix(at)}_outcome")
+    for choice in [*outcome.options[:2], outcome.value]:  # three more reruns of the page
+        outcome.set_value(choice).run()
+        assert not at.exception, at.exception
+    assert hashed == [len(raw)]
+
+
+def test_a_session_keeps_its_last_four_uploads_and_says_which_it_let_go():
+    from streamlit.testing.v1 import AppTest
+
+    def script():
+        from types import SimpleNamespace
+
+        from ui.frame import state
+
+        for number in range(1, 7):
+            spec = SimpleNamespace(key=f"upload-{number}", title=f"File number {number}")
+            state.add_upload(SimpleNamespace(spec=spec), recipe=None)
+        import streamlit as st
+
+        st.write(" ".join(state.uploads()))
+
+    at = AppTest.from_function(script).run()
+    assert not at.exception, at.exception
+    assert at.markdown[0].value == "upload-3 upload-4 upload-5 upload-6"
+    let_go = [toast.value for toast in at.toast]
+    assert len(let_go) == 2 and "File number 1" in let_go[0] and "File number 2" in let_go[1]
+    assert "keeps the last 4" in let_go[0]

@@ -22,6 +22,7 @@ from proofdeck.model.results_cache import HeldOutResults, cache_dir, results_key
 from proofdeck.model.scenario import MAX_TRAIN_ROWS, Scenario, build_scenario
 from proofdeck.sharing import links
 from proofdeck.upload.leakage import LeakCheck, check_columns
+from proofdeck.words.safe_text import md
 from ui.frame.catalogue import DEMOS_ENV, ROOT, catalog, demos_dir, mtime  # noqa: F401 - the session's view of them
 
 _ECONOMICS = "pd_economics"
@@ -81,6 +82,7 @@ def reset_economics(scenario: Scenario) -> None:
 # cache keyed by the file's hash), never written to disk, never shown to another session.
 
 _UPLOADS = "pd_uploads"
+MAX_UPLOADS = 4  # demos built from files that one session keeps; each holds its data in memory
 
 
 def uploads() -> dict[str, Scenario]:
@@ -90,8 +92,17 @@ def uploads() -> dict[str, Scenario]:
 
 def add_upload(scenario: Scenario, recipe: dict | None, check: LeakCheck | None = None) -> None:
     """Add a demo built from an upload and make it the session's demo (with what the leak
-    guard found in the file, when it ran)."""
-    st.session_state.setdefault(_UPLOADS, {})[scenario.spec.key] = (scenario, recipe, check)
+    guard found in the file, when it ran). A session keeps the last :data:`MAX_UPLOADS`; the
+    oldest is let go, and the user is told."""
+    kept = st.session_state.setdefault(_UPLOADS, {})
+    kept.pop(scenario.spec.key, None)  # rebuilt: it becomes the newest
+    while len(kept) >= MAX_UPLOADS:
+        oldest = next(iter(kept))
+        title = kept.pop(oldest)[0].spec.title
+        st.toast(f"To make room, this session let go of its oldest upload, {md(title, limit=80)} "
+                 f"(it keeps the last {MAX_UPLOADS}; build it again from its file to see it).",
+                 icon=":material/info:")
+    kept[scenario.spec.key] = (scenario, recipe, check)
     st.session_state["pd_demo"] = scenario.spec.key
     st.query_params["demo"] = scenario.spec.key
 

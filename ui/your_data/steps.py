@@ -58,11 +58,29 @@ def digest_of(raw: bytes) -> str:
     return hashlib.sha256(raw).hexdigest()
 
 
+_DIGESTS = "pd_upload_digests"  # Streamlit's id of an uploaded file -> the hash of its bytes
+
+
+def upload_digest(upload) -> str:
+    """The hash of an uploaded file, computed once per upload: every widget moved on this page
+    reruns it, and hashing a 200 MB file each time would cost a second or more per click."""
+    known = st.session_state.setdefault(_DIGESTS, {})
+    file_id = getattr(upload, "file_id", None)
+    if file_id is None or file_id not in known:
+        if len(known) >= 4:  # a session uploads a few files; forget the oldest hashes
+            known.pop(next(iter(known)))
+        digest = digest_of(upload.getvalue())
+        if file_id is None:
+            return digest
+        known[file_id] = digest
+    return known[file_id]
+
+
 @st.cache_resource(show_spinner="Reading the file...", max_entries=4)
-def _read(digest: str, name: str, _raw: bytes) -> Table | str:
+def _read(digest: str, name: str, _upload) -> Table | str:
     reader = read_upload if os.environ.get(ISOLATE_ENV) == "0" else read_isolated
     try:
-        return reader(name, _raw, MAX_UPLOAD_BYTES)
+        return reader(name, _upload.getvalue(), MAX_UPLOAD_BYTES)
     except DataError as error:
         return str(error)
 
@@ -94,9 +112,8 @@ def _fit_scores(digest: str, recipe: str, _spec, _dataset, _scores: np.ndarray, 
 
 def read_step(upload) -> tuple[str, Table, Profile] | None:
     """Read and profile the uploaded file; show what was found. None when it cannot be used."""
-    raw = upload.getvalue()
-    digest = digest_of(raw)
-    table = _read(digest, upload.name, raw)
+    digest = upload_digest(upload)
+    table = _read(digest, upload.name, upload)
     if isinstance(table, str):
         st.error(f"This file cannot be used: {md(table, limit=600)}", icon=":material/error:")
         return None
