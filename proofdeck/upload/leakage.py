@@ -33,6 +33,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from scipy import sparse
 from sklearn.metrics import roc_auc_score
 
 from proofdeck.data.sampling import stratified_sample
@@ -424,36 +425,49 @@ def auc_gap_low(labels: np.ndarray, better: np.ndarray, worse: np.ndarray, resam
     labels = np.asarray(labels, dtype=bool)
     rng = np.random.default_rng(seed)
     first, second = _WeightedAuc(labels, better), _WeightedAuc(labels, worse)
+    block = max(1, min(resamples, 4_000_000 // max(labels.size, 1)))  # about 32 MB of weights at a time
     gaps = []
-    for _ in range(resamples):
+    for start in range(0, resamples, block):
         # A resample as how often each row is drawn: both AUCs see the same rows (paired).
-        counts = np.bincount(rng.integers(0, labels.size, labels.size), minlength=labels.size).astype(float)
-        gap = first.auc(counts) - second.auc(counts)
-        if np.isfinite(gap):
-            gaps.append(gap)
-    return float(np.quantile(gaps, 0.025)) if gaps else float("nan")
+        counts = np.stack([np.bincount(rng.integers(0, labels.size, labels.size), minlength=labels.size)
+                           for _ in range(min(block, resamples - start))]).astype(float)
+        gaps.extend(first.aucs(counts) - second.aucs(counts))
+    gaps = np.asarray(gaps)
+    gaps = gaps[np.isfinite(gaps)]
+    return float(np.quantile(gaps, 0.025)) if gaps.size else float("nan")
 
 
 class _WeightedAuc:
     """AUC of fixed scores under row weights, in O(n) per weighting: the Mann-Whitney count
     (each positive's weight times the weight of negatives scored below it, ties counting half)
-    over scores grouped and sorted once."""
+    over score groups found once. Many weightings at once, as the rows of a matrix: the sums
+    per score group are one product with a sparse rows-to-groups matrix."""
 
     def __init__(self, labels: np.ndarray, scores: np.ndarray):
-        self.labels = labels
-        _, self.group = np.unique(np.asarray(scores, dtype=float), return_inverse=True)
-        self.groups = int(self.group.max()) + 1 if self.group.size else 0
+        labels = np.asarray(labels, dtype=bool)
+        _, group = np.unique(np.asarray(scores, dtype=float), return_inverse=True)
+        groups = int(group.max()) + 1 if group.size else 0
+
+        def rows_to_groups(rows: np.ndarray) -> sparse.csr_matrix:
+            return sparse.csr_matrix((np.ones(rows.size), (rows, group[rows])), shape=(labels.size, groups))
+
+        self.positive_groups = rows_to_groups(np.flatnonzero(labels))
+        self.negative_groups = rows_to_groups(np.flatnonzero(~labels))
+
+    def aucs(self, weights: np.ndarray) -> np.ndarray:
+        """The AUC under each row of ``weights`` (shape: weightings x rows); NaN without pairs."""
+        weights = np.atleast_2d(np.asarray(weights, dtype=float))
+        positive = np.asarray((self.positive_groups.T @ weights.T).T)  # weight per score group
+        negative = np.asarray((self.negative_groups.T @ weights.T).T)
+        before = np.cumsum(negative, axis=1) - negative  # weight of negatives in lower groups
+        pairs = positive.sum(axis=1) * negative.sum(axis=1)
+        wins = (positive * (before + 0.5 * negative)).sum(axis=1)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.where(pairs > 0, wins / np.where(pairs > 0, pairs, 1.0), np.nan)
 
     def auc(self, weights: np.ndarray) -> float:
-        positive = np.where(self.labels, weights, 0.0)
-        negative = weights - positive
-        below = np.bincount(self.group, negative, self.groups)
-        before = np.cumsum(below) - below  # weight of negatives in lower score groups
-        pairs = positive.sum() * negative.sum()
-        if pairs == 0:
-            return float("nan")
-        wins = positive @ (before[self.group] + 0.5 * below[self.group])
-        return float(wins / pairs)
+        """The AUC under one weighting of the rows."""
+        return float(self.aucs(weights)[0])
 
 
 def _bins(values: pd.Series, train: np.ndarray) -> np.ndarray:
