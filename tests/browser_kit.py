@@ -6,6 +6,7 @@ Browser tests skip with a clear reason when chromium or Playwright's Python pack
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -74,11 +75,50 @@ def fresh_server(script: str = "app.py", cwd: Path = ROOT, env: dict[str, str] |
         log.close()
 
 
-def settle(page, quiet_ms: int = 600) -> None:
-    """Wait until the app has finished running (no running indicator), twice in a row."""
-    for _ in range(2):
-        page.wait_for_function("() => !document.querySelector('[data-testid=stStatusWidget]')", timeout=180_000)
-        page.wait_for_timeout(quiet_ms)
+# Counts the app's runs: every time Streamlit's script state (an attribute of the stApp
+# element) turns to "running". Installed once per document; settle() reads it.
+_COUNT_RUNS = """() => {
+  if (window.__pdRuns !== undefined) return;
+  window.__pdRuns = 0; window.__pdSettled = 0;
+  new MutationObserver(changes => {
+    for (const change of changes)
+      if (change.target.getAttribute('data-test-script-state') === 'running' && change.oldValue !== 'running')
+        window.__pdRuns += 1;
+  }).observe(document.documentElement, {subtree: true, attributes: true, attributeOldValue: true,
+                                        attributeFilter: ['data-test-script-state']});
+}"""
+
+# True once the app has been idle (its script not running, connected, no running indicator,
+# nothing drawn stale) for ``quiet`` ms without a break: a rerun that starts in that time
+# resets the clock. Polled by Playwright.
+_IDLE_FOR = """(quiet) => {
+  const app = document.querySelector('[data-testid=stApp]');
+  const idle = !!app && app.getAttribute('data-test-script-state') === 'notRunning'
+    && app.getAttribute('data-test-connection-state') === 'CONNECTED'
+    && !document.querySelector('[data-testid=stStatusWidget]')
+    && !document.querySelector('[data-stale=true]');
+  const now = performance.now();
+  if (!idle) { window.__pdIdleSince = null; return false; }
+  if (window.__pdIdleSince == null) window.__pdIdleSince = now;
+  return now - window.__pdIdleSince >= quiet;
+}"""
+
+
+def settle(page, quiet_ms: int = 300, start_ms: int = 1500) -> None:
+    """Wait until what the last action started has finished, by Streamlit's own script state.
+
+    When no run has started since the last settle, wait up to ``start_ms`` for the action's run
+    to start (a busy server can take a moment; an action that reruns nothing costs this wait).
+    Then wait until the app has been idle for ``quiet_ms`` in a row (the clock starts when it
+    is idle, so a follow-up run the page asks for is waited for too)."""
+    page.evaluate(_COUNT_RUNS)
+    if not page.evaluate("() => window.__pdRuns > window.__pdSettled"):
+        # Playwright's timeout here means the action started no run.
+        with contextlib.suppress(Exception):
+            page.wait_for_function("() => window.__pdRuns > window.__pdSettled", timeout=start_ms, polling=50)
+    page.evaluate("() => { window.__pdIdleSince = null; }")
+    page.wait_for_function(_IDLE_FOR, arg=quiet_ms, timeout=180_000, polling=50)
+    page.evaluate("() => { window.__pdSettled = window.__pdRuns; }")
 
 
 def click_until_shown(button, shown, settle_page, tries: int = 2, timeout: int = 30_000) -> None:

@@ -30,7 +30,6 @@ def open_and_check(browser, url: str, shot: str, viewport=(1280, 720)) -> str:
             # Phones start with the sidebar folded away: keep a picture, then open it.
             page.screenshot(path=str(ARTIFACTS / f"{shot}-main.png"), full_page=True)
             page.get_by_test_id("stExpandSidebarButton").click()
-            page.wait_for_timeout(800)
         sidebar = page.get_by_test_id("stSidebar")
         sidebar.get_by_text("Analyst view").wait_for(timeout=60_000)
         assert sidebar.get_by_text("Demo", exact=True).count() == 1, "demo picker missing from the sidebar"

@@ -123,7 +123,8 @@ class Walk:
         """Nothing fetched from elsewhere, nothing pointing elsewhere (but at ``own``, the app by
         default), no LaTeX, no data icon. Problems are collected: one run lists every path."""
         page, own = page or self.page, own or self.base + "/"
-        page.wait_for_timeout(300)  # an image would have been asked for by now
+        # Every image in the page has loaded or failed: one from elsewhere has been asked for.
+        page.wait_for_function("() => [...document.images].every(image => image.complete)", timeout=60_000)
         if page.get_by_test_id("stException").count():
             self.problems.append((where, "exception", page.get_by_test_id("stException").first.inner_text()))
         for pointer in page.evaluate(POINTERS):

@@ -26,7 +26,7 @@ READ_DONE = re.compile(r"Read [\d,]+ rows and [\d,]+ columns")
 
 
 def _settle(page) -> None:
-    settle(page, quiet_ms=400)
+    settle(page)
     assert page.get_by_test_id("stException").count() == 0, "the page shows an exception"
 
 

@@ -90,8 +90,7 @@ def test_walk_every_demo_with_the_keyboard_and_a_screenshot_of_each_step(browser
             # Past the end: the ask stays.
             page.keyboard.press("ArrowRight")
             page.keyboard.press("PageDown")
-            page.wait_for_timeout(800)
-            settle(page, 400)
+            settle(page, quiet_ms=800)  # a step change would rerun within this; none may come
             assert url_step(page) == steps.LAST
             assert "The ask" in page.locator("h1").first.inner_text()
             # Back with a clicker's PageUp and with the button.

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from browser_kit import ARTIFACTS, click_until_shown, fresh_server, needs_chromium, settle
+from browser_kit import ARTIFACTS, click_until_shown, fresh_server, needs_chromium, playwright_api, settle
 from conftest import DEMOS, ROOT
 
 from proofdeck.data.spec import load_catalog
@@ -39,7 +39,7 @@ class Walk:
         self.page.screenshot(path=str(ARTIFACTS / f"rehearsal-{self.demo}-{self.step:02d}-{name}.png"))
 
     def settle(self) -> None:
-        settle(self.page, quiet_ms=500)
+        settle(self.page)
         assert self.page.get_by_test_id("stException").count() == 0, "the page shows an exception"
 
     def readout(self) -> str:
@@ -56,6 +56,20 @@ class Walk:
 
     def main(self):
         return self.page.get_by_test_id("stMain")
+
+    def dialog_showing(self, text: str, problem: str) -> None:
+        """Wait for the example dialog to show ``text`` (its example's id), then for the app to
+        finish; a dialog that never shows it fails with ``problem``."""
+        try:
+            self.page.get_by_role("dialog").filter(has_text=text).wait_for(timeout=60_000)
+        except Exception:  # noqa: BLE001 - Playwright's timeout, said as what went wrong
+            pytest.fail(f"{problem}: the dialog shows {self.dialog_title()!r}, not {text!r}")
+        self.settle()
+
+    def dialog_closed(self) -> None:
+        self.page.keyboard.press("Escape")
+        self.page.get_by_role("dialog").wait_for(state="hidden", timeout=60_000)
+        self.settle()
 
 
 def actions_in(readout: str) -> int:
@@ -155,12 +169,9 @@ def test_live_demo_rehearsal(server, browser, demo):
         captions = walk.main().get_by_text(re.compile(r" · one of ")).all()
         first_id = captions[0].inner_text().split(" · ")[0].split()[-1]
         page.locator(".st-key-story_open_caught button").click()
-        walk.settle()
-        assert walk.dialog_title() and first_id in walk.dialog_title()
+        walk.dialog_showing(first_id, "a story's Open did not open its example")
         walk.shot("story-open")
-        page.keyboard.press("Escape")
-        walk.settle()
-        assert walk.dialog_title() is None
+        walk.dialog_closed()
 
         # ...a table row opens its example; a story's Open still works after it (the bug).
         grid = page.get_by_test_id("stDataFrame").first
@@ -178,12 +189,10 @@ def test_live_demo_rehearsal(server, browser, demo):
         row_title = walk.dialog_title()
         assert row_title, "a table row did not open its example"
         walk.shot("row-open")
-        page.keyboard.press("Escape")
-        walk.settle()
+        walk.dialog_closed()
         last_caption = captions[-1].inner_text().split(" · ")[0].split()[-1]
         page.locator(".st-key-story_open_both_missed button").click()
-        walk.settle()
-        assert last_caption in (walk.dialog_title() or ""), "a story's Open lost against the selected row"
+        walk.dialog_showing(last_caption, "a story's Open lost against the selected row")
 
         # ...the what-if changes the score, and reset really resets the inputs.
         dialog = page.get_by_role("dialog")
@@ -216,15 +225,17 @@ def test_live_demo_rehearsal(server, browser, demo):
         walk.shot("compare")
         for tab in ("Better than random?", "Rule and model together", "By segment",
                     "What if our guesses are off?", "Where they agree"):
-            page.get_by_role("tab", name=tab).click()
+            handle = page.get_by_role("tab", name=tab)
+            handle.click()
+            playwright_api().expect(handle).to_have_attribute("aria-selected", "true", timeout=60_000)
             walk.settle()
         walk.shot("agreement")
         link = walk.main().get_by_role("link", name=re.compile(r"on the Examples page"))
+        link.wait_for(timeout=120_000)
         wanted = re.search(rf"Open {nouns.entity} (\S+) on", link.inner_text()).group(1)
         link.click()
         page.wait_for_selector("h1", timeout=180_000)
-        walk.settle()
-        assert wanted in (walk.dialog_title() or ""), f"the link to {wanted} opened {walk.dialog_title()}"
+        walk.dialog_showing(wanted, f"the link to {wanted} did not open it")
         walk.shot("linked-example")
         page.keyboard.press("Escape")
         walk.settle()

@@ -38,8 +38,8 @@ def open_offline(browser, path, shot: str | None = None, viewport=(1100, 900)) -
     page.route("**/*", only_files)
     try:
         page.goto(path.as_uri())
-        page.wait_for_selector(".js-plotly-plot .main-svg", timeout=60_000)
-        page.wait_for_timeout(500)
+        page.wait_for_function("""() => { const plots = [...document.querySelectorAll('.js-plotly-plot')];
+            return plots.length > 0 && plots.every(plot => plot.querySelector('svg.main-svg')); }""", timeout=60_000)
         drawn = page.evaluate("""() => [...document.querySelectorAll('.js-plotly-plot')].map(plot => ({
             id: plot.id,
             svgs: plot.querySelectorAll('svg.main-svg').length,
