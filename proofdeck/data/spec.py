@@ -208,10 +208,36 @@ class Charter:
 class DemoSpec:
     """One demo: its data and outcome, words, today's rule, money, model and charter.
 
-    Built from a TOML file by :func:`~proofdeck.data.spec_files.load_spec` (every field is described in docs/specs.md),
-    or in a session from an upload. ``labels`` maps columns to readable names (see
-    :meth:`label`); ``known_before`` lists the columns someone confirmed are known before the
-    action is taken (the leak guard asks about the strongest ones).
+    Everything a page needs to tell one business's story: it is built from a TOML file by
+    :func:`~proofdeck.data.spec_files.load_spec` (docs/specs.md describes every field) or in a
+    session from an upload (:func:`proofdeck.upload.draft.draft_spec`), and never changes
+    after that: a session's own money is a separate :class:`Economics`.
+
+    Attributes
+    ----------
+    path : the spec file; its name without ``.toml`` is :attr:`key`. An upload's path lies in
+        the placeholder folder :data:`UPLOADS` (no such file exists on the server).
+    title : short name shown in the demo picker, e.g. "Customer churn".
+    question : the business question, the pitch page's title.
+    description : a few sentences of context (may be empty).
+    synthetic : True when the data are made-up sample data; every page says so.
+    data_path : the CSV, resolved and checked to lie inside an allowed folder.
+    id_column : the column that names each example (shown in tables, used in links).
+    target_column : the outcome column.
+    positive_value : the outcome value to find ("yes", "1", "fraud"), as text; the data are
+        matched ignoring case and spaces.
+    features : the columns the model may use, or None for every column but the id and the
+        outcome.
+    labels : column -> readable name for tables and sentences (see :meth:`label`).
+    nouns : the business words for the technical ideas ("customer", "churner", "offer").
+    rule : today's rule: its expression in the rule language and one plain sentence.
+    economics : the unit economics every money figure comes from.
+    headline : which money figure leads every page, and the demo's names for figures.
+    model : which model to fit, the held-out share and the seed.
+    order : position in the demo picker, lowest first.
+    charter : the POC's ask: the action and its owner, the promised move, readiness.
+    known_before : columns someone confirmed are known before the action is taken (the leak
+        guard asks about the strongest ones that are not).
     """
 
     path: Path
