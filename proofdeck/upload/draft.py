@@ -71,11 +71,6 @@ class DemoDraft:
     labels: tuple[tuple[str, str], ...] = ()
     known_before: tuple[str, ...] = ()
 
-    @property
-    def label_map(self) -> dict[str, str]:
-        """Column -> label, as a spec's ``[data.labels]``."""
-        return dict(self.labels)
-
 
 @dataclass(frozen=True)
 class Prepared:

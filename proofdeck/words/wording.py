@@ -133,7 +133,6 @@ def change(new: float, old: float) -> str:
 
 
 LOWER_IS_BETTER = frozenset({"missed", "unneeded", "spend", "cost_per_won", "miss_cost"})
-COUNT_FIGURES = ("actions", "reached", "missed", "unneeded")
 NEUTRAL_FIGURES = frozenset({"actions"})
 
 
