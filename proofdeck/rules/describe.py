@@ -47,7 +47,21 @@ class RuleNode:
     def lines(self, indent: str = "  ", marks: Mapping[bool | None, str] | None = None) -> list[str]:
         """The tree as indented lines, each with a mark: ``✓`` met, ``✗`` not met, ``–`` unknown.
 
-        For example ``["✓ Any of these:", "  ✗ Plan is \\"basic\\"", "  ✓ All of these:", ...]``.
+        Examples
+        --------
+        Each line's mark is its node's ``met``; here a missing tenure leaves the second part,
+        and so the group, unknown:
+
+        >>> root = RuleNode("all", "All of these", (
+        ...     RuleNode("condition", 'Plan is "basic"', met=True),
+        ...     RuleNode("condition", "Tenure (months) below 6", met=None),
+        ... ), met=None)
+        >>> print("\\n".join(root.lines()))
+        – All of these:
+          ✓ Plan is "basic"
+          – Tenure (months) below 6
+        >>> root.lines(indent="", marks={True: "[x]", False: "[ ]", None: "[?]"})[1]
+        '[x] Plan is "basic"'
         """
         marks = marks or {True: "✓", False: "✗", None: "–"}
         found: list[str] = []

@@ -40,6 +40,20 @@ class Evaluator:
     source : the rule's text, to name a column and to place an error.
     kinds : column name -> kind, as the rule was checked against.
     frame : the rows to evaluate on; it must hold the columns the rule names.
+
+    Examples
+    --------
+    The third plan is missing, so ``plan == "basic"`` is unknown there, and so is its
+    ``not``; unknown never matches:
+
+    >>> import pandas as pd
+    >>> from proofdeck.rules.parse import column_kinds, parse_tree
+    >>> frame = pd.DataFrame({"plan": ["basic", "premium", None]})
+    >>> kinds = column_kinds(frame)
+    >>> parsed = parse_tree('not (plan == "basic")', kinds)
+    >>> truth = Evaluator(parsed.source, kinds, frame).truth(parsed.tree)
+    >>> truth.known.tolist(), truth.matches(len(frame)).tolist()
+    ([True, True, False], [False, True, False])
     """
 
     def __init__(self, source: SourceText, kinds: Mapping[str, str], frame: pd.DataFrame):

@@ -90,7 +90,23 @@ _CLOSES = {")": "(", "]": "[", "}": "{"}
 
 
 def column_kinds(frame: pd.DataFrame) -> dict[str, str]:
-    """Kind of each column as the rule language sees it: number, flag (yes/no) or text."""
+    """Kind of each column as the rule language sees it: number, flag (yes/no) or text.
+
+    A numeric column holding only 0 and 1 (missing values aside) is a flag, so a rule may name
+    it on its own (``new_device``); text may only be compared with ``==``, ``!=`` and ``in``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> frame = pd.DataFrame({
+    ...     "plan": ["basic", None],
+    ...     "tenure_months": [3.0, 12.5],
+    ...     "new_device": [1, 0],
+    ...     "is_business": [True, False],
+    ... })
+    >>> column_kinds(frame)
+    {'plan': 'text', 'tenure_months': 'number', 'new_device': 'flag', 'is_business': 'flag'}
+    """
     kinds = {}
     for name in frame.columns:
         series = frame[name]
@@ -150,6 +166,24 @@ def parse_tree(text: str, kinds: Mapping[str, str]) -> ParsedRule:
     ------
     RuleError
         For any text that is not a yes/no rule on these columns, with its position.
+
+    Examples
+    --------
+    >>> kinds = {"plan": TEXT, "tenure_months": NUMBER}
+    >>> parsed = parse_tree('plan == "basic" and tenure_months < 6', kinds)
+    >>> sorted(parsed.columns), parsed.literal_checks
+    (['plan', 'tenure_months'], (('plan', 'basic'),))
+
+    Anything outside the allow-list is refused where it stands, never run:
+
+    >>> parse_tree('tenure_months < 6 and plan.upper() == "BASIC"', kinds)
+    Traceback (most recent call last):
+        ...
+    proofdeck.rules.positions.RuleError: function calls are not allowed at 1:23
+    >>> parse_tree('plan > 3', kinds)
+    Traceback (most recent call last):
+        ...
+    proofdeck.rules.positions.RuleError: 'plan' is text and cannot be compared with a number at 1:1
     """
     if len(text) > MAX_RULE_LENGTH:
         raise RuleError(f"the rule is longer than {MAX_RULE_LENGTH:,} characters")

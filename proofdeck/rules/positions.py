@@ -20,6 +20,18 @@ class RuleError(ValueError):
     ----------
     problem : what is wrong, in words.
     line, column : 1-based position in the rule as typed, or None for the rule as a whole.
+
+    Examples
+    --------
+    The position goes before a "did you mean" hint, where people read it:
+
+    >>> error = RuleError("unknown column 'tenur'; did you mean 'tenure_months'?", 1, 1)
+    >>> str(error)
+    "unknown column 'tenur' at 1:1; did you mean 'tenure_months'?"
+    >>> error.problem, error.line, error.column
+    ("unknown column 'tenur'; did you mean 'tenure_months'?", 1, 1)
+    >>> str(RuleError("the rule is empty"))
+    'the rule is empty'
     """
 
     def __init__(self, problem: str, line: int | None = None, column: int | None = None):

@@ -56,7 +56,25 @@ class Rule:
         self._literal_checks = parsed.literal_checks
 
     def evaluate(self, frame: pd.DataFrame) -> np.ndarray:
-        """Boolean array: True where the rule matches. Missing values never match."""
+        """Boolean array: True where the rule matches. Missing values never match.
+
+        Logic is three-valued: a comparison on a missing value is unknown, ``unknown or True``
+        is True, ``unknown and True`` stays unknown, and unknown does not match, even under
+        ``not``.
+
+        Examples
+        --------
+        The third customer's plan is missing:
+
+        >>> import pandas as pd
+        >>> frame = pd.DataFrame({"plan": ["basic", "premium", None], "tenure_months": [3, 30, 5]})
+        >>> parse_rule('plan == "basic" or tenure_months < 6', frame).evaluate(frame).tolist()
+        [True, False, True]
+        >>> parse_rule('plan == "basic" and tenure_months < 6', frame).evaluate(frame).tolist()
+        [True, False, False]
+        >>> parse_rule('not (plan == "basic")', frame).evaluate(frame).tolist()
+        [False, True, False]
+        """
         truth = Evaluator(self._source, self.kinds, frame).truth(self._tree)
         return truth.matches(len(frame)).copy()
 
@@ -124,6 +142,31 @@ class Rule:
         The root :class:`~proofdeck.rules.describe.RuleNode`. Its texts hold column labels and
         values as written in the rule: escape them (:func:`proofdeck.words.safe_text.md`)
         wherever Markdown is rendered.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> frame = pd.DataFrame({"plan": ["basic", "premium"], "tenure_months": [3, 30]})
+        >>> rule = parse_rule('plan == "basic" or (tenure_months < 6 and not plan == "premium")', frame)
+        >>> labels = {"plan": "Plan", "tenure_months": "Tenure (months)"}.get
+        >>> root = rule.checklist({"plan": "premium", "tenure_months": 3}, labels)
+        >>> root.kind, root.met
+        ('any', False)
+        >>> print("\\n".join(root.lines()))
+        ✗ Any of these:
+          ✗ Plan is "basic"
+          ✗ All of these:
+            ✓ Tenure (months) below 6
+            ✗ Plan is not "premium"
+
+        A missing plan leaves every part that asks about it unknown (``–``):
+
+        >>> print("\\n".join(rule.checklist({"plan": None, "tenure_months": 3}, labels).lines()))
+        – Any of these:
+          – Plan is "basic"
+          – All of these:
+            ✓ Tenure (months) below 6
+            – Plan is not "premium"
         """
         return describe(self._tree, self._source, self.kinds, row, labels or (lambda name: name))
 
@@ -136,6 +179,35 @@ def parse_rule(text: str, frame_or_kinds: pd.DataFrame | dict[str, str]) -> Rule
     RuleError
         Naming the problem and its position, e.g.
         ``unknown column 'tenur' at 1:1; did you mean 'tenure_months'?``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import pandas as pd
+    >>> frame = pd.DataFrame({
+    ...     "contract": ["month-to-month", "two-year", "month-to-month"],
+    ...     "tenure_months": [3, 4, np.nan],
+    ... })
+    >>> rule = parse_rule('contract == "month-to-month" and tenure_months < 6', frame)
+    >>> sorted(rule.columns)
+    ['contract', 'tenure_months']
+    >>> rule.evaluate(frame).tolist()  # the third tenure is missing: no match
+    [True, False, False]
+
+    A mistake says what and where (line:column), with a likely fix:
+
+    >>> parse_rule("tenur < 6", frame)
+    Traceback (most recent call last):
+        ...
+    proofdeck.rules.positions.RuleError: unknown column 'tenur' at 1:1; did you mean 'tenure_months'?
+    >>> parse_rule('tenure_months < 6 and\\ncontract > 6', frame)
+    Traceback (most recent call last):
+        ...
+    proofdeck.rules.positions.RuleError: 'contract' is text and cannot be compared with a number at 2:1
+    >>> parse_rule("tenure_months < 6 && contract", frame)
+    Traceback (most recent call last):
+        ...
+    proofdeck.rules.positions.RuleError: use 'and' / 'or' instead of '&&' / '||' at 1:19
     """
     is_frame = isinstance(frame_or_kinds, pd.DataFrame)
     kinds = column_kinds(frame_or_kinds) if is_frame else dict(frame_or_kinds)
