@@ -7,6 +7,9 @@ import pytest
 
 MODULES = [
     "proofdeck.data.names",
+    "proofdeck.data.spec",
+    "proofdeck.decisions.outcomes",
+    "proofdeck.decisions.sweep",
     "proofdeck.rules.describe",
     "proofdeck.rules.evaluate",
     "proofdeck.rules.parse",

@@ -126,7 +126,15 @@ class Economics:
         return replace(self, assumed=tuple(a for a in self.assumed if a not in names))
 
     def scale_for(self, n_heldout: int) -> float:
-        """Factor that turns held-out counts into counts per period for the population."""
+        """Factor that turns held-out counts into counts per period for the population.
+
+        Examples
+        --------
+        >>> Economics(population=1000, period="quarter").scale_for(10)  # 1,000 a quarter
+        100.0
+        >>> Economics().scale_for(10)  # no population: held-out counts stay as they are
+        1.0
+        """
         if self.population <= 0 or n_heldout <= 0:
             return 1.0
         return self.population / n_heldout
