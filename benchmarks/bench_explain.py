@@ -29,7 +29,8 @@ def run(config: Config = FULL) -> dict:
     from threadpoolctl import threadpool_limits
 
     from proofdeck.charts.explanation import contribution_figure
-    from proofdeck.data.spec import ModelSpec, load_spec
+    from proofdeck.data.spec import ModelSpec
+    from proofdeck.data.spec_files import load_spec
     from proofdeck.explanation.explain import explanation_sentence, importance, make_explainer, top_reasons
     from proofdeck.model.scenario import build_scenario
 

@@ -30,7 +30,7 @@ def run(config: Config = FULL) -> dict:
 
     from proofdeck.comparison.compare import same_budget, top_k_flags
     from proofdeck.comparison.stability import repeated_fits, stability_of
-    from proofdeck.data.spec import load_spec
+    from proofdeck.data.spec_files import load_spec
     from proofdeck.decisions.bootstrap import bootstrap_outcomes
     from proofdeck.model.scenario import build_scenario
 

@@ -41,7 +41,7 @@ def _fit_seconds(dataset, split, settings, threads: int, runs: int) -> list[floa
 
 def run(config: Config = FULL) -> dict:
     from proofdeck.data.datasets import load_dataset
-    from proofdeck.data.spec import load_spec
+    from proofdeck.data.spec_files import load_spec
     from proofdeck.model.training import fitting_threads, holdout_split
 
     result = PartResult(NAME)

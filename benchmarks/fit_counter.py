@@ -60,11 +60,6 @@ def fit_counts(log: str) -> Counter:
     return Counter(line.split()[1] for line in log.splitlines() if line.startswith(MARK + " "))
 
 
-def fit_seconds(log: str, name: str) -> list[float]:
-    """Seconds each call of one counted function took."""
-    return [float(line.split()[2]) for line in log.splitlines() if line.startswith(f"{MARK} {name} ")]
-
-
 def main() -> None:
     if len(sys.argv) < 2:
         raise SystemExit("usage: python -m benchmarks.fit_counter MODULE [ARGS...]")

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from proofdeck.rules.language import column_kinds
+from proofdeck.rules.parse import column_kinds
 from proofdeck.upload.ingest import MAX_UPLOAD_BYTES
 from ui.frame import state
 from ui.frame.shell import page_setup

@@ -138,7 +138,8 @@ def _write(path: Path, data: bytes, what: str) -> None:
 def report(arguments) -> str:
     """Build and write the report (and the predictions); returns what was done, in one line."""
     from proofdeck.data.datasets import load_dataset
-    from proofdeck.data.spec import SpecError, load_spec
+    from proofdeck.data.spec import SpecError
+    from proofdeck.data.spec_files import load_spec
     from proofdeck.model.scenario import build_scenario
     from proofdeck.model.training import holdout_split
     from proofdeck.sharing.predictions import predictions_csv

@@ -72,7 +72,7 @@ def test_ingest_runs_in_its_smallest_configuration_with_both_fits_and_the_target
 
 def test_fit_counter_prints_one_line_per_fit():
     import proofdeck.model.scenario as scenario
-    from proofdeck.data.spec import load_spec
+    from proofdeck.data.spec_files import load_spec
 
     original = scenario.build_scenario
     stream = io.StringIO()
@@ -103,7 +103,7 @@ def test_busy_neighbours_are_killed_when_the_block_fails():
 
 
 def test_big_demo_is_a_loadable_catalog_of_one(tmp_path, monkeypatch):
-    from proofdeck.data.spec import load_catalog
+    from proofdeck.data.spec_files import load_catalog
 
     env = big_demo(tmp_path, rows=300)
     for key, value in env.items():

@@ -10,7 +10,7 @@ import pytest
 from browser_kit import ARTIFACTS, ROOT, fresh_server, needs_chromium, settle
 from conftest import DEMOS
 
-from proofdeck.data.spec import load_catalog
+from proofdeck.data.spec_files import load_catalog
 
 # URL path of each page under Streamlit's pages/ discovery, and a text it must show.
 PAGE_URLS = {"app.py": "", "pages/1_Decide.py": "Decide", "pages/2_Examples.py": "Examples", "pages/3_Compare.py": "Compare",

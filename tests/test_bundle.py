@@ -16,7 +16,7 @@ from messy import crm_export, telco_export
 
 from proofdeck.data.datasets import load_dataset
 from proofdeck.data.delimited import DataError, read_delimited
-from proofdeck.data.spec import load_spec
+from proofdeck.data.spec_files import load_spec
 from proofdeck.upload.bundle import bundle_zip, demo_csv, safe_name, save_demo
 from proofdeck.upload.draft import (
     default_draft,

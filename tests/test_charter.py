@@ -3,7 +3,8 @@
 import pytest
 from conftest import DEMOS, ROOT
 
-from proofdeck.data.spec import READINESS, Charter, SpecError, load_spec
+from proofdeck.data.spec import READINESS, Charter, SpecError
+from proofdeck.data.spec_files import load_spec
 
 
 @pytest.mark.parametrize("demo", DEMOS)

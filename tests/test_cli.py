@@ -18,7 +18,7 @@ import pytest
 from conftest import ROOT
 
 from proofdeck import cli
-from proofdeck.data.spec import load_spec
+from proofdeck.data.spec_files import load_spec
 from proofdeck.model.scenario import build_scenario
 
 CHURN = ROOT / "demos" / "churn.toml"

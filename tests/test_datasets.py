@@ -339,7 +339,8 @@ def _demo_with_data(tmp_path, csv_text: bytes, spec_changes=()):
 )
 def test_load_dataset_messages_quote_no_contents_and_no_server_path(tmp_path, caplog, csv_text, changes, expected):
     from proofdeck.data.datasets import load_dataset
-    from proofdeck.data.spec import SpecError, load_spec
+    from proofdeck.data.spec import SpecError
+    from proofdeck.data.spec_files import load_spec
 
     path = _demo_with_data(tmp_path, csv_text or b"", changes)
     if csv_text is None:
@@ -355,7 +356,8 @@ def test_load_dataset_messages_quote_no_contents_and_no_server_path(tmp_path, ca
 
 def test_load_dataset_hides_outcome_values_but_logs_them(tmp_path, caplog):
     from proofdeck.data.datasets import load_dataset
-    from proofdeck.data.spec import SpecError, load_spec
+    from proofdeck.data.spec import SpecError
+    from proofdeck.data.spec_files import load_spec
 
     rows = "".join(f"C{i},{i},{'SECRETYES' if i % 3 else 'SECRETNO'}\n" for i in range(100))
     path = _demo_with_data(

@@ -5,7 +5,19 @@ import importlib
 
 import pytest
 
-MODULES = ["proofdeck.data.names", "proofdeck.words.safe_text", "proofdeck.words.wording"]
+MODULES = [
+    "proofdeck.data.names",
+    "proofdeck.data.spec",
+    "proofdeck.decisions.outcomes",
+    "proofdeck.decisions.sweep",
+    "proofdeck.rules.describe",
+    "proofdeck.rules.evaluate",
+    "proofdeck.rules.parse",
+    "proofdeck.rules.positions",
+    "proofdeck.rules.rule",
+    "proofdeck.words.safe_text",
+    "proofdeck.words.wording",
+]
 
 
 @pytest.mark.parametrize("name", MODULES)

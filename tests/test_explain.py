@@ -14,7 +14,8 @@ import pandas as pd
 import pytest
 
 from proofdeck.charts.explanation import contribution_figure, importance_figure
-from proofdeck.data.spec import ModelSpec, load_spec
+from proofdeck.data.spec import ModelSpec
+from proofdeck.data.spec_files import load_spec
 from proofdeck.explanation.explain import (
     Reason,
     explanation_sentence,

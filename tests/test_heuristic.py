@@ -7,7 +7,7 @@ from sklearn.base import clone
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from proofdeck.rules.heuristic import RuleClassifier
-from proofdeck.rules.language import RuleError
+from proofdeck.rules.positions import RuleError
 
 # What a fixed rule cannot do, and so is expected to fail (the rest of the suite passes).
 NOT_A_LEARNER = {

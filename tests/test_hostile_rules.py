@@ -8,8 +8,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from proofdeck.rules import language as rules
-from proofdeck.rules.language import MAX_RULE_DEPTH, MAX_RULE_NODES, RuleError, parse_rule
+from proofdeck.rules import parse as rules
+from proofdeck.rules.parse import MAX_RULE_DEPTH, MAX_RULE_NODES
+from proofdeck.rules.positions import RuleError
+from proofdeck.rules.rule import parse_rule
 
 FRAME = pd.DataFrame({
     "a": [1.0, 5.0, np.nan],

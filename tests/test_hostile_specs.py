@@ -14,14 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from proofdeck.data.spec import (
-    DATA_ROOT_ENV,
-    ECONOMICS_BOUNDS,
-    MAX_SPEC_BYTES,
-    SpecCatalog,
-    load_catalog,
-    load_spec,
-)
+from proofdeck.data.spec import ECONOMICS_BOUNDS
+from proofdeck.data.spec_files import DATA_ROOT_ENV, MAX_SPEC_BYTES, SpecCatalog, load_catalog, load_spec
 
 ROOT = Path(__file__).resolve().parents[1]
 CHURN_SPEC = (ROOT / "demos" / "churn.toml").read_text(encoding="utf-8")
@@ -149,7 +143,7 @@ def test_spec_labels_that_clash_give_one_message_and_other_demos_load(project):
 
 
 def test_catalog_turns_any_failure_of_one_file_into_one_message(project, monkeypatch, caplog):
-    import proofdeck.data.spec as spec_module
+    import proofdeck.data.spec_files as spec_module
 
     real_build = spec_module._build
 

@@ -17,7 +17,7 @@ from browser_kit import ARTIFACTS, fresh_server, needs_chromium, settle
 from conftest import ROOT
 from messy import telco_export
 
-from proofdeck.data.spec import load_catalog
+from proofdeck.data.spec_files import load_catalog
 
 pytestmark = [pytest.mark.browser, needs_chromium]
 SPEC = load_catalog(ROOT / "demos").specs["churn"]

@@ -9,7 +9,8 @@ from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 from test_page_decide import target
 
-from proofdeck.data.spec import ECONOMICS_BOUNDS, load_spec
+from proofdeck.data.spec import ECONOMICS_BOUNDS
+from proofdeck.data.spec_files import load_spec
 from proofdeck.sharing.links import View, decode, encode
 
 CHURN = load_spec(ROOT / "demos" / "churn.toml")

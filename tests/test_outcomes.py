@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 from conftest import ROOT, open_page
 
-from proofdeck.data.spec import Economics, load_spec
+from proofdeck.data.spec import Economics
+from proofdeck.data.spec_files import load_spec
 from proofdeck.decisions.outcomes import outcome_of_flags
 from proofdeck.model.scenario import build_scenario
 from proofdeck.words import wording as w

@@ -7,7 +7,8 @@ from conftest import ROOT
 
 from proofdeck.data.datasets import load_dataset
 from proofdeck.data.delimited import DataError
-from proofdeck.data.spec import Economics, load_spec
+from proofdeck.data.spec import Economics
+from proofdeck.data.spec_files import load_spec
 from proofdeck.model.scenario import scenario_from_scores
 from proofdeck.upload.ingest import read_upload
 from proofdeck.upload.own_scores import guess_score_columns, read_scores

@@ -5,7 +5,7 @@ import re
 import pytest
 from conftest import ROOT, TECHNICAL_WORDS, metric_values, open_page, page_text
 
-from proofdeck.data.spec import load_spec
+from proofdeck.data.spec_files import load_spec
 from proofdeck.decisions.slider_scale import slider_counts
 from proofdeck.model.scenario import build_scenario
 from proofdeck.words import wording as w

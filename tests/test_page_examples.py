@@ -5,7 +5,7 @@ import re
 import pytest
 from conftest import ROOT, dialog_title, open_page, page_text, readable
 
-from proofdeck.data.spec import load_spec
+from proofdeck.data.spec_files import load_spec
 from proofdeck.model.scenario import build_scenario
 
 EXAMPLES = "pages/2_Examples.py"

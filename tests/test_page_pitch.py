@@ -5,7 +5,7 @@ import time
 import pytest
 from conftest import DEMOS, ROOT, open_page, page_text
 
-from proofdeck.data.spec import load_spec
+from proofdeck.data.spec_files import load_spec
 
 
 @pytest.mark.parametrize("demo", DEMOS)

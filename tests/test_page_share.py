@@ -86,7 +86,7 @@ def test_share_page_works_on_an_upload_and_says_the_link_will_not_travel():
 
 
 def test_report_download_includes_the_background_refits_once_they_are_done(monkeypatch):
-    from proofdeck.data.spec import load_spec
+    from proofdeck.data.spec_files import load_spec
     from proofdeck.model.scenario import build_scenario
     from ui.frame import state
     from ui.frame.stability import _refits
@@ -102,7 +102,7 @@ def test_report_download_includes_the_background_refits_once_they_are_done(monke
 
 
 def test_report_download_shows_the_stories_the_session_shows():
-    from proofdeck.data.spec import load_spec
+    from proofdeck.data.spec_files import load_spec
     from proofdeck.explanation.stories import pick_stories
     from proofdeck.model.scenario import build_scenario
     from ui.share.sections import report_bytes

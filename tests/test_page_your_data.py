@@ -9,7 +9,7 @@ import pytest
 from conftest import demo_picker, open_page, open_tab, page_text, readable
 from messy import crm_export, european_export, telco_export
 
-from proofdeck.data.spec import load_spec
+from proofdeck.data.spec_files import load_spec
 from proofdeck.model.scenario import build_scenario
 from proofdeck.upload.bundle import safe_name
 

@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from proofdeck.comparison.ab_test import ab_test_for
 from proofdeck.comparison.compare import interval_text, same_budget
-from proofdeck.data.spec import load_spec
+from proofdeck.data.spec_files import load_spec
 from proofdeck.model.scenario import build_scenario
 from proofdeck.sharing import story_steps as steps
 from proofdeck.words import wording as w

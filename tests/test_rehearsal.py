@@ -16,7 +16,7 @@ import pytest
 from browser_kit import ARTIFACTS, click_until_shown, fresh_server, needs_chromium, playwright_api, settle
 from conftest import DEMOS, ROOT
 
-from proofdeck.data.spec import load_catalog
+from proofdeck.data.spec_files import load_catalog
 
 pytestmark = [pytest.mark.browser, needs_chromium]
 SPECS = load_catalog(ROOT / "demos").specs

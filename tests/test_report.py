@@ -18,7 +18,7 @@ from streamlit.testing.v1 import AppTest
 from proofdeck.comparison.compare import same_budget
 from proofdeck.comparison.stability import model_stability
 from proofdeck.data.datasets import load_dataset
-from proofdeck.data.spec import load_spec
+from proofdeck.data.spec_files import load_spec
 from proofdeck.model.scenario import build_scenario, scenario_from_scores
 from proofdeck.sharing.predictions import COLUMNS, predictions_csv, predictions_frame
 from proofdeck.sharing.report import report_html

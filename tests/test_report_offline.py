@@ -11,7 +11,7 @@ import pytest
 from browser_kit import ARTIFACTS, fresh_server, needs_chromium, settle
 from conftest import DEMOS, ROOT
 
-from proofdeck.data.spec import load_spec
+from proofdeck.data.spec_files import load_spec
 from proofdeck.model.scenario import build_scenario
 from proofdeck.sharing.report import report_html
 from proofdeck.words import wording as w

@@ -16,7 +16,9 @@ from proofdeck.rules.builder import (
     rows_to_text,
     text_to_rows,
 )
-from proofdeck.rules.language import FLAG, NUMBER, TEXT, RuleError, column_kinds, parse_rule
+from proofdeck.rules.parse import FLAG, NUMBER, TEXT, column_kinds
+from proofdeck.rules.positions import RuleError
+from proofdeck.rules.rule import parse_rule
 
 FRAME = pd.DataFrame(
     {

@@ -9,7 +9,7 @@ from threadpoolctl import threadpool_limits
 
 from proofdeck.comparison.compare import top_k_flags
 from proofdeck.data.datasets import load_dataset
-from proofdeck.data.spec import load_catalog, load_spec
+from proofdeck.data.spec_files import load_catalog, load_spec
 from proofdeck.model.scenario import Scenario, build_scenario
 from proofdeck.model.training import holdout_split
 from proofdeck.samples import GENERATORS, to_csv_text

@@ -4,7 +4,7 @@ from dataclasses import replace
 
 from conftest import ROOT
 
-from proofdeck.data.spec import load_spec
+from proofdeck.data.spec_files import load_spec
 from proofdeck.model.scenario import build_scenario
 
 

@@ -6,7 +6,7 @@ from conftest import DEMOS, ROOT
 from hypothesis import given
 from hypothesis import strategies as st
 
-from proofdeck.data.spec import load_spec
+from proofdeck.data.spec_files import load_spec
 from proofdeck.decisions.slider_scale import position_share, slider_counts
 from proofdeck.model.scenario import build_scenario
 

@@ -10,15 +10,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from proofdeck.data.datasets import load_dataset
-from proofdeck.data.spec import (
-    DATA_ROOT_ENV,
-    ECONOMICS_BOUNDS,
-    SpecError,
-    load_catalog,
-    load_spec,
-    spec_where,
-    validate_document,
-)
+from proofdeck.data.spec import ECONOMICS_BOUNDS, SpecError, spec_where
+from proofdeck.data.spec_files import DATA_ROOT_ENV, load_catalog, load_spec
+from proofdeck.data.spec_schema import validate_document
 
 ROOT = Path(__file__).resolve().parents[1]
 CHURN = ROOT / "demos" / "churn.toml"

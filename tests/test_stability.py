@@ -17,7 +17,8 @@ from proofdeck.comparison.stability import (
     stability_of,
 )
 from proofdeck.data.datasets import build_dataset, read_csv
-from proofdeck.data.spec import Economics, SpecError, load_spec
+from proofdeck.data.spec import Economics, SpecError
+from proofdeck.data.spec_files import load_spec
 from proofdeck.decisions.bootstrap import Interval
 from proofdeck.decisions.outcomes import Totals
 from proofdeck.model.scenario import build_scenario

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from proofdeck.data.spec import load_spec
+from proofdeck.data.spec_files import load_spec
 from proofdeck.explanation.stories import (
     BOTH_MISSED,
     CAUGHT,

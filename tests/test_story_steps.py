@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 
 from proofdeck.comparison.ab_test import ab_test_for
 from proofdeck.comparison.compare import interval_text, same_budget
-from proofdeck.data.spec import Charter, load_spec
+from proofdeck.data.spec import Charter
+from proofdeck.data.spec_files import load_spec
 from proofdeck.decisions.bootstrap import Interval
 from proofdeck.explanation.stories import (
     BOTH_MISSED,

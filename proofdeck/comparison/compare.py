@@ -111,7 +111,6 @@ def same_budget(
     )
 
 
-VERDICTS = ("better", "worse", "unclear")
 # The verdict in words, as every page and the report say it ("{baseline}" names what the
 # model is compared with: today's rule, or a random pick).
 _VERDICT_TEMPLATES = {
@@ -126,7 +125,6 @@ def verdict_sentence(result: str, against: Baseline = TODAYS_RULE) -> str:
     return _VERDICT_TEMPLATES[result].format(baseline=against.name, Baseline=against.title)
 
 
-VERDICT_SENTENCES = {result: verdict_sentence(result) for result in VERDICTS}  # against today's rule
 # The figures a same-budget table shows, rule against model.
 SAME_BUDGET_FIGURES = ("actions", "reached", "unneeded", "spend", "value_won", "net_value", "cost_per_won")
 
@@ -157,8 +155,8 @@ def verdict(comparison: SameBudget, figure: str = "net_value") -> str:
     Returns
     -------
     str
-        One of :data:`VERDICTS`: "better", "worse" or "unclear" (the interval of the
-        difference includes zero, so the held-out data cannot tell).
+        "better", "worse" or "unclear" (the interval of the difference includes zero, so
+        the held-out data cannot tell).
     """
     if figure == "net_value":
         return interval_verdict(comparison.extra_net)

@@ -27,7 +27,7 @@ from proofdeck.decisions.bootstrap import Interval
 from proofdeck.decisions.outcomes import Totals, outcome_arrays
 from proofdeck.model.training import HoldoutSplit, holdout_split, train_model
 from proofdeck.rules.heuristic import RuleClassifier
-from proofdeck.rules.language import RuleError
+from proofdeck.rules.positions import RuleError
 from proofdeck.words.wording import money, period_suffix
 
 DEFAULT_REPEATS = 10

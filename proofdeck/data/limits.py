@@ -76,9 +76,6 @@ class ReadBudget:
         if self._started is None:
             self._started = self.clock()
 
-    def elapsed(self) -> float:
-        return 0.0 if self._started is None else self.clock() - self._started
-
     def check_time(self) -> None:
         """Raise :class:`TooSlow` once the time is spent."""
         if self._started is None:

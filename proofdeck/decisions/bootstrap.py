@@ -65,12 +65,6 @@ def _count_blocks(n: int, resamples: int, seed: int, relevant: int | None = None
         yield np.bincount(owner * relevant + draws, minlength=size * relevant).reshape(size, relevant)
 
 
-def resample_counts(n: int, resamples: int, seed: int) -> np.ndarray:
-    """How often each example is drawn in each resample: an array (resamples, n)."""
-    blocks = list(_count_blocks(n, resamples, seed))
-    return np.vstack(blocks) if blocks else np.zeros((0, n), dtype=np.int64)
-
-
 def bootstrap_outcomes(
     policies: dict[str, np.ndarray],
     labels: np.ndarray,

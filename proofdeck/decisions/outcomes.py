@@ -87,6 +87,37 @@ def outcome_arrays(
         when the economics name a value column).
     totals : held-out totals.
     economics : the unit economics (and the population used for scaling).
+
+    Returns
+    -------
+    One array per :class:`Outcome` field (counts and money per period). Spend is cost per
+    action x actions, plus the fixed cost once anyone is acted on; value won is win rate x the
+    worth of the reached positives; net value is value won - spend - cost per miss x missed;
+    ROI is (value won + miss costs avoided - spend) / spend; cost per won (CAC) is spend / won.
+
+    Examples
+    --------
+    Ten held-out customers, three of them churners. An offer costs $20, and keeps half of the
+    churners it reaches, each worth $200. Acting on nobody, on 2 (both churners) and on 4 (2
+    churners): spend is 0, 40, 80; value won 0.5 x 200 x reached = 0, 200, 200.
+
+    >>> import numpy as np
+    >>> from proofdeck.data.spec import Economics
+    >>> economics = Economics(cost_per_action=20, value_per_won=200, win_rate=0.5)
+    >>> totals = Totals(examples=10, positives=3, positive_value=0.0)
+    >>> out = outcome_arrays(np.array([0, 2, 4]), np.array([0, 2, 2]), np.zeros(3), totals, economics)
+    >>> out["spend"].tolist(), out["net_value"].tolist()
+    ([0.0, 40.0, 80.0], [0.0, 160.0, 120.0])
+    >>> out["roi"].tolist(), out["cost_per_won"].tolist()  # nothing spent, nothing won: no ratio
+    ([nan, 4.0, 1.5], [nan, 40.0, 80.0])
+
+    A churner missed costs $50 more: acting on 2 misses 1, so the net value is
+    200 - 40 - 50 = 110, and ROI counts the 2 x 50 avoided: (200 + 100 - 40) / 40 = 6.5.
+
+    >>> missing = Economics(cost_per_action=20, value_per_won=200, win_rate=0.5, cost_per_miss=50)
+    >>> out = outcome_arrays(np.array([0, 2, 4]), np.array([0, 2, 2]), np.zeros(3), totals, missing)
+    >>> out["net_value"].tolist(), out["roi"].tolist()
+    ([-150.0, 110.0, 70.0], [nan, 6.5, 2.75])
     """
     actions = np.asarray(actions, dtype=float)
     reached = np.asarray(reached, dtype=float)
@@ -184,6 +215,35 @@ def outcome_of_flags(
 
     ``flags`` may also be weights (see :func:`policy_weights`): the outcome is then the
     expected one, e.g. a random pick of k of n reaching k * P / n of the P positives.
+
+    Examples
+    --------
+    Today's rule flags the first 4 of 10 held-out customers and reaches 2 of the 3 churners.
+    An offer costs $20 and keeps half of the churners it reaches, each worth $200: spend
+    4 x 20 = 80, 1 churner kept, value won 0.5 x 2 x 200 = 200, net value 200 - 80 = 120, ROI
+    (200 - 80) / 80 = 150%, cost per kept churner 80 / 1 = 80.
+
+    >>> import numpy as np
+    >>> from proofdeck.data.spec import Economics
+    >>> flags = np.array([1, 1, 1, 1, 0, 0, 0, 0, 0, 0], dtype=bool)
+    >>> churned = np.array([1, 0, 1, 0, 1, 0, 0, 0, 0, 0], dtype=bool)
+    >>> economics = Economics(cost_per_action=20, value_per_won=200, win_rate=0.5)
+    >>> outcome = outcome_of_flags(flags, churned, np.ones(10), economics)
+    >>> outcome.actions, outcome.reached, outcome.missed, outcome.won
+    (4.0, 2.0, 1.0, 1.0)
+    >>> outcome.spend, outcome.value_won, outcome.net_value, outcome.roi, outcome.cost_per_won
+    (80.0, 200.0, 120.0, 1.5, 80.0)
+
+    Per quarter for 1,000 customers (100 times the held-out 10), with a fixed cost of $1,000:
+    spend 20 x 400 + 1,000 = 9,000, value won 20,000, 100 churners kept at 90 each.
+
+    >>> quarter = Economics(cost_per_action=20, value_per_won=200, win_rate=0.5,
+    ...                     fixed_cost=1000, population=1000, period="quarter")
+    >>> outcome = outcome_of_flags(flags, churned, np.ones(10), quarter)
+    >>> outcome.actions, outcome.spend, outcome.value_won, outcome.net_value
+    (400.0, 9000.0, 20000.0, 11000.0)
+    >>> outcome.won, outcome.cost_per_won, round(outcome.roi, 3)
+    (100.0, 90.0, 1.222)
     """
     labels = np.asarray(labels, dtype=bool)
     if not is_row_level(flags):

@@ -128,7 +128,27 @@ class ThresholdSweep:
         return int(self.size - np.searchsorted(self._scores_asc, threshold, side="left"))
 
     def outcome_at_count(self, actions: int, economics: Economics) -> Outcome:
-        """Outcome of acting on the top ``actions`` examples by score."""
+        """Outcome of acting on the top ``actions`` examples by score: a setting in money.
+
+        Examples
+        --------
+        Ten held-out customers by churn risk; the churners are the 1st, 2nd and 4th highest.
+        An offer costs $20 and keeps half of the churners it reaches, each worth $200. The top
+        2 are both churners: spend 40, value won 0.5 x 2 x 200 = 200, net value 160. The top
+        4 reach 3: spend 80, value won 300, net value 220.
+
+        >>> import numpy as np
+        >>> from proofdeck.data.spec import Economics
+        >>> risk = np.array([0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3, 0.2, 0.1, 0.05])
+        >>> churned = np.array([1, 1, 0, 1, 0, 0, 0, 0, 0, 0], dtype=bool)
+        >>> sweep = ThresholdSweep(risk, churned)
+        >>> economics = Economics(cost_per_action=20, value_per_won=200, win_rate=0.5)
+        >>> top2 = sweep.outcome_at_count(2, economics)
+        >>> top2.spend, top2.value_won, top2.net_value, top2.cost_per_won
+        (40.0, 200.0, 160.0, 40.0)
+        >>> sweep.outcome_at_count(4, economics).net_value
+        220.0
+        """
         actions = int(min(max(actions, 0), self.size))
         arrays = outcome_arrays(
             np.array([actions]),

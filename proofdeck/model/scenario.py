@@ -21,7 +21,9 @@ from proofdeck.decisions.random_pick import RandomPick, random_pick_weights
 from proofdeck.decisions.sweep import ThresholdSweep
 from proofdeck.model.training import HoldoutSplit, TrainedModel, holdout_split, train_model
 from proofdeck.rules.heuristic import RuleClassifier
-from proofdeck.rules.language import FLAG, Rule, RuleError, column_kinds
+from proofdeck.rules.parse import FLAG, column_kinds
+from proofdeck.rules.positions import RuleError
+from proofdeck.rules.rule import Rule
 from proofdeck.words.wording import (
     RANDOM_PICK,
     TODAYS_RULE,

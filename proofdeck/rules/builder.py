@@ -1,10 +1,10 @@
 """Today's rule as rows (column, operator, value) joined by AND or OR, kept in step with text.
 
-The builder writes a subset of the rule language (:mod:`proofdeck.rules.language`): one comparison per
+The builder writes a subset of the rule language (:mod:`proofdeck.rules.rule`): one comparison per
 row, all rows joined by the same word. ``rows_to_text`` and ``text_to_rows`` convert both
 ways; text outside the subset (brackets mixing and/or, ``not``, arithmetic, chained
 comparisons) is reported as editable only as text, never rewritten. Every text is checked by
-:func:`proofdeck.rules.language.parse_rule`, which also names the position of any mistake.
+:func:`proofdeck.rules.rule.parse_rule`, which also names the position of any mistake.
 
 Writing text: a column whose name is not a plain identifier is put in backticks; a text value
 is quoted with escapes, and a backtick inside a value is written ``\\x60`` so it can never be
@@ -22,7 +22,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from proofdeck.rules.language import FLAG, NUMBER, TEXT, RuleError, column_kinds, parse_rule
+from proofdeck.rules.parse import FLAG, NUMBER, TEXT, column_kinds
+from proofdeck.rules.positions import RuleError
+from proofdeck.rules.rule import parse_rule
 
 NUMBER_OPERATORS = ("<", "<=", ">", ">=", "==", "!=")
 TEXT_OPERATORS = ("==", "!=", "in", "not in")
@@ -104,7 +106,7 @@ def rows_to_text(rows: Sequence[RuleRow], joiner: str = "and", kinds: dict[str, 
     ----------
     rows : the conditions, in order.
     joiner : "and" or "or".
-    kinds : column kinds (from :func:`proofdeck.rules.language.column_kinds`), to refuse an operator
+    kinds : column kinds (from :func:`proofdeck.rules.parse.column_kinds`), to refuse an operator
         that does not fit a column, or a column that is not there; skipped when None.
 
     Raises

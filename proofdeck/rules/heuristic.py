@@ -1,7 +1,7 @@
 """Today's rule as a scikit-learn classifier, so rule and model share one interface.
 
 Like human-learn's FunctionClassifier, but the rule is text in the safe rule language
-(:mod:`proofdeck.rules.language`), parsed at ``fit`` against the columns it is given. A numpy array is
+(:mod:`proofdeck.rules.rule`), parsed at ``fit`` against the columns it is given. A numpy array is
 read as columns named ``x0, x1, ...`` (scikit-learn's convention), so estimator checks work. So
 is a frame whose column names are not all text (``pd.DataFrame(array)`` has 0, 1, ...): a rule
 names columns in words, and scikit-learn too keeps feature names only when all are text.
@@ -15,7 +15,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.multiclass import unique_labels
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from proofdeck.rules.language import Rule, parse_rule
+from proofdeck.rules.rule import Rule, parse_rule
 
 
 class RuleClassifier(ClassifierMixin, BaseEstimator):
@@ -27,7 +27,7 @@ class RuleClassifier(ClassifierMixin, BaseEstimator):
 
     Attributes
     ----------
-    rule_ : the parsed :class:`~proofdeck.rules.language.Rule`.
+    rule_ : the parsed :class:`~proofdeck.rules.rule.Rule`.
     classes_ : the classes seen in ``fit``, sorted. As in scikit-learn's binary convention the
         last one is the positive class (predicted where the rule matches) and the first one the
         negative class; with more than two classes the middle ones are never predicted.

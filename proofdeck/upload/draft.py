@@ -19,16 +19,8 @@ import pandas as pd
 
 from proofdeck.data.datasets import Dataset, build_dataset
 from proofdeck.data.names import readable_name, words_of
-from proofdeck.data.spec import (
-    UPLOADS,
-    DemoSpec,
-    Economics,
-    Headline,
-    ModelSpec,
-    Nouns,
-    RuleSpec,
-    validate_document,
-)
+from proofdeck.data.spec import UPLOADS, DemoSpec, Economics, Headline, ModelSpec, Nouns, RuleSpec
+from proofdeck.data.spec_schema import validate_document
 from proofdeck.upload.labels import build_outcome, outcome_missing
 from proofdeck.words.safe_text import plain_words
 from proofdeck.words.wording import money, plural, sentence_case
@@ -78,11 +70,6 @@ class DemoDraft:
     headline: Headline = field(default_factory=Headline)
     labels: tuple[tuple[str, str], ...] = ()
     known_before: tuple[str, ...] = ()
-
-    @property
-    def label_map(self) -> dict[str, str]:
-        """Column -> label, as a spec's ``[data.labels]``."""
-        return dict(self.labels)
 
 
 @dataclass(frozen=True)
@@ -247,7 +234,7 @@ def prepare(frame: pd.DataFrame, draft: DemoDraft) -> Prepared:
 def spec_toml(draft: DemoDraft, prepared: Prepared, name: str) -> str:
     """The draft as a spec file for demos/<name>.toml, reading data/<name>.csv.
 
-    The text loads with :func:`proofdeck.data.spec.load_spec` as it is (checked here).
+    The text loads with :func:`proofdeck.data.spec_files.load_spec` as it is (checked here).
 
     Raises
     ------

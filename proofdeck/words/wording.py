@@ -84,7 +84,15 @@ def _finite(value: float) -> bool:
 
 
 def money(value: float, currency: str = "$", signed: bool = False) -> str:
-    """Money rounded for people: $4,530, $597k, $1.19M; negative as -$12k."""
+    """Money rounded for people: $4,530, $597k, $1.19M; negative as -$12k.
+
+    Examples
+    --------
+    >>> [money(v) for v in (4530, 597_000, 1_190_000, -12_000, 2_500_000_000)]
+    ['$4,530', '$597k', '$1.19M', '-$12k', '$2.5B']
+    >>> money(2500, "€", signed=True), money(float("nan"))
+    ('+€2,500', '—')
+    """
     if not _finite(value):
         return DASH
     if math.isinf(value):
@@ -133,7 +141,6 @@ def change(new: float, old: float) -> str:
 
 
 LOWER_IS_BETTER = frozenset({"missed", "unneeded", "spend", "cost_per_won", "miss_cost"})
-COUNT_FIGURES = ("actions", "reached", "missed", "unneeded")
 NEUTRAL_FIGURES = frozenset({"actions"})
 
 
@@ -171,7 +178,17 @@ def figure_name(key: str, nouns: Nouns, spec: DemoSpec | None = None) -> str:
 
 
 def format_figure(key: str, value: float, currency: str, signed: bool = False) -> str:
-    """Format an Outcome field by its kind (money, count, share or ratio)."""
+    """Format an Outcome field by its kind (money, count, share or ratio).
+
+    Examples
+    --------
+    >>> format_figure("net_value", 12_345, "$"), format_figure("cost_per_won", 90, "€")
+    ('$12.3k', '€90')
+    >>> format_figure("roi", 1.5, "$"), format_figure("value_to_cost", 2.5, "$")
+    ('150%', '2.5x')
+    >>> format_figure("actions", 400.4, "$"), format_figure("hit_rate", 0.064, "$")
+    ('400', '6.4%')
+    """
     if key in ("spend", "value_won", "net_value", "cost_per_won", "missed_value", "miss_cost"):
         return money(value, currency, signed)
     if key in ("roi",):
@@ -191,6 +208,17 @@ def change_against_rule(key: str, value: float, baseline: float, currency: str,
     Counts and money as a signed difference ("+120 vs rule", "-$12k vs rule"); ROI in
     percentage points; a ratio such as value per 1 spent as a relative change ("+46% vs
     rule"), because a difference of two ratios printed as "2.4x" reads as a multiple.
+
+    Examples
+    --------
+    >>> change_against_rule("net_value", 30_000, 18_000, "$")
+    '+$12k vs rule'
+    >>> change_against_rule("cost_per_won", 80, 90, "$")
+    '-$10 vs rule'
+    >>> change_against_rule("roi", 1.5, 1.2, "$"), change_against_rule("value_to_cost", 2.5, 2.0, "$")
+    ('+30 pts vs rule', '+25% vs rule')
+    >>> change_against_rule("actions", 400, 400, "$"), change_against_rule("actions", 380, 400, "$", RANDOM_PICK)
+    ('same as rule', '-20 vs random')
     """
     difference = value - baseline
     versus = f" vs {against.short}"

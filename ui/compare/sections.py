@@ -22,7 +22,7 @@ from proofdeck.comparison.segments import segment_table
 from proofdeck.comparison.sensitivity import TORNADO_FIELDS, HeadToHead, break_even, break_even_text, tornado
 from proofdeck.data.spec import Economics
 from proofdeck.model.scenario import Scenario
-from proofdeck.rules.language import TEXT, column_kinds
+from proofdeck.rules.parse import TEXT, column_kinds
 from proofdeck.words import wording as w
 from proofdeck.words.safe_text import md
 from ui.frame import state

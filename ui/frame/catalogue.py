@@ -11,7 +11,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from proofdeck.data.spec import SpecCatalog, load_catalog
+from proofdeck.data.spec_files import SpecCatalog, load_catalog
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMOS_ENV = "PROOFDECK_DEMOS_DIR"  # another folder of demo specs, e.g. a team's own

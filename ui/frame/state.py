@@ -15,7 +15,8 @@ import streamlit as st
 
 from proofdeck.comparison.compare import SameBudget, same_budget
 from proofdeck.comparison.policies import combined_policies
-from proofdeck.data.spec import Charter, Economics, load_spec
+from proofdeck.data.spec import Charter, Economics
+from proofdeck.data.spec_files import load_spec
 from proofdeck.decisions.best_setting import BestSetting, best_setting
 from proofdeck.decisions.bootstrap import TopKBootstrap
 from proofdeck.model.results_cache import HeldOutResults, cache_dir, results_key, save_results

@@ -20,7 +20,8 @@ from proofdeck.rules.builder import (
     rows_to_text,
     text_to_rows,
 )
-from proofdeck.rules.language import FLAG, NUMBER, RuleError, column_kinds
+from proofdeck.rules.parse import FLAG, NUMBER, column_kinds
+from proofdeck.rules.positions import RuleError
 from proofdeck.words.safe_text import md
 
 MAX_ROWS = 8
