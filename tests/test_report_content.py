@@ -1,0 +1,334 @@
+"""The report's content (what it says, as dataclasses) against figures worked out here from the
+held-out arrays alone, and its rendering: every field is escaped by the template's autoescape,
+whatever it holds.
+
+The figures below are recomputed with plain numpy (the model's top k by score, ties in held-out
+order; counts scaled to the population; money from the spec's economics), never through
+Proofdeck's outcome, comparison or summary functions.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import re
+from importlib import resources
+
+import numpy as np
+import pytest
+from conftest import DEMOS, ROOT
+from markupsafe import escape
+from test_report import REPORT_TAGS, Tree, plotly_library, script_text
+
+from proofdeck.data.datasets import load_dataset
+from proofdeck.data.spec import load_spec
+from proofdeck.model.scenario import build_scenario, scenario_from_scores
+from proofdeck.sharing.report import content as c
+from proofdeck.sharing.report.build import report_content
+from proofdeck.sharing.report.inputs import gather_inputs
+from proofdeck.sharing.report.render import render_report
+from proofdeck.upload.leakage import check_columns
+
+# --- figures worked out from the arrays -----------------------------------------------------------
+
+
+def figures_of(flags: np.ndarray, scenario, econ) -> dict[str, float]:
+    """Acting on ``flags``: the table's figures per period, from the spec's economics."""
+    labels = np.asarray(scenario.labels, dtype=bool)
+    values = np.asarray(scenario.values, dtype=float)
+    n = labels.size
+    scale = econ.population / n if econ.population > 0 else 1.0
+    acted, hits = int(flags.sum()), int((flags & labels).sum())
+    missed = int(labels.sum()) - hits
+    worth = values[flags & labels].sum() if econ.value_column else hits * econ.value_per_won
+    spend = econ.cost_per_action * acted * scale + (econ.fixed_cost if acted else 0.0)
+    won = econ.win_rate * hits * scale
+    value_won = econ.win_rate * worth * scale
+    return {
+        "actions": acted * scale,
+        "reached": hits * scale,
+        "unneeded": (acted - hits) * scale,
+        "spend": spend,
+        "value_won": value_won,
+        "net_value": value_won - spend - econ.cost_per_miss * missed * scale,
+        "cost_per_won": spend / won if won else math.nan,
+    }
+
+
+def top(scores: np.ndarray, k: int) -> np.ndarray:
+    """The k highest scores, ties broken by held-out order."""
+    flags = np.zeros(scores.size, dtype=bool)
+    flags[np.argsort(-np.asarray(scores, dtype=float), kind="stable")[:k]] = True
+    return flags
+
+
+def sign(value: float) -> int:
+    return 0 if not math.isfinite(value) or value == 0 else (1 if value > 0 else -1)
+
+
+def text_sign(text: str) -> int:
+    """The sign a formatted difference shows: "+$12k" 1, "-3" -1, "+0" or "$0" 0."""
+    if not re.sub(r"[^0-9]", "", text).strip("0"):
+        return 0
+    return 1 if text.startswith("+") else -1 if text.startswith("-") else 0
+
+
+@pytest.fixture(scope="module")
+def scenarios():
+    return {demo: build_scenario(load_spec(ROOT / "demos" / f"{demo}.toml")) for demo in DEMOS}
+
+
+_CHECKS = {}
+
+
+def content_of(scenario, count):
+    """The report's content at ``count``; the leak check (a few refits) made once per demo."""
+    spec, econ = scenario.spec, scenario.spec.economics
+    check = None
+    if not scenario.own_scores:
+        if spec.key not in _CHECKS:
+            _CHECKS[spec.key] = check_columns(scenario.dataset.frame, scenario.dataset.labels,
+                                              tuple(scenario.model.features), spec.target_column, spec.model.kind,
+                                              spec.model.test_size, spec.model.seed)
+        check = _CHECKS[spec.key]
+    return report_content(scenario, econ, gather_inputs(scenario, econ, count, check=check))
+
+
+@pytest.fixture(scope="module")
+def contents(scenarios):
+    return {demo: content_of(sc, sc.default_count) for demo, sc in scenarios.items()}
+
+
+@pytest.fixture(scope="module")
+def worse_leads(scenarios):
+    """The leads demo scored by a model worse than today's rule: a little worse than a random
+    pick (buyers score a little lower), so it still reaches a few."""
+    spec = scenarios["leads"].spec
+    dataset = load_dataset(spec)
+    rng = np.random.default_rng(5)
+    scores = np.clip(rng.random(dataset.labels.size) - 0.05 * dataset.labels, 0, 1)
+    return scenario_from_scores(spec, dataset, scores, rule_text=spec.rule.expression, unseen="yes")
+
+
+# --- the same-budget table --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("demo", DEMOS)
+def test_same_budget_rows_hold_the_figures_and_the_sign_of_their_difference(scenarios, contents, demo):
+    sc = scenarios[demo]
+    econ = sc.spec.economics
+    rule_flags = np.asarray(sc.rule_flags, dtype=bool)
+    rule = figures_of(rule_flags, sc, econ)
+    model = figures_of(top(sc.scores, int(rule_flags.sum())), sc, econ)
+    rows = contents[demo].same_budget.rows
+    assert [row.key for row in rows] == list(rule)
+    for row in rows:
+        assert row.rule == pytest.approx(rule[row.key], rel=1e-9), row.key
+        assert row.model == pytest.approx(model[row.key], rel=1e-9), row.key
+        expected = sign(model[row.key] - rule[row.key])
+        assert row.sign == expected, row.key
+        assert text_sign(row.difference_text) == expected, (row.key, row.difference_text)
+    reached = {row.key: row for row in rows}["reached"]
+    assert reached.model > reached.rule and reached.difference_text.startswith("+")  # the model wins on all three
+
+
+def test_a_worse_model_shows_negative_differences(worse_leads):
+    rows = {row.key: row for row in content_of(worse_leads, worse_leads.default_count).same_budget.rows}
+    assert rows["reached"].sign == -1 and rows["reached"].difference_text.startswith("-")
+    assert rows["cost_per_won"].sign == 1 and rows["cost_per_won"].difference_text.startswith("+$")
+
+
+# --- tones: a worse cost per customer won is bad, a better one good -------------------------------------
+
+
+def test_headline_cac_card_is_good_when_the_model_costs_less_per_buyer(scenarios, contents):
+    sc = scenarios["leads"]
+    econ = sc.spec.economics
+    rule_flags = np.asarray(sc.rule_flags, dtype=bool)
+    rule_cac = figures_of(rule_flags, sc, econ)["cost_per_won"]
+    model_cac = figures_of(top(sc.scores, int(rule_flags.sum())), sc, econ)["cost_per_won"]
+    assert model_cac < rule_cac
+    card = contents["leads"].answer.cards[2]
+    assert card.label == "CAC with the model" and card.tone == "good" and card.delta.startswith("-$")
+
+
+def test_headline_cac_card_is_bad_when_the_model_costs_more_per_buyer(worse_leads):
+    econ = worse_leads.spec.economics
+    rule_flags = np.asarray(worse_leads.rule_flags, dtype=bool)
+    rule_cac = figures_of(rule_flags, worse_leads, econ)["cost_per_won"]
+    model_cac = figures_of(top(worse_leads.scores, int(rule_flags.sum())), worse_leads, econ)["cost_per_won"]
+    assert model_cac > rule_cac
+    card = content_of(worse_leads, worse_leads.default_count).answer.cards[2]
+    assert card.label == "CAC with the model" and card.tone == "bad" and card.delta.startswith("+$")
+
+
+def test_only_a_cost_per_won_headline_is_coloured(contents):
+    for demo in ("churn", "fraud"):
+        assert all(card.tone == "neutral" for card in contents[demo].answer.cards)
+        assert contents[demo].answer.cards[2].delta is None
+
+
+@pytest.mark.parametrize("share", [0.05, 0.15, 0.5, 1.0])
+def test_setting_cards_colour_the_cost_per_buyer_by_whether_it_is_lower(scenarios, share):
+    """At a few settings, the CAC card is good exactly when the model's top k cost less per
+    buyer won than today's rule, and bad when they cost more; buyers reached the other way round."""
+    sc = scenarios["leads"]
+    econ = sc.spec.economics
+    count = round(share * sc.sweep.size)
+    rule = figures_of(np.asarray(sc.rule_flags, dtype=bool), sc, econ)
+    model = figures_of(top(sc.scores, count), sc, econ)
+    cards = {card.label: card for card in content_of(sc, count).setting.cards}
+    cac, reached = cards["CAC"], cards["Buyers reached"]
+    assert cac.tone == ("good" if model["cost_per_won"] < rule["cost_per_won"] else "bad"), (share, cac)
+    assert reached.tone == ("good" if model["reached"] > rule["reached"] else "bad"), (share, reached)
+    assert text_sign(cac.delta) == sign(model["cost_per_won"] - rule["cost_per_won"])
+
+
+def test_the_setting_cards_test_sees_both_tones(scenarios):
+    """The parametrized shares above include a setting where the model's CAC is better and one
+    where it is worse, so the test checks both colours."""
+    sc = scenarios["leads"]
+    econ = sc.spec.economics
+    rule_cac = figures_of(np.asarray(sc.rule_flags, dtype=bool), sc, econ)["cost_per_won"]
+    better = [figures_of(top(sc.scores, round(s * sc.sweep.size)), sc, econ)["cost_per_won"] < rule_cac
+              for s in (0.05, 0.15, 0.5, 1.0)]
+    assert any(better) and not all(better)
+
+
+def test_setting_grid_counts_the_four_outcomes(scenarios):
+    sc = scenarios["churn"]
+    econ = sc.spec.economics
+    count = sc.default_count + 300
+    flags, labels = top(sc.scores, count), np.asarray(sc.labels, dtype=bool)
+    scale = econ.population / labels.size
+    expected = [(flags & labels).sum(), (flags & ~labels).sum(), (~flags & labels).sum(), (~flags & ~labels).sum()]
+    grid = content_of(sc, count).setting.grid
+    assert [cell.count for cell in grid] == [f"{round(n * scale):,}" for n in expected]
+
+
+# --- the rest of the content ---------------------------------------------------------------------------
+
+
+def test_content_names_the_ask_the_stories_and_the_footer(scenarios, contents):
+    sc, report = scenarios["churn"], contents["churn"]
+    charter = sc.spec.charter
+    assert report.answer.ask == c.AskLine(charter.action, charter.owner)
+    assert dict(report.ask.terms)["Who signs"] == charter.owner
+    assert [step.done for step in report.ask.steps] == [done for _, done in charter.checklist]
+    assert [story.right for story in report.examples.stories] == [True, False, False, False]
+    ids = {str(i) for i in sc.ids}
+    label = sc.spec.label(sc.spec.id_column)
+    shown = [story.who.removeprefix(f"{label} ").split(" · ")[0] for story in report.examples.stories if story.who]
+    assert shown and all(i in ids for i in shown)
+    assert report.footer.link_query == "?demo=churn" and report.footer.made_on is None
+    assert f"({sc.default_count:,} of the {sc.sweep.size:,} held out)" in report.footer.setting
+
+
+# --- rendering: autoescaped, whatever a field holds --------------------------------------------------------
+
+ATTACK = '<script>alert("{0}")</script>"onmouseover=alert(1) x="{0}'
+NOT_WRITTEN = {"kind", "key"}  # fields the template never writes (they name a story or a figure)
+
+
+def hostile(value, path: str = "r"):
+    """A copy of the content with every text field replaced by an attack naming its place."""
+    if isinstance(value, str):
+        return ATTACK.format(path)
+    if dataclasses.is_dataclass(value):
+        return dataclasses.replace(value, **{
+            f.name: hostile(getattr(value, f.name), f"{path}.{f.name}") if f.name not in NOT_WRITTEN
+            else getattr(value, f.name) for f in dataclasses.fields(value)})
+    if isinstance(value, tuple):
+        return tuple(hostile(item, f"{path}.{i}") for i, item in enumerate(value))
+    return value  # numbers, flags, and the charts' data (attacked below)
+
+
+def text_paths(value, path: str = "r"):
+    """Where the content holds text the page writes (a card's tone only beside its change)."""
+    if isinstance(value, str):
+        yield path
+    elif dataclasses.is_dataclass(value):
+        for f in dataclasses.fields(value):
+            if f.name not in NOT_WRITTEN and not (f.name == "tone" and value.delta is None):
+                yield from text_paths(getattr(value, f.name), f"{path}.{f.name}")
+    elif isinstance(value, tuple):
+        for i, item in enumerate(value):
+            yield from text_paths(item, f"{path}.{i}")
+
+
+def attacked_chart(chart: c.Chart) -> c.Chart:
+    data = [dict(trace, name=ATTACK.format("trace"), hovertemplate="<!--" + ATTACK.format("hover"))
+            for trace in chart.data]
+    layout = dict(chart.layout, title={"text": "</script><!--<script>" + ATTACK.format("title")})
+    return dataclasses.replace(chart, data=data, layout=layout)
+
+
+@pytest.fixture(scope="module")
+def attacked(contents):
+    report = contents["churn"]
+    # Fields the churn report leaves empty, filled so that they are attacked too.
+    report = dataclasses.replace(report, answer=dataclasses.replace(report.answer, unseen="not confirmed"),
+                                 footer=dataclasses.replace(report.footer, made_on="2025-06-01"))
+    report = hostile(report)
+    report = dataclasses.replace(report, charts=c.ChartsSection(attacked_chart(report.charts.money),
+                                                                 attacked_chart(report.charts.gains)))
+    return report, render_report(report)
+
+
+def test_every_text_field_is_escaped_by_the_template(attacked):
+    report, page = attacked
+    paths = list(text_paths(report))
+    assert len(paths) > 100
+    for path in paths:
+        assert str(escape(ATTACK.format(path))) in page, path
+    # Nowhere as written: in the charts' JSON, a quote is \" inside a script's string.
+    assert '<script>alert("' not in page and not re.search(r'(?<!\\)"onmouseover=', page)
+
+
+def test_an_attacked_report_is_still_the_reports_own_elements_only(attacked):
+    _, page = attacked
+    tree = Tree(page)
+    assert {n.tag for n in tree.root.walk()} <= REPORT_TAGS
+    for node in tree.root.walk():
+        assert not any(name.startswith("on") for name in node.attrs), node.attrs
+    scripts = [script_text(n) for n in tree.root.find(tag="script")]
+    assert len(scripts) == 4 and len(plotly_library(tree)) == 1
+    # The charts' data stay inside their scripts, every "<" written as \u003c.
+    calls = [s for s in scripts if "Plotly.newPlot" in s]
+    assert len(calls) == 2
+    for call in calls:
+        assert "<" not in call and "\\u003c\\u002fscript\\u003e\\u003c!--" in call
+
+
+def test_the_template_leaves_escaping_to_autoescape():
+    """No field is marked safe or escaped by hand in the template: escaping is autoescape's, so
+    a field added later is escaped too."""
+    template = (resources.files("proofdeck.sharing.report") / "templates" / "report.html.j2").read_text("utf-8")
+    expressions = re.findall(r"\{\{(.*?)\}\}", template)
+    assert expressions
+    assert not [e for e in expressions if re.search(r"\|\s*(safe|e|escape|forceescape)\b|Markup", e)]
+    # Only the style sheet and plotly.js are marked safe (checked first), in one place.
+    package = resources.files("proofdeck.sharing.report")
+    sources = "".join((package / name).read_text("utf-8") for name in ("__init__.py", "content.py", "inputs.py", "build.py",
+                                                                          "charts.py", "examples.py", "caveats.py",
+                                                                          "render.py"))
+    assert sources.count("Markup(") == 1
+
+
+@pytest.mark.parametrize("text", ["a</script>b", "a</STYLE >b", "x<!--y"])
+def test_trusted_text_that_could_end_its_element_is_refused(text):
+    from proofdeck.sharing.report.render import _trusted
+
+    with pytest.raises(ValueError, match="cannot be written inline"):
+        _trusted(text, "this")
+
+
+def test_a_misspelt_field_is_an_error_not_a_blank(contents):
+    from jinja2 import UndefinedError
+
+    class Missing:
+        def __getattr__(self, name):
+            raise AttributeError(name)
+
+    with pytest.raises(UndefinedError):
+        render_report(dataclasses.replace(contents["churn"], footer=Missing()))
