@@ -21,7 +21,7 @@ from markupsafe import escape
 from test_report import REPORT_TAGS, Tree, plotly_library, script_text
 
 from proofdeck.data.datasets import load_dataset
-from proofdeck.data.spec import load_spec
+from proofdeck.data.spec_files import load_spec
 from proofdeck.model.scenario import build_scenario, scenario_from_scores
 from proofdeck.sharing.report import content as c
 from proofdeck.sharing.report.build import report_content
