@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
@@ -14,8 +15,18 @@ from streamlit.testing.v1 import AppTest
 # CI explores a fixed set of examples so a run never fails by luck of the draw; locally every
 # run draws new ones (and hypothesis remembers failures in .hypothesis/).
 settings.register_profile("ci", derandomize=True, print_blob=True)
-if os.environ.get("CI"):
-    settings.load_profile("ci")
+settings.register_profile("thorough", derandomize=False, print_blob=True)
+PROFILE = os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "default")
+settings.load_profile(PROFILE)
+CI_EXAMPLES = 100  # the most any property explores in CI: a fixed set, the same every run
+
+
+def examples(full: int) -> int:
+    """How many examples a property test explores: ``full`` locally and under
+    ``HYPOTHESIS_PROFILE=thorough``; in CI's fixed profile at most :data:`CI_EXAMPLES` (the
+    derandomized set is the same every run, so more examples there only repeat the same walk
+    longer; local runs keep drawing new ones, and hypothesis remembers their failures)."""
+    return min(full, CI_EXAMPLES) if PROFILE == "ci" else full
 
 # The background refits (how stable the model is) would compete with every test for the two
 # cores; they are off unless a test turns them on (tests/test_page_pitch.py does).
@@ -143,3 +154,28 @@ def browser():
         chromium = launch(playwright)
         yield chromium
         chromium.close()
+
+
+# --- the bundled demos, fitted once per test process ------------------------------------------
+# Many modules need a bundled demo's scenario (or the leak guard's finding on it); fitting and
+# checking once per process instead of once per module keeps the suite fast. Tests must not
+# change what they get (replace() a copy instead).
+
+
+@functools.cache
+def bundled(demo: str):
+    """The bundled demo's fitted scenario, shared by every test of this process."""
+    from proofdeck.data.spec_files import load_spec
+    from proofdeck.model.scenario import build_scenario
+
+    return build_scenario(load_spec(ROOT / "demos" / f"{demo}.toml"))
+
+
+@functools.cache
+def bundled_check(demo: str):
+    """The leak guard's finding on a bundled demo (a few refits), made once per process."""
+    from proofdeck.upload.leakage import check_columns
+
+    sc = bundled(demo)
+    return check_columns(sc.dataset.frame, sc.dataset.labels, tuple(sc.model.features), sc.spec.target_column,
+                         sc.spec.model.kind, sc.spec.model.test_size, sc.spec.model.seed)

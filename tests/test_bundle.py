@@ -10,6 +10,7 @@ import zipfile
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import examples
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from messy import crm_export, telco_export
@@ -167,7 +168,7 @@ _CELL = st.one_of(
 )
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(st.lists(st.tuples(_CELL, _CELL, _CELL), min_size=2, max_size=12))
 def test_a_kept_demo_reads_back_exactly_the_frame_the_upload_gave(rows):
     """Upload -> keep (demo_csv) -> load as a demo: the same frame, value for value and type
@@ -212,7 +213,7 @@ def test_safe_names(title, name):
     assert safe_name(title) == name
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.text())
 def test_any_title_gives_a_safe_file_name(title):
     name = safe_name(title)
@@ -220,7 +221,7 @@ def test_any_title_gives_a_safe_file_name(title):
     assert name.split("_")[0] not in {"con", "prn", "aux", "nul", "com1", "lpt1"}
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(*[st.text(min_size=1, max_size=30).filter(str.strip)] * 2)
 def test_any_words_make_a_spec_that_loads(tmp_path_factory, title, entity):
     frame, draft = telco_draft(title=title, question=title + "?", rule_description=entity)

@@ -15,11 +15,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 import pytest
-from conftest import ROOT
+from conftest import ROOT, bundled
 
 from proofdeck import cli
-from proofdeck.data.spec_files import load_spec
-from proofdeck.model.scenario import build_scenario
 
 CHURN = ROOT / "demos" / "churn.toml"
 
@@ -60,7 +58,7 @@ def assert_one_clear_line(result: Result, *expected: str) -> str:
 
 @pytest.fixture(scope="module")
 def churn():
-    return build_scenario(load_spec(CHURN))
+    return bundled("churn")
 
 
 def test_report_with_a_threshold_writes_the_report_and_the_predictions(tmp_path, churn):

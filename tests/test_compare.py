@@ -32,6 +32,7 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import examples
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -223,9 +224,9 @@ def test_agreement_cells_by_hand():
         (False, False): (5, 1, 1 / 5, [5, 7, 9, 10, 11]),
     }
     assert list(table.index) == list(expected)
-    for (rule, mod), (examples, positives, rate, positions) in expected.items():
+    for (rule, mod), (rows, positives, rate, positions) in expected.items():
         row = table.loc[(rule, mod)]
-        assert (row["examples"], row["positives"]) == (examples, positives)
+        assert (row["examples"], row["positives"]) == (rows, positives)
         assert row["positive_rate"] == pytest.approx(rate)
         assert cell_positions(RULE, model, rule, mod).tolist() == positions
     assert table["examples"].sum() == 12
@@ -445,7 +446,7 @@ def test_figures_build_in_plain_words():
 
 # --- properties ----------------------------------------------------------------------------
 
-examples = st.lists(
+held_out_rows = st.lists(
     st.tuples(st.floats(0, 1, allow_nan=False), st.booleans(), st.booleans()), min_size=1, max_size=30
 )
 
@@ -455,8 +456,8 @@ def columns(rows):
     return scores.astype(float), rule.astype(bool), labels.astype(bool)
 
 
-@settings(max_examples=60, deadline=None)
-@given(examples, st.floats(0, 1, allow_nan=False))
+@settings(max_examples=examples(60), deadline=None)
+@given(held_out_rows, st.floats(0, 1, allow_nan=False))
 def test_or_reaches_at_least_both_and_and_at_most_either(rows, cutoff):
     scores, rule, labels = columns(rows)
     model = cutoff_flags(scores, cutoff)
@@ -469,8 +470,8 @@ def test_or_reaches_at_least_both_and_and_at_most_either(rows, cutoff):
     assert out["rule AND model"].actions <= min(out["rule"].actions, out["model"].actions)
 
 
-@settings(max_examples=60, deadline=None)
-@given(examples)
+@settings(max_examples=examples(60), deadline=None)
+@given(held_out_rows)
 def test_same_reach_uses_no_more_actions_than_needed(rows):
     scores, rule, labels = columns(rows)
     result = same_reach(scores, rule, labels, np.ones(labels.size), ECON)
@@ -481,9 +482,9 @@ def test_same_reach_uses_no_more_actions_than_needed(rows):
     assert k == 0 or (top_k_flags(scores, k - 1) & labels).sum() < target
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(
-    examples,
+    held_out_rows,
     st.floats(0, 1, allow_nan=False),
     st.sampled_from(["cost_per_action", "value_per_won", "win_rate", "cost_per_miss"]),
     st.floats(0, 100, allow_subnormal=False), st.floats(1, 1000), st.floats(0.05, 1),

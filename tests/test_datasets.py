@@ -5,6 +5,7 @@ import io
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import examples
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -104,7 +105,7 @@ def test_rows_without_outcome_are_counted_not_deleted():
     assert dataset.features == ("x", "kind")
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(st.binary(max_size=400))
 def test_arbitrary_bytes_give_a_frame_or_a_data_error(raw):
     try:
@@ -115,7 +116,7 @@ def test_arbitrary_bytes_give_a_frame_or_a_data_error(raw):
         assert df.shape[1] >= 2 and len(df) >= 1
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(
     st.lists(
         st.tuples(st.integers(-1000, 1000), st.sampled_from(["a", "b", "c", ""]), st.booleans()),
@@ -301,7 +302,7 @@ def _export(draw):
     return pd.DataFrame(columns), encoding, sep, ending
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(_export())
 def test_any_frame_written_any_common_way_reads_back_equal(case):
     df, encoding, sep, ending = case

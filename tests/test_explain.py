@@ -12,10 +12,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import bundled
 
 from proofdeck.charts.explanation import contribution_figure, importance_figure
 from proofdeck.data.spec import ModelSpec
-from proofdeck.data.spec_files import load_spec
 from proofdeck.explanation.explain import (
     Reason,
     explanation_sentence,
@@ -81,7 +81,7 @@ def fitted(request, data):
 
 @pytest.fixture(scope="module")
 def churn():
-    return build_scenario(load_spec(Path(__file__).resolve().parents[1] / "demos" / "churn.toml"))
+    return bundled("churn")
 
 
 # --- additivity and grouping -------------------------------------------------------------------

@@ -7,6 +7,7 @@ import io
 
 import numpy as np
 import pandas as pd
+from conftest import examples
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.pandas import column, data_frames
@@ -67,7 +68,7 @@ def test_neutral_cell_leaves_anything_but_text_alone():
 TEXT_CELLS = st.one_of(st.none(), st.text(max_size=12), st.sampled_from(["=1+1", "+a", "-b", "@c", "\td", "\re"]))
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(data_frames([
     column("text", elements=TEXT_CELLS, dtype=object),
     column("number", elements=st.floats(allow_nan=True, allow_infinity=False, width=32), dtype=float),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import examples
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -131,7 +132,7 @@ TOKENS = ["a", "bo", "b", "contract", "µ", "μ", "ｃontract", "==", "<", "and"
           "lambda", ":", "\n", "\r", " ", "é", "#", "\\", "\t", "=", "&", "|", "{", "}", "0x", "_a", "if", "$"]
 
 
-@settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(1500), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.one_of(
     st.lists(st.sampled_from(TOKENS), max_size=14).map("".join),
     st.lists(st.sampled_from(TOKENS), max_size=14).map(" ".join),
@@ -144,7 +145,7 @@ def test_every_rule_error_position_lies_inside_the_text_or_just_after_it(text):
         assert_position_inside(text, error)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(
     st.lists(st.sampled_from(['a > 1', 'b == "x"', "bo", "not bo", "(a < 3 or bo)"]), min_size=0, max_size=3),
     st.sampled_from(["tenur", "plna", "ｂo", "Ab", "x_y"]),

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from browser_kit import fresh_server, needs_chromium
+from conftest import examples
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -87,7 +88,7 @@ def test_plain_makes_one_line_without_control_characters_and_caps_length():
     assert len(long) == MAX_SHOWN and long.endswith(ELLIPSIS)
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=examples(500), deadline=None)
 @given(st.text(max_size=400), st.integers(1, 500))
 def test_md_shows_exactly_the_plain_text_and_nothing_is_left_unescaped(text, limit):
     shown = md(text, limit)
@@ -108,7 +109,7 @@ def test_chart_text_escapes_plotly_markup(text, expected):
     assert chart_text(text) == expected
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=examples(500), deadline=None)
 @given(st.text(max_size=200))
 def test_chart_text_shows_exactly_the_plain_text_and_holds_no_markup(text):
     shown = chart_text(text)
@@ -134,7 +135,7 @@ def test_plain_words_keeps_words_only(text, expected):
     assert plain_words(text) == expected
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=examples(500), deadline=None)
 @given(st.text(max_size=200))
 def test_plain_words_are_safe_anywhere_and_stable(text):
     words = plain_words(text)

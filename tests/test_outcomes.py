@@ -4,12 +4,10 @@ import math
 
 import numpy as np
 import pytest
-from conftest import ROOT, open_page
+from conftest import bundled, open_page
 
 from proofdeck.data.spec import Economics
-from proofdeck.data.spec_files import load_spec
 from proofdeck.decisions.outcomes import outcome_of_flags
-from proofdeck.model.scenario import build_scenario
 from proofdeck.words import wording as w
 
 
@@ -52,7 +50,7 @@ def test_fixed_cost_only_when_acting_and_scaling_to_the_population():
 
 @pytest.fixture(scope="module")
 def leads():
-    return build_scenario(load_spec(ROOT / "demos" / "leads.toml"))
+    return bundled("leads")
 
 
 def test_leads_cac_by_hand(leads):

@@ -3,11 +3,9 @@
 import re
 
 import pytest
-from conftest import ROOT, TECHNICAL_WORDS, metric_values, open_page, page_text
+from conftest import TECHNICAL_WORDS, bundled, metric_values, open_page, page_text
 
-from proofdeck.data.spec_files import load_spec
 from proofdeck.decisions.slider_scale import slider_counts
-from proofdeck.model.scenario import build_scenario
 from proofdeck.words import wording as w
 
 DECIDE = "pages/1_Decide.py"
@@ -15,7 +13,7 @@ DECIDE = "pages/1_Decide.py"
 
 @pytest.fixture(scope="module")
 def churn():
-    return build_scenario(load_spec(ROOT / "demos" / "churn.toml"))
+    return bundled("churn")
 
 
 @pytest.fixture

@@ -3,17 +3,14 @@
 import re
 
 import pytest
-from conftest import ROOT, dialog_title, open_page, page_text, readable
-
-from proofdeck.data.spec_files import load_spec
-from proofdeck.model.scenario import build_scenario
+from conftest import ROOT, bundled, dialog_title, open_page, page_text, readable
 
 EXAMPLES = "pages/2_Examples.py"
 
 
 @pytest.fixture(scope="module")
 def churn():
-    return build_scenario(load_spec(ROOT / "demos" / "churn.toml"))
+    return bundled("churn")
 
 
 @pytest.fixture

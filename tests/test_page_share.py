@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import DEMOS, ROOT, TECHNICAL_WORDS, open_page, page_text
+from conftest import DEMOS, ROOT, TECHNICAL_WORDS, bundled, open_page, page_text
 from streamlit.testing.v1 import AppTest
 
 from ui.share.sections import PREDICTIONS_LABEL, REPORT_LABEL, url_path
@@ -86,14 +86,12 @@ def test_share_page_works_on_an_upload_and_says_the_link_will_not_travel():
 
 
 def test_report_download_includes_the_background_refits_once_they_are_done(monkeypatch):
-    from proofdeck.data.spec_files import load_spec
-    from proofdeck.model.scenario import build_scenario
     from ui.frame import state
     from ui.frame.stability import _refits
     from ui.share.sections import report_bytes, stability_if_ready
 
     monkeypatch.setenv("PROOFDECK_REFITS", "2")
-    sc = build_scenario(load_spec(ROOT / "demos" / "churn.toml"))
+    sc = bundled("churn")
     econ = sc.spec.economics
     _refits(state.cache_key(sc), 2, sc).result(timeout=900)  # what the pitch page starts
     assert stability_if_ready(sc, econ).repeats == 2
@@ -102,12 +100,10 @@ def test_report_download_includes_the_background_refits_once_they_are_done(monke
 
 
 def test_report_download_shows_the_stories_the_session_shows():
-    from proofdeck.data.spec_files import load_spec
     from proofdeck.explanation.stories import pick_stories
-    from proofdeck.model.scenario import build_scenario
     from ui.share.sections import report_bytes
 
-    sc = build_scenario(load_spec(ROOT / "demos" / "churn.toml"))
+    sc = bundled("churn")
     flags = sc.flags_at(sc.default_count)
     for seed in (0, 3):
         page = report_bytes(sc, sc.spec.economics, sc.default_count, sc.spec.charter, seed).decode("utf-8")

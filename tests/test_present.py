@@ -8,13 +8,11 @@ from dataclasses import replace
 from functools import cache
 
 import pytest
-from conftest import DEMOS, ROOT, TECHNICAL_WORDS, open_page, page_text, readable
+from conftest import DEMOS, ROOT, TECHNICAL_WORDS, bundled, open_page, page_text, readable
 from streamlit.testing.v1 import AppTest
 
 from proofdeck.comparison.ab_test import ab_test_for
 from proofdeck.comparison.compare import interval_text, same_budget
-from proofdeck.data.spec_files import load_spec
-from proofdeck.model.scenario import build_scenario
 from proofdeck.sharing import story_steps as steps
 from proofdeck.words import wording as w
 from ui.frame import state
@@ -26,7 +24,7 @@ DECIDE = "pages/1_Decide.py"
 
 @cache
 def scenario(demo: str):
-    return build_scenario(load_spec(ROOT / "demos" / f"{demo}.toml"))
+    return bundled(demo)
 
 
 def present(demo: str = "churn", step: str | None = "1", **params: str) -> AppTest:

@@ -16,13 +16,12 @@ from importlib import resources
 
 import numpy as np
 import pytest
-from conftest import DEMOS, ROOT
+from conftest import DEMOS, bundled, bundled_check
 from markupsafe import escape
 from test_report import REPORT_TAGS, Tree, plotly_library, script_text
 
 from proofdeck.data.datasets import load_dataset
-from proofdeck.data.spec_files import load_spec
-from proofdeck.model.scenario import build_scenario, scenario_from_scores
+from proofdeck.model.scenario import scenario_from_scores
 from proofdeck.sharing.report import content as c
 from proofdeck.sharing.report.build import report_content
 from proofdeck.sharing.report.inputs import gather_inputs
@@ -75,7 +74,7 @@ def text_sign(text: str) -> int:
 
 @pytest.fixture(scope="module")
 def scenarios():
-    return {demo: build_scenario(load_spec(ROOT / "demos" / f"{demo}.toml")) for demo in DEMOS}
+    return {demo: bundled(demo) for demo in DEMOS}
 
 
 _CHECKS = {}
@@ -85,7 +84,9 @@ def content_of(scenario, count):
     """The report's content at ``count``; the leak check (a few refits) made once per demo."""
     spec, econ = scenario.spec, scenario.spec.economics
     check = None
-    if not scenario.own_scores:
+    if spec.key in DEMOS and scenario is bundled(spec.key):
+        check = bundled_check(spec.key)
+    elif not scenario.own_scores:
         if spec.key not in _CHECKS:
             _CHECKS[spec.key] = check_columns(scenario.dataset.frame, scenario.dataset.labels,
                                               tuple(scenario.model.features), spec.target_column, spec.model.kind,

@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import pytest
 from browser_kit import ARTIFACTS, fresh_server, needs_chromium, settle
-from conftest import DEMOS, ROOT
+from conftest import DEMOS, bundled
 
-from proofdeck.data.spec_files import load_spec
-from proofdeck.model.scenario import build_scenario
 from proofdeck.sharing.report import report_html
 from proofdeck.words import wording as w
 
@@ -56,7 +54,7 @@ def open_offline(browser, path, shot: str | None = None, viewport=(1100, 900)) -
 
 @pytest.mark.parametrize("demo", DEMOS)
 def test_report_opens_offline_with_its_charts_drawn_and_no_request(browser, tmp_path, demo):
-    scenario = build_scenario(load_spec(ROOT / "demos" / f"{demo}.toml"))
+    scenario = bundled(demo)
     report = tmp_path / f"report-{demo}.html"
     report.write_text(report_html(scenario, scenario.spec.economics, scenario.default_count), encoding="utf-8")
     seen = open_offline(browser, report, shot=f"report-{demo}.png")
@@ -69,7 +67,7 @@ def test_report_opens_offline_with_its_charts_drawn_and_no_request(browser, tmp_
 
 
 def test_report_reads_on_a_phone(browser, tmp_path):
-    scenario = build_scenario(load_spec(ROOT / "demos" / "churn.toml"))
+    scenario = bundled("churn")
     report = tmp_path / "report.html"
     report.write_text(report_html(scenario, scenario.spec.economics, scenario.default_count), encoding="utf-8")
     seen = open_offline(browser, report, shot="report-churn-phone.png", viewport=(390, 844))
@@ -78,7 +76,7 @@ def test_report_reads_on_a_phone(browser, tmp_path):
 
 
 def test_share_page_link_reopens_the_view_and_its_download_opens_offline(browser, tmp_path):
-    scenario = build_scenario(load_spec(ROOT / "demos" / "churn.toml"))
+    scenario = bundled("churn")
     econ = scenario.spec.economics
     readout = w.readout(scenario.spec, scenario.sweep.outcome_at_count(700, econ), scenario.threshold_at(700))
     with fresh_server(log_name="server-share.log") as base:

@@ -5,6 +5,7 @@ import keyword
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import examples
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -129,7 +130,7 @@ def _rules(draw):
     return tuple(rows), draw(st.sampled_from(["and", "or"])), kinds
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(_rules())
 def test_any_builder_rule_reads_back_as_the_same_rows(case):
     rows, joiner, kinds = case

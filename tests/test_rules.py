@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import examples
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -288,7 +289,7 @@ def _condition():
     return st.recursive(_comparison(), extend, max_leaves=5)
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(300), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_condition())
 def test_vectorised_evaluation_matches_row_by_row_three_valued_logic(case):
     text, truth = case
@@ -297,7 +298,7 @@ def test_vectorised_evaluation_matches_row_by_row_three_valued_logic(case):
     assert result.tolist() == expected, text
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=examples(500), deadline=None)
 @given(st.text(max_size=80))
 def test_any_text_gives_a_rule_or_a_rule_error(text):
     try:
@@ -308,7 +309,7 @@ def test_any_text_gives_a_rule_or_a_rule_error(text):
         assert rule.evaluate(FRAME).dtype == bool
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.lists(st.sampled_from(
     ["contract", "tenure_months", "==", "<", "and", "or", "not", "(", ")", "[", "]", ",", '"x"', "3",
      "`lead source`", "in", "+", "/", ".", "__class__", "lambda", ":", "new_device"]
@@ -390,7 +391,7 @@ def test_checklist_takes_a_mapping_and_refuses_several_rows():
         rule.checklist(FRAME)
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(200), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_condition())
 def test_checklist_root_is_met_exactly_where_the_rule_is_true(case):
     text, truth = case

@@ -1,6 +1,7 @@
 """Stratified samples keep each outcome's share exactly, and enough of the rarer one."""
 
 import numpy as np
+from conftest import examples
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -36,7 +37,7 @@ def test_the_draw_is_reproducible():
     assert not np.array_equal(stratified_sample(labels, 5_000, seed=7), stratified_sample(labels, 5_000, seed=8))
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(st.integers(2, 3_000), st.floats(0.001, 0.999), st.integers(1, 3_000), st.integers(0, 2**32 - 1))
 def test_any_sample_keeps_shares_within_one_row(n, share, max_rows, seed):
     labels = np.arange(n) < max(1, int(n * share))

@@ -2,13 +2,11 @@
 
 import numpy as np
 import pytest
-from conftest import DEMOS, ROOT
+from conftest import DEMOS, bundled
 from hypothesis import given
 from hypothesis import strategies as st
 
-from proofdeck.data.spec_files import load_spec
 from proofdeck.decisions.slider_scale import position_share, slider_counts
-from proofdeck.model.scenario import build_scenario
 
 
 @given(st.integers(1, 2_000_000), st.floats(0, 1))
@@ -30,7 +28,7 @@ def test_useful_range_spans_at_least_a_third(size, share):
 
 @pytest.mark.parametrize("demo", DEMOS)
 def test_every_demo_slider_spreads_the_useful_range(demo):
-    scenario = build_scenario(load_spec(ROOT / "demos" / f"{demo}.toml"))
+    scenario = bundled(demo)
     counts = slider_counts(scenario.sweep.size, scenario.default_count)
     rule = scenario.default_count
     assert rule == scenario.rule_count  # the slider starts at exactly the rule's budget

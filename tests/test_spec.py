@@ -6,6 +6,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
+from conftest import examples
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -132,7 +133,7 @@ def _economics_problem(name: str, value: float) -> str | None:
     return None
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(st.sampled_from(list(ECONOMICS_BOUNDS)), st.floats(allow_nan=True, allow_infinity=True))
 def test_economics_bounds_are_exactly_what_the_spec_accepts(name, value):
     low, high = ECONOMICS_BOUNDS[name]

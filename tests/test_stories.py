@@ -6,6 +6,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import bundled, examples
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -21,7 +22,6 @@ from proofdeck.explanation.stories import (
     story_pools,
     story_title,
 )
-from proofdeck.model.scenario import build_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -93,7 +93,7 @@ def test_mismatched_lengths_are_refused():
         pick_stories(np.ones(5, bool), np.ones(4, bool), np.ones(5, bool))
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(
     st.lists(st.tuples(st.booleans(), st.booleans(), st.booleans()), min_size=0, max_size=40),
     st.integers(0, 2**32 - 1),
@@ -124,7 +124,7 @@ def test_titles_and_empty_texts_use_the_demos_nouns():
 
 
 def test_stories_on_the_churn_demo_at_the_rules_budget():
-    scenario = build_scenario(load_spec(ROOT / "demos" / "churn.toml"))
+    scenario = bundled("churn")
     model_flags = scenario.flags_at(scenario.rule_count)
     stories = pick_stories(scenario.labels, model_flags, scenario.rule_flags, seed=0)
     assert all(s.available for s in stories)

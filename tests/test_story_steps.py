@@ -8,14 +8,13 @@ from functools import cache
 
 import numpy as np
 import pytest
-from conftest import DEMOS, ROOT, TECHNICAL_WORDS
+from conftest import DEMOS, TECHNICAL_WORDS, bundled
 from hypothesis import given
 from hypothesis import strategies as st
 
 from proofdeck.comparison.ab_test import ab_test_for
 from proofdeck.comparison.compare import interval_text, same_budget
 from proofdeck.data.spec import Charter
-from proofdeck.data.spec_files import load_spec
 from proofdeck.decisions.bootstrap import Interval
 from proofdeck.explanation.stories import (
     BOTH_MISSED,
@@ -26,14 +25,14 @@ from proofdeck.explanation.stories import (
     Story,
     pick_stories,
 )
-from proofdeck.model.scenario import build_scenario, scenario_from_scores
+from proofdeck.model.scenario import scenario_from_scores
 from proofdeck.sharing import story_steps as steps
 from proofdeck.words import wording as w
 
 
 @cache
 def scenario(demo: str):
-    return build_scenario(load_spec(ROOT / "demos" / f"{demo}.toml"))
+    return bundled(demo)
 
 
 @cache

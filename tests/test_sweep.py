@@ -4,6 +4,7 @@ import math
 
 import numpy as np
 import pytest
+from conftest import examples
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from sklearn.metrics import confusion_matrix, precision_score, recall_score
@@ -31,7 +32,7 @@ thresholds = st.one_of(st.floats(-0.5, 1.5, allow_nan=False), st.sampled_from([0
 economics = st.sampled_from([ECON, PER_EXAMPLE, Economics(cost_per_action=1, value_per_won=10)])
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(held_out(), thresholds, economics)
 def test_counts_match_confusion_matrix(data, threshold, econ):
     scores, labels, values = data
@@ -47,7 +48,7 @@ def test_counts_match_confusion_matrix(data, threshold, econ):
     assert outcome.actions == pytest.approx((tp + fp) * scale)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(held_out(), thresholds)
 def test_hit_rate_and_coverage_are_precision_and_recall(data, threshold):
     scores, labels, values = data
@@ -64,7 +65,7 @@ def test_hit_rate_and_coverage_are_precision_and_recall(data, threshold):
         assert math.isnan(outcome.coverage)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(held_out(), thresholds, economics)
 def test_money_equals_the_direct_formula(data, threshold, econ):
     scores, labels, values = data
@@ -83,7 +84,7 @@ def test_money_equals_the_direct_formula(data, threshold, econ):
     assert direct.net_value == pytest.approx(outcome.net_value)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(held_out(), st.floats(0, 100_000, allow_nan=False), economics)
 def test_afford_n_actions_never_exceeds_n(data, limit, econ):
     scores, labels, values = data
@@ -96,7 +97,7 @@ def test_afford_n_actions_never_exceeds_n(data, limit, econ):
         assert sweep.outcome_at_count(count + 1, econ).actions >= math.floor(limit) + 0.5
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(held_out(), st.floats(0, 5_000_000, allow_nan=False), economics)
 def test_spend_b_never_exceeds_b(data, budget, econ):
     scores, labels, values = data
@@ -107,7 +108,7 @@ def test_spend_b_never_exceeds_b(data, budget, econ):
         assert sweep.outcome_at_count(count + 1, econ).spend > budget
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(held_out(), st.floats(0, 1, allow_nan=False))
 @example(data=(np.array([0.0, 0.0]), np.array([False, True]), np.array([0.0, 0.0])), wanted=2.7e-12)
 @example(data=(np.arange(10) / 10, np.ones(10, dtype=bool), np.ones(10)), wanted=0.3)
@@ -124,7 +125,7 @@ def test_reach_x_percent_reaches_at_least_x(data, wanted):
         assert sweep.outcome_at_count(count - 1, ECON).coverage < wanted
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(held_out(), st.integers(0, 60))
 def test_flags_at_count_are_the_top_scores_like_top_k_flags(data, count):
     from proofdeck.comparison.compare import top_k_flags
