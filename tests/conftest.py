@@ -179,3 +179,10 @@ def bundled_check(demo: str):
     sc = bundled(demo)
     return check_columns(sc.dataset.frame, sc.dataset.labels, tuple(sc.model.features), sc.spec.target_column,
                          sc.spec.model.kind, sc.spec.model.test_size, sc.spec.model.seed)
+
+
+def pytest_collection_modifyitems(config, items):
+    """Browser modules first: they are the longest (a server and a walk each), and pytest-xdist
+    hands whole modules to the workers in this order, so long ones started early finish
+    together instead of leaving one worker alone at the end."""
+    items.sort(key=lambda item: 0 if item.get_closest_marker("browser") else 1)  # stable: order kept within
