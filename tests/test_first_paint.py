@@ -5,7 +5,7 @@ import sys
 
 import numpy as np
 import pytest
-from conftest import ROOT, open_page, page_text
+from conftest import ROOT, bundled, open_page, page_text
 
 from proofdeck.model.results_cache import HeldOutResults, load_results, results_key, save_results
 
@@ -56,3 +56,23 @@ def test_cached_and_fitted_pitches_say_the_same(demo, tmp_path, monkeypatch):
     assert cached.subheader[0].value == fitted.subheader[0].value
     assert {m.label: m.value for m in cached.metric} == {m.label: m.value for m in fitted.metric}
     assert page_text(cached) == page_text(fitted)
+
+
+def test_a_bundled_demos_leak_check_is_read_from_the_cache_on_a_fresh_server(tmp_path, monkeypatch):
+    from ui.frame import state
+
+    monkeypatch.setenv("PROOFDECK_CACHE_DIR", str(tmp_path))
+    checked = []
+    real = state.check_columns
+    monkeypatch.setattr(state, "check_columns", lambda *args, **kw: checked.append(1) or real(*args, **kw))
+    churn = bundled("churn")
+    state._bundled_check.clear()
+    first = state._bundled_check("churn@1", churn)
+    assert checked == [1] and len(list(tmp_path.glob("churn-leak-check-*.json"))) == 1
+    state._bundled_check.clear()  # as a restarted server: its memory is empty, the folder is not
+    again = state._bundled_check("churn@1", churn)
+    assert checked == [1] and again == first  # read back, not checked again
+    (next(tmp_path.glob("churn-leak-check-*.json"))).write_text("{not json", encoding="utf-8")
+    state._bundled_check.clear()
+    assert state._bundled_check("churn@1", churn) == first and checked == [1, 1]  # a damaged record: checked again
+    state._bundled_check.clear()

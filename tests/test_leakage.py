@@ -1,5 +1,6 @@
 """The leakage guard flags columns known only after the outcome, and not honest ones."""
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -14,6 +15,7 @@ from proofdeck.upload.labels import build_outcome
 from proofdeck.upload.leakage import (
     AUC_LIMIT,
     Driver,
+    LeakCheck,
     _WeightedAuc,
     auc_gap_low,
     check_columns,
@@ -109,6 +111,18 @@ def test_a_call_length_known_only_after_the_call_is_flagged_as_dominating():
     assert 0 < duration.edge_low < duration.alone - duration.next_best
     assert duration.alone < AUC_LIMIT  # the old single-column limit alone would have missed it
     assert "duration" in check.summary() and "none was flagged" not in check.summary()
+    # As a cached record (JSON) it comes back the same: leaks, drivers and their bounds.
+    again = LeakCheck.from_record(json.loads(json.dumps(check.as_record())))
+    assert again == check and again.summary() == check.summary()
+
+
+@pytest.mark.parametrize("record", [
+    {}, {"version": 0, "checked": [], "measured": True, "rows": 1, "leaks": [], "drivers": []},
+    {"version": 1, "checked": [], "measured": True, "rows": 1, "leaks": [{"col": "x"}], "drivers": []},
+])
+def test_a_record_of_another_version_or_shape_is_refused(record):
+    with pytest.raises(ValueError):
+        LeakCheck.from_record(record)
 
 
 @pytest.mark.parametrize(("raw", "target", "positive"), [

@@ -9,6 +9,10 @@ and :data:`PIPELINE_VERSION` (raise it whenever training or scoring changes). A 
 not match is a miss, and the page fits as before; the cached arrays are the very numbers the
 fit produced, so nothing shown changes.
 
+The same folder keeps small JSON records computed from a demo's files (the leak guard's
+finding on a bundled demo, which refits the model a few times): :func:`save_record` and
+:func:`load_record`, under the same key.
+
 This module imports only numpy and the standard library.
 """
 
@@ -110,3 +114,31 @@ def load_results(folder: Path | None, name: str, key: str | None) -> HeldOutResu
         return None
     same = results.scores.shape == results.labels.shape == results.values.shape == results.rule_flags.shape
     return results if same and results.scores.ndim == 1 else None
+
+
+def _record_path(folder: Path, name: str, key: str) -> Path:
+    return _path(folder, name, key).with_suffix(".json")
+
+
+def save_record(folder: Path | None, name: str, key: str | None, record: dict) -> None:
+    """Write a JSON record atomically; a failure is logged, never raised (the cache is optional)."""
+    if folder is None or key is None:
+        return
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile("w", dir=folder, suffix=".tmp", delete=False, encoding="utf-8") as handle:
+            json.dump(record, handle)
+        os.replace(handle.name, _record_path(folder, name, key))
+    except (OSError, TypeError, ValueError) as error:
+        LOG.info("record %s not cached: %s", name, error)
+
+
+def load_record(folder: Path | None, name: str, key: str | None) -> dict | None:
+    """The record written under this name and key, or None (a miss, a damaged file, no cache)."""
+    if folder is None or key is None:
+        return None
+    try:
+        record = json.loads(_record_path(folder, name, key).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return record if isinstance(record, dict) else None

@@ -29,7 +29,7 @@ what was found, so pages and the report say exactly that.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 import numpy as np
 import pandas as pd
@@ -64,6 +64,9 @@ _AFTER_PAIRS = {("days", "to"), ("end", "date"), ("close", "date"), ("exit", "da
                 ("final", "status"), ("status", "after"), ("written", "off"), ("charged", "back")}
 _GENERIC = {"date", "days", "day", "month", "months", "year", "total", "count", "flag", "number", "value",
             "amount", "score", "rate", "type", "status", "customer", "user", "account", "last", "first"}
+
+
+RECORD_VERSION = 1  # raise when what the check measures or how changes: cached records then miss
 
 
 @dataclass(frozen=True)
@@ -175,6 +178,25 @@ class LeakCheck:
     @property
     def flagged(self) -> frozenset[str]:
         return frozenset(leak.column for leak in self.leaks)
+
+    def as_record(self) -> dict:
+        """Plain values (for a JSON file): :meth:`from_record` gives the same check back."""
+        return {"version": RECORD_VERSION, "checked": list(self.checked), "measured": self.measured,
+                "rows": self.rows, "leaks": [asdict(leak) for leak in self.leaks],
+                "drivers": [asdict(driver) for driver in self.drivers]}
+
+    @classmethod
+    def from_record(cls, record: dict) -> LeakCheck:
+        """The check a record holds; ValueError when it is not one of this version."""
+        try:
+            if record["version"] != RECORD_VERSION:
+                raise ValueError("a record of another version of the leak guard")
+            return cls(checked=tuple(str(name) for name in record["checked"]),
+                       leaks=tuple(Leak(**leak) for leak in record["leaks"]),
+                       drivers=tuple(Driver(**driver) for driver in record["drivers"]),
+                       measured=bool(record["measured"]), rows=int(record["rows"]))
+        except (KeyError, TypeError) as error:
+            raise ValueError(f"not a leak check record ({error})") from None
 
     def unconfirmed(self, features: tuple[str, ...] | list[str], confirmed: tuple[str, ...] | list[str]) -> list[str]:
         """The strongest drivers the model uses that nobody confirmed as known before acting."""

@@ -19,7 +19,14 @@ from proofdeck.data.spec import Charter, Economics
 from proofdeck.data.spec_files import load_spec
 from proofdeck.decisions.best_setting import BestSetting, best_setting
 from proofdeck.decisions.bootstrap import TopKBootstrap
-from proofdeck.model.results_cache import HeldOutResults, cache_dir, results_key, save_results
+from proofdeck.model.results_cache import (
+    HeldOutResults,
+    cache_dir,
+    load_record,
+    results_key,
+    save_record,
+    save_results,
+)
 from proofdeck.model.scenario import MAX_TRAIN_ROWS, Scenario, build_scenario
 from proofdeck.sharing import links
 from proofdeck.upload.leakage import LeakCheck, check_columns
@@ -121,9 +128,21 @@ def upload_recipe(scenario: Scenario) -> dict | None:
 
 @st.cache_resource(show_spinner="Checking the columns for anything known only after the outcome...", max_entries=8)
 def _bundled_check(demo_key: str, _scenario: Scenario) -> LeakCheck:
-    sc = _scenario
-    return check_columns(sc.dataset.frame, sc.dataset.labels, sc.dataset.features, sc.spec.target_column,
-                         sc.spec.model.kind, sc.spec.model.test_size, sc.spec.model.seed)
+    """The leak guard's finding on a bundled demo: from the disk cache when its files have not
+    changed (the check refits the model a few times: fraud's takes seconds on a fresh server),
+    else checked now and saved there."""
+    sc, spec = _scenario, _scenario.spec
+    folder, key, name = cache_dir(ROOT), results_key(spec.path, spec.data_path), f"{spec.key}-leak-check"
+    record = load_record(folder, name, key)
+    if record is not None:
+        try:
+            return LeakCheck.from_record(record)
+        except ValueError:
+            pass  # another version's record: check again
+    check = check_columns(sc.dataset.frame, sc.dataset.labels, sc.dataset.features, spec.target_column,
+                          spec.model.kind, spec.model.test_size, spec.model.seed)
+    save_record(folder, name, key, check.as_record())
+    return check
 
 
 def leak_check(scenario: Scenario, compute: bool = True) -> LeakCheck | None:
