@@ -69,7 +69,11 @@ def check(page, impacts: tuple[str, ...] = BLOCKING) -> Check:
                     continue
                 target = " ".join(part if isinstance(part, str) else json.dumps(part) for part in node["target"])
                 message = " ".join((node.get("failureSummary") or "").split())
-                item = Finding(rule["id"], impact, target, plain(node.get("html") or ""), message)
+                text = plain(node.get("html") or "")
+                if kind == "violations" and not text and len(node["target"]) == 1:
+                    # axe shortens a long element's HTML to its opening tag: read its text instead
+                    text = " ".join((page.evaluate("s => document.querySelector(s)?.innerText", target) or "").split())
+                item = Finding(rule["id"], impact, target, text, message)
                 if kind == "incomplete":
                     result.review.append(item)
                 else:
@@ -86,7 +90,8 @@ def is_excluded(finding: Finding) -> bool:
     return any(finding.rule == rule and finding.target == target for rule, target, _ in EXCLUDED)
 
 
-def report(where: str, items: list[Finding]) -> str:
-    """A failure message: every finding on its own line."""
-    return f"{len(items)} serious or critical accessibility finding(s) on {where}:\n" + "\n".join(
-        "  " + item.line() for item in items)
+def report(findings: list[tuple[str, Finding]], views: int) -> str:
+    """A failure message: every finding on its own line, with the view it is on."""
+    shown = len({view for view, _ in findings})
+    return (f"{len(findings)} serious or critical accessibility finding(s) on {shown} of {views} view(s):\n"
+            + "\n".join(f"  [{view}] {finding.line()}" for view, finding in findings))
