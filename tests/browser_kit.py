@@ -7,6 +7,7 @@ Walks check the views they pass with axe-core (:class:`Accessibility`).
 
 from __future__ import annotations
 
+import itertools
 import os
 import shutil
 import socket
@@ -77,11 +78,24 @@ def fresh_server(script: str = "app.py", cwd: Path = ROOT, env: dict[str, str] |
         log.close()
 
 
+# True once the app has been idle for `quiet` ms in a row: its script (or a fragment) neither
+# running nor asked to rerun (Streamlit's own run state on the app's root) and no running
+# indicator. Polled at every frame; the idle clock restarts whenever the app is busy.
+IDLE_FOR = """([quiet, token]) => {
+  const app = document.querySelector('[data-testid=stApp]');
+  const busy = !app || app.dataset.testScriptState !== 'notRunning'
+    || document.querySelector('[data-testid=stStatusWidget]') !== null;
+  const now = performance.now();
+  if (busy || !window.pdIdle || window.pdIdle.token !== token) window.pdIdle = {token, since: now};
+  return !busy && now - window.pdIdle.since >= quiet;
+}"""
+_settles = itertools.count(1)  # each settle's own token
+
+
 def settle(page, quiet_ms: int = 600) -> None:
-    """Wait until the app has finished running (no running indicator), twice in a row."""
-    for _ in range(2):
-        page.wait_for_function("() => !document.querySelector('[data-testid=stStatusWidget]')", timeout=180_000)
-        page.wait_for_timeout(quiet_ms)
+    """Wait until the app has finished running: idle for ``quiet_ms`` in a row. The quiet
+    covers a rerun that an action has asked for but the app has not started yet."""
+    page.wait_for_function(IDLE_FOR, arg=[quiet_ms, next(_settles)], timeout=180_000)
 
 
 def click_until_shown(button, shown, settle_page, tries: int = 2, timeout: int = 30_000) -> None:
