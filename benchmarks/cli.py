@@ -39,6 +39,8 @@ EXTRAS = {
                                             "beside busy cores (not in the default run)"),
     "soak": ("benchmarks.bench_soak", "fresh sessions walking every page on one server: memory, errors "
                                       "(not in the default run)"),
+    "accessibility": ("benchmarks.bench_accessibility", "axe-core's serious and critical WCAG 2 A/AA findings on "
+                                                        "every view, and a bare app (not in the default run)"),
 }
 ALIASES = {"compute": ("sweep", "explain")}  # issue 14's part 3, "compute alone"
 
@@ -72,9 +74,9 @@ def main(argv: list[str] | None = None) -> dict:
     args = parser.parse_args(argv)
     if args.list:
         for name, (_, what) in everything.items():
-            print(f"{name:<11} {what}")
+            print(f"{name:<13} {what}")
         for name, parts in ALIASES.items():
-            print(f"{name:<11} {' and '.join(parts)}")
+            print(f"{name:<13} {' and '.join(parts)}")
         return {}
     config = QUICK if args.quick else FULL
     names = list(dict.fromkeys(n for only in args.only for n in ALIASES.get(only, (only,)))) if args.only else list(PARTS)

@@ -70,6 +70,10 @@ class Config:
     soak_moves: int = 3  # slider key presses per iteration
     soak_step_timeout: float = 120.0
     soak_demos: tuple[str, ...] = ("churn", "fraud", "leads")
+    # extra: accessibility (only with --only accessibility): axe-core on every view, and a bare app
+    a11y_variants: tuple[str, ...] = ("app", "bare")
+    a11y_demos: tuple[str, ...] = ("churn", "fraud", "leads")
+    a11y_timeout: float = 180.0
 
     @property
     def quick(self) -> bool:
@@ -154,4 +158,6 @@ SMALLEST = Config(
     soak_upload_rows=600,
     soak_moves=1,
     soak_step_timeout=60.0,
+    a11y_variants=("bare",),
+    a11y_timeout=60.0,
 )

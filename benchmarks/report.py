@@ -96,19 +96,19 @@ def fmt(value: float | None, unit: str) -> str:
 
 def table(parts: dict[str, dict]) -> str:
     """Every part's figures, then every target with its status, as plain text."""
-    header = f"{'part':<11} {'figure':<58} {'median':>11} {'min':>11} {'max':>11} {'runs':>4}  vs baseline"
+    header = f"{'part':<13} {'figure':<58} {'median':>11} {'min':>11} {'max':>11} {'runs':>4}  vs baseline"
     lines = [header, "-" * len(header)]
     for part, result in parts.items():
         if result.get("error"):
-            lines.append(f"{part:<11} FAILED: {result['error']}")
+            lines.append(f"{part:<13} FAILED: {result['error']}")
             continue
         if result.get("skipped"):
-            lines.append(f"{part:<11} skipped: {result['skipped']}")
+            lines.append(f"{part:<13} skipped: {result['skipped']}")
             continue
         for f in result["figures"]:
             against = f"{f['ratio']:.2f}x {f['baseline'].strip()[:44]}" if f["ratio"] is not None else ""
             lines.append(
-                f"{part:<11} {f['name'][:58]:<58} {fmt(f['median'], f['unit']):>11} {fmt(f['min'], f['unit']):>11} "
+                f"{part:<13} {f['name'][:58]:<58} {fmt(f['median'], f['unit']):>11} {fmt(f['min'], f['unit']):>11} "
                 f"{fmt(f['max'], f['unit']):>11} {f['runs']:>4}  {against}"
             )
     targets = [(part, t) for part, result in parts.items() for t in result.get("targets", [])]

@@ -2,6 +2,7 @@
 
 Browser tests skip with a clear reason when chromium or Playwright's Python package is absent
 (``.ci/run`` installs chromium, so they run in CI). Servers listen on 127.0.0.1 only.
+Walks check the views they pass with axe-core (:class:`Accessibility`).
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+
+from benchmarks import axe_check
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "tests" / "artifacts"
@@ -135,3 +138,30 @@ def click_until_shown(button, shown, settle_page, tries: int = 2, timeout: int =
 
 def launch(playwright):
     return playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+
+
+class Accessibility:
+    """axe-core's serious and critical WCAG 2 A/AA findings on the views a walk passes.
+
+    A walk calls :meth:`check` on each view it wants checked (about half a second each) and
+    :meth:`assert_clean` once at its end: a subtest that fails with every finding (rule,
+    impact, selector, text), or is skipped with the reason when axe-playwright-python is
+    absent, while the walk's own checks still run. The rules, impacts and the few findings
+    excluded on purpose are in ``benchmarks/axe_check.py``, shared with the benchmark.
+    """
+
+    def __init__(self) -> None:
+        self.missing = axe_check.axe_missing()
+        self.views: list[str] = []
+        self.findings: list[tuple[str, axe_check.Finding]] = []
+
+    def check(self, page, view: str) -> None:
+        if not self.missing:
+            self.views.append(view)
+            self.findings += [(view, finding) for finding in axe_check.check(page).found]
+
+    def assert_clean(self, subtests) -> None:
+        with subtests.test("no serious or critical accessibility finding", views=len(self.views)):
+            pytest.importorskip("axe_playwright_python", reason=self.missing)
+            assert self.views, "the walk checked no view"
+            assert not self.findings, axe_check.report(self.findings, len(self.views))

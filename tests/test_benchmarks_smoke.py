@@ -51,9 +51,11 @@ def test_compute_parts_run_in_their_smallest_configuration(name):
 
 @needs_chromium
 @pytest.mark.browser
-@pytest.mark.parametrize("name", ["cold_start", "slider", "viewers"])
+@pytest.mark.parametrize("name", ["cold_start", "slider", "viewers", "accessibility"])
 def test_browser_parts_run_against_the_bare_apps(name):
     playwright_api()
+    if name == "accessibility":
+        pytest.importorskip("axe_playwright_python", reason="axe-playwright-python is not installed")
     # These parts start their own Playwright, which cannot start in a thread where the
     # session's chromium (the ``browser`` fixture of an earlier test) already runs one.
     with ThreadPoolExecutor(1) as worker:

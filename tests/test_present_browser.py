@@ -1,5 +1,6 @@
 """Presentation mode in a real Chromium at 1280x720: arrow keys, a clicker's PageUp/PageDown,
-the buttons, a deep link to a step, and a screenshot of every step of every demo.
+the buttons, a deep link to a step, a screenshot of every step of every demo, and axe-core on
+every step (no serious or critical WCAG 2 A/AA finding).
 
 Screenshots land in tests/artifacts/present-<demo>-<step>.png for people to look at.
 """
@@ -9,7 +10,7 @@ from __future__ import annotations
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-from browser_kit import ARTIFACTS, fresh_server, needs_chromium, settle
+from browser_kit import ARTIFACTS, Accessibility, fresh_server, needs_chromium, settle
 from conftest import DEMOS
 
 from proofdeck.sharing import story_steps as steps
@@ -64,8 +65,9 @@ def thumb(page) -> str:
     return page.get_by_test_id("stSliderThumbValue").first.inner_text()
 
 
-def test_walk_every_demo_with_the_keyboard_and_a_screenshot_of_each_step(browser, server):
+def test_walk_every_demo_with_the_keyboard_and_a_screenshot_of_each_step(browser, server, subtests):
     outside: list[str] = []
+    accessibility = Accessibility()
     too_tall, too_small = [], []
     for index, demo in enumerate(DEMOS):
         # The first demo opens at step 3: the very first request to this server is that link.
@@ -80,6 +82,7 @@ def test_walk_every_demo_with_the_keyboard_and_a_screenshot_of_each_step(browser
                 assert page.get_by_test_id("stException").count() == 0, (demo, step)
                 assert page.get_by_test_id("stExpandSidebarButton").is_visible()  # the sidebar is folded away
                 page.screenshot(path=str(ARTIFACTS / f"present-{demo}-{step}.png"))
+                accessibility.check(page, f"{demo} presenting, step {step}")
                 if overflow_px(page) > 2:
                     too_tall.append((demo, step, overflow_px(page)))
                 if smallest_number_px(page) < BIG_NUMBER_PX:
@@ -103,6 +106,7 @@ def test_walk_every_demo_with_the_keyboard_and_a_screenshot_of_each_step(browser
     assert not too_tall, f"steps that need scrolling at 1280x720 (demo, step, px): {too_tall}"
     assert not too_small, f"key numbers smaller than {BIG_NUMBER_PX}px (demo, step, px): {too_small}"
     assert not outside, f"requests to other hosts: {outside[:5]}"
+    accessibility.assert_clean(subtests)
 
 
 def test_switch_on_decide_slider_live_and_exit_back_to_decide(browser, server):

@@ -5,7 +5,8 @@ pitch -> Decide (slider by keyboard, each budget popover, best net value, an ass
 agreement link to an example) -> back to Decide. At every step it checks that what is shown
 matches the state (the readout, the open example's id, the notes), and it saves a screenshot of
 each step in tests/artifacts/rehearsal-<demo>-<step>.png for people to look at. Every request
-the browser makes on the way must go to the app's own server (no third-party host).
+the browser makes on the way must go to the app's own server (no third-party host), and axe-core
+finds no serious or critical WCAG 2 A/AA issue on each page as it opens, nor in an open example.
 """
 
 from __future__ import annotations
@@ -13,7 +14,15 @@ from __future__ import annotations
 import re
 
 import pytest
-from browser_kit import ARTIFACTS, click_until_shown, fresh_server, needs_chromium, playwright_api, settle
+from browser_kit import (
+    ARTIFACTS,
+    Accessibility,
+    click_until_shown,
+    fresh_server,
+    needs_chromium,
+    playwright_api,
+    settle,
+)
 from conftest import DEMOS, ROOT
 
 from proofdeck.data.spec_files import load_catalog
@@ -33,10 +42,14 @@ class Walk:
 
     def __init__(self, page, demo: str):
         self.page, self.demo, self.step = page, demo, 0
+        self.accessibility = Accessibility()
 
-    def shot(self, name: str) -> None:
+    def shot(self, name: str, check: bool = False) -> None:
+        """A numbered screenshot; ``check`` also runs axe-core on the page as it is."""
         self.step += 1
         self.page.screenshot(path=str(ARTIFACTS / f"rehearsal-{self.demo}-{self.step:02d}-{name}.png"))
+        if check:
+            self.accessibility.check(self.page, f"{self.demo} {name}")
 
     def settle(self) -> None:
         settle(self.page)
@@ -95,7 +108,7 @@ def set_target(walk: Walk, button: str, label: str, value: str | None) -> None:
 
 
 @pytest.mark.parametrize("demo", DEMOS)
-def test_live_demo_rehearsal(server, browser, demo):
+def test_live_demo_rehearsal(server, browser, demo, subtests):
     spec = SPECS[demo]
     nouns = spec.nouns
     context = browser.new_context(viewport={"width": 1280, "height": 720})
@@ -110,14 +123,14 @@ def test_live_demo_rehearsal(server, browser, demo):
         page.wait_for_selector("h1", timeout=180_000)
         walk.settle()
         assert "With the same" in walk.main().inner_text()
-        walk.shot("pitch")
+        walk.shot("pitch", check=True)
 
         # 2. Decide: it starts at exactly the rule's budget.
         page.get_by_test_id("stSidebar").get_by_role("link", name="Decide").click()
         page.wait_for_selector("h5", timeout=180_000)
         walk.settle()
         start = walk.readout()
-        walk.shot("decide")
+        walk.shot("decide", check=True)
         slider = page.get_by_role("slider").first
         slider.focus()
         page.keyboard.press("ArrowRight")
@@ -165,12 +178,12 @@ def test_live_demo_rehearsal(server, browser, demo):
         page.get_by_test_id("stSidebar").get_by_role("link", name="Examples").click()
         page.wait_for_selector("h1", timeout=180_000)
         walk.settle()
-        walk.shot("examples")
+        walk.shot("examples", check=True)
         captions = walk.main().get_by_text(re.compile(r" · one of ")).all()
         first_id = captions[0].inner_text().split(" · ")[0].split()[-1]
         page.locator(".st-key-story_open_caught button").click()
         walk.dialog_showing(first_id, "a story's Open did not open its example")
-        walk.shot("story-open")
+        walk.shot("story-open", check=True)
         walk.dialog_closed()
 
         # ...a table row opens its example; a story's Open still works after it (the bug).
@@ -222,7 +235,7 @@ def test_live_demo_rehearsal(server, browser, demo):
         page.get_by_test_id("stSidebar").get_by_role("link", name="Rule vs model").click()
         page.wait_for_selector("h1", timeout=180_000)
         walk.settle()
-        walk.shot("compare")
+        walk.shot("compare", check=True)
         for tab in ("Better than random?", "Rule and model together", "By segment",
                     "What if our guesses are off?", "Where they agree"):
             handle = page.get_by_role("tab", name=tab)
@@ -250,3 +263,4 @@ def test_live_demo_rehearsal(server, browser, demo):
     finally:
         context.close()
     assert requests and [url for url in requests if not url.startswith((server, "data:", "blob:"))] == []
+    walk.accessibility.assert_clean(subtests)
