@@ -181,8 +181,19 @@ def bundled_check(demo: str):
                          sc.spec.model.kind, sc.spec.model.test_size, sc.spec.model.seed)
 
 
+# Modules whose tests each get their own xdist group (a walk per demo, sharing nothing slow):
+# they can run on both workers at once. Every other module is one group, so its module-scoped
+# fixtures (a server, fitted demos) are made once.
+_SPLIT_BY_TEST = {"test_rehearsal.py"}
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
 def pytest_collection_modifyitems(config, items):
     """Browser modules first: they are the longest (a server and a walk each), and pytest-xdist
-    hands whole modules to the workers in this order, so long ones started early finish
-    together instead of leaving one worker alone at the end."""
+    hands out groups in this order, so long ones started early finish together instead of
+    leaving one worker alone at the end. Then each test is put in its xdist group."""
     items.sort(key=lambda item: 0 if item.get_closest_marker("browser") else 1)  # stable: order kept within
+    for item in items:
+        module = item.path.name
+        group = item.name if module in _SPLIT_BY_TEST else module
+        item.add_marker(pytest.mark.xdist_group(f"{module}::{group}"))
