@@ -181,11 +181,10 @@ def bundled_check(demo: str):
                          sc.spec.model.kind, sc.spec.model.test_size, sc.spec.model.seed)
 
 
-# Browser modules whose tests each get their own xdist group, so they can run on both workers at
-# once: each test starts its own server, or (the rehearsal) a walk per demo is worth a second
-# server. Every other module is one group, so its module-scoped fixtures are made once.
-_SPLIT_BY_TEST = {"test_rehearsal.py", "test_browser.py", "test_report_offline.py", "test_your_data_browser.py",
-                  "test_benchmarks_smoke.py"}
+# Modules whose tests each get their own xdist group (a walk per demo, sharing nothing slow):
+# they can run on both workers at once. Every other module is one group, so its module-scoped
+# fixtures (a server, fitted demos) are made once.
+_SPLIT_BY_TEST = {"test_rehearsal.py"}
 
 
 @pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
