@@ -173,12 +173,12 @@ def bundled(demo: str):
 
 @functools.cache
 def bundled_check(demo: str):
-    """The leak guard's finding on a bundled demo (a few refits), made once per process."""
-    from proofdeck.upload.leakage import check_columns
+    """The leak guard's finding on a bundled demo (a few refits), made once per process, and read
+    from the app's own disk cache when a server or another worker already made it."""
+    from proofdeck.model.results_cache import cache_dir
+    from proofdeck.upload.leakage import check_demo
 
-    sc = bundled(demo)
-    return check_columns(sc.dataset.frame, sc.dataset.labels, tuple(sc.model.features), sc.spec.target_column,
-                         sc.spec.model.kind, sc.spec.model.test_size, sc.spec.model.seed)
+    return check_demo(bundled(demo), cache_dir(ROOT))
 
 
 # Modules whose tests each get their own xdist group (a walk per demo, sharing nothing slow):

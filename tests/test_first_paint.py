@@ -59,12 +59,13 @@ def test_cached_and_fitted_pitches_say_the_same(demo, tmp_path, monkeypatch):
 
 
 def test_a_bundled_demos_leak_check_is_read_from_the_cache_on_a_fresh_server(tmp_path, monkeypatch):
+    from proofdeck.upload import leakage
     from ui.frame import state
 
     monkeypatch.setenv("PROOFDECK_CACHE_DIR", str(tmp_path))
     checked = []
-    real = state.check_columns
-    monkeypatch.setattr(state, "check_columns", lambda *args, **kw: checked.append(1) or real(*args, **kw))
+    real = leakage.check_columns
+    monkeypatch.setattr(leakage, "check_columns", lambda *args, **kw: checked.append(1) or real(*args, **kw))
     churn = bundled("churn")
     state._bundled_check.clear()
     first = state._bundled_check("churn@1", churn)

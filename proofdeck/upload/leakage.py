@@ -30,6 +30,7 @@ what was found, so pages and the report say exactly that.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -37,6 +38,7 @@ from scipy import sparse
 from sklearn.metrics import roc_auc_score
 
 from proofdeck.data.sampling import stratified_sample
+from proofdeck.model.results_cache import load_record, results_key, save_record
 from proofdeck.model.training import build_pipeline, fitting_threads, holdout_split, split_feature_kinds
 from proofdeck.upload.profile import words_of
 from proofdeck.words.wording import a
@@ -513,3 +515,23 @@ def _bins(values: pd.Series, train: np.ndarray) -> np.ndarray:
         codes = np.fromiter((lookup.get(v, 1) for v in text), dtype=np.int64, count=len(text))
     codes[missing] = 0
     return codes.astype(np.int64)
+
+
+def check_demo(scenario, folder: Path | None) -> LeakCheck:
+    """The leak guard on a demo's own files (a bundled demo): read from ``folder`` when the spec
+    and data file have not changed since it was checked (see
+    :mod:`proofdeck.model.results_cache`; the check refits the model a few times, which on the
+    fraud demo takes seconds), else checked now and kept there. ``folder`` None: always checked."""
+    spec = scenario.spec
+    key = results_key(spec.path, spec.data_path) if spec.path is not None else None
+    name = f"{spec.key}-leak-check"
+    record = load_record(folder, name, key)
+    if record is not None:
+        try:
+            return LeakCheck.from_record(record)
+        except ValueError:
+            pass  # another version's record: check again
+    check = check_columns(scenario.dataset.frame, scenario.dataset.labels, tuple(scenario.dataset.features),
+                          spec.target_column, spec.model.kind, spec.model.test_size, spec.model.seed)
+    save_record(folder, name, key, check.as_record())
+    return check

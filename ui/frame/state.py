@@ -19,17 +19,10 @@ from proofdeck.data.spec import Charter, Economics
 from proofdeck.data.spec_files import load_spec
 from proofdeck.decisions.best_setting import BestSetting, best_setting
 from proofdeck.decisions.bootstrap import TopKBootstrap
-from proofdeck.model.results_cache import (
-    HeldOutResults,
-    cache_dir,
-    load_record,
-    results_key,
-    save_record,
-    save_results,
-)
+from proofdeck.model.results_cache import HeldOutResults, cache_dir, results_key, save_results
 from proofdeck.model.scenario import MAX_TRAIN_ROWS, Scenario, build_scenario
 from proofdeck.sharing import links
-from proofdeck.upload.leakage import LeakCheck, check_columns
+from proofdeck.upload.leakage import LeakCheck, check_demo
 from proofdeck.words.safe_text import md
 from ui.frame.catalogue import DEMOS_ENV, ROOT, catalog, demos_dir, mtime  # noqa: F401 - the session's view of them
 
@@ -128,21 +121,9 @@ def upload_recipe(scenario: Scenario) -> dict | None:
 
 @st.cache_resource(show_spinner="Checking the columns for anything known only after the outcome...", max_entries=8)
 def _bundled_check(demo_key: str, _scenario: Scenario) -> LeakCheck:
-    """The leak guard's finding on a bundled demo: from the disk cache when its files have not
-    changed (the check refits the model a few times: fraud's takes seconds on a fresh server),
-    else checked now and saved there."""
-    sc, spec = _scenario, _scenario.spec
-    folder, key, name = cache_dir(ROOT), results_key(spec.path, spec.data_path), f"{spec.key}-leak-check"
-    record = load_record(folder, name, key)
-    if record is not None:
-        try:
-            return LeakCheck.from_record(record)
-        except ValueError:
-            pass  # another version's record: check again
-    check = check_columns(sc.dataset.frame, sc.dataset.labels, sc.dataset.features, spec.target_column,
-                          spec.model.kind, spec.model.test_size, spec.model.seed)
-    save_record(folder, name, key, check.as_record())
-    return check
+    """The leak guard's finding on a bundled demo, from the disk cache when its files have not
+    changed (a restarted server does not refit fraud's model again)."""
+    return check_demo(_scenario, cache_dir(ROOT))
 
 
 def leak_check(scenario: Scenario, compute: bool = True) -> LeakCheck | None:
