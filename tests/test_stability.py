@@ -352,3 +352,12 @@ def test_at_least_one_round_of_two_folds(spec, dataset):
         repeated_fits(spec, dataset, rounds=0)
     with pytest.raises(ValueError, match="at least 2"):
         repeated_fits(spec, dataset, folds=1)
+
+
+def test_the_glossary_says_what_the_other_test_groups_are():
+    from proofdeck.words.glossary import glossary
+
+    entry = {e.phrase: e for e in glossary(CHURN.nouns, "cost per customer kept")}["other test groups"]
+    assert "customers cut into 5 parts, twice over" in entry.meaning
+    assert "no two groups share any" in entry.meaning and "none is the page's own held-out split" in entry.meaning
+    assert entry.technical == "repeated stratified 5-fold cross-validation (2 repeats)"
