@@ -34,7 +34,7 @@ def test_the_pitch_says_how_much_the_figures_move_across_other_test_groups(monke
     monkeypatch.setenv("PROOFDECK_REFITS", "4")  # four folds, once
     at = open_page("app.py")
     deadline = time.time() + 240
-    while "none is this page's split): the extra net value ranged" not in page_text(at):
+    while "none is this page's split): the extra net value, each group scaled up" not in page_text(at):
         assert time.time() < deadline, "the refits never finished"
         assert "Checking how much this depends" in page_text(at)
         time.sleep(2)

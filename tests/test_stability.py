@@ -275,6 +275,9 @@ def test_the_label_says_what_was_tested_and_how_it_was_scaled(fits):
     assert "between the groups of a round" in text and "churners" in text
     assert f"beat the rule in {result.model_wins} of 8" in text
     assert "splits" not in text.replace("held-out split", "")
+    caption = result.caption(Interval(0.0, -1.0, 1.0))
+    assert "the extra net value, each group scaled up like the figures above, ranged from" in caption
+    assert "per quarter, ahead of the rule in" in caption
 
 
 def test_within_chance_is_read_as_no_sign_of_more():
@@ -289,8 +292,9 @@ def test_within_chance_is_read_as_no_sign_of_more():
     assert "about $12" in text and "within that" in text and "no sign" in text
     caption = result.caption(interval)
     assert caption.startswith("Tested again on 6 other test groups of about 2,000 customers (3 parts of the "
-                              "data, twice over; none is this page's split): the extra net value ranged from "
-                              "+$15 to +$45, ahead of the rule in 6 of 6.")
+                              "data, twice over; none is this page's split): the extra net value, each group "
+                              "scaled to the 3,000 held-out customers, ranged from +$15 to +$45, ahead of the rule "
+                              "in 6 of 6.")
     assert "luck of the split and of the training on 2,000 customers, is within what chance" in caption
     assert "less than" not in text + caption
 

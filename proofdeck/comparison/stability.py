@@ -311,11 +311,13 @@ class Stability:
         """The pages' short sentence: the range, the wins, and the spread beside chance."""
         econ, net, nouns = self.economics, self.net, self.spec.nouns
         cur, per = econ.currency, period_suffix(econ)
+        scaled = ("each group scaled up like the figures above" if econ.population > 0
+                  else f"each group scaled to the {self.heldout_rows:,} held-out {nouns.entities}")
         head = (
             f"Tested again on {self._groups()} ({self.folds} parts of the data, "
-            f"{_rounds_text(self.round_count)}; none is this page's split): the extra net value ranged "
-            f"from {money(net.low, cur, signed=True)} to {money(net.high, cur, signed=True)}{per}, ahead "
-            f"of the rule in {self.model_wins} of {self.repeats}."
+            f"{_rounds_text(self.round_count)}; none is this page's split): the extra net value, {scaled}, "
+            f"ranged from {money(net.low, cur, signed=True)} to {money(net.high, cur, signed=True)}{per}, "
+            f"ahead of the rule in {self.model_wins} of {self.repeats}."
         )
         reading = self._reading(interval)
         if reading is None:
