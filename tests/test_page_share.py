@@ -96,7 +96,7 @@ def test_report_download_includes_the_background_refits_once_they_are_done(monke
     _refits(state.cache_key(sc), 2, sc).result(timeout=900)  # what the pitch page starts
     assert stability_if_ready(sc, econ).repeats == 2
     page = report_bytes(sc, econ, sc.default_count, sc.spec.charter).decode("utf-8")
-    assert "Trained and tested again on 2 different splits" in page
+    assert "Tested again on 2 other test groups of about 5,000 customers" in page
 
 
 def test_report_download_shows_the_stories_the_session_shows():

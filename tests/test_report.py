@@ -370,7 +370,7 @@ def test_report_names_known_leaks_unconfirmed_drivers_and_the_models_stability(s
     check = LeakCheck(checked=sc.dataset.features, leaks=(leak,), drivers=(driver,), measured=True, rows=3000)
     # Nobody confirmed anything: the spec's confirmations are taken away.
     unconfirmed = replace(sc, spec=replace(sc.spec, known_before=()))
-    stability = model_stability(sc.spec, repeats=2, max_train_rows=1500)
+    stability = model_stability(sc.spec, folds=2, rounds=1, max_train_rows=1500)
     comparison = same_budget(sc.scores, sc.rule_flags, sc.labels, sc.values, sc.spec.economics)
     page = report_html(unconfirmed, sc.spec.economics, sc.default_count, comparison=comparison, check=check,
                        stability=stability)

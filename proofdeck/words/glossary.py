@@ -32,5 +32,11 @@ def glossary(nouns: Nouns, cost_per_won_label: str) -> list[Entry]:
         Entry("net value", "value won, minus spend and the cost of misses", "expected profit"),
         Entry(cost_per_won_label, f"spend divided by {n.won_plural}", "cost per acquisition (CAC)"),
         Entry("held-out", f"{n.entities} the model never saw while learning", "test set"),
+        Entry("other test groups",
+              f"the {n.entities} cut into 5 parts, twice over; each part is tested by a model trained on the "
+              f"other 4, so in each round every one of them is tested once and no two groups share any. How "
+              f"much the gain moves across them is the luck of the split and of the training, on groups of "
+              f"a fifth of the {n.entities} (none is the page's own held-out split)",
+              "repeated stratified 5-fold cross-validation (2 repeats)"),
         Entry("95% interval", "the range the figure falls in for 95 of 100 re-draws of the data", "bootstrap confidence interval"),
     ]

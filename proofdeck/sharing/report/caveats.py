@@ -57,8 +57,8 @@ def caveats(scenario: Scenario, econ: Economics, comparison: SameBudget, check: 
     elif scenario.own_scores:
         items.append(w.no_refits_sentence(nouns))
     else:
-        items.append("The model was trained on one split of the data; how much its gain moves on other splits "
-                     "was not measured for this report.")
+        items.append("The model was trained on one split of the data; how much its gain moves when other rows "
+                     "are tested (and trained on) was not measured for this report.")
     typos = 0 if scenario.rule is None else len(scenario.rule.literal_warnings(scenario.dataset.frame))
     if typos:
         items.append(f"Today's rule compares {typos} column(s) with text that never occurs in the data (a likely "
