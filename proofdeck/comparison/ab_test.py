@@ -172,6 +172,10 @@ class ABTestSize:
         """Both tests in one paragraph."""
         return " ".join(self.sentences(nouns, against))
 
+    def labelled(self, nouns: Nouns | None = None, against: Baseline = TODAYS_RULE) -> tuple[tuple[str, str], ...]:
+        """((label, sentence), ...) for the two tests, as the pages and the report show them."""
+        return tuple(zip(what_each_settles(against), self.sentences(nouns, against), strict=True))
+
     def _hold_back_sentence(self, nouns: Nouns) -> str:
         test, effect = self.hold_back, self.action_effect
         counted = _counted_in_hold_back(nouns, effect)
@@ -232,6 +236,11 @@ class ABTestSize:
             f"({count(test.total_examples)} {nouns.entities} in all{_duration(test.periods, test.period)}) "
             f"to show that it is worse, and none can show it better.{_method(test, counted)}"
         )
+
+
+def what_each_settles(against: Baseline = TODAYS_RULE) -> tuple[str, str]:
+    """What each of the two tests settles, as a page's bold lead-in."""
+    return "The test that settles the money", f"Which picks better, the model or {against.name}"
 
 
 _PLAIN = Nouns(
