@@ -62,6 +62,20 @@ def test_churn_words_and_the_live_sentence():
     assert economics.population == 0 and set(economics.assumed) == {"cost_per_action", "value_per_won", "win_rate"}
 
 
+@pytest.mark.parametrize(("outcome", "effect"), [("Churn", "prevents"), ("is_fraud", "catches"),
+                                                 ("converted", "converts"), ("target", "prevents")])
+def test_an_upload_of_a_known_kind_says_what_its_action_does(outcome, effect):
+    # What an A/B test can count follows it (a review catches fraud; a call converts a buyer).
+    assert default_economics(outcome, ("Yes",)).action_effect == effect
+
+
+def test_a_kept_fraud_upload_keeps_what_its_action_does(tmp_path):
+    frame, draft = telco_draft(economics=dataclasses.replace(default_economics("is_fraud", ("Yes",))))
+    prepared = prepare(frame, draft)
+    saved = save_demo(tmp_path, "f", spec_toml(draft, prepared, "f"), prepared.frame)
+    assert load_spec(saved.spec_path).economics.action_effect == "catches"
+
+
 def test_unknown_outcome_words_fall_back_to_plain_ones():
     nouns = default_nouns("target", ("1",), entity="row")
     assert (nouns.entity, nouns.entities, nouns.positive, nouns.act) == ("row", "rows", "row with outcome 1", "contact")

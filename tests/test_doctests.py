@@ -6,6 +6,7 @@ import importlib
 import pytest
 
 MODULES = [
+    "proofdeck.comparison.ab_test",
     "proofdeck.data.names",
     "proofdeck.data.spec",
     "proofdeck.decisions.outcomes",

@@ -16,7 +16,9 @@ def test_the_ask_states_the_charter_the_impact_and_the_test(demo):
     assert "The ask" in text
     assert charter.action in text and charter.promise in text
     assert "Expected impact:" in text and "(95% interval)" in text
-    assert "each arm needs about" in text and "80% power" in text
+    assert "The test that settles the money:" in text and "each half needs about" in text
+    assert "Which picks better, the model or today's rule:" in text and "each arm needs about" in text
+    assert "80% power" in text and "plus the time the outcomes take to show" in text  # not cut short
     assert "A backtest on held-out data" in text
 
 

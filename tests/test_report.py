@@ -347,6 +347,12 @@ def test_report_ends_with_the_ask_and_the_ab_test(scenarios, reports, demo):
     for step, done in charter.checklist:
         assert f"{'✓' if done else '○'} {step} — {'done' if done else 'to do'}" in text
     assert "significance (two-sided) and 80% power" in text
+    ask = words(section(Tree(reports[demo]), "ask").text())
+    assert "The A/B tests it needs" in ask
+    nouns = sc.spec.nouns
+    assert (f"The test that settles the money: {nouns.action.capitalize()} or not, among the {nouns.entities} "
+            "the model picks") in ask
+    assert "Which picks better, the model or today's rule: To confirm that the model's" in ask
 
 
 @pytest.mark.parametrize("demo", DEMOS)

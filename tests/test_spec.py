@@ -57,6 +57,8 @@ def test_bundled_specs_load():
         ('title = "Customer churn"', 'titel = "Customer churn"', "titel: unknown key"),
         ("synthetic = true", 'synthetic = "yes"', "synthetic: expected true or false"),
         ('figure = "net_value"', 'figure = "profit"', "[headline] figure: must be one of"),
+        ('action_effect = "prevents"', 'action_effect = "cures"',
+         "[economics] action_effect: must be one of prevents, catches, converts"),
         ("[rule]", "[rules]", "[rules]: unknown section; known sections are [data]"),
     ],
 )
@@ -68,6 +70,13 @@ def test_field_errors_name_file_field_and_problem(tmp_path, old, new, expected):
     assert message.startswith(f"{tmp_path.name}/variant.toml: ")
     assert expected in message
     assert str(tmp_path) not in message
+
+
+def test_what_the_action_does_is_read_per_demo_and_prevents_by_default(tmp_path):
+    catalog = load_catalog(ROOT / "demos")
+    assert {key: spec.economics.action_effect for key, spec in catalog.specs.items()} == {
+        "churn": "prevents", "leads": "converts", "fraud": "catches"}
+    assert load_spec(write_variant(tmp_path, 'action_effect = "prevents"', "")).economics.action_effect == "prevents"
 
 
 def test_missing_section(tmp_path):

@@ -234,7 +234,11 @@ def test_ask_has_the_charter_the_impact_range_and_the_test(demo):
     assert the_ask.promise == w.sentence_case(charter.promise)
     assert the_ask.checklist == tuple(charter.checklist) and the_ask.checklist[0][1] is True
     assert the_ask.impact.value == steps.range_value(cmp.extra_net, econ.currency)
-    assert the_ask.test == test.sentence(sc.spec.nouns)
+    assert the_ask.tests == test.labelled(sc.spec.nouns)
+    (settles, hold_back), (versus_label, versus) = the_ask.tests
+    assert settles == "The test that settles the money" and versus_label == "Which picks better, the model or today's rule"
+    assert hold_back.startswith(f"{sc.spec.nouns.action.capitalize()} or not, among the {sc.spec.nouns.entities} the model picks")
+    assert "each half needs about" in hold_back and "each arm needs about" in versus
 
 
 def test_ask_uses_the_sessions_charter_when_given():

@@ -21,6 +21,9 @@ from typing import Any
 from proofdeck.data.names import readable_name
 
 MODEL_KINDS = ("gradient_boosting", "logistic_regression")
+# What the action does to the outcome, as a test would see it (Economics.action_effect).
+PREVENTS, CATCHES, CONVERTS = "prevents", "catches", "converts"
+ACTION_EFFECTS = (PREVENTS, CATCHES, CONVERTS)
 HEADLINE_FIGURES = ("net_value", "cost_per_won", "value_won")
 UPLOADS = "uploads"  # the placeholder folder of specs made in a session from an upload
 
@@ -102,6 +105,15 @@ class Economics:
     assumed : fields that still hold example values nobody confirmed (an upload starts with
         a bundled demo's money as placeholders); every page says so until they are changed
         or confirmed.
+    action_effect : what the action does to the outcome, as a test would see it (which
+        outcome an A/B test can count, see :mod:`proofdeck.comparison.ab_test`):
+        ``"prevents"`` (the default): the action prevents the outcome for the positives it
+        wins, and a prevented outcome is never seen (an offer keeps a churner: the customer
+        simply stays); ``"catches"``: the action stops the positives it wins and shows them,
+        and the ones it misses still show later (a review stops a fraud; a missed one comes
+        back as a chargeback); ``"converts"``: the action turns the positives it wins into
+        the outcome the value comes from, and the money counts nothing without it (a call
+        signs a would-be buyer).
     """
 
     currency: str = "$"
@@ -114,6 +126,7 @@ class Economics:
     period: str = "period"
     value_column: str | None = None
     assumed: tuple[str, ...] = ()
+    action_effect: str = PREVENTS
 
     @property
     def unconfirmed(self) -> tuple[str, ...]:

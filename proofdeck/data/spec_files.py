@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from proofdeck.data.spec import (
+    PREVENTS,
     Charter,
     DemoSpec,
     Economics,
@@ -160,6 +161,7 @@ def _build(path: Path, data_path: Path, grouped: dict[str, dict[str, Any]]) -> D
         period=econ.get("period", "period"),
         value_column=econ.get("value_column"),
         assumed=tuple(econ.get("assumed", ())),
+        action_effect=econ.get("action_effect", PREVENTS),
     )
     features = data.get("features")
     return DemoSpec(

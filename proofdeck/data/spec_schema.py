@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from proofdeck.data.spec import (
+    ACTION_EFFECTS,
     ASSUMABLE,
     ECONOMICS_BOUNDS,
     HEADLINE_FIGURES,
@@ -198,6 +199,7 @@ SCHEMA: dict[str, dict[str, Field]] = {
         "population": ("number", False, _economics_check("population")),
         "period": ("text", False, _not_blank),
         "assumed": ("text_list", False, _assumable),
+        "action_effect": ("text", False, _one_of(ACTION_EFFECTS)),
     },
     "headline": {
         "figure": ("text", False, _one_of(HEADLINE_FIGURES)),

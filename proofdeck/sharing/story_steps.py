@@ -320,7 +320,9 @@ class Ask:
     promise : the metric and the move it promises ("churn ... from 22% to 18%").
     checklist : (step, done) for each step of readiness for production.
     impact : the extra net value per period at today's budget, as a 95% range.
-    test : the A/B test it needs, in one sentence.
+    tests : the A/B tests it needs, as (what it settles, one sentence): action or not among the
+        model's picks, then the model against the other arm; or one ("No A/B test can be
+        sized", why) when none can be.
     """
 
     action: str
@@ -328,7 +330,12 @@ class Ask:
     promise: str
     checklist: tuple[tuple[str, bool], ...]
     impact: Figure
-    test: str
+    tests: tuple[tuple[str, str], ...]
+
+    @property
+    def test(self) -> str:
+        """The tests as one paragraph."""
+        return " ".join(text for _, text in self.tests)
 
 
 def ask(spec: DemoSpec, econ: Economics, comparison: SameBudget, test: ABTestSize | None,
@@ -344,9 +351,9 @@ def ask(spec: DemoSpec, econ: Economics, comparison: SameBudget, test: ABTestSiz
     """
     charter = spec.charter if charter is None else charter
     if test is not None:
-        test_text = test.sentence(spec.nouns, against)
+        tests = test.labelled(spec.nouns, against)
     else:
-        test_text = f"No A/B test can be sized: {test_problem or f'{against.the} acts on nobody'}."
+        tests = (("The A/B test", f"No A/B test can be sized: {test_problem or f'{against.the} acts on nobody'}."),)
     impact = _range_figure(econ, comparison.extra_net, f"Expected extra net value{_per(econ)}, 95% range")
     return Ask(
         action=charter.action or MISSING_CHARTER,
@@ -354,5 +361,5 @@ def ask(spec: DemoSpec, econ: Economics, comparison: SameBudget, test: ABTestSiz
         promise=_cap(charter.promise) if charter.promise else "No promised move written down yet.",
         checklist=tuple((w.readiness_step(step, against), done) for step, done in charter.checklist),
         impact=impact,
-        test=test_text,
+        tests=tests,
     )

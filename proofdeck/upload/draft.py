@@ -19,7 +19,18 @@ import pandas as pd
 
 from proofdeck.data.datasets import Dataset, build_dataset
 from proofdeck.data.names import readable_name, words_of
-from proofdeck.data.spec import UPLOADS, DemoSpec, Economics, Headline, ModelSpec, Nouns, RuleSpec
+from proofdeck.data.spec import (
+    CATCHES,
+    CONVERTS,
+    PREVENTS,
+    UPLOADS,
+    DemoSpec,
+    Economics,
+    Headline,
+    ModelSpec,
+    Nouns,
+    RuleSpec,
+)
 from proofdeck.data.spec_schema import validate_document
 from proofdeck.upload.labels import build_outcome, outcome_missing
 from proofdeck.words.safe_text import plain_words
@@ -38,6 +49,8 @@ _PRESETS = {
     "default": ("defaulter", "defaulters", "will default", "{entities} who repay", "early call", "early calls",
                 "call early", "default risk", "default avoided", "defaults avoided", 25.0, 1000.0, 0.3),
 }
+# What each kind's action does to the outcome (Economics.action_effect), as in the bundled demos.
+_PRESET_EFFECTS = {"churn": PREVENTS, "fraud": CATCHES, "buy": CONVERTS, "default": PREVENTS}
 _PRESET_WORDS = {
     "churn": "churn", "churned": "churn", "churner": "churn", "attrition": "churn", "cancel": "churn",
     "cancelled": "churn", "canceled": "churn", "left": "churn", "exited": "churn", "fraud": "fraud",
@@ -136,8 +149,9 @@ def default_economics(outcome: str, positives: tuple[str, ...], currency: str = 
     marked as assumed; no population, so nothing is scaled to a period until one is given."""
     preset = _preset(outcome, positives)
     cost, value, win_rate = preset[-3:] if preset else (10.0, 100.0, 0.5)
+    effect = _PRESET_EFFECTS.get(_preset_kind(outcome, positives) or "", PREVENTS)
     return Economics(currency=currency, cost_per_action=cost, value_per_won=value, win_rate=win_rate,
-                     period="quarter", assumed=EXAMPLE_MONEY)
+                     period="quarter", assumed=EXAMPLE_MONEY, action_effect=effect)
 
 
 def default_labels(columns) -> tuple[tuple[str, str], ...]:
@@ -259,6 +273,7 @@ def spec_toml(draft: DemoDraft, prepared: Prepared, name: str) -> str:
             "value_per_won": econ.value_per_won, "win_rate": econ.win_rate, "fixed_cost": econ.fixed_cost,
             "cost_per_miss": econ.cost_per_miss, "population": econ.population, "period": econ.period,
         } | ({"value_column": econ.value_column} if econ.value_column else {})
+          | ({"action_effect": econ.action_effect} if econ.action_effect != PREVENTS else {})
           | ({"assumed": list(econ.unconfirmed)} if econ.unconfirmed else {}),
         "headline": {"figure": draft.headline.figure},
         "model": {"kind": draft.model.kind, "test_size": draft.model.test_size, "seed": draft.model.seed},
@@ -299,11 +314,16 @@ _NOUN_FIELDS = ("entity", "entities", "positive", "positives", "positive_meaning
                 "actions", "act", "score", "won", "won_plural")
 
 
-def _preset(outcome: str, positives: tuple[str, ...]):
+def _preset_kind(outcome: str, positives: tuple[str, ...]) -> str | None:
     for word in words_of(outcome) + [w for v in positives for w in words_of(v)]:
         if word in _PRESET_WORDS:
-            return _PRESETS[_PRESET_WORDS[word]]
+            return _PRESET_WORDS[word]
     return None
+
+
+def _preset(outcome: str, positives: tuple[str, ...]):
+    kind = _preset_kind(outcome, positives)
+    return _PRESETS[kind] if kind else None
 
 
 

@@ -38,5 +38,10 @@ def glossary(nouns: Nouns, cost_per_won_label: str) -> list[Entry]:
               f"much the gain moves across them is the luck of the split and of the training, on groups of "
               f"a fifth of the {n.entities} (none is the page's own held-out split)",
               "repeated stratified 5-fold cross-validation (2 repeats)"),
+        Entry("held back", f"in the test that settles the money, the half of the {n.entities} the model picks that get "
+              f"no {n.action}, to see what the {n.action} changes", "control group (randomised controlled trial)"),
+        Entry("power", "the chance that a test of that size shows the difference, if it is as large as assumed",
+              "statistical power (1 - type II error)"),
+        Entry("significance", "the chance that a test shows a difference where there is none", "type I error rate (alpha)"),
         Entry("95% interval", "the range the figure falls in for 95 of 100 re-draws of the data", "bootstrap confidence interval"),
     ]

@@ -478,7 +478,7 @@ def uplift_caveat(nouns: Nouns, econ: Economics, against: Baseline = TODAYS_RULE
         f"The money assumes {a(nouns.action)} wins {share(econ.win_rate)} of the {nouns.positives} it "
         f"reaches, for {picks} alike. A high {nouns.score} does not prove "
         f"that {a(nouns.action)} changes the outcome; a test that gives the {nouns.action} to some "
-        "picks and holds others back settles it."
+        "picks and holds others back settles it (the ask sizes it)."
     )
 
 

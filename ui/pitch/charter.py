@@ -34,8 +34,8 @@ def the_ask(scenario: Scenario, econ: Economics, comparison: SameBudget) -> None
             st.markdown(f"**The promise:** {md(charter.promise)}.")
         st.markdown(f"**Expected impact:** the extra net value{per} against {against.name} at the same budget is "
                     f"{interval_text(comparison.extra_net, 'money', econ.currency)} (95% interval).")
-        test = ab_test_for(comparison.rule, comparison.model, econ)
-        st.markdown(f"**The test it needs:** {md(test.sentence(nouns, against))}")
+        for label, sentence in ab_test_for(comparison.rule, comparison.model, econ).labelled(nouns, against):
+            st.markdown(f"**{label}:** {md(sentence, 1000)}")
         st.markdown("**Ready for production?** " + " · ".join(
             f"{':green[:material/check_circle:]' if done else ':gray[:material/radio_button_unchecked:]'} "
             f"{w.readiness_step(step, against)}"

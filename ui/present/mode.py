@@ -241,7 +241,10 @@ def _ask(scenario: Scenario, econ: Economics) -> None:
         st.markdown("  \n".join(["**Ready for production?**", *marks]))
     with right:
         _figures((the_ask.impact,), "pd_present_figures_ask")
-        st.markdown(f"**The test it needs:** {md(the_ask.test, LONG)}")
+        (label, sentence), *others = the_ask.tests
+        st.markdown(f"**{md(label)}:** {md(sentence, LONG)}")
+        for label, sentence in others:  # the model against the other arm: smaller, the slide is full
+            st.caption(f"**{md(label)}:** {md(sentence, LONG)}")
 
 
 DRAW: dict[str, Callable[[Scenario, Economics], None]] = {

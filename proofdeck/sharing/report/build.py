@@ -239,10 +239,10 @@ def ask(scenario: Scenario, econ: Economics, comparison: SameBudget, charter: Ch
     )
     steps = tuple(c.Step(w.readiness_step(step, against), done) for step, done in charter.checklist)
     try:
-        test = ab_test_for(comparison.rule, comparison.model, econ).sentence(nouns, against)
+        tests = ab_test_for(comparison.rule, comparison.model, econ).labelled(nouns, against)
     except ValueError as error:
-        test = f"No A/B test can be sized: {error}."
-    return c.AskSection(terms, steps, test)
+        tests = (("", f"No A/B test can be sized: {error}."),)
+    return c.AskSection(terms, steps, tests)
 
 
 def setting_text(scenario: Scenario, count: int) -> str:

@@ -195,7 +195,7 @@ class Step:
 class AskSection:
     terms: tuple[tuple[str, str], ...]  # (term, what it says), e.g. ("Who signs", "Head of retention")
     steps: tuple[Step, ...]
-    ab_test: str
+    ab_tests: tuple[tuple[str, str], ...]  # (what it settles, one sentence), or one ("", why none can be sized)
 
 
 @dataclass(frozen=True)
