@@ -841,3 +841,23 @@ def test_the_tornado_halves_and_doubles_each_assumption_by_hand(contest, econ):
         same(got["at_low"], at_low, field)
         same(got["at_high"], at_high, field)
         same(got["swing"], swing, field)
+
+
+def test_find_leaks_reads_0_1_labels_as_yes_no_and_names_like_the_outcome():
+    rng = np.random.default_rng(60)
+    n = 1500
+    labels = rng.random(n) < 0.2
+    leak = labels.astype(float) + rng.normal(0, 0.01, n)
+    frame = pd.DataFrame({"converted_date": rng.normal(size=n), "signal": leak, "noise": rng.normal(size=n)})
+    as_bool = find_leaks(frame, labels, ("converted_date", "signal", "noise"), outcome_column="converted_60d")
+    as_int = find_leaks(frame, labels.astype(int), ("converted_date", "signal", "noise"), outcome_column="converted_60d")
+    assert as_int == as_bool
+    assert [leak.column for leak in as_bool] == ["signal", "converted_date"]
+    assert as_bool[1].by_name and "shares 'converted'" in as_bool[1].reason
+
+
+def test_a_gap_whose_cautious_bound_is_zero_is_not_beyond_chance():
+    from proofdeck.upload.leakage import Driver
+
+    assert not Driver("x", alone=0.9, next_best=0.6, with_it=None, without=None, edge_low=0.0).far_above_others
+    assert Driver("x", alone=0.9, next_best=0.6, with_it=None, without=None, edge_low=0.01).far_above_others

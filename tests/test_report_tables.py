@@ -346,3 +346,29 @@ def test_the_rendered_difference_column_shows_the_signed_difference():
         assert shows(difference_text, difference), (key, difference_text, difference)
         if abs(difference) > 1:
             assert difference_text.startswith("+" if difference > 0 else "-"), (key, difference_text)
+
+
+def test_the_table_speaks_the_sessions_currency_and_counts_without_one():
+    """Money in the session's currency (the net value's interval too); counts with none."""
+    sc = bundled("churn")
+    econ = dataclasses.replace(sc.spec.economics, currency="€")
+    comparison = same_budget(sc.scores, sc.rule_flags, sc.labels, sc.values, econ, resamples=50)
+    rows = {row.key: row for row in comparison_rows(sc, econ, comparison)}
+    assert rows["net_value"].name == "Net value" and rows["cost_per_won"].name == "Cost per customer kept"
+    for key in ("spend", "value_won", "net_value", "cost_per_won"):
+        assert "€" in rows[key].rule_text and "€" in rows[key].model_text and "€" in rows[key].difference_text, key
+        assert "$" not in rows[key].difference_text + rows[key].rule_text, key
+    low, high = re.match(r"between (\S+) and (\S+?)(?:, so .*)?$", rows["net_value"].interval).groups()
+    assert low.lstrip("+-").startswith("€") and high.lstrip("+-").startswith("€"), rows["net_value"].interval
+    assert re.fullmatch(r"between [+-][\d,]+ and [+-][\d,]+(, so it could go either way)?", rows["reached"].interval)
+
+
+def test_an_equal_cost_per_buyer_is_not_coloured_good():
+    from types import SimpleNamespace
+
+    def costs(model, rule):
+        return SimpleNamespace(model=SimpleNamespace(cost_per_won=model), rule=SimpleNamespace(cost_per_won=rule))
+
+    assert headline_tone(costs(80.0, 90.0)) == "good"
+    assert headline_tone(costs(95.0, 90.0)) == "bad"
+    assert headline_tone(costs(90.0, 90.0)) != "good"
