@@ -43,5 +43,12 @@ def glossary(nouns: Nouns, cost_per_won_label: str) -> list[Entry]:
         Entry("power", "the chance that a test of that size shows the difference, if it is as large as assumed",
               "statistical power (1 - type II error)"),
         Entry("significance", "the chance that a test shows a difference where there is none", "type I error rate (alpha)"),
-        Entry("95% interval", "the range the figure falls in for 95 of 100 re-draws of the data", "bootstrap confidence interval"),
+        Entry("95% interval",
+              "a range worked out so that, for held-out samples like this one, about 95 in 100 such ranges "
+              "hold the true figure: it counts the luck of which examples were held out, not whether the money "
+              "assumptions are right (the ask's wider range counts those too)",
+              "bootstrap confidence interval (studentized for money)"),
+        Entry("with the money assumptions' ranges",
+              "the same range when each money assumption may also be anywhere from its low to its high "
+              "figure, most likely near the one assumed", "Monte Carlo over a triangular prior on each assumption"),
     ]
