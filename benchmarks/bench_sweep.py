@@ -19,8 +19,8 @@ import numpy as np
 from benchmarks.config import FULL, Config
 from benchmarks.report import Figure, PartResult
 from proofdeck.data.spec import Economics
-from proofdeck.decisions.bootstrap import TopKBootstrap
 from proofdeck.decisions.sweep import ThresholdSweep
+from proofdeck.decisions.top_k_bootstrap import TopKBootstrap
 
 NAME = "sweep"
 ECON = Economics(cost_per_action=40, value_per_won=600, win_rate=0.3, fixed_cost=5000, population=40000)

@@ -19,8 +19,8 @@ import pytest
 from conftest import DEMOS, bundled, bundled_check
 
 from proofdeck.comparison.compare import same_budget
-from proofdeck.decisions.bootstrap import TopKBootstrap
 from proofdeck.decisions.sweep import ThresholdSweep
+from proofdeck.decisions.top_k_bootstrap import TopKBootstrap
 from proofdeck.sharing.report.build import (
     answer,
     comparison_rows,

@@ -191,7 +191,7 @@ def test_no_step_uses_a_technical_word(demo):
         *(f"{f.label} {f.value} {f.change}" for f in steps.live_figures(spec, econ, cmp.model, rule)),
     ]
     the_ask = steps.ask(spec, econ, cmp, ab_test_for(cmp.rule, cmp.model, econ))
-    texts += [the_ask.action, the_ask.owner, the_ask.promise, the_ask.test, the_ask.impact.label]
+    texts += [the_ask.action, the_ask.owner, the_ask.promise, the_ask.test, *(figure.label for figure in the_ask.impact)]
     found = [t for t in texts if TECHNICAL_WORDS.search(t)]
     assert not found
 
@@ -233,7 +233,9 @@ def test_ask_has_the_charter_the_impact_range_and_the_test(demo):
     assert (the_ask.action, the_ask.owner) == (charter.action, charter.owner)
     assert the_ask.promise == w.sentence_case(charter.promise)
     assert the_ask.checklist == tuple(charter.checklist) and the_ask.checklist[0][1] is True
-    assert the_ask.impact.value == steps.range_value(cmp.extra_net, econ.currency)
+    assert the_ask.impact[0].value == steps.range_value(cmp.extra_net, econ.currency)
+    assert the_ask.impact[1].value == steps.range_value(cmp.combined_net, econ.currency)
+    assert "money assumptions" in the_ask.impact[1].label
     assert the_ask.tests == test.labelled(sc.spec.nouns)
     (settles, hold_back), (versus_label, versus) = the_ask.tests
     assert settles == "The test that settles the money" and versus_label == "Which picks better, the model or today's rule"
@@ -266,6 +268,6 @@ def test_ask_without_a_charter_or_a_test_says_what_is_missing():
 def test_impact_range_is_honest_about_uncertainty(low, high, change):
     sc, cmp = scenario("churn"), comparison("churn")
     cmp = replace(cmp, extra_net=Interval(5000.0, low, high))
-    impact = steps.ask(sc.spec, sc.spec.economics, cmp, None).impact
+    impact = steps.ask(sc.spec, sc.spec.economics, cmp, None).impact[0]
     assert impact.change == change
     assert impact.value == (w.DASH if math.isnan(low) else f"{w.money(low, '$', True)} to {w.money(high, '$', True)}")

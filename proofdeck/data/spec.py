@@ -114,6 +114,8 @@ class Economics:
         back as a chargeback); ``"converts"``: the action turns the positives it wins into
         the outcome the value comes from, and the money counts nothing without it (a call
         signs a would-be buyer).
+    ranges : stated (field, low, high) ranges of money fields (spec: ``win_rate_range =
+        [0.2, 0.45]``); fields without one get a guessed range (decisions/assumption_ranges.py).
     """
 
     currency: str = "$"
@@ -127,6 +129,7 @@ class Economics:
     value_column: str | None = None
     assumed: tuple[str, ...] = ()
     action_effect: str = PREVENTS
+    ranges: tuple[tuple[str, float, float], ...] = ()
 
     @property
     def unconfirmed(self) -> tuple[str, ...]:
@@ -212,7 +215,7 @@ class Charter:
 
     @property
     def promise(self) -> str:
-        """"churn among contacted customers from 22% to 18%" (empty when not stated)."""
+        """"quarterly churn across all active customers from 22% to 18%" (empty when not stated)."""
         if not self.metric:
             return ""
         if self.metric_from and self.metric_to:

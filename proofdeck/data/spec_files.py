@@ -22,6 +22,7 @@ from typing import Any
 
 from proofdeck.data.spec import (
     PREVENTS,
+    ASSUMABLE,
     Charter,
     DemoSpec,
     Economics,
@@ -162,6 +163,8 @@ def _build(path: Path, data_path: Path, grouped: dict[str, dict[str, Any]]) -> D
         value_column=econ.get("value_column"),
         assumed=tuple(econ.get("assumed", ())),
         action_effect=econ.get("action_effect", PREVENTS),
+        ranges=tuple((name, float(econ[f"{name}_range"][0]), float(econ[f"{name}_range"][1]))
+                     for name in ASSUMABLE if f"{name}_range" in econ),
     )
     features = data.get("features")
     return DemoSpec(

@@ -65,6 +65,19 @@ def _economics_check(name: str) -> Callable[[float], str | None]:
     return _bounded(low, high, share=name == "win_rate")
 
 
+def _range_check(name: str) -> Callable[[list[float]], str | None]:
+    """A stated range: both ends within the field's own bounds, low not above high."""
+    single = _economics_check(name)
+
+    def check(pair: list[float]) -> str | None:
+        problem = single(pair[0]) or single(pair[1])
+        if problem:
+            return f"each end {problem}"
+        return "low must not be above high" if pair[0] > pair[1] else None
+
+    return check
+
+
 def _test_size(value: float) -> str | None:
     number = _as_float(value)
     return None if number is not None and 0.05 <= number <= 0.9 else "must be between 0.05 and 0.9"
@@ -200,6 +213,7 @@ SCHEMA: dict[str, dict[str, Field]] = {
         "period": ("text", False, _not_blank),
         "assumed": ("text_list", False, _assumable),
         "action_effect": ("text", False, _one_of(ACTION_EFFECTS)),
+        **{f"{name}_range": ("number_pair", False, _range_check(name)) for name in ASSUMABLE},
     },
     "headline": {
         "figure": ("text", False, _one_of(HEADLINE_FIGURES)),
@@ -231,6 +245,7 @@ _WANTED = {
     "number": "a number",
     "scalar": "a text, number or true/false",
     "text_list": "a list of texts",
+    "number_pair": "a list of two numbers, low and high",
     "text_table": "a table of texts",
 }
 
@@ -264,6 +279,9 @@ def _kind_error(kind: str, value: Any) -> str | None:
         ok = isinstance(value, (str, int, float, bool))
     elif kind == "text_list":
         ok = isinstance(value, list) and all(isinstance(v, str) for v in value)
+    elif kind == "number_pair":
+        ok = isinstance(value, list) and len(value) == 2 and all(
+            isinstance(v, (int, float)) and not isinstance(v, bool) for v in value)
     elif kind == "text_table":
         ok = isinstance(value, dict) and all(isinstance(v, str) for v in value.values())
     else:  # pragma: no cover - schema typo
@@ -279,6 +297,13 @@ def _kind_error(kind: str, value: Any) -> str | None:
     if any(len(text) > limit for text in texts):
         return f"is longer than {limit:,} characters"
     return None
+
+
+def _key_list(fields) -> str:
+    """The section's keys, with the money ranges named once ("<field>_range") to keep it short."""
+    plain = [name for name in fields if not name.endswith("_range")]
+    ranged = len(plain) < len(fields)
+    return ", ".join(plain) + (" and a <money field>_range such as win_rate_range" if ranged else "")
 
 
 def validate_document(document: dict[str, Any], where: str) -> dict[str, dict[str, Any]]:
@@ -307,7 +332,7 @@ def validate_document(document: dict[str, Any], where: str) -> dict[str, dict[st
         values = grouped[section]
         for name in values:
             if name not in fields:
-                raise fail(section, name, f"unknown key; known keys are {', '.join(fields)}")
+                raise fail(section, name, f"unknown key; known keys are {_key_list(fields)}")
         for name, (kind, required, check) in fields.items():
             if name not in values:
                 if required:

@@ -44,7 +44,7 @@ class Interval:
         return self.low <= value <= self.high
 
 
-def _count_blocks(n: int, resamples: int, seed: int, relevant: int | None = None):
+def _count_blocks(n: int, resamples: int, seed: int, relevant: int | None = None, chunk: int = _CHUNK):
     """Yield blocks of draw counts (rows: resamples, columns: examples), a chunk at a time.
 
     Each resample draws ``n`` examples with replacement. When only the first ``relevant``
@@ -54,8 +54,8 @@ def _count_blocks(n: int, resamples: int, seed: int, relevant: int | None = None
     """
     relevant = n if relevant is None else relevant
     rng = np.random.default_rng(seed)
-    for start in range(0, resamples, _CHUNK):
-        size = min(_CHUNK, resamples - start)
+    for start in range(0, resamples, chunk):
+        size = min(chunk, resamples - start)
         if relevant == 0:
             yield np.zeros((size, 0), dtype=np.int64)
             continue
@@ -117,103 +117,37 @@ def interval(estimate: float, samples: np.ndarray) -> Interval:
     return Interval(float(estimate), float(low), float(high))
 
 
+def studentized_interval(estimate: float, standard_error: float, samples: np.ndarray,
+                         sample_errors: np.ndarray) -> Interval:
+    """95% symmetric studentized (bootstrap-t) interval: estimate +/- q x its standard error,
+    q being the 95th percentile of |resample - estimate| / the resample's own standard error.
+
+    Money summed over a few large amounts (fraud losses) is skewed, and a resample that misses
+    the large ones also looks less spread out; dividing by each resample's own spread corrects
+    for that, where the plain percentile interval comes out too narrow (see
+    docs/statistics.md for the coverage measured both ways).
+    """
+    samples = np.asarray(samples, dtype=float)
+    errors = np.asarray(sample_errors, dtype=float)
+    if not (np.isfinite(estimate) and np.isfinite(standard_error)) or samples.size == 0:
+        return Interval(float(estimate), float("nan"), float("nan"))
+    if standard_error <= 0:  # nothing to studentize by (e.g. no positive among the picks)
+        return interval(estimate, samples)
+    gaps = np.abs(samples - estimate)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratios = np.where(gaps == 0, 0.0, gaps / errors)  # a spread of 0 with a gap: infinite
+    ratios = ratios[~np.isnan(ratios)]
+    if ratios.size == 0:
+        return Interval(float(estimate), float("nan"), float("nan"))
+    half = float(np.percentile(ratios, 95, method="higher")) * standard_error
+    if not np.isfinite(half):
+        return interval(estimate, samples)
+    return Interval(float(estimate), float(estimate - half), float(estimate + half))
+
+
 def relative_change(new: np.ndarray, old: np.ndarray) -> np.ndarray:
     """(new - old) / old, NaN where old is 0."""
     new, old = np.asarray(new, dtype=float), np.asarray(old, dtype=float)
     out = np.full(np.broadcast(new, old).shape, np.nan)
     np.divide(new - old, np.abs(old), out=out, where=old != 0)
     return out
-
-
-# --- the model's top k, at any k ---------------------------------------------------------------
-# The Decide slider can land on any count, so its intervals must cost next to nothing per
-# look-up. A Poisson bootstrap (each example drawn Poisson(1) times, independently) makes that
-# possible. Examples are taken in blocks, in score order. A block's total draws are Poisson
-# (its width); only when the block holds a positive, or a look-up cuts into it, are those draws
-# spread over its examples (uniformly: the Poisson process property, so the result is exact).
-# Every block has its own seeded streams, so any look-up regenerates the same draws.
-
-_BLOCK = 64
-_WORK_BUDGET = 30_000_000  # resamples x examples spread one by one, kept near a second
-
-
-class TopKBootstrap:
-    """95% intervals for the model acting on its top ``k`` held-out examples, for any ``k``.
-
-    Like :func:`bootstrap_outcomes` the policy is fixed (the examples flagged in the held-out
-    data) and the held-out data are redrawn; each resample's totals go through
-    :func:`~proofdeck.decisions.outcomes.outcome_arrays`, so any economics can be priced after the fact.
-    Percentile intervals follow the skew of the money (a few large values) and can never leave
-    what is possible (value won is never below 0).
-
-    Parameters
-    ----------
-    order : positions of the held-out examples from highest to lowest score
-        (``ThresholdSweep.order``).
-    labels, values : held-out outcomes and per-example values, in the input order.
-    resamples : how many; by default 1,000, fewer (never under 300) when the positives are
-        so many that spreading the draws would take more than about a second.
-    seed : seeded, so every look-up is reproducible.
-    """
-
-    def __init__(self, order: np.ndarray, labels: np.ndarray, values: np.ndarray,
-                 resamples: int | None = None, seed: int = 0):
-        order = np.asarray(order)
-        self.size, self.seed = order.size, int(seed)
-        positive = np.asarray(labels, dtype=bool)[order]
-        self._worth = np.asarray(values, dtype=float)[order] * positive
-        self._positive = positive.astype(float)
-        self._blocks = -(-self.size // _BLOCK)
-        starts = np.arange(self._blocks) * _BLOCK
-        has_positive = np.add.reduceat(positive, starts) > 0 if self.size else np.zeros(0, bool)
-        spread = int(has_positive.sum()) * _BLOCK
-        self.resamples = int(resamples or min(1000, max(300, _WORK_BUDGET // max(spread, 1))))
-        sums = np.zeros((self._blocks + 1, self.resamples, 3))
-        for block in range(self._blocks):
-            totals = self._totals(block)
-            sums[block + 1, :, 0] = totals
-            if has_positive[block]:
-                sums[block + 1, :, 1:] = self._within(block, totals, self._width(block))[:, 1:]
-        self._prefix = np.cumsum(sums, axis=0)  # prefix[b]: sums over the first b blocks
-
-    def _width(self, block: int) -> int:
-        return min(_BLOCK, self.size - block * _BLOCK)
-
-    def _totals(self, block: int) -> np.ndarray:
-        """Each resample's draws in the block: Poisson with mean its width."""
-        return np.random.default_rng([self.seed, block, 0]).poisson(self._width(block), size=self.resamples)
-
-    def _within(self, block: int, totals: np.ndarray, upto: int) -> np.ndarray:
-        """(acted on, positives, their value) over the block's first ``upto`` examples, per
-        resample, with the block's draws spread uniformly over its examples."""
-        width, start = self._width(block), block * _BLOCK
-        rng = np.random.default_rng([self.seed, block, 1])
-        owner = np.repeat(np.arange(self.resamples), totals)
-        where = rng.integers(0, width, size=owner.size)
-        counts = np.bincount(owner * width + where, minlength=self.resamples * width).reshape(self.resamples, width)
-        part = counts[:, :upto].astype(float)
-        inside = slice(start, start + upto)
-        return np.column_stack([part.sum(axis=1), part @ self._positive[inside], part @ self._worth[inside]])
-
-    def sums_at(self, count: int) -> np.ndarray:
-        """Per resample, (acted on, positives reached, their value) for the top ``count``:
-        an array (resamples, 3)."""
-        count = int(min(max(count, 0), self.size))
-        block, inside = divmod(count, _BLOCK)
-        total = self._prefix[block].copy()
-        if inside:
-            total += self._within(block, self._totals(block), inside)
-        return total
-
-    def outcomes_at(self, count: int, economics: Economics) -> dict[str, np.ndarray]:
-        """Outcome arrays (one entry per resample) of acting on the top ``count``."""
-        acted, reached, value = self.sums_at(count).T
-        everyone = self._prefix[-1]
-        totals = Totals(examples=self.size, positives=everyone[:, 1], positive_value=everyone[:, 2])
-        return outcome_arrays(acted, reached, value, totals, economics)
-
-    def intervals_at(self, count: int, economics: Economics, estimates: dict[str, float],
-                     figures: tuple[str, ...] = ("reached", "value_won", "net_value")) -> dict[str, Interval]:
-        """95% intervals of some outcome figures, around the given point estimates."""
-        samples = self.outcomes_at(count, economics)
-        return {name: interval(estimates[name], samples[name]) for name in figures}

@@ -13,7 +13,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 
-from proofdeck.data.spec import ECONOMICS_BOUNDS, DemoSpec, Economics
+from proofdeck.data.spec import ASSUMABLE, ECONOMICS_BOUNDS, DemoSpec, Economics
 
 DEMO, TOP, ANALYST, MODE, STEP, EXAMPLE = "demo", "top", "analyst", "mode", "step", "example"
 PRESENT = "present"
@@ -29,7 +29,7 @@ class View:
 
     demo: str | None = None
     count: int | None = None
-    economics: dict[str, float | str] = field(default_factory=dict)
+    economics: dict[str, float | str | tuple] = field(default_factory=dict)
     analyst: bool = False
     present: bool = False
     step: int | None = None
@@ -43,6 +43,8 @@ def economics_changes(spec_economics: Economics, economics: Economics) -> dict[s
         value = getattr(economics, name)
         if value != getattr(spec_economics, name):
             changed[name] = value
+    if economics.ranges != spec_economics.ranges:
+        changed["ranges"] = economics.ranges
     return changed
 
 
@@ -62,6 +64,8 @@ def encode(view: View) -> dict[str, str]:
         if name in view.economics:
             value = view.economics[name]
             params[name] = value if isinstance(value, str) else _number_text(value)
+    for name, low, high in view.economics.get("ranges", ()):
+        params[f"{name}_range"] = f"{_number_text(low)}~{_number_text(high)}"
     if view.analyst:
         params[ANALYST] = "1"
     if view.present:
@@ -83,6 +87,27 @@ def _one(params: Mapping[str, object], name: str) -> str | None:
     if isinstance(value, (list, tuple)):
         value = value[-1] if value else None
     return None if value is None else str(value)
+
+
+def _ranges(params: Mapping[str, object], notices: list[str]) -> tuple[tuple[str, float, float], ...]:
+    """The money assumptions' ranges a link states ("win_rate_range=0.2~0.45")."""
+    found = []
+    for name in ASSUMABLE:
+        raw = _one(params, f"{name}_range")
+        if raw is None:
+            continue
+        parts = raw.split("~")
+        try:
+            low, high = (float(part) for part in parts) if len(parts) == 2 else (math.nan, math.nan)
+        except ValueError:
+            low = high = math.nan
+        bottom, top = ECONOMICS_BOUNDS[name]
+        if not (math.isfinite(low) and math.isfinite(high) and bottom <= low <= high <= top):
+            notices.append(f"the link's range for {name.replace('_', ' ')} ({raw[:20]}) is not a low~high pair "
+                           "in range, so the demo's own is used")
+            continue
+        found.append((name, low, high))
+    return tuple(found)
 
 
 def decode(params: Mapping[str, object], spec: DemoSpec, size: int) -> tuple[View, list[str]]:
@@ -120,6 +145,9 @@ def decode(params: Mapping[str, object], spec: DemoSpec, size: int) -> tuple[Vie
         if name == "value_per_won" and spec.economics.value_column:
             continue  # each example's own value is used; nothing to change
         changes[name] = value
+    ranges = _ranges(params, notices)
+    if ranges:
+        changes["ranges"] = ranges
     period = _one(params, "period")
     if period is not None:
         if period.replace(" ", "").isalpha() and 0 < len(period) <= MAX_PERIOD:

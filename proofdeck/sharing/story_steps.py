@@ -319,7 +319,8 @@ class Ask:
     owner : who signs the ask.
     promise : the metric and the move it promises ("churn ... from 22% to 18%").
     checklist : (step, done) for each step of readiness for production.
-    impact : the extra net value per period at today's budget, as a 95% range.
+    impact : the extra net value per period at today's budget as a 95% range: from the
+        held-out data at the assumed money, then with the money assumptions' ranges too.
     tests : the A/B tests it needs, as (what it settles, one sentence): action or not among the
         model's picks, then the model against the other arm; or one ("No A/B test can be
         sized", why) when none can be.
@@ -329,7 +330,7 @@ class Ask:
     owner: str
     promise: str
     checklist: tuple[tuple[str, bool], ...]
-    impact: Figure
+    impact: tuple[Figure, ...]
     tests: tuple[tuple[str, str], ...]
 
     @property
@@ -354,7 +355,8 @@ def ask(spec: DemoSpec, econ: Economics, comparison: SameBudget, test: ABTestSiz
         tests = test.labelled(spec.nouns, against)
     else:
         tests = (("The A/B test", f"No A/B test can be sized: {test_problem or f'{against.the} acts on nobody'}."),)
-    impact = _range_figure(econ, comparison.extra_net, f"Expected extra net value{_per(econ)}, 95% range")
+    impact = (_range_figure(econ, comparison.extra_net, f"Expected extra net value{_per(econ)}, 95% range"),
+              _range_figure(econ, comparison.combined_net, "With the money assumptions' ranges too"))
     return Ask(
         action=charter.action or MISSING_CHARTER,
         owner=charter.owner or "not named yet",

@@ -18,8 +18,9 @@ import plotly.graph_objects as go
 from proofdeck.charts import base as charts
 from proofdeck.data.spec import DemoSpec, Economics
 from proofdeck.decisions.best_setting import BestSetting
-from proofdeck.decisions.bootstrap import Interval, TopKBootstrap
+from proofdeck.decisions.bootstrap import Interval
 from proofdeck.decisions.outcomes import Outcome
+from proofdeck.decisions.top_k_bootstrap import TopKBootstrap
 from proofdeck.model.scenario import Scenario
 from proofdeck.words import wording as w
 

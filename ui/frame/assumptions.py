@@ -6,7 +6,8 @@ import math
 
 import streamlit as st
 
-from proofdeck.data.spec import ECONOMICS_BOUNDS
+from proofdeck.data.spec import ASSUMABLE, ECONOMICS_BOUNDS
+from proofdeck.decisions.assumption_ranges import ASSUMPTION_LABELS, assumption_ranges
 from proofdeck.model.scenario import Scenario
 from proofdeck.words.safe_text import md
 from ui.frame import state
@@ -48,6 +49,46 @@ def _changed(scenario: Scenario, field: str, kind: str) -> None:
     state.set_economics(scenario, **{field: value})
 
 
+def _range_changed(scenario: Scenario, field: str) -> None:
+    low, high = st.session_state[_key(scenario, f"{field}_range")]
+    if field == "win_rate":
+        low, high = low / 100, high / 100
+    likely = getattr(state.economics(scenario), field)
+    stated = {name: (a, b) for name, a, b in state.economics(scenario).ranges}
+    stated[field] = (min(float(low), likely), max(float(high), likely))  # the assumed figure stays inside
+    state.set_economics(scenario, ranges=tuple((name, *stated[name]) for name in ASSUMABLE if name in stated))
+
+
+def _money_step(likely: float) -> float:
+    """A slider step of about a fiftieth of the assumed figure, rounded to a power of ten."""
+    return float(10 ** math.floor(math.log10(max(likely, 1.0) / 50))) if likely >= 50 else 1.0
+
+
+def ranges_form(scenario: Scenario, econ, words: dict[str, str]) -> None:
+    """How far off each money assumption could be: the ask's wider range counts these."""
+    moving = assumption_ranges(econ)
+    if not moving:
+        return
+    with st.expander("How sure are these figures?", icon=":material/tune:"):
+        st.caption("The ask's expected impact also gives a range that lets each figure be anywhere from low "
+                   "to high (most likely the one above). Ranges marked (a guess) are Proofdeck's defaults: "
+                   "set them to what the business believes.")
+        for item in moving:
+            key = _key(scenario, f"{item.field}_range")
+            label = ASSUMPTION_LABELS[item.field].format(**words)
+            label = label[0].upper() + label[1:] + (" (a guess)" if item.guessed else "")
+            if item.field == "win_rate":
+                st.session_state[key] = (round(item.low * 100), round(item.high * 100))
+                st.slider(label + " (%)", min_value=1, max_value=100, step=1, key=key,
+                          on_change=_range_changed, args=(scenario, item.field))
+                continue
+            step = _money_step(item.likely)
+            top = max(3 * item.likely, item.high, step)
+            st.session_state[key] = (float(item.low), float(item.high))
+            st.slider(label, min_value=0.0, max_value=float(math.ceil(top / step) * step), step=step, key=key,
+                      on_change=_range_changed, args=(scenario, item.field))
+
+
 def _reset(scenario: Scenario) -> None:
     state.reset_economics(scenario)
 
@@ -85,5 +126,6 @@ def assumptions_form(scenario: Scenario) -> None:
             on_change=_changed,
             args=(scenario, field, kind),
         )
+    ranges_form(scenario, econ, words)
     st.button("Reset to the demo's values", on_click=_reset, args=(scenario,), icon=":material/restart_alt:")
     st.caption("Changes apply to every page for this session only; the demo file is not changed.")

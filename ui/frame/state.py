@@ -18,7 +18,7 @@ from proofdeck.comparison.policies import combined_policies
 from proofdeck.data.spec import Charter, Economics
 from proofdeck.data.spec_files import load_spec
 from proofdeck.decisions.best_setting import BestSetting, best_setting
-from proofdeck.decisions.bootstrap import TopKBootstrap
+from proofdeck.decisions.top_k_bootstrap import TopKBootstrap
 from proofdeck.model.results_cache import HeldOutResults, cache_dir, results_key, save_results
 from proofdeck.model.scenario import MAX_TRAIN_ROWS, Scenario, build_scenario
 from proofdeck.sharing import links

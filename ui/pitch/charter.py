@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from proofdeck.comparison.ab_test import ab_test_for
-from proofdeck.comparison.compare import SameBudget, interval_text
+from proofdeck.comparison.compare import SameBudget, expected_impact_text
 from proofdeck.data.spec import READINESS, Economics
 from proofdeck.model.scenario import Scenario
 from proofdeck.words import wording as w
@@ -32,8 +32,8 @@ def the_ask(scenario: Scenario, econ: Economics, comparison: SameBudget) -> None
             st.markdown(f"**The action:** {md(charter.action)}{owner}")
         if charter.promise:
             st.markdown(f"**The promise:** {md(charter.promise)}.")
-        st.markdown(f"**Expected impact:** the extra net value{per} against {against.name} at the same budget is "
-                    f"{interval_text(comparison.extra_net, 'money', econ.currency)} (95% interval).")
+        st.markdown("**Expected impact:** " + md(
+            expected_impact_text(comparison, econ.currency, per, vars(nouns), against), 2000))
         for label, sentence in ab_test_for(comparison.rule, comparison.model, econ).labelled(nouns, against):
             st.markdown(f"**{label}:** {md(sentence, 1000)}")
         st.markdown("**Ready for production?** " + " · ".join(

@@ -240,7 +240,7 @@ def _ask(scenario: Scenario, econ: Economics) -> None:
                  + f" {md(text)}" + (" · done" if done else "") for text, done in the_ask.checklist]
         st.markdown("  \n".join(["**Ready for production?**", *marks]))
     with right:
-        _figures((the_ask.impact,), "pd_present_figures_ask")
+        _figures(the_ask.impact, "pd_present_figures_ask")
         (label, sentence), *others = the_ask.tests
         st.markdown(f"**{md(label)}:** {md(sentence, LONG)}")
         for label, sentence in others:  # the model against the other arm: smaller, the slide is full

@@ -27,7 +27,7 @@ from proofdeck.comparison.compare import SameBudget
 from proofdeck.comparison.stability import Stability
 from proofdeck.data.spec import Charter, Economics
 from proofdeck.decisions.best_setting import BestSetting
-from proofdeck.decisions.bootstrap import TopKBootstrap
+from proofdeck.decisions.top_k_bootstrap import TopKBootstrap
 from proofdeck.model.scenario import Scenario
 from proofdeck.sharing.report.build import report_content, setting_text
 from proofdeck.sharing.report.inputs import gather_inputs

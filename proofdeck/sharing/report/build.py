@@ -14,6 +14,7 @@ from proofdeck.comparison.ab_test import ab_test_for
 from proofdeck.comparison.compare import (
     SAME_BUDGET_FIGURES,
     SameBudget,
+    expected_impact_text,
     how_sure_sentence,
     interval_text,
     verdict,
@@ -233,9 +234,8 @@ def ask(scenario: Scenario, econ: Economics, comparison: SameBudget, charter: Ch
         ("What happens", charter.action or missing),
         ("Who signs", charter.owner or missing),
         ("The promise", w.sentence_case(charter.promise) if charter.promise else missing),
-        ("Expected impact", f"At {'the random pick' if against.random else 'today'}'s budget, an extra net value "
-                            f"{interval_text(comparison.extra_net, 'money', econ.currency)}"
-                            + w.period_suffix(econ) + " (95% interval)"),
+        ("Expected impact", w.sentence_case(expected_impact_text(
+            comparison, econ.currency, w.period_suffix(econ), vars(nouns), against))),
     )
     steps = tuple(c.Step(w.readiness_step(step, against), done) for step, done in charter.checklist)
     try:

@@ -14,7 +14,7 @@ from proofdeck.comparison.compare import SameBudget, same_budget
 from proofdeck.comparison.stability import Stability
 from proofdeck.data.spec import Charter, Economics
 from proofdeck.decisions.best_setting import BestSetting, best_setting
-from proofdeck.decisions.bootstrap import TopKBootstrap
+from proofdeck.decisions.top_k_bootstrap import TopKBootstrap
 from proofdeck.explanation.stories import Story, pick_stories
 from proofdeck.model.scenario import Scenario
 from proofdeck.sharing.summary import SettingSummary, setting_summary
