@@ -217,3 +217,24 @@ def test_studentized_interval_falls_back_to_the_percentile_without_a_spread():
     samples = np.arange(100, dtype=float)
     found = studentized_interval(50.0, 0.0, samples, np.ones(100))
     assert (found.low, found.high) == pytest.approx(tuple(np.percentile(samples, [2.5, 97.5])))
+
+
+def test_the_pages_say_plainly_when_a_few_positives_carry_the_money():
+    from proofdeck.comparison.compare import how_sure_sentence
+
+    rng = np.random.default_rng(11)
+    n = 20_000
+    scores = rng.random(n)
+    labels = rng.random(n) < 0.02 * (0.5 + scores)
+    rule = scores + rng.normal(0, 0.3, n) > 1.0
+    even = np.full(n, 100.0)
+    # One positive in 20 is worth 200 times the others: the largest 5% carry about 91% of the money.
+    lopsided = np.where(rng.random(n) < 0.05, 20_000.0, 100.0)
+    for values, heavy in ((even, False), (lopsided, True)):
+        comparison = same_budget(scores, rule, labels, values, AMOUNTS, resamples=300)
+        largest = np.sort(values[labels])[::-1][: int(np.ceil(0.05 * labels.sum()))]
+        assert comparison.money_concentration == pytest.approx(largest.sum() / values[labels].sum())
+        assert comparison.heavy_tailed is heavy
+        sentence = how_sure_sentence("payments", "frauds", comparison, "$", True)
+        assert ("A few frauds carry much of the money" in sentence) is heavy
+    assert same_budget(scores, rule, labels, even, ECON).money_concentration is None  # no value column

@@ -44,13 +44,32 @@ def test_encode_then_decode_gives_the_same_view(count, changes, analyst):
     assert back.economics == pytest.approx(expected)
 
 
-@given(st.dictionaries(st.sampled_from(["top", "cost_per_action", "win_rate", "analyst", "mode", "period", "step"]),
+@given(st.floats(0.0001, 1.0), st.floats(0.0001, 1.0), st.floats(0.0, 1e6), st.floats(0.0, 1e6))
+def test_money_ranges_travel_in_a_link(a, b, c, d):
+    ranges = (("win_rate", min(a, b), max(a, b)), ("cost_per_action", min(c, d), max(c, d)))
+    back, notices = decode(encode(View(demo="churn", economics={"ranges": ranges})), CHURN, SIZE)
+    assert notices == []
+    # Read back in the order of the money fields, each end exactly.
+    assert back.economics["ranges"] == (ranges[1], ranges[0])
+
+
+@pytest.mark.parametrize("raw", ["0.5~0.2", "0.2", "a~b", "0.2~7", "nan~0.3", "0.1~0.2~0.3"])
+def test_a_bad_range_in_a_link_is_ignored_with_a_notice(raw):
+    view, notices = decode({"win_rate_range": raw}, CHURN, SIZE)
+    assert "ranges" not in view.economics
+    assert len(notices) == 1 and "range for win rate" in notices[0]
+
+
+@given(st.dictionaries(st.sampled_from(["top", "cost_per_action", "win_rate", "analyst", "mode", "period", "step",
+                                        "win_rate_range"]),
                        st.text(max_size=30)))
 def test_any_garbage_decodes_to_a_valid_view_with_notices(params):
     view, notices = decode(params, CHURN, SIZE)
     assert view.count is None or 0 <= view.count <= SIZE
     for name, value in view.economics.items():
-        if name != "period":
+        if name == "ranges":
+            assert all(ECONOMICS_BOUNDS[f][0] <= lo <= hi <= ECONOMICS_BOUNDS[f][1] for f, lo, hi in value)
+        elif name != "period":
             low, high = ECONOMICS_BOUNDS[name]
             assert math.isfinite(value) and low <= value <= high
     assert all(isinstance(n, str) and n for n in notices)

@@ -22,6 +22,26 @@ def test_the_ask_states_the_charter_the_impact_and_the_test(demo):
     assert "A backtest on held-out data" in text
 
 
+def _impact(at) -> str:
+    text = page_text(at, include_sidebar=False)
+    start = text.index("Expected impact:")
+    return text[start:text.index("\n", start) if "\n" in text[start:] else None]
+
+
+def test_the_impact_gives_the_data_range_and_the_range_with_the_money_guesses():
+    at = open_page("app.py")
+    impact = _impact(at)
+    assert "from the held-out data at the assumed money (95% interval)" in impact
+    assert "guessed ranges" in impact and "share of reached churners won 15% to 45%" in impact
+    # Stating the win rate's range: the guess becomes the business's, and the wider range follows.
+    at.slider(key="econ_churn_win_rate_range").set_value((5, 90)).run()
+    moved = _impact(at)
+    assert "share of reached churners won 5% to 90%" in moved and moved != impact
+    data_part = impact.split(", and between")[0]
+    assert moved.startswith(data_part)  # the data-only range does not move with the ranges
+    assert "(a guess)" not in at.slider(key="econ_churn_win_rate_range").label
+
+
 def test_editing_the_ask_changes_it_for_the_session_only():
     at = open_page("app.py")
     at.text_input(key="charter_churn_metric_to").input("15%").run()

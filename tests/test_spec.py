@@ -168,3 +168,23 @@ def test_label_clash_names_the_columns_and_the_table_headings():
 def test_spec_where_names_folder_and_file_only():
     assert spec_where(CHURN) == "demos/churn.toml"
     assert load_spec(CHURN).where == "demos/churn.toml"
+
+
+def test_money_ranges_are_read_and_checked(tmp_path):
+    """`win_rate_range = [low, high]` reaches the economics; a range the wrong way round, or
+    outside the field's bounds, is refused with a message naming the key."""
+    from proofdeck.data.spec import SpecError
+    from proofdeck.data.spec_files import load_spec
+
+    source = (ROOT / "demos" / "churn.toml").read_text()
+    data = ROOT / "data" / "churn.csv"
+    source = source.replace('path = "../data/churn.csv"', f'path = "{data.as_posix()}"')
+    spec_file = tmp_path / "ranged.toml"
+    spec_file.write_text(source.replace("[economics]\n", "[economics]\nwin_rate_range = [0.2, 0.45]\n"))
+    assert load_spec(spec_file).economics.ranges == (("win_rate", 0.2, 0.45),)
+    for bad, problem in (("[0.45, 0.2]", "low must not be above high"), ("[0.2, 1.5]", "each end"),
+                         ('["a", 1]', "a list of two numbers")):
+        spec_file.write_text(source.replace("[economics]\n", f"[economics]\nwin_rate_range = {bad}\n"))
+        with pytest.raises(SpecError, match="win_rate_range") as error:
+            load_spec(spec_file)
+        assert problem in str(error.value)

@@ -17,7 +17,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from proofdeck.data.spec import Economics
-from proofdeck.decisions.assumption_ranges import Range, assumption_ranges, range_words, sampled_economics
+from proofdeck.decisions.assumption_ranges import (
+    ASSUMPTION_LABELS,
+    Range,
+    assumption_ranges,
+    sampled_economics,
+)
 from proofdeck.decisions.bootstrap import Interval, interval, relative_change, studentized_interval
 from proofdeck.decisions.outcomes import (
     Outcome,
@@ -167,6 +172,14 @@ def heavy_tail_note(comparison: SameBudget, positives: str) -> str:
     return (f"A few {positives} carry much of the money (the largest 5% of them, "
             f"{comparison.money_concentration:.0%} of it), so the money's 95% ranges may be too narrow: "
             "a held-out sample says little about how often such large ones come.")
+
+
+def range_words(item: Range, nouns_words: dict[str, str], currency: str = "$") -> str:
+    """"win rate 15%-45%" style, for captions and the report."""
+    label = ASSUMPTION_LABELS[item.field].format(**nouns_words)
+    if item.field == "win_rate":
+        return f"{label} {item.low:.0%} to {item.high:.0%}"
+    return f"{label} {money(item.low, currency)} to {money(item.high, currency)}"
 
 
 def expected_impact_text(comparison: SameBudget, currency: str, per: str, words: dict[str, str],

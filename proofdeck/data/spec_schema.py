@@ -291,7 +291,7 @@ def _kind_error(kind: str, value: Any) -> str | None:
     limit = MAX_DESCRIPTION_LENGTH if kind == "long_text" else MAX_TEXT_LENGTH
     texts = [value] if isinstance(value, str) else []
     if isinstance(value, list):
-        texts = value
+        texts = [item for item in value if isinstance(item, str)]  # a number pair has no length
     elif isinstance(value, dict):
         texts = [*value, *value.values()]
     if any(len(text) > limit for text in texts):

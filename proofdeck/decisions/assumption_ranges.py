@@ -19,7 +19,6 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from proofdeck.data.spec import ASSUMABLE, ECONOMICS_BOUNDS, Economics
-from proofdeck.words.wording import money
 
 # When nobody gave a range: low and high as multiples of the assumed figure. Win rates are the
 # least known before a test (an offer may keep half or half again as many as hoped); costs are
@@ -82,14 +81,6 @@ def sampled_economics(economics: Economics, size: int, seed: int = 0) -> Economi
             continue
         draws[item.field] = rng.triangular(item.low, item.likely, item.high, size=size)
     return replace(economics, **draws)
-
-
-def range_words(item: Range, nouns_words: dict[str, str], currency: str = "$") -> str:
-    """"win rate 15%-45%" style, for captions and the report."""
-    label = ASSUMPTION_LABELS[item.field].format(**nouns_words)
-    if item.field == "win_rate":
-        return f"{label} {item.low:.0%} to {item.high:.0%}"
-    return f"{label} {money(item.low, currency)} to {money(item.high, currency)}"
 
 
 ASSUMPTION_LABELS = {

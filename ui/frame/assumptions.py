@@ -70,9 +70,8 @@ def ranges_form(scenario: Scenario, econ, words: dict[str, str]) -> None:
     if not moving:
         return
     with st.expander("How sure are these figures?", icon=":material/tune:"):
-        st.caption("The ask's expected impact also gives a range that lets each figure be anywhere from low "
-                   "to high (most likely the one above). Ranges marked (a guess) are Proofdeck's defaults: "
-                   "set them to what the business believes.")
+        st.caption("The ask's wider range lets each figure be anywhere from low to high, most likely the one "
+                   "above. (a guess) marks Proofdeck's default: set what the business believes.")
         for item in moving:
             key = _key(scenario, f"{item.field}_range")
             label = ASSUMPTION_LABELS[item.field].format(**words)
@@ -86,6 +85,7 @@ def ranges_form(scenario: Scenario, econ, words: dict[str, str]) -> None:
             top = max(3 * item.likely, item.high, step)
             st.session_state[key] = (float(item.low), float(item.high))
             st.slider(label, min_value=0.0, max_value=float(math.ceil(top / step) * step), step=step, key=key,
+                      format=econ.currency.replace("%", "%%") + "%.0f",
                       on_change=_range_changed, args=(scenario, item.field))
 
 

@@ -240,7 +240,10 @@ def _ask(scenario: Scenario, econ: Economics) -> None:
                  + f" {md(text)}" + (" · done" if done else "") for text, done in the_ask.checklist]
         st.markdown("  \n".join(["**Ready for production?**", *marks]))
     with right:
-        _figures(the_ask.impact, "pd_present_figures_ask")
+        data_range, *wider = the_ask.impact
+        _figures((data_range,), "pd_present_figures_ask")
+        for figure in wider:  # the range with the money assumptions' ranges too, on one line
+            st.markdown(f"**{md(figure.label)}:** {md(figure.value)}" + (f" ({md(figure.change)})" if figure.change else ""))
         (label, sentence), *others = the_ask.tests
         st.markdown(f"**{md(label)}:** {md(sentence, LONG)}")
         for label, sentence in others:  # the model against the other arm: smaller, the slide is full
