@@ -181,10 +181,10 @@ def bundled_check(demo: str):
     return check_demo(bundled(demo), cache_dir(ROOT))
 
 
-# Modules whose tests each get their own xdist group (a walk per demo, sharing nothing slow):
-# they can run on both workers at once. Every other module is one group, so its module-scoped
+# Modules whose tests each get their own xdist group (a walk or a simulation per demo, sharing
+# nothing slow): they can run on both workers at once. Every other module is one group, so its module-scoped
 # fixtures (a server, fitted demos) are made once.
-_SPLIT_BY_TEST = {"test_rehearsal.py"}
+_SPLIT_BY_TEST = {"test_rehearsal.py", "test_interval_coverage.py", "test_reference_stats.py"}
 
 
 @pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups

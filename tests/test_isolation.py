@@ -46,7 +46,7 @@ def _cost(page):
 
 def _move_and_cost(page, keys: list[str], cost: str) -> None:
     """This session's own setting: slider keys pressed, then a cost per action typed."""
-    page.get_by_role("slider").first.focus()
+    page.get_by_test_id("stMain").get_by_role("slider").first.focus()
     for key in keys:
         page.keyboard.press(key)
         _settle(page)

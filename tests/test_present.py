@@ -110,7 +110,7 @@ def test_every_step_shows_its_content_without_controls_or_technical_words(demo):
     assert "the rule catches and the model misses" in texts[5] or "unneeded" in texts[5]
 
     assert spec.charter.promise[1:] in texts[6] and spec.charter.owner in texts[6]
-    for label, sentence in ab_test_for(cmp.rule, cmp.model, econ).labelled(nouns):
+    for label, sentence in ab_test_for(cmp.rule, cmp.model, econ).short_labelled(nouns):
         assert f"**{label}:** {sentence}" in texts[6]
     assert steps.range_value(cmp.extra_net, econ.currency) in texts[6]
     assert "A backtest on held-out data · done" in texts[6]

@@ -62,7 +62,8 @@ def smallest_number_px(page) -> float:
 
 
 def thumb(page) -> str:
-    return page.get_by_test_id("stSliderThumbValue").first.inner_text()
+    """The page's own slider (the sidebar's Assumptions hold range sliders too)."""
+    return page.get_by_test_id("stMain").get_by_test_id("stSliderThumbValue").first.inner_text()
 
 
 def test_walk_every_demo_with_the_keyboard_and_a_screenshot_of_each_step(browser, server, subtests):
@@ -124,7 +125,7 @@ def test_switch_on_decide_slider_live_and_exit_back_to_decide(browser, server):
         assert thumb(page) == on_decide  # the session's setting, not the slider's first position
         readout = page.locator(".st-key-pd_present h5").first.inner_text()
         # Arrows on the slider move the slider, not the story.
-        page.get_by_role("slider").first.focus()
+        page.get_by_test_id("stMain").get_by_role("slider").first.focus()
         page.keyboard.press("ArrowRight")
         page.wait_for_function("old => document.querySelector('.st-key-pd_present h5').innerText !== old",
                                arg=readout, timeout=60_000)

@@ -131,7 +131,7 @@ def test_live_demo_rehearsal(server, browser, demo, subtests):
         walk.settle()
         start = walk.readout()
         walk.shot("decide", check=True)
-        slider = page.get_by_role("slider").first
+        slider = page.get_by_test_id("stMain").get_by_role("slider").first
         slider.focus()
         page.keyboard.press("ArrowRight")
         walk.settle()

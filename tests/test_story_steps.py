@@ -236,11 +236,14 @@ def test_ask_has_the_charter_the_impact_range_and_the_test(demo):
     assert the_ask.impact[0].value == steps.range_value(cmp.extra_net, econ.currency)
     assert the_ask.impact[1].value == steps.range_value(cmp.combined_net, econ.currency)
     assert "money assumptions" in the_ask.impact[1].label
-    assert the_ask.tests == test.labelled(sc.spec.nouns)
+    # A slide has room for the sizes only; the pitch and the report give the full sentences.
+    assert the_ask.tests == test.short_labelled(sc.spec.nouns)
     (settles, hold_back), (versus_label, versus) = the_ask.tests
     assert settles == "The test that settles the money" and versus_label == "Which picks better, the model or today's rule"
-    assert hold_back.startswith(f"{sc.spec.nouns.action.capitalize()} or not, among the {sc.spec.nouns.entities} the model picks")
-    assert "each half needs about" in hold_back and "each arm needs about" in versus
+    nouns = sc.spec.nouns
+    assert hold_back.startswith(f"About {w.count(test.hold_back.per_arm)} {nouns.entities} per half, "
+                                f"{w.count(2 * test.hold_back.per_arm)} in all")
+    assert versus.startswith(f"About {w.count(test.versus.per_arm)} {nouns.actions} per arm")
 
 
 def test_ask_uses_the_sessions_charter_when_given():

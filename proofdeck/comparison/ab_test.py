@@ -176,6 +176,27 @@ class ABTestSize:
         """((label, sentence), ...) for the two tests, as the pages and the report show them."""
         return tuple(zip(what_each_settles(against), self.sentences(nouns, against), strict=True))
 
+    def short_labelled(self, nouns: Nouns | None = None,
+                       against: Baseline = TODAYS_RULE) -> tuple[tuple[str, str], ...]:
+        """((label, one short sentence), ...): the sizes alone, for a slide (the pitch and the
+        report give the full sentences)."""
+        nouns = nouns or _PLAIN
+        hold, versus = self.hold_back, self.versus
+        counted = _counted_in_hold_back(nouns, self.action_effect)
+        if hold.detectable:
+            first = (f"about {count(hold.per_arm)} {nouns.entities} per half, {count(2 * hold.per_arm)} in all"
+                     f"{_short_duration(hold.periods, hold.period)}, counting the {counted}.")
+        else:
+            first = f"the model's picks hold no {nouns.positives} here, so no test can show an effect."
+        versus_counted, _ = _counted_in_versus(nouns, self.action_effect)
+        if versus.detectable:
+            second = (f"about {count(versus.per_arm)} {nouns.actions} per arm"
+                      f"{_short_duration(versus.periods, versus.period)}, counting the {versus_counted} "
+                      f"for the model and for {against.name}.")
+        else:
+            second = "no test of this size or any can tell their picks apart on this measure."
+        return tuple(zip(what_each_settles(against), (_cap(first), _cap(second)), strict=True))
+
     def _hold_back_sentence(self, nouns: Nouns) -> str:
         test, effect = self.hold_back, self.action_effect
         counted = _counted_in_hold_back(nouns, effect)
@@ -303,6 +324,15 @@ def _duration(periods: float, period: str) -> str:
         return f", under one {period} of traffic (about {share(periods)} of a {period}){wait}"
     plural = period if period.endswith("s") else f"{period}s"
     return f", about {periods:.1f} {plural} of traffic{wait}"
+
+
+def _short_duration(periods: float, period: str) -> str:
+    if not math.isfinite(periods):
+        return ""
+    if periods < 1:
+        return f" (under one {period} of traffic)"
+    plural = period if period.endswith("s") else f"{period}s"
+    return f" (about {periods:.1f} {plural} of traffic)"
 
 
 def _rate_value(name: str, rate: float) -> float:

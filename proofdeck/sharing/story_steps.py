@@ -321,8 +321,8 @@ class Ask:
     checklist : (step, done) for each step of readiness for production.
     impact : the extra net value per period at today's budget as a 95% range: from the
         held-out data at the assumed money, then with the money assumptions' ranges too.
-    tests : the A/B tests it needs, as (what it settles, one sentence): action or not among the
-        model's picks, then the model against the other arm; or one ("No A/B test can be
+    tests : the A/B tests it needs, as (what it settles, one short sentence of sizes): action or
+        not among the model's picks, then the model against the other arm; or one ("No A/B test can be
         sized", why) when none can be.
     """
 
@@ -352,7 +352,7 @@ def ask(spec: DemoSpec, econ: Economics, comparison: SameBudget, test: ABTestSiz
     """
     charter = spec.charter if charter is None else charter
     if test is not None:
-        tests = test.labelled(spec.nouns, against)
+        tests = test.short_labelled(spec.nouns, against)  # a slide has room for the sizes only
     else:
         tests = (("The A/B test", f"No A/B test can be sized: {test_problem or f'{against.the} acts on nobody'}."),)
     impact = (_range_figure(econ, comparison.extra_net, f"Expected extra net value{_per(econ)}, 95% range"),

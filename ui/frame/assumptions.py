@@ -7,7 +7,7 @@ import math
 import streamlit as st
 
 from proofdeck.data.spec import ASSUMABLE, ECONOMICS_BOUNDS
-from proofdeck.decisions.assumption_ranges import ASSUMPTION_LABELS, assumption_ranges
+from proofdeck.decisions.assumption_ranges import assumption_ranges
 from proofdeck.model.scenario import Scenario
 from proofdeck.words.safe_text import md
 from ui.frame import state
@@ -49,6 +49,16 @@ def _changed(scenario: Scenario, field: str, kind: str) -> None:
     state.set_economics(scenario, **{field: value})
 
 
+# The range sliders' labels never contain an input's own label, so each stays findable by it.
+RANGE_LABELS = {
+    "cost_per_action": "What one {action} may cost",
+    "value_per_won": "What one {won} may be worth",
+    "win_rate": "Share of reached {positives} that may be won (%)",
+    "fixed_cost": "What the fixed cost may be",
+    "cost_per_miss": "What one {positive} missed may cost",
+}
+
+
 def _range_changed(scenario: Scenario, field: str) -> None:
     low, high = st.session_state[_key(scenario, f"{field}_range")]
     if field == "win_rate":
@@ -74,11 +84,10 @@ def ranges_form(scenario: Scenario, econ, words: dict[str, str]) -> None:
                    "above. (a guess) marks Proofdeck's default: set what the business believes.")
         for item in moving:
             key = _key(scenario, f"{item.field}_range")
-            label = ASSUMPTION_LABELS[item.field].format(**words)
-            label = label[0].upper() + label[1:] + (" (a guess)" if item.guessed else "")
+            label = RANGE_LABELS[item.field].format(**words) + (" (a guess)" if item.guessed else "")
             if item.field == "win_rate":
                 st.session_state[key] = (round(item.low * 100), round(item.high * 100))
-                st.slider(label + " (%)", min_value=1, max_value=100, step=1, key=key,
+                st.slider(label, min_value=1, max_value=100, step=1, key=key,
                           on_change=_range_changed, args=(scenario, item.field))
                 continue
             step = _money_step(item.likely)
