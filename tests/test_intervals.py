@@ -238,3 +238,18 @@ def test_the_pages_say_plainly_when_a_few_positives_carry_the_money():
         sentence = how_sure_sentence("payments", "frauds", comparison, "$", True)
         assert ("A few frauds carry much of the money" in sentence) is heavy
     assert same_budget(scores, rule, labels, even, ECON).money_concentration is None  # no value column
+
+
+def test_money_ranges_are_studentized_and_counts_percentile():
+    """Money ranges are symmetric about the estimate (estimate +/- q x its standard error, see
+    docs/statistics.md); the percentile range of skewed money would not be."""
+    scores, rule, labels, values = _data(n=3000, seed=12)
+    comparison = same_budget(scores, rule, labels, values, AMOUNTS, resamples=500)
+    net = comparison.extra_net
+    assert net.high - net.estimate == pytest.approx(net.estimate - net.low)
+    sweep = ThresholdSweep(scores, labels, values)
+    outcome = sweep.outcome_at_count(400, AMOUNTS)
+    found = TopKBootstrap(sweep.order, labels, values, resamples=500).intervals_at(
+        400, AMOUNTS, {"reached": outcome.reached, "value_won": outcome.value_won, "net_value": outcome.net_value})
+    for name in ("value_won", "net_value"):
+        assert found[name].high - found[name].estimate == pytest.approx(found[name].estimate - found[name].low)
