@@ -13,10 +13,13 @@ from hypothesis import settings
 from streamlit.testing.v1 import AppTest
 
 # CI explores a fixed set of examples so a run never fails by luck of the draw; locally every
-# run draws new ones (and hypothesis remembers failures in .hypothesis/).
+# run draws new ones (and hypothesis remembers failures in .hypothesis/). Under mutmut
+# (MUTANT_UNDER_TEST set) the fixed set too: every mutant then meets the same examples, and a
+# mutant is never "killed" or "survives" by luck.
 settings.register_profile("ci", derandomize=True, print_blob=True)
 settings.register_profile("thorough", derandomize=False, print_blob=True)
-PROFILE = os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "default")
+_FIXED = os.environ.get("CI") or "MUTANT_UNDER_TEST" in os.environ
+PROFILE = os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if _FIXED else "default")
 settings.load_profile(PROFILE)
 CI_EXAMPLES = 100  # the most any property explores in CI: a fixed set, the same every run
 
