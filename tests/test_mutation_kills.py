@@ -1,0 +1,606 @@
+"""Tests written for mutants that survived the statistics tests (docs/mutation-testing.md).
+
+Each one pins a behaviour with an expected value from an independent reference: a plain loop,
+a worked example by hand, or a known truth. None takes more than a fraction of a second.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from proofdeck.data.spec import Economics
+from proofdeck.decisions.assumption_ranges import Range, assumption_ranges, range_words, sampled_economics
+
+CHURN_MONEY = Economics(cost_per_action=20, value_per_won=300, win_rate=0.4, population=10_000, period="quarter")
+WORDS = {"action": "call", "won": "customer kept", "positives": "churners", "positive": "churner"}
+
+
+# --- decisions/assumption_ranges.py: every money assumption's range -------------------------
+
+def test_guessed_ranges_by_hand():
+    """$20 a call (a fifth either way: 16 to 25), $300 a customer (a quarter: 225 to 375), a win
+    rate of 40% (half again either way: 20% to 60%); a fixed cost and a miss cost of 0 stay 0
+    and get no range."""
+    assert assumption_ranges(CHURN_MONEY) == (
+        Range("cost_per_action", 16.0, 20.0, 25.0, True),
+        Range("value_per_won", 225.0, 300.0, 375.0, True),
+        Range("win_rate", 0.2, 0.4, pytest.approx(0.6), True),
+    )
+
+
+def test_every_money_field_in_use_gets_a_range_in_a_fixed_order():
+    econ = replace(CHURN_MONEY, fixed_cost=1000.0, cost_per_miss=50.0)
+    found = assumption_ranges(econ)
+    assert [item.field for item in found] == ["cost_per_action", "value_per_won", "win_rate", "fixed_cost",
+                                              "cost_per_miss"]
+    assert found[3] == Range("fixed_cost", 800.0, 1000.0, 1250.0, True)
+    assert found[4] == Range("cost_per_miss", 25.0, 50.0, 75.0, True)
+
+
+def test_a_value_column_takes_the_place_of_value_per_won():
+    econ = replace(CHURN_MONEY, value_column="amount")
+    assert [item.field for item in assumption_ranges(econ)] == ["cost_per_action", "win_rate"]
+
+
+def test_a_stated_range_is_kept_and_not_marked_guessed():
+    econ = replace(CHURN_MONEY, ranges=(("win_rate", 0.25, 0.45),))
+    win = [item for item in assumption_ranges(econ) if item.field == "win_rate"]
+    assert win == [Range("win_rate", 0.25, 0.4, 0.45, False)]
+
+
+def test_a_stated_range_of_zero_width_at_zero_is_kept():
+    """Someone stated the fixed cost is exactly 0: a range (fixed), not a guess to drop."""
+    econ = replace(CHURN_MONEY, ranges=(("fixed_cost", 0.0, 0.0),))
+    fixed = [item for item in assumption_ranges(econ) if item.field == "fixed_cost"]
+    assert fixed == [Range("fixed_cost", 0.0, 0.0, 0.0, False)]
+    assert fixed[0].fixed
+
+
+def test_a_range_always_holds_its_assumed_figure_and_stays_possible():
+    """A stated 50%-70% around an assumed 40% widens to 40%-70%; a guessed 80% +/- half is cut
+    at 100% (no win rate above 1); a stated range above the assumed cost starts at it."""
+    econ = replace(CHURN_MONEY, win_rate=0.4, ranges=(("win_rate", 0.5, 0.7), ("cost_per_action", 5.0, 10.0)))
+    found = {item.field: item for item in assumption_ranges(econ)}
+    assert (found["win_rate"].low, found["win_rate"].high) == (0.4, 0.7)
+    assert (found["cost_per_action"].low, found["cost_per_action"].high) == (5.0, 20.0)
+    high = {item.field: item for item in assumption_ranges(replace(CHURN_MONEY, win_rate=0.8))}
+    assert (high["win_rate"].low, high["win_rate"].high) == (0.4, 1.0)
+
+
+def test_a_range_is_fixed_only_when_its_ends_meet():
+    assert Range("win_rate", 0.3, 0.3, 0.3, False).fixed
+    assert not Range("win_rate", 0.3, 0.3, 0.31, False).fixed
+
+
+def test_sampled_money_is_triangular_between_the_ends():
+    """A triangular draw lies between its ends, its mean is (low + likely + high) / 3 and a
+    share (likely - low) / (high - low) of it falls below the likely figure."""
+    econ = sampled_economics(CHURN_MONEY, 40_000, seed=3)
+    for field, low, likely, high in [("cost_per_action", 16, 20, 25), ("value_per_won", 225, 300, 375),
+                                     ("win_rate", 0.2, 0.4, 0.6)]:
+        draws = np.asarray(getattr(econ, field))
+        assert draws.shape == (40_000,)
+        assert draws.min() >= low and draws.max() <= high
+        assert draws.mean() == pytest.approx((low + likely + high) / 3, rel=0.005)
+        assert (draws < likely).mean() == pytest.approx((likely - low) / (high - low), abs=0.01)
+    assert econ.fixed_cost == 0.0 and econ.cost_per_miss == 0.0  # no range: left as they were
+    assert econ.population == CHURN_MONEY.population
+
+
+def test_sampled_money_is_seeded():
+    one, again, other = (sampled_economics(CHURN_MONEY, 50, seed=s) for s in (1, 1, 2))
+    np.testing.assert_array_equal(one.win_rate, again.win_rate)
+    assert not np.array_equal(one.win_rate, other.win_rate)
+    # the default seed is 0
+    np.testing.assert_array_equal(sampled_economics(CHURN_MONEY, 50).win_rate,
+                                  sampled_economics(CHURN_MONEY, 50, seed=0).win_rate)
+
+
+def test_a_fixed_range_is_not_drawn():
+    econ = replace(CHURN_MONEY, ranges=(("win_rate", 0.4, 0.4),))
+    assert sampled_economics(econ, 10).win_rate == 0.4
+
+
+def test_range_words_by_hand():
+    win, cost = Range("win_rate", 0.2, 0.4, 0.6, True), Range("cost_per_action", 16.0, 20.0, 25.0, True)
+    assert range_words(win, WORDS) == "share of reached churners won 20% to 60%"
+    assert range_words(cost, WORDS) == "cost per call $16 to $25"
+    assert range_words(cost, WORDS, "€") == "cost per call €16 to €25"
+    assert range_words(Range("value_per_won", 225.0, 300.0, 375.0, True), WORDS) == "value per customer kept $225 to $375"
+    assert range_words(Range("fixed_cost", 800.0, 1000.0, 1250.0, True), WORDS) == "fixed cost $800 to $1,250"
+    assert range_words(Range("cost_per_miss", 25.0, 50.0, 75.0, True), WORDS) == "cost per churner missed $25 to $75"
+
+
+# --- decisions/paired.py: the spread a studentized interval divides by -------------------------
+
+def reference_spread(gap, labels, values, econ, scale):
+    """sqrt(n) x the (population) standard deviation of the per-example amount the difference
+    sums: gap x (win rate x the example's worth + the miss cost), for positives; 0 otherwise."""
+    amounts = []
+    for g, positive, value in zip(gap, labels, values):
+        worth = (value if econ.value_column else econ.value_per_won) if positive else 0.0
+        amounts.append(scale * g * (econ.win_rate * worth + (econ.cost_per_miss if positive else 0.0)))
+    return np.sqrt(len(amounts)) * np.std(amounts)
+
+
+def spread_sums(gap, labels, values):
+    """The five sums difference_spread reads, by a plain loop."""
+    sums = [0.0] * 5
+    for g, positive, value in zip(gap, labels, values):
+        worth = value if positive else 0.0
+        sums[0] += g * worth
+        sums[1] += g * positive
+        sums[2] += g * g * worth * worth
+        sums[3] += g * g * worth
+        sums[4] += g * g * positive
+    return np.array(sums)
+
+
+SPREAD_ECONOMIES = [
+    Economics(value_per_won=300, win_rate=0.4, cost_per_miss=50),
+    Economics(value_per_won=300, win_rate=0.4),
+    Economics(value_column="amount", win_rate=0.7, cost_per_miss=20),
+    Economics(value_column="amount", win_rate=0.3),
+]
+
+
+@pytest.mark.parametrize("econ", SPREAD_ECONOMIES, ids=["per won+miss", "per won", "column+miss", "column"])
+def test_difference_spread_is_the_standard_deviation_of_the_per_example_amounts(econ):
+    from proofdeck.decisions.paired import difference_spread
+
+    rng = np.random.default_rng(11)
+    n = 30
+    labels = rng.random(n) < 0.4
+    values = rng.lognormal(3, 1, n)
+    gaps = [rng.choice([-1.0, 0.0, 1.0, -0.25, 0.75], n) for _ in range(3)]
+    scale = 2.5
+    arguments = dict(examples=n, scale=scale, win_rate=econ.win_rate, cost_per_miss=econ.cost_per_miss,
+                     value_column=bool(econ.value_column), value_per_won=econ.value_per_won)
+    one = difference_spread(spread_sums(gaps[0], labels, values), **arguments)
+    assert float(one) == pytest.approx(reference_spread(gaps[0], labels, values, econ, scale), rel=1e-9)
+    many = difference_spread(np.array([spread_sums(g, labels, values) for g in gaps]), **arguments)
+    expected = [reference_spread(g, labels, values, econ, scale) for g in gaps]
+    np.testing.assert_allclose(many, expected, rtol=1e-9)
+
+
+def test_difference_spread_is_zero_not_nan_when_every_amount_is_the_same():
+    """All amounts equal: the variance is 0 (rounding may make it a hair negative: never NaN)."""
+    from proofdeck.decisions.paired import difference_spread
+
+    sums = spread_sums([1.0] * 3, [True] * 3, [0.1] * 3)
+    found = difference_spread(sums, examples=3, scale=1.0, win_rate=0.3, cost_per_miss=0.0,
+                              value_column=True, value_per_won=0.0)
+    assert found == pytest.approx(0.0, abs=1e-12) and np.isfinite(found)
+
+
+def _held_out(n=60, seed=0, ties=False):
+    rng = np.random.default_rng(seed)
+    scores = (rng.integers(0, 3, n) / 2.0) if ties else rng.random(n)
+    labels = rng.random(n) < 0.35
+    values = rng.lognormal(3, 1, n)
+    rule = rng.random(n) < 0.3
+    return scores, rule, labels, values
+
+
+def reference_gap(scores, rule_weights):
+    """The held-out set's model picks (its top K, K the rule's size, ties by position) minus the rule."""
+    k = int(round(float(np.sum(rule_weights))))
+    ranked = sorted(range(len(scores)), key=lambda i: (-scores[i], i))
+    model = [0.0] * len(scores)
+    for i in ranked[:k]:
+        model[i] = 1.0
+    return np.array(model) - np.asarray(rule_weights, dtype=float)
+
+
+@pytest.mark.parametrize("ties", [False, True], ids=["distinct scores", "tied scores"])
+def test_the_held_out_sets_own_spread_sums_by_a_plain_loop(ties):
+    from proofdeck.decisions.paired import same_budget_draws
+
+    scores, rule, labels, values = _held_out(ties=ties)
+    draws = same_budget_draws(scores, rule, labels, values, resamples=10)
+    expected = spread_sums(reference_gap(scores, rule), labels, values)
+    np.testing.assert_allclose(draws.sample_spread, expected, rtol=1e-9)
+
+
+def test_a_random_picks_spread_sums_by_a_plain_loop():
+    from proofdeck.decisions.paired import same_budget_draws
+    from proofdeck.decisions.random_pick import random_pick_weights
+
+    scores, _, labels, values = _held_out(seed=4)
+    weights = random_pick_weights(60, 12)
+    draws = same_budget_draws(scores, weights, labels, values, resamples=10)
+    np.testing.assert_allclose(draws.sample_spread, spread_sums(reference_gap(scores, weights), labels, values),
+                               rtol=1e-9)
+
+
+def test_resampled_sums_average_to_the_held_out_sums():
+    """Every example is drawn once per resample on average, so each resampled sum of a fixed
+    per-example quantity averages to its held-out sum."""
+    from proofdeck.decisions.paired import same_budget_draws
+
+    scores, rule, labels, values = _held_out(seed=2)
+    draws = same_budget_draws(scores, rule, labels, values, resamples=6000, seed=5)
+    positive_value = values[labels]
+    expected = {
+        "actions": rule.sum(), "positives": labels.sum(), "positive_value": positive_value.sum(),
+        "rule_reached": (rule & labels).sum(), "rule_value": values[rule & labels].sum(),
+    }
+    for name, total in expected.items():
+        found = getattr(draws, name)
+        assert found.mean() == pytest.approx(total, rel=0.03), name
+    own = spread_sums(reference_gap(scores, rule), labels, values)
+    for column in range(5):
+        assert draws.spread[:, column].mean() == pytest.approx(own[column], rel=0.05, abs=0.05 * abs(own).max())
+
+
+def test_the_models_value_is_the_value_of_the_positives_it_reaches():
+    """With every positive worth 5, the value each side reaches is 5 x the positives it reaches."""
+    from proofdeck.decisions.paired import same_budget_draws
+
+    scores, rule, labels, _ = _held_out(seed=3)
+    draws = same_budget_draws(scores, rule, labels, np.full(60, 5.0), resamples=300)
+    np.testing.assert_allclose(draws.model_value, 5 * draws.model_reached)
+    np.testing.assert_allclose(draws.rule_value, 5 * draws.rule_reached)
+    np.testing.assert_allclose(draws.positive_value, 5 * draws.positives)
+
+
+def test_the_default_seed_is_zero():
+    """Pages and the report call without a seed and must show the same figures."""
+    from proofdeck.decisions.paired import same_budget_draws
+
+    scores, rule, labels, values = _held_out(seed=1)
+    one = same_budget_draws(scores, rule, labels, values, resamples=50)
+    zero = same_budget_draws(scores, rule, labels, values, resamples=50, seed=0)
+    np.testing.assert_array_equal(one.model_reached, zero.model_reached)
+
+
+def test_first_draws_with_no_examples_drawn_one_by_one():
+    """No examples: a budget of 0 (or within rounding of 0) sums to 0, any real budget cannot
+    be filled."""
+    from proofdeck.decisions.paired import first_draws
+
+    empty, columns = np.zeros((3, 0)), np.zeros((0, 2))
+    found = first_draws(empty, np.array([0.0, 1e-9, 0.0]), columns)
+    assert found is not None and found.shape == (3, 2) and not found.any()
+    assert first_draws(empty, np.array([0.0, 0.5, 0.0]), columns) is None
+
+
+def test_first_draws_with_one_example():
+    """One example worth 3, drawn twice and once: budgets 1.5 and 1 take 1.5 and 1 copies."""
+    from proofdeck.decisions.paired import first_draws
+
+    found = first_draws(np.array([[2.0], [1.0]]), np.array([1.5, 1.0]), np.array([[3.0]]))
+    np.testing.assert_allclose(found, [[4.5], [3.0]])
+    assert first_draws(np.array([[2.0], [1.0]]), np.array([1.5, 1.5]), np.array([[3.0]])) is None
+
+
+def test_when_a_budget_goes_past_the_models_top_it_looks_twice_as_far(monkeypatch):
+    """The top examples drawn one by one start at budget + 8 sqrt(budget) + 64 (20 flagged:
+    120); when some resample's budget does not fit in them (forced here once), twice as many
+    (240), and the result is still a budget-matched draw."""
+    import proofdeck.decisions.paired as paired
+
+    real, widths = paired.first_draws, []
+
+    def short_once(counts, budget, columns):
+        widths.append(counts.shape[1])
+        return None if len(widths) == 1 else real(counts, budget, columns)
+
+    monkeypatch.setattr(paired, "first_draws", short_once)
+    rng = np.random.default_rng(8)
+    n = 1000
+    scores, labels = rng.random(n), rng.random(n) < 0.1
+    rule = np.zeros(n, dtype=bool)
+    rule[rng.choice(n, 20, replace=False)] = True
+    draws = paired.same_budget_draws(scores, rule, labels, np.ones(n), resamples=300)
+    assert widths[:2] == [120, 240] and len(widths) >= 2
+    assert draws.resamples == 300
+    assert np.all(draws.model_reached <= draws.actions + 1e-9)
+
+
+# --- decisions/bootstrap.py ------------------------------------------------------------------
+
+def test_resamples_for_by_hand():
+    """2,000 up to 20,000 relevant rows (40 million cells), then 40 million / rows, never under 400."""
+    from proofdeck.decisions.bootstrap import resamples_for
+
+    assert [resamples_for(r) for r in (0, 1, 20_000, 20_001, 50_000, 100_000, 10**7)] == [
+        2000, 2000, 2000, 1999, 800, 400, 400]
+    assert isinstance(resamples_for(50_000), int)
+
+
+def test_count_blocks_draw_n_with_replacement_in_chunks():
+    from proofdeck.decisions.bootstrap import _count_blocks
+
+    blocks = list(_count_blocks(30, 7, seed=1, chunk=3))
+    assert [block.shape for block in blocks] == [(3, 30), (3, 30), (1, 30)]
+    assert all((block.sum(axis=1) == 30).all() for block in blocks)
+    again = list(_count_blocks(30, 7, seed=1, chunk=3))
+    assert all(np.array_equal(a, b) for a, b in zip(blocks, again))
+    assert [b.shape for b in _count_blocks(30, 5, seed=0, relevant=0, chunk=2)] == [(2, 0), (2, 0), (1, 0)]
+
+
+def test_count_blocks_on_the_relevant_rows_are_multinomial_counts():
+    """Of n = 50 draws, those landing on the first 10 rows are binomial(50, 1/5): mean 10,
+    variance 8; each of those rows is drawn once per resample on average, variance 1 - 1/50."""
+    from proofdeck.decisions.bootstrap import _count_blocks
+
+    counts = np.vstack(list(_count_blocks(50, 20_000, seed=3, relevant=10)))
+    assert counts.shape == (20_000, 10)
+    landed = counts.sum(axis=1)
+    assert landed.mean() == pytest.approx(10, rel=0.01)
+    assert landed.var() == pytest.approx(8, rel=0.05)
+    np.testing.assert_allclose(counts.mean(axis=0), 1.0, rtol=0.03)
+    np.testing.assert_allclose(counts.var(axis=0), 1 - 1 / 50, rtol=0.06)
+
+
+def test_bootstrap_outcomes_are_paired_multinomial_counts():
+    """A policy reaching h of the n rows reaches binomial(n, h / n) in a resample (mean h,
+    variance h (1 - h / n)); two policies share each resample, so their covariance is
+    n (p_both - p_a p_b), p_both the share of rows both reach (a known truth of multinomial
+    counts; independent resamples would give 0)."""
+    from proofdeck.decisions.bootstrap import bootstrap_outcomes
+
+    rng = np.random.default_rng(2)
+    n = 200
+    labels = rng.random(n) < 0.3
+    a = rng.random(n) < 0.4
+    b = a.copy()
+    b[:40] = ~b[:40]  # mostly the same rows as a
+    econ = Economics(cost_per_action=1, value_per_won=10, win_rate=0.5)
+    out = bootstrap_outcomes({"a": a, "b": b}, labels, np.ones(n), econ, resamples=20_000, seed=1)
+    ha, hb, both = (a & labels).sum(), (b & labels).sum(), (a & b & labels).sum()
+    ra, rb = out["a"]["reached"], out["b"]["reached"]
+    assert ra.size == 20_000
+    assert ra.mean() == pytest.approx(ha, rel=0.01) and rb.mean() == pytest.approx(hb, rel=0.01)
+    assert ra.var() == pytest.approx(ha * (1 - ha / n), rel=0.05)
+    assert np.cov(ra, rb)[0, 1] == pytest.approx(n * (both / n - (ha / n) * (hb / n)), rel=0.08)
+    assert out["a"]["actions"].mean() == pytest.approx(a.sum(), rel=0.01)
+    assert out["a"]["actions"].var() == pytest.approx(a.sum() * (1 - a.sum() / n), rel=0.05)
+
+
+def test_bootstrap_outcomes_price_the_resampled_sums():
+    """Every resample's figures follow the outcome formulas of its sums: with every row a
+    positive worth 7 flagged by the policy, the positives and their value move together."""
+    from proofdeck.decisions.bootstrap import bootstrap_outcomes
+
+    n = 40
+    labels = np.arange(n) % 4 == 0
+    flags = np.arange(n) < 20
+    values = np.full(n, 7.0)
+    econ = Economics(cost_per_action=2, value_column="amount", win_rate=0.5, cost_per_miss=3)
+    out = bootstrap_outcomes({"rule": flags}, labels, values, econ, resamples=500, seed=4)["rule"]
+    # value won = 0.5 x 7 x reached; spend = 2 x actions; miss cost = 3 x (positives - reached)
+    np.testing.assert_allclose(out["value_won"], 3.5 * out["reached"])
+    np.testing.assert_allclose(out["spend"], 2 * out["actions"])
+    missed = out["missed"]
+    np.testing.assert_allclose(out["net_value"], 3.5 * out["reached"] - 2 * out["actions"] - 3 * missed)
+    np.testing.assert_allclose(out["missed_value"], 7 * missed)
+    assert missed.mean() == pytest.approx(5, rel=0.05)  # 10 positives, 5 of them flagged
+    assert out["reached"].std() > 0
+
+
+def test_bootstrap_outcomes_default_resamples_and_seed():
+    from proofdeck.decisions.bootstrap import bootstrap_outcomes
+
+    labels = np.arange(30) % 3 == 0
+    flags = np.arange(30) < 12
+    econ = Economics(cost_per_action=1, value_per_won=10, win_rate=0.5)
+    default = bootstrap_outcomes({"rule": flags}, labels, np.ones(30), econ)["rule"]["reached"]
+    seeded = bootstrap_outcomes({"rule": flags}, labels, np.ones(30), econ, resamples=2000, seed=0)["rule"]["reached"]
+    np.testing.assert_array_equal(default, seeded)
+
+
+def test_percentile_interval_by_hand():
+    from proofdeck.decisions.bootstrap import Interval, interval
+
+    samples = np.arange(101, dtype=float)  # 0..100: the 2.5th percentile is 2.5, the 97.5th 97.5
+    assert interval(50.0, samples) == Interval(50.0, 2.5, 97.5)
+    with_gaps = np.concatenate([samples, [np.nan, np.inf, -np.inf]])
+    assert interval(7.0, with_gaps) == Interval(7.0, 2.5, 97.5)
+    empty = interval(3.0, np.array([np.nan, np.inf]))
+    assert empty.estimate == 3.0 and np.isnan(empty.low) and np.isnan(empty.high)
+
+
+def test_studentized_interval_where_it_cannot_studentize():
+    from proofdeck.decisions.bootstrap import studentized_interval
+
+    samples = np.arange(101, dtype=float)
+    for estimate, error in [(np.nan, 1.0), (50.0, np.inf), (50.0, np.nan)]:
+        found = studentized_interval(estimate, error, samples, np.ones(101))
+        assert np.isnan(found.low) and np.isnan(found.high)
+    nothing = studentized_interval(5.0, 1.0, np.array([]), np.array([]))
+    assert nothing.estimate == 5.0 and np.isnan(nothing.low)
+    # a resample with a gap but no spread of its own: an infinite ratio, so the percentile interval
+    zero_spread = studentized_interval(50.0, 2.0, samples, np.zeros(101))
+    assert (zero_spread.low, zero_spread.high) == pytest.approx((2.5, 97.5))
+    # no gap and no spread: a ratio of 0, not NaN; with all ratios 0 the interval is the estimate
+    flat = studentized_interval(50.0, 2.0, np.full(10, 50.0), np.zeros(10))
+    assert (flat.low, flat.high) == (50.0, 50.0)
+    # every ratio NaN (no spread known): no interval
+    unknown = studentized_interval(50.5, 2.0, samples, np.full(101, np.nan))
+    assert np.isnan(unknown.low) and np.isnan(unknown.high)
+    # a negative standard error is no standard error either: the percentile interval
+    negative = studentized_interval(50.0, -1.0, samples, np.ones(101))
+    assert (negative.low, negative.high) == pytest.approx((2.5, 97.5))
+
+
+def test_studentized_interval_takes_the_95th_percentile_of_the_ratios():
+    """Ratios 1..100 (errors 1, gaps 1..100): the 95th percentile taking the higher is 96 (numpy's
+    'higher' rounds the position 94.05 up to index 95); the error 0.5 gives a half-width of 48."""
+    from proofdeck.decisions.bootstrap import studentized_interval
+
+    gaps = np.arange(1, 101, dtype=float)
+    found = studentized_interval(0.0, 0.5, gaps, np.ones(100))
+    assert (found.estimate, found.low, found.high) == (0.0, -48.0, 48.0)
+    divided = studentized_interval(0.0, 0.5, -gaps * 2, np.full(100, 2.0))  # gaps / errors are the same ratios
+    assert (divided.low, divided.high) == (-48.0, 48.0)
+
+
+def test_relative_change_by_hand():
+    from proofdeck.decisions.bootstrap import relative_change
+
+    found = relative_change(np.array([15.0, 5.0, -5.0, 3.0]), np.array([10.0, 10.0, -10.0, 0.0]))
+    np.testing.assert_allclose(found[:3], [0.5, -0.5, 0.5])
+    assert np.isnan(found[3])
+    np.testing.assert_allclose(relative_change(np.array([2.0, 4.0]), 2.0), [0.0, 1.0])
+
+
+# --- decisions/top_k_bootstrap.py: the slider's intervals --------------------------------------
+
+def _slider_data(n=300, seed=6):
+    rng = np.random.default_rng(seed)
+    scores = rng.random(n)
+    labels = rng.random(n) < 0.1 + 0.4 * scores
+    values = rng.lognormal(3, 1, n)
+    order = np.argsort(-scores, kind="stable")
+    return order, labels, values
+
+
+def reference_slider_interval(boot, order, labels, values, count, econ, estimate, figure):
+    """The slider's studentized interval for value won or net value, rebuilt from the resampled
+    sums of the top ``count`` and of everyone (sums_at) with the standard error written out:
+    sqrt(n) x the standard deviation of the per-example amounts (win rate x worth for a
+    positive in the top; minus the miss cost for a positive left out)."""
+    from proofdeck.decisions.bootstrap import Interval, studentized_interval
+
+    n = labels.size
+    scale = econ.scale_for(n)
+    win, miss = econ.win_rate, econ.cost_per_miss
+
+    def worth(value):
+        return value if econ.value_column else econ.value_per_won
+
+    # the held-out set's own standard error, example by example
+    amounts = []
+    for rank, i in enumerate(order):
+        if not labels[i]:
+            amounts.append(0.0)
+        elif rank < count:
+            amounts.append(scale * win * worth(values[i]))
+        else:
+            amounts.append(-scale * miss if figure == "net_value" else 0.0)
+    own = np.sqrt(n) * np.std(amounts)
+    # each resample's figure and standard error, from its sums (held-out scale)
+    top, everyone = boot.sums_at(count), boot.sums_at(n)
+    if econ.value_column:
+        top_worth, top_squares = top[:, 2], top[:, 3]
+    else:
+        top_worth, top_squares = econ.value_per_won * top[:, 1], econ.value_per_won**2 * top[:, 1]
+    missed = everyone[:, 1] - top[:, 1]
+    value_won = scale * win * top_worth
+    if figure == "value_won":
+        samples, linear, squares = value_won, value_won, scale**2 * win**2 * top_squares
+    else:
+        spend = econ.cost_per_action * top[:, 0] * scale + (econ.fixed_cost if count > 0 else 0.0)
+        samples = value_won - spend - scale * miss * missed
+        linear = scale * (win * top_worth - miss * missed)
+        squares = scale**2 * (win**2 * top_squares + miss**2 * missed)
+    errors = np.sqrt(n * np.clip(squares / n - (linear / n) ** 2, 0, None))
+    found = studentized_interval(estimate, own, samples, errors)
+    if figure == "value_won":
+        found = Interval(found.estimate, max(found.low, 0.0), found.high)
+    return found
+
+
+SLIDER_ECONOMIES = [
+    Economics(cost_per_action=20, value_per_won=300, win_rate=0.4, cost_per_miss=60, fixed_cost=500,
+              population=3000, period="quarter"),
+    Economics(cost_per_action=5, value_column="amount", win_rate=0.8, cost_per_miss=10),
+]
+
+
+@pytest.mark.parametrize("econ", SLIDER_ECONOMIES, ids=["value per won", "value column"])
+@pytest.mark.parametrize("count", [0, 40, 150])
+def test_the_sliders_money_intervals_against_a_written_out_studentized_interval(econ, count):
+    from proofdeck.decisions.top_k_bootstrap import TopKBootstrap
+
+    order, labels, values = _slider_data()
+    boot = TopKBootstrap(order, labels, values, resamples=400, seed=2)
+    estimates = {"reached": 11.0, "value_won": 1234.0, "net_value": -56.0}
+    found = boot.intervals_at(count, econ, estimates)
+    for figure in ("value_won", "net_value"):
+        expected = reference_slider_interval(boot, order, labels, values, count, econ, estimates[figure], figure)
+        assert found[figure].estimate == expected.estimate
+        assert (found[figure].low, found[figure].high) == pytest.approx((expected.low, expected.high), rel=1e-9,
+                                                                        abs=1e-6)
+    # reached: the percentile interval of the reached positives per period
+    reached = boot.sums_at(count)[:, 1] * econ.scale_for(labels.size)
+    assert found["reached"].estimate == 11.0
+    assert (found["reached"].low, found["reached"].high) == pytest.approx(tuple(np.percentile(reached, [2.5, 97.5])))
+
+
+def test_value_won_never_goes_below_zero():
+    """One positive in the top 5, worth little: the studentized low end is negative, shown as 0."""
+    from proofdeck.decisions.top_k_bootstrap import TopKBootstrap
+
+    labels = np.zeros(200, dtype=bool)
+    labels[[2, 50, 51, 52, 120]] = True
+    econ = Economics(cost_per_action=1, value_per_won=10, win_rate=0.5)
+    boot = TopKBootstrap(np.arange(200), labels, np.ones(200), resamples=400)
+    found = boot.intervals_at(5, econ, {"reached": 1.0, "value_won": 5.0, "net_value": 0.0}, figures=("value_won",))
+    assert list(found) == ["value_won"] and found["value_won"].low == 0.0 and found["value_won"].high > 5.0
+
+
+def test_a_count_of_zero_reaches_no_one_in_any_resample():
+    from proofdeck.decisions.top_k_bootstrap import TopKBootstrap
+
+    order, labels, values = _slider_data()
+    boot = TopKBootstrap(order, labels, values, resamples=300)
+    econ = Economics(cost_per_action=1, value_per_won=10, win_rate=0.5)
+    found = boot.intervals_at(0, econ, {"reached": 0.0, "value_won": 0.0, "net_value": 0.0}, figures=("reached",))
+    assert (found["reached"].low, found["reached"].high) == (0.0, 0.0)
+    assert (boot.intervals_at(-3, econ, {"reached": 0.0}, figures=("reached",))["reached"].high) == 0.0
+
+
+def test_the_slider_resamples_count_every_positive_even_alone_in_its_block():
+    """One positive among 200 examples (a block of 64 holding just it): everyone's positives
+    average 1 per resample, and acting on everyone reaches it whenever it is drawn."""
+    from proofdeck.decisions.top_k_bootstrap import TopKBootstrap
+
+    labels = np.zeros(200, dtype=bool)
+    labels[70] = True
+    boot = TopKBootstrap(np.arange(200), labels, np.full(200, 4.0), resamples=1000, seed=3)
+    everyone = boot.sums_at(200)
+    assert everyone[:, 1].mean() == pytest.approx(1.0, rel=0.1)
+    np.testing.assert_allclose(everyone[:, 2], 4 * everyone[:, 1])
+    np.testing.assert_allclose(everyone[:, 3], 16 * everyone[:, 1])
+
+
+def test_outcomes_at_price_the_top_and_everyone():
+    """Acting on the top k: reached is the resampled top's positives; missed is everyone's
+    positives less those (each drawn example stands for n / draws held-out ones)."""
+    from proofdeck.decisions.top_k_bootstrap import TopKBootstrap
+
+    order, labels, values = _slider_data()
+    boot = TopKBootstrap(order, labels, values, resamples=300, seed=5)
+    econ = Economics(cost_per_action=2, value_column="amount", win_rate=0.5, cost_per_miss=7, population=600)
+    out = boot.outcomes_at(60, econ)
+    top, everyone = boot.sums_at(60), boot.sums_at(300)
+    np.testing.assert_allclose(out["actions"], 60 * 2.0)
+    np.testing.assert_allclose(out["reached"], 2 * top[:, 1])
+    np.testing.assert_allclose(out["missed"], 2 * (everyone[:, 1] - top[:, 1]), atol=1e-9)
+    np.testing.assert_allclose(out["value_won"], 2 * 0.5 * top[:, 2])
+    np.testing.assert_allclose(out["missed_value"], 2 * (everyone[:, 2] - top[:, 2]), atol=1e-6)
+    assert out["missed"].mean() == pytest.approx(2 * (labels.sum() - labels[order[:60]].sum()), rel=0.05)
+
+
+def test_an_empty_held_out_set_gives_empty_sums():
+    from proofdeck.decisions.top_k_bootstrap import TopKBootstrap
+
+    boot = TopKBootstrap(np.array([], dtype=int), np.array([], dtype=bool), np.array([]), resamples=10)
+    assert boot.sums_at(0).shape == (10, 4) and not boot.sums_at(5).any()
+
+
+def test_the_slider_default_resamples_and_seed():
+    """1,000 resamples unless spreading the positives' blocks would pass 30 million cells."""
+    from proofdeck.decisions.top_k_bootstrap import TopKBootstrap
+
+    order, labels, values = _slider_data()
+    default = TopKBootstrap(order, labels, values)
+    assert default.resamples == 1000
+    np.testing.assert_array_equal(default.sums_at(40), TopKBootstrap(order, labels, values, resamples=1000,
+                                                                      seed=0).sums_at(40))
