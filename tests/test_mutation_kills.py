@@ -170,10 +170,11 @@ def test_difference_spread_is_zero_not_nan_when_every_amount_is_the_same():
     """All amounts equal: the variance is 0 (rounding may make it a hair negative: never NaN)."""
     from proofdeck.decisions.paired import difference_spread
 
+    # three amounts of 0.9 x 0.1: in floating point the variance comes out at -3.5e-18
     sums = spread_sums([1.0] * 3, [True] * 3, [0.1] * 3)
-    found = difference_spread(sums, examples=3, scale=1.0, win_rate=0.3, cost_per_miss=0.0,
+    found = difference_spread(sums, examples=3, scale=1.0, win_rate=0.9, cost_per_miss=0.0,
                               value_column=True, value_per_won=0.0)
-    assert found == pytest.approx(0.0, abs=1e-12) and np.isfinite(found)
+    assert found == 0.0
 
 
 def _held_out(n=60, seed=0, ties=False):
@@ -604,3 +605,297 @@ def test_the_slider_default_resamples_and_seed():
     assert default.resamples == 1000
     np.testing.assert_array_equal(default.sums_at(40), TopKBootstrap(order, labels, values, resamples=1000,
                                                                       seed=0).sums_at(40))
+
+
+def test_an_interval_contains_its_ends():
+    from proofdeck.decisions.bootstrap import Interval
+
+    found = Interval(5.0, 2.0, 8.0)
+    assert found.contains(2.0) and found.contains(8.0) and found.contains(5.0)
+    assert not found.contains(1.99) and not found.contains(8.01)
+
+
+def test_one_sample_is_an_interval_of_one_point():
+    from proofdeck.decisions.bootstrap import Interval, interval, studentized_interval
+
+    assert interval(1.0, np.array([5.0])) == Interval(1.0, 5.0, 5.0)
+    # one resample 1 away with its own error 1: the ratio is 1, times the error 2
+    assert studentized_interval(10.0, 2.0, np.array([11.0]), np.array([1.0])) == Interval(10.0, 8.0, 12.0)
+
+
+def test_where_no_interval_can_be_had_the_estimate_still_stands():
+    from proofdeck.decisions.bootstrap import studentized_interval
+
+    samples = np.arange(101, dtype=float)
+    for found in (studentized_interval(50.0, np.inf, samples, np.ones(101)),
+                  studentized_interval(50.5, 2.0, samples, np.full(101, np.nan))):
+        assert found.estimate == 50.0 or found.estimate == 50.5
+        assert isinstance(found.low, float) and np.isnan(found.low) and np.isnan(found.high)
+
+
+def test_relative_change_broadcasts_either_side():
+    from proofdeck.decisions.bootstrap import relative_change
+
+    np.testing.assert_allclose(relative_change(3.0, np.array([1.0, 2.0])), [2.0, 0.5])
+    np.testing.assert_allclose(relative_change(np.array([3.0, 4.0]), 2.0), [0.5, 1.0])
+
+
+# --- comparison/compare.py: the ask's ranges and the verdict -----------------------------------
+
+def test_money_concentration_by_hand():
+    """20 positives: the largest 5% is 1 of them (100 of 119); 21: ceil(1.05) = 2 (100 + 50 of
+    170). Negatives' values do not count; no positive, or no money, gives None."""
+    from proofdeck.comparison.compare import money_concentration
+
+    labels = np.array([True] * 20 + [False] * 5)
+    values = np.array([100.0] + [1.0] * 19 + [1000.0] * 5)
+    assert money_concentration(labels, values) == pytest.approx(100 / 119)
+    labels21 = np.array([True] * 21)
+    values21 = np.array([50.0, 100.0] + [1.0] * 19)
+    assert money_concentration(labels21, values21) == pytest.approx(150 / 169)
+    assert money_concentration(np.array([True, True]), np.array([3.0, 1.0])) == pytest.approx(0.75)
+    assert money_concentration(np.zeros(4, dtype=bool), np.ones(4)) is None
+    assert money_concentration(np.ones(3, dtype=bool), np.zeros(3)) is None
+    assert money_concentration([1, 0, 1], [2.0, 9.0, 2.0]) == pytest.approx(0.5)  # 0/1 labels as yes/no
+
+
+def test_interval_verdict_at_its_edges():
+    from proofdeck.comparison.compare import interval_verdict
+    from proofdeck.decisions.bootstrap import Interval
+
+    assert interval_verdict(Interval(1.0, 0.001, 2.0)) == "better"
+    assert interval_verdict(Interval(1.0, 0.0, 2.0)) == "unclear"
+    assert interval_verdict(Interval(-1.0, -2.0, -0.001)) == "worse"
+    assert interval_verdict(Interval(-1.0, -2.0, 0.0)) == "unclear"
+    assert interval_verdict(Interval(0.0, float("nan"), float("nan"))) == "unclear"
+
+
+def _comparison(**changes):
+    from proofdeck.comparison.compare import same_budget
+
+    scores, rule, labels, values = _held_out(n=120, seed=9)
+    found = same_budget(scores, rule, labels, values, CHURN_MONEY, resamples=200)
+    return replace(found, **changes)
+
+
+def test_verdict_reads_the_figure_it_is_asked_about():
+    from proofdeck.comparison.compare import verdict
+    from proofdeck.decisions.bootstrap import Interval
+
+    both = _comparison(extra_net=Interval(5.0, 1.0, 9.0), extra_reached=Interval(-5.0, -9.0, -1.0))
+    assert verdict(both) == "better" and verdict(both, "net_value") == "better"
+    assert verdict(both, "reached") == "worse"
+    with pytest.raises(ValueError, match="net_value"):
+        verdict(both, "value_won")
+
+
+def test_what_the_case_rests_on():
+    from proofdeck.decisions.bootstrap import Interval
+
+    clear, unclear = Interval(5.0, 1.0, 9.0), Interval(5.0, -1.0, 9.0)
+    assert _comparison(extra_net=clear, combined_net=clear).rests_on == "data and money"
+    assert _comparison(extra_net=clear, combined_net=unclear).rests_on == "money"
+    assert _comparison(extra_net=unclear, combined_net=unclear).rests_on == "neither"
+    assert _comparison(extra_net=unclear, combined_net=clear).rests_on == "neither"
+    assert _comparison(extra_net=clear).clear and not _comparison(extra_net=unclear).clear
+
+
+def test_heavy_tailed_only_above_the_share():
+    from proofdeck.comparison.compare import HEAVY_TAIL_SHARE
+
+    assert HEAVY_TAIL_SHARE == 0.35
+    assert _comparison(money_concentration=0.36).heavy_tailed
+    assert not _comparison(money_concentration=0.35).heavy_tailed
+    assert not _comparison(money_concentration=None).heavy_tailed
+
+
+def test_expected_impact_text_by_hand():
+    from proofdeck.comparison.compare import expected_impact_text
+    from proofdeck.decisions.bootstrap import Interval
+
+    data, combined = Interval(30_000.0, 12_000.0, 40_000.0), Interval(30_000.0, -4_000.0, 60_000.0)
+    guessed = (Range("win_rate", 0.2, 0.4, 0.6, True), Range("fixed_cost", 0.0, 0.0, 0.0, False))
+    text = expected_impact_text(_comparison(extra_net=data, combined_net=combined, ranges=guessed), "$",
+                                " per quarter", WORDS)
+    assert text == (
+        "the extra net value per quarter against today's rule at the same budget is between +$12k and +$40k "
+        "from the held-out data at the assumed money (95% interval), and between -$4,000 and +$60k, so it could "
+        "go either way with the money assumptions' guessed ranges (set them in Assumptions) counted too "
+        "(share of reached churners won 20% to 60%). The case rests on the money assumptions: at the assumed "
+        "figures the data are clear, but within their ranges it could go either way.")
+    stated = (Range("win_rate", 0.2, 0.4, 0.6, False), Range("cost_per_action", 16.0, 20.0, 25.0, True))
+    text = expected_impact_text(_comparison(extra_net=data, combined_net=data, ranges=stated), "€", "", WORDS)
+    # (the wording here reads "the money assumptions' their stated ranges": reported, not pinned)
+    assert "stated ranges" in text and "guessed" not in text
+    assert text.endswith("counted too (share of reached churners won 20% to 60%; cost per call €16 to €25). The "
+                         "case holds even with the money assumptions anywhere in their ranges.")
+    unclear = Interval(1.0, -5.0, 5.0)
+    text = expected_impact_text(_comparison(extra_net=unclear, combined_net=unclear, ranges=stated), "$", "", WORDS)
+    assert text.endswith("The held-out data alone do not settle it.")
+    fixed_only = (Range("win_rate", 0.4, 0.4, 0.4, False),)
+    text = expected_impact_text(_comparison(extra_net=data, ranges=fixed_only), "$", " per quarter", WORDS)
+    assert text == ("the extra net value per quarter against today's rule at the same budget is between +$12k "
+                    "and +$40k (95% interval).")
+
+
+def reference_combined_net(scores, rule, labels, values, econ, resamples, seed=0):
+    """The ask's range with the money assumptions' ranges, written out resample by resample:
+    resample b is priced with the b-th money draw; its studentized gap |resampled - held-out|
+    / its own spread is put, with the b-th seeded sign, around the held-out difference priced
+    the same way, times that difference's own standard error (sqrt(n) x the standard deviation
+    of the per-example amounts); the 2.5th and 97.5th percentiles are the range."""
+    from proofdeck.decisions.paired import difference_spread, same_budget_draws
+
+    draws = same_budget_draws(scores, rule, labels, values, resamples, seed)
+    priced = sampled_economics(econ, draws.resamples, seed)
+    n, scale = labels.size, econ.scale_for(labels.size)
+    gap = reference_gap(scores, rule)
+    signs = np.random.default_rng([seed, 23]).choice([-1.0, 1.0], size=draws.resamples)
+
+    def drawn(field, b):
+        return float(np.broadcast_to(getattr(priced, field), (draws.resamples,))[b])
+
+    figures, resampled_all = [], []
+    for b in range(draws.resamples):
+        win, miss, per_won = drawn("win_rate", b), drawn("cost_per_miss", b), drawn("value_per_won", b)
+        worth = [v if econ.value_column else per_won for v in values]
+        amounts = [scale * g * (win * w + miss) if positive else 0.0 for g, positive, w in zip(gap, labels, worth)]
+        held_out = sum(amounts)  # costs cancel: both act on as many
+        if econ.value_column:
+            extra_worth = draws.model_value[b] - draws.rule_value[b]
+        else:
+            extra_worth = per_won * (draws.model_reached[b] - draws.rule_reached[b])
+        resampled = scale * (win * extra_worth + miss * (draws.model_reached[b] - draws.rule_reached[b]))
+        own = np.sqrt(n) * np.std(amounts)
+        error = difference_spread(draws.spread[b], examples=n, scale=scale, win_rate=win, cost_per_miss=miss,
+                                  value_column=bool(econ.value_column), value_per_won=per_won)
+        ratio = 0.0 if resampled == held_out else abs(resampled - held_out) / error
+        figures.append(held_out + signs[b] * ratio * own)
+        resampled_all.append(resampled)
+    return np.percentile(figures, [2.5, 97.5])
+
+
+RANGED = [
+    replace(CHURN_MONEY, fixed_cost=500.0, cost_per_miss=40.0),
+    Economics(cost_per_action=5, value_column="amount", win_rate=0.8, cost_per_miss=10,
+              ranges=(("win_rate", 0.5, 0.9), ("cost_per_miss", 5.0, 30.0))),
+]
+
+
+@pytest.mark.parametrize("econ", RANGED, ids=["guessed ranges", "stated ranges, value column"])
+def test_the_asks_combined_range_against_a_written_out_monte_carlo(econ):
+    from proofdeck.comparison.compare import same_budget
+
+    scores, rule, labels, values = _held_out(n=150, seed=12)
+    found = same_budget(scores, rule, labels, values, econ, resamples=300)
+    low, high = reference_combined_net(scores, rule, labels, values, econ, resamples=300)
+    assert found.combined_net.estimate == found.extra_net.estimate
+    assert (found.combined_net.low, found.combined_net.high) == pytest.approx((low, high), rel=1e-9)
+    assert found.ranges == assumption_ranges(econ)
+    # the money's ranges widen the data-only range
+    assert found.combined_net.high - found.combined_net.low > found.extra_net.high - found.extra_net.low
+
+
+def test_the_combined_range_with_every_assumption_fixed_is_about_the_data_only_one():
+    """Fixed money: the signed studentized gaps' 2.5th and 97.5th percentiles are about the
+    95th of their sizes, so the two ranges nearly agree (a known consequence of the symmetric
+    construction)."""
+    from proofdeck.comparison.compare import same_budget
+
+    fixed = replace(CHURN_MONEY, ranges=tuple((f, v, v) for f, v in [("cost_per_action", 20.0), ("value_per_won", 300.0),
+                                                                     ("win_rate", 0.4)]))
+    scores, rule, labels, values = _held_out(n=300, seed=13)
+    found = same_budget(scores, rule, labels, values, fixed, resamples=2000)
+    width = found.extra_net.high - found.extra_net.low
+    assert found.combined_net.low == pytest.approx(found.extra_net.low, abs=0.1 * width)
+    assert found.combined_net.high == pytest.approx(found.extra_net.high, abs=0.1 * width)
+
+
+def test_the_combined_range_falls_back_to_percentiles_when_the_rule_is_the_models_own_top():
+    """The rule flags exactly the model's top 30: no example differs, so there is no spread to
+    studentize by; every resample then shows no difference, and the range is 0 to 0."""
+    from proofdeck.comparison.compare import same_budget
+
+    scores, _, labels, values = _held_out(n=150, seed=14)
+    rule = np.zeros(150, dtype=bool)
+    rule[np.argsort(-scores, kind="stable")[:30]] = True
+    found = same_budget(scores, rule, labels, values, CHURN_MONEY, resamples=200)
+    assert (found.combined_net.low, found.combined_net.high) == (0.0, 0.0)
+
+
+# --- decisions/outcomes.py: every field of an outcome by hand ----------------------------------
+
+def test_every_outcome_field_by_hand():
+    """10 held-out examples, 4 positives worth 1,000 in all; 100 in the population (each held-out
+    example stands for 10). Acting on 5 reaches 3 positives worth 600; $20 an action, $100 fixed,
+    half won, $30 per positive missed. And acting on nobody."""
+    from proofdeck.decisions.outcomes import Totals, outcome_arrays
+
+    econ = Economics(cost_per_action=20, win_rate=0.5, fixed_cost=100, cost_per_miss=30, value_column="amount",
+                     population=100)
+    out = outcome_arrays(np.array([5, 0]), np.array([3, 0]), np.array([600.0, 0.0]), Totals(10, 4, 1000.0), econ)
+    expected = {
+        "actions": [50, 0], "reached": [30, 0], "missed": [10, 40], "unneeded": [20, 0], "left_alone": [40, 60],
+        "won": [15, 0], "spend": [1100, 0], "value_won": [3000, 0], "missed_value": [4000, 10_000],
+        "missed_winnable": [2000, 5000], "miss_cost": [300, 1200], "net_value": [1600, -1200],
+        "roi": [(3000 + 900 - 1100) / 1100, np.nan], "cost_per_won": [1100 / 15, np.nan],
+        "value_to_cost": [3000 / 1100, np.nan], "share_acted": [0.5, 0.0], "hit_rate": [0.6, np.nan],
+        "coverage": [0.75, 0.0],
+    }
+    assert set(out) == set(expected)
+    for name, values in expected.items():
+        np.testing.assert_allclose(out[name], values, err_msg=name)
+
+
+def test_outcome_fields_with_a_value_per_won_and_no_positives():
+    """Without a value column every positive is worth value_per_won (the values passed are
+    ignored); with no positives, coverage has no denominator."""
+    from proofdeck.decisions.outcomes import Totals, outcome_arrays
+
+    econ = Economics(cost_per_action=20, value_per_won=200, win_rate=0.5)
+    out = outcome_arrays(np.array([5]), np.array([3]), np.array([99.0]), Totals(10, 4, 12345.0), econ)
+    np.testing.assert_allclose([out["value_won"][0], out["missed_value"][0], out["missed_winnable"][0]],
+                               [300, 200, 100])
+    none = outcome_arrays(np.array([2]), np.array([0]), np.array([0.0]), Totals(10, 0, 0.0), econ)
+    assert np.isnan(none["coverage"][0]) and none["hit_rate"][0] == 0.0 and np.isnan(none["cost_per_won"][0])
+
+
+def test_totals_of_labels_and_values():
+    from proofdeck.decisions.outcomes import Totals
+
+    assert Totals.of(np.array([1, 0, 1, 1]), np.array([2.0, 50.0, 3.0, 4.0])) == Totals(4, 3, 9.0)
+    assert Totals.of(np.array([1, 0, 1, 1]), [2.0, 50.0, 3.0, 4.0]) == Totals(4, 3, 9.0)
+
+
+def test_policy_weights_accept_flags_and_chances_only():
+    from proofdeck.decisions.outcomes import as_flags, is_row_level, policy_size, policy_weights
+
+    found = policy_weights(np.array([True, False]))
+    assert found.dtype == float and found.tolist() == [1.0, 0.0]
+    assert policy_weights(np.array([0, 1, 0.25])).tolist() == [0.0, 1.0, 0.25]
+    assert policy_weights(np.array([])).size == 0
+    for bad in ([-0.1, 0.5], [0.5, 1.1], [np.nan, 0.5], [np.inf, 0.5]):
+        with pytest.raises(ValueError, match="between 0 and 1"):
+            policy_weights(np.array(bad))
+    assert is_row_level(np.array([0, 1, 1.0])) and not is_row_level(np.array([0.0, 0.5]))
+    assert as_flags(np.array([0.0, 1.0])).tolist() == [False, True]
+    with pytest.raises(ValueError, match="random pick"):
+        as_flags(np.array([0.5, 0.5]))
+    assert [policy_size(np.full(10, w)) for w in (0.3, 1 / 3, 0.36, 0.0)] == [3, 3, 4, 0]
+    assert policy_size(np.array([True, True, False])) == 2
+
+
+def test_a_random_picks_outcome_is_its_expectation():
+    """A random pick of 4 of 10 (3 positives worth 10, 20, 30): it reaches 4 x 3 / 10 = 1.2
+    positives worth 0.4 x 60 = 24 on average, and acts on 4."""
+    from proofdeck.decisions.outcomes import outcome_of_flags
+
+    labels = np.array([1, 1, 1, 0, 0, 0, 0, 0, 0, 0], dtype=bool)
+    values = np.array([10.0, 20.0, 30.0] + [500.0] * 7)
+    econ = Economics(cost_per_action=1, value_column="amount", win_rate=0.5)
+    found = outcome_of_flags(np.full(10, 0.4), labels, values, econ)
+    assert (found.actions, found.reached) == pytest.approx((4.0, 1.2))
+    assert found.value_won == pytest.approx(0.5 * 24)
+    assert found.missed_value == pytest.approx(60 - 24)
+    flags = outcome_of_flags(np.array([1, 0, 1, 0, 0, 0, 0, 0, 0, 1]), labels, values, econ)  # 0/1 flags
+    assert (flags.actions, flags.reached, flags.value_won) == (3.0, 2.0, 20.0)
