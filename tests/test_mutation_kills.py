@@ -875,11 +875,11 @@ def test_policy_weights_accept_flags_and_chances_only():
     assert policy_weights(np.array([0, 1, 0.25])).tolist() == [0.0, 1.0, 0.25]
     assert policy_weights(np.array([])).size == 0
     for bad in ([-0.1, 0.5], [0.5, 1.1], [np.nan, 0.5], [np.inf, 0.5]):
-        with pytest.raises(ValueError, match="between 0 and 1"):
+        with pytest.raises(ValueError, match=r"^a policy's weights must be numbers between 0 and 1 \(the chance"):
             policy_weights(np.array(bad))
     assert is_row_level(np.array([0, 1, 1.0])) and not is_row_level(np.array([0.0, 0.5]))
     assert as_flags(np.array([0.0, 1.0])).tolist() == [False, True]
-    with pytest.raises(ValueError, match="random pick"):
+    with pytest.raises(ValueError, match=r"^a random pick has no decision for any one example: only its expectation is used$"):
         as_flags(np.array([0.5, 0.5]))
     assert [policy_size(np.full(10, w)) for w in (0.3, 1 / 3, 0.36, 0.0)] == [3, 3, 4, 0]
     assert policy_size(np.array([True, True, False])) == 2
@@ -899,3 +899,56 @@ def test_a_random_picks_outcome_is_its_expectation():
     assert found.missed_value == pytest.approx(60 - 24)
     flags = outcome_of_flags(np.array([1, 0, 1, 0, 0, 0, 0, 0, 0, 1]), labels, values, econ)  # 0/1 flags
     assert (flags.actions, flags.reached, flags.value_won) == (3.0, 2.0, 20.0)
+
+
+def test_an_outcome_read_from_any_point_of_the_arrays():
+    from proofdeck.decisions.outcomes import Outcome, Totals, outcome_arrays
+
+    econ = Economics(cost_per_action=20, value_per_won=200, win_rate=0.5)
+    arrays = outcome_arrays(np.array([0, 2, 4]), np.array([0, 2, 2]), np.zeros(3), Totals(10, 3, 0.0), econ)
+    second = Outcome.from_arrays(arrays, index=1)
+    assert (second.actions, second.spend, second.net_value) == (2.0, 40.0, 160.0)
+    assert Outcome.from_arrays(arrays, 2).net_value == 120.0
+
+
+def test_a_zero_guessed_figure_is_skipped_and_the_next_still_gets_its_range():
+    econ = replace(CHURN_MONEY, fixed_cost=0.0, cost_per_miss=50.0)
+    assert [item.field for item in assumption_ranges(econ)] == ["cost_per_action", "value_per_won", "win_rate",
+                                                                "cost_per_miss"]
+
+
+def test_a_fixed_range_does_not_stop_the_others_being_drawn():
+    econ = replace(CHURN_MONEY, ranges=(("cost_per_action", 20.0, 20.0),))
+    drawn = sampled_economics(econ, 30)
+    assert drawn.cost_per_action == 20.0
+    assert np.asarray(drawn.value_per_won).shape == (30,) and np.asarray(drawn.win_rate).shape == (30,)
+
+
+@pytest.mark.parametrize("resamples", [1, 3])
+def test_every_slider_count_acts_on_exactly_that_many_in_each_resample(resamples):
+    """A plain walk over every count, with positives only among the top 64 (the other blocks'
+    draws are never spread one by one): the count acted on is the count asked, and the
+    positives reached never fall as the count grows."""
+    from proofdeck.decisions.top_k_bootstrap import TopKBootstrap
+
+    labels = np.zeros(300, dtype=bool)
+    labels[[0, 5, 9, 30]] = True
+    boot = TopKBootstrap(np.arange(300), labels, np.ones(300), resamples=resamples, seed=4)
+    previous = np.zeros(resamples)
+    for count in range(301):
+        sums = boot.sums_at(count)
+        np.testing.assert_allclose(sums[:, 0], count, err_msg=str(count))
+        assert np.all(sums[:, 1] >= previous - 1e-9)
+        previous = sums[:, 1]
+
+
+def test_the_sliders_value_won_on_everyone_all_positive_has_no_spread():
+    """40 examples, all positive, all acted on: value won is 0.3 x $3 x 40 = $36 in every
+    resample, and the interval is $36 to $36 (the standard error is 0; in floating point its
+    variance comes out a hair below 0, which must not make it NaN)."""
+    from proofdeck.decisions.top_k_bootstrap import TopKBootstrap
+
+    boot = TopKBootstrap(np.arange(40), np.ones(40, dtype=bool), np.ones(40), resamples=300)
+    econ = Economics(cost_per_action=1, value_per_won=3.0, win_rate=0.3)
+    found = boot.intervals_at(40, econ, {"reached": 40.0, "value_won": 36.0, "net_value": -4.0})["value_won"]
+    assert (found.low, found.high) == pytest.approx((36.0, 36.0))
