@@ -11,8 +11,45 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
+from proofdeck.comparison.compare import (
+    HEAVY_TAIL_SHARE,
+    expected_impact_text,
+    heavy_tail_note,
+    how_sure_sentence,
+    interval_text,
+    interval_verdict,
+    money_concentration,
+    same_budget,
+    same_reach,
+    verdict,
+    verdict_sentence,
+)
 from proofdeck.data.spec import Economics
 from proofdeck.decisions.assumption_ranges import Range, assumption_ranges, range_words, sampled_economics
+from proofdeck.decisions.best_setting import best_setting
+from proofdeck.decisions.bootstrap import (
+    Interval,
+    _count_blocks,
+    bootstrap_outcomes,
+    interval,
+    relative_change,
+    resamples_for,
+    studentized_interval,
+)
+from proofdeck.decisions.outcomes import (
+    Outcome,
+    Totals,
+    as_flags,
+    is_row_level,
+    outcome_arrays,
+    outcome_of_flags,
+    policy_size,
+    policy_weights,
+)
+from proofdeck.decisions.paired import difference_spread, first_draws, same_budget_draws
+from proofdeck.decisions.random_pick import random_pick_weights
+from proofdeck.decisions.top_k_bootstrap import TopKBootstrap
+from proofdeck.words.wording import RANDOM_PICK
 
 CHURN_MONEY = Economics(cost_per_action=20, value_per_won=300, win_rate=0.4, population=10_000, period="quarter")
 WORDS = {"action": "call", "won": "customer kept", "positives": "churners", "positive": "churner"}
@@ -149,8 +186,6 @@ SPREAD_ECONOMIES = [
 
 @pytest.mark.parametrize("econ", SPREAD_ECONOMIES, ids=["per won+miss", "per won", "column+miss", "column"])
 def test_difference_spread_is_the_standard_deviation_of_the_per_example_amounts(econ):
-    from proofdeck.decisions.paired import difference_spread
-
     rng = np.random.default_rng(11)
     n = 30
     labels = rng.random(n) < 0.4
@@ -168,8 +203,6 @@ def test_difference_spread_is_the_standard_deviation_of_the_per_example_amounts(
 
 def test_difference_spread_is_zero_not_nan_when_every_amount_is_the_same():
     """All amounts equal: the variance is 0 (rounding may make it a hair negative: never NaN)."""
-    from proofdeck.decisions.paired import difference_spread
-
     # three amounts of 0.9 x 0.1: in floating point the variance comes out at -3.5e-18
     sums = spread_sums([1.0] * 3, [True] * 3, [0.1] * 3)
     found = difference_spread(sums, examples=3, scale=1.0, win_rate=0.9, cost_per_miss=0.0,
@@ -198,8 +231,6 @@ def reference_gap(scores, rule_weights):
 
 @pytest.mark.parametrize("ties", [False, True], ids=["distinct scores", "tied scores"])
 def test_the_held_out_sets_own_spread_sums_by_a_plain_loop(ties):
-    from proofdeck.decisions.paired import same_budget_draws
-
     scores, rule, labels, values = _held_out(ties=ties)
     draws = same_budget_draws(scores, rule, labels, values, resamples=10)
     expected = spread_sums(reference_gap(scores, rule), labels, values)
@@ -207,9 +238,6 @@ def test_the_held_out_sets_own_spread_sums_by_a_plain_loop(ties):
 
 
 def test_a_random_picks_spread_sums_by_a_plain_loop():
-    from proofdeck.decisions.paired import same_budget_draws
-    from proofdeck.decisions.random_pick import random_pick_weights
-
     scores, _, labels, values = _held_out(seed=4)
     weights = random_pick_weights(60, 12)
     draws = same_budget_draws(scores, weights, labels, values, resamples=10)
@@ -220,8 +248,6 @@ def test_a_random_picks_spread_sums_by_a_plain_loop():
 def test_resampled_sums_average_to_the_held_out_sums():
     """Every example is drawn once per resample on average, so each resampled sum of a fixed
     per-example quantity averages to its held-out sum."""
-    from proofdeck.decisions.paired import same_budget_draws
-
     scores, rule, labels, values = _held_out(seed=2)
     draws = same_budget_draws(scores, rule, labels, values, resamples=6000, seed=5)
     positive_value = values[labels]
@@ -239,8 +265,6 @@ def test_resampled_sums_average_to_the_held_out_sums():
 
 def test_the_models_value_is_the_value_of_the_positives_it_reaches():
     """With every positive worth 5, the value each side reaches is 5 x the positives it reaches."""
-    from proofdeck.decisions.paired import same_budget_draws
-
     scores, rule, labels, _ = _held_out(seed=3)
     draws = same_budget_draws(scores, rule, labels, np.full(60, 5.0), resamples=300)
     np.testing.assert_allclose(draws.model_value, 5 * draws.model_reached)
@@ -250,8 +274,6 @@ def test_the_models_value_is_the_value_of_the_positives_it_reaches():
 
 def test_the_default_seed_is_zero():
     """Pages and the report call without a seed and must show the same figures."""
-    from proofdeck.decisions.paired import same_budget_draws
-
     scores, rule, labels, values = _held_out(seed=1)
     one = same_budget_draws(scores, rule, labels, values, resamples=50)
     zero = same_budget_draws(scores, rule, labels, values, resamples=50, seed=0)
@@ -261,8 +283,6 @@ def test_the_default_seed_is_zero():
 def test_first_draws_with_no_examples_drawn_one_by_one():
     """No examples: a budget of 0 (or within rounding of 0) sums to 0, any real budget cannot
     be filled."""
-    from proofdeck.decisions.paired import first_draws
-
     empty, columns = np.zeros((3, 0)), np.zeros((0, 2))
     found = first_draws(empty, np.array([0.0, 1e-9, 0.0]), columns)
     assert found is not None and found.shape == (3, 2) and not found.any()
@@ -271,8 +291,6 @@ def test_first_draws_with_no_examples_drawn_one_by_one():
 
 def test_first_draws_with_one_example():
     """One example worth 3, drawn twice and once: budgets 1.5 and 1 take 1.5 and 1 copies."""
-    from proofdeck.decisions.paired import first_draws
-
     found = first_draws(np.array([[2.0], [1.0]]), np.array([1.5, 1.0]), np.array([[3.0]]))
     np.testing.assert_allclose(found, [[4.5], [3.0]])
     assert first_draws(np.array([[2.0], [1.0]]), np.array([1.5, 1.5]), np.array([[3.0]])) is None
@@ -306,16 +324,12 @@ def test_when_a_budget_goes_past_the_models_top_it_looks_twice_as_far(monkeypatc
 
 def test_resamples_for_by_hand():
     """2,000 up to 20,000 relevant rows (40 million cells), then 40 million / rows, never under 400."""
-    from proofdeck.decisions.bootstrap import resamples_for
-
     assert [resamples_for(r) for r in (0, 1, 20_000, 20_001, 50_000, 100_000, 10**7)] == [
         2000, 2000, 2000, 1999, 800, 400, 400]
     assert isinstance(resamples_for(50_000), int)
 
 
 def test_count_blocks_draw_n_with_replacement_in_chunks():
-    from proofdeck.decisions.bootstrap import _count_blocks
-
     blocks = list(_count_blocks(30, 7, seed=1, chunk=3))
     assert [block.shape for block in blocks] == [(3, 30), (3, 30), (1, 30)]
     assert all((block.sum(axis=1) == 30).all() for block in blocks)
@@ -327,8 +341,6 @@ def test_count_blocks_draw_n_with_replacement_in_chunks():
 def test_count_blocks_on_the_relevant_rows_are_multinomial_counts():
     """Of n = 50 draws, those landing on the first 10 rows are binomial(50, 1/5): mean 10,
     variance 8; each of those rows is drawn once per resample on average, variance 1 - 1/50."""
-    from proofdeck.decisions.bootstrap import _count_blocks
-
     counts = np.vstack(list(_count_blocks(50, 20_000, seed=3, relevant=10)))
     assert counts.shape == (20_000, 10)
     landed = counts.sum(axis=1)
@@ -343,8 +355,6 @@ def test_bootstrap_outcomes_are_paired_multinomial_counts():
     variance h (1 - h / n)); two policies share each resample, so their covariance is
     n (p_both - p_a p_b), p_both the share of rows both reach (a known truth of multinomial
     counts; independent resamples would give 0)."""
-    from proofdeck.decisions.bootstrap import bootstrap_outcomes
-
     rng = np.random.default_rng(2)
     n = 200
     labels = rng.random(n) < 0.3
@@ -366,8 +376,6 @@ def test_bootstrap_outcomes_are_paired_multinomial_counts():
 def test_bootstrap_outcomes_price_the_resampled_sums():
     """Every resample's figures follow the outcome formulas of its sums: with every row a
     positive worth 7 flagged by the policy, the positives and their value move together."""
-    from proofdeck.decisions.bootstrap import bootstrap_outcomes
-
     n = 40
     labels = np.arange(n) % 4 == 0
     flags = np.arange(n) < 20
@@ -385,8 +393,6 @@ def test_bootstrap_outcomes_price_the_resampled_sums():
 
 
 def test_bootstrap_outcomes_default_resamples_and_seed():
-    from proofdeck.decisions.bootstrap import bootstrap_outcomes
-
     labels = np.arange(30) % 3 == 0
     flags = np.arange(30) < 12
     econ = Economics(cost_per_action=1, value_per_won=10, win_rate=0.5)
@@ -396,8 +402,6 @@ def test_bootstrap_outcomes_default_resamples_and_seed():
 
 
 def test_percentile_interval_by_hand():
-    from proofdeck.decisions.bootstrap import Interval, interval
-
     samples = np.arange(101, dtype=float)  # 0..100: the 2.5th percentile is 2.5, the 97.5th 97.5
     assert interval(50.0, samples) == Interval(50.0, 2.5, 97.5)
     with_gaps = np.concatenate([samples, [np.nan, np.inf, -np.inf]])
@@ -407,8 +411,6 @@ def test_percentile_interval_by_hand():
 
 
 def test_studentized_interval_where_it_cannot_studentize():
-    from proofdeck.decisions.bootstrap import studentized_interval
-
     samples = np.arange(101, dtype=float)
     for estimate, error in [(np.nan, 1.0), (50.0, np.inf), (50.0, np.nan)]:
         found = studentized_interval(estimate, error, samples, np.ones(101))
@@ -432,8 +434,6 @@ def test_studentized_interval_where_it_cannot_studentize():
 def test_studentized_interval_takes_the_95th_percentile_of_the_ratios():
     """Ratios 1..100 (errors 1, gaps 1..100): the 95th percentile taking the higher is 96 (numpy's
     'higher' rounds the position 94.05 up to index 95); the error 0.5 gives a half-width of 48."""
-    from proofdeck.decisions.bootstrap import studentized_interval
-
     gaps = np.arange(1, 101, dtype=float)
     found = studentized_interval(0.0, 0.5, gaps, np.ones(100))
     assert (found.estimate, found.low, found.high) == (0.0, -48.0, 48.0)
@@ -442,8 +442,6 @@ def test_studentized_interval_takes_the_95th_percentile_of_the_ratios():
 
 
 def test_relative_change_by_hand():
-    from proofdeck.decisions.bootstrap import relative_change
-
     found = relative_change(np.array([15.0, 5.0, -5.0, 3.0]), np.array([10.0, 10.0, -10.0, 0.0]))
     np.testing.assert_allclose(found[:3], [0.5, -0.5, 0.5])
     assert np.isnan(found[3])
@@ -466,8 +464,6 @@ def reference_slider_interval(boot, order, labels, values, count, econ, estimate
     sums of the top ``count`` and of everyone (sums_at) with the standard error written out:
     sqrt(n) x the standard deviation of the per-example amounts (win rate x worth for a
     positive in the top; minus the miss cost for a positive left out)."""
-    from proofdeck.decisions.bootstrap import Interval, studentized_interval
-
     n = labels.size
     scale = econ.scale_for(n)
     win, miss = econ.win_rate, econ.cost_per_miss
@@ -517,8 +513,6 @@ SLIDER_ECONOMIES = [
 @pytest.mark.parametrize("econ", SLIDER_ECONOMIES, ids=["value per won", "value column"])
 @pytest.mark.parametrize("count", [0, 40, 150])
 def test_the_sliders_money_intervals_against_a_written_out_studentized_interval(econ, count):
-    from proofdeck.decisions.top_k_bootstrap import TopKBootstrap
-
     order, labels, values = _slider_data()
     boot = TopKBootstrap(order, labels, values, resamples=400, seed=2)
     estimates = {"reached": 11.0, "value_won": 1234.0, "net_value": -56.0}
@@ -536,8 +530,6 @@ def test_the_sliders_money_intervals_against_a_written_out_studentized_interval(
 
 def test_value_won_never_goes_below_zero():
     """One positive in the top 5, worth little: the studentized low end is negative, shown as 0."""
-    from proofdeck.decisions.top_k_bootstrap import TopKBootstrap
-
     labels = np.zeros(200, dtype=bool)
     labels[[2, 50, 51, 52, 120]] = True
     econ = Economics(cost_per_action=1, value_per_won=10, win_rate=0.5)
@@ -547,8 +539,6 @@ def test_value_won_never_goes_below_zero():
 
 
 def test_a_count_of_zero_reaches_no_one_in_any_resample():
-    from proofdeck.decisions.top_k_bootstrap import TopKBootstrap
-
     order, labels, values = _slider_data()
     boot = TopKBootstrap(order, labels, values, resamples=300)
     econ = Economics(cost_per_action=1, value_per_won=10, win_rate=0.5)
@@ -560,8 +550,6 @@ def test_a_count_of_zero_reaches_no_one_in_any_resample():
 def test_the_slider_resamples_count_every_positive_even_alone_in_its_block():
     """One positive among 200 examples (a block of 64 holding just it): everyone's positives
     average 1 per resample, and acting on everyone reaches it whenever it is drawn."""
-    from proofdeck.decisions.top_k_bootstrap import TopKBootstrap
-
     labels = np.zeros(200, dtype=bool)
     labels[70] = True
     boot = TopKBootstrap(np.arange(200), labels, np.full(200, 4.0), resamples=1000, seed=3)
@@ -574,8 +562,6 @@ def test_the_slider_resamples_count_every_positive_even_alone_in_its_block():
 def test_outcomes_at_price_the_top_and_everyone():
     """Acting on the top k: reached is the resampled top's positives; missed is everyone's
     positives less those (each drawn example stands for n / draws held-out ones)."""
-    from proofdeck.decisions.top_k_bootstrap import TopKBootstrap
-
     order, labels, values = _slider_data()
     boot = TopKBootstrap(order, labels, values, resamples=300, seed=5)
     econ = Economics(cost_per_action=2, value_column="amount", win_rate=0.5, cost_per_miss=7, population=600)
@@ -590,16 +576,12 @@ def test_outcomes_at_price_the_top_and_everyone():
 
 
 def test_an_empty_held_out_set_gives_empty_sums():
-    from proofdeck.decisions.top_k_bootstrap import TopKBootstrap
-
     boot = TopKBootstrap(np.array([], dtype=int), np.array([], dtype=bool), np.array([]), resamples=10)
     assert boot.sums_at(0).shape == (10, 4) and not boot.sums_at(5).any()
 
 
 def test_the_slider_default_resamples_and_seed():
     """1,000 resamples unless spreading the positives' blocks would pass 30 million cells."""
-    from proofdeck.decisions.top_k_bootstrap import TopKBootstrap
-
     order, labels, values = _slider_data()
     default = TopKBootstrap(order, labels, values)
     assert default.resamples == 1000
@@ -608,24 +590,18 @@ def test_the_slider_default_resamples_and_seed():
 
 
 def test_an_interval_contains_its_ends():
-    from proofdeck.decisions.bootstrap import Interval
-
     found = Interval(5.0, 2.0, 8.0)
     assert found.contains(2.0) and found.contains(8.0) and found.contains(5.0)
     assert not found.contains(1.99) and not found.contains(8.01)
 
 
 def test_one_sample_is_an_interval_of_one_point():
-    from proofdeck.decisions.bootstrap import Interval, interval, studentized_interval
-
     assert interval(1.0, np.array([5.0])) == Interval(1.0, 5.0, 5.0)
     # one resample 1 away with its own error 1: the ratio is 1, times the error 2
     assert studentized_interval(10.0, 2.0, np.array([11.0]), np.array([1.0])) == Interval(10.0, 8.0, 12.0)
 
 
 def test_where_no_interval_can_be_had_the_estimate_still_stands():
-    from proofdeck.decisions.bootstrap import studentized_interval
-
     samples = np.arange(101, dtype=float)
     for found in (studentized_interval(50.0, np.inf, samples, np.ones(101)),
                   studentized_interval(50.5, 2.0, samples, np.full(101, np.nan))):
@@ -634,8 +610,6 @@ def test_where_no_interval_can_be_had_the_estimate_still_stands():
 
 
 def test_relative_change_broadcasts_either_side():
-    from proofdeck.decisions.bootstrap import relative_change
-
     np.testing.assert_allclose(relative_change(3.0, np.array([1.0, 2.0])), [2.0, 0.5])
     np.testing.assert_allclose(relative_change(np.array([3.0, 4.0]), 2.0), [0.5, 1.0])
 
@@ -645,8 +619,6 @@ def test_relative_change_broadcasts_either_side():
 def test_money_concentration_by_hand():
     """20 positives: the largest 5% is 1 of them (100 of 119); 21: ceil(1.05) = 2 (100 + 50 of
     170). Negatives' values do not count; no positive, or no money, gives None."""
-    from proofdeck.comparison.compare import money_concentration
-
     labels = np.array([True] * 20 + [False] * 5)
     values = np.array([100.0] + [1.0] * 19 + [1000.0] * 5)
     assert money_concentration(labels, values) == pytest.approx(100 / 119)
@@ -660,9 +632,6 @@ def test_money_concentration_by_hand():
 
 
 def test_interval_verdict_at_its_edges():
-    from proofdeck.comparison.compare import interval_verdict
-    from proofdeck.decisions.bootstrap import Interval
-
     assert interval_verdict(Interval(1.0, 0.001, 2.0)) == "better"
     assert interval_verdict(Interval(1.0, 0.0, 2.0)) == "unclear"
     assert interval_verdict(Interval(-1.0, -2.0, -0.001)) == "worse"
@@ -671,17 +640,12 @@ def test_interval_verdict_at_its_edges():
 
 
 def _comparison(**changes):
-    from proofdeck.comparison.compare import same_budget
-
     scores, rule, labels, values = _held_out(n=120, seed=9)
     found = same_budget(scores, rule, labels, values, CHURN_MONEY, resamples=200)
     return replace(found, **changes)
 
 
 def test_verdict_reads_the_figure_it_is_asked_about():
-    from proofdeck.comparison.compare import verdict
-    from proofdeck.decisions.bootstrap import Interval
-
     both = _comparison(extra_net=Interval(5.0, 1.0, 9.0), extra_reached=Interval(-5.0, -9.0, -1.0))
     assert verdict(both) == "better" and verdict(both, "net_value") == "better"
     assert verdict(both, "reached") == "worse"
@@ -690,8 +654,6 @@ def test_verdict_reads_the_figure_it_is_asked_about():
 
 
 def test_what_the_case_rests_on():
-    from proofdeck.decisions.bootstrap import Interval
-
     clear, unclear = Interval(5.0, 1.0, 9.0), Interval(5.0, -1.0, 9.0)
     assert _comparison(extra_net=clear, combined_net=clear).rests_on == "data and money"
     assert _comparison(extra_net=clear, combined_net=unclear).rests_on == "money"
@@ -701,8 +663,6 @@ def test_what_the_case_rests_on():
 
 
 def test_heavy_tailed_only_above_the_share():
-    from proofdeck.comparison.compare import HEAVY_TAIL_SHARE
-
     assert HEAVY_TAIL_SHARE == 0.35
     assert _comparison(money_concentration=0.36).heavy_tailed
     assert not _comparison(money_concentration=0.35).heavy_tailed
@@ -710,9 +670,6 @@ def test_heavy_tailed_only_above_the_share():
 
 
 def test_expected_impact_text_by_hand():
-    from proofdeck.comparison.compare import expected_impact_text
-    from proofdeck.decisions.bootstrap import Interval
-
     data, combined = Interval(30_000.0, 12_000.0, 40_000.0), Interval(30_000.0, -4_000.0, 60_000.0)
     guessed = (Range("win_rate", 0.2, 0.4, 0.6, True), Range("fixed_cost", 0.0, 0.0, 0.0, False))
     text = expected_impact_text(_comparison(extra_net=data, combined_net=combined, ranges=guessed), "$",
@@ -744,8 +701,6 @@ def reference_combined_net(scores, rule, labels, values, econ, resamples, seed=0
     / its own spread is put, with the b-th seeded sign, around the held-out difference priced
     the same way, times that difference's own standard error (sqrt(n) x the standard deviation
     of the per-example amounts); the 2.5th and 97.5th percentiles are the range."""
-    from proofdeck.decisions.paired import difference_spread, same_budget_draws
-
     draws = same_budget_draws(scores, rule, labels, values, resamples, seed)
     priced = sampled_economics(econ, draws.resamples, seed)
     n, scale = labels.size, econ.scale_for(labels.size)
@@ -784,8 +739,6 @@ RANGED = [
 
 @pytest.mark.parametrize("econ", RANGED, ids=["guessed ranges", "stated ranges, value column"])
 def test_the_asks_combined_range_against_a_written_out_monte_carlo(econ):
-    from proofdeck.comparison.compare import same_budget
-
     scores, rule, labels, values = _held_out(n=150, seed=12)
     found = same_budget(scores, rule, labels, values, econ, resamples=300)
     low, high = reference_combined_net(scores, rule, labels, values, econ, resamples=300)
@@ -800,8 +753,6 @@ def test_the_combined_range_with_every_assumption_fixed_is_about_the_data_only_o
     """Fixed money: the signed studentized gaps' 2.5th and 97.5th percentiles are about the
     95th of their sizes, so the two ranges nearly agree (a known consequence of the symmetric
     construction)."""
-    from proofdeck.comparison.compare import same_budget
-
     fixed = replace(CHURN_MONEY, ranges=tuple((f, v, v) for f, v in [("cost_per_action", 20.0), ("value_per_won", 300.0),
                                                                      ("win_rate", 0.4)]))
     scores, rule, labels, values = _held_out(n=300, seed=13)
@@ -814,8 +765,6 @@ def test_the_combined_range_with_every_assumption_fixed_is_about_the_data_only_o
 def test_the_combined_range_falls_back_to_percentiles_when_the_rule_is_the_models_own_top():
     """The rule flags exactly the model's top 30: no example differs, so there is no spread to
     studentize by; every resample then shows no difference, and the range is 0 to 0."""
-    from proofdeck.comparison.compare import same_budget
-
     scores, _, labels, values = _held_out(n=150, seed=14)
     rule = np.zeros(150, dtype=bool)
     rule[np.argsort(-scores, kind="stable")[:30]] = True
@@ -829,8 +778,6 @@ def test_every_outcome_field_by_hand():
     """10 held-out examples, 4 positives worth 1,000 in all; 100 in the population (each held-out
     example stands for 10). Acting on 5 reaches 3 positives worth 600; $20 an action, $100 fixed,
     half won, $30 per positive missed. And acting on nobody."""
-    from proofdeck.decisions.outcomes import Totals, outcome_arrays
-
     econ = Economics(cost_per_action=20, win_rate=0.5, fixed_cost=100, cost_per_miss=30, value_column="amount",
                      population=100)
     out = outcome_arrays(np.array([5, 0]), np.array([3, 0]), np.array([600.0, 0.0]), Totals(10, 4, 1000.0), econ)
@@ -850,8 +797,6 @@ def test_every_outcome_field_by_hand():
 def test_outcome_fields_with_a_value_per_won_and_no_positives():
     """Without a value column every positive is worth value_per_won (the values passed are
     ignored); with no positives, coverage has no denominator."""
-    from proofdeck.decisions.outcomes import Totals, outcome_arrays
-
     econ = Economics(cost_per_action=20, value_per_won=200, win_rate=0.5)
     out = outcome_arrays(np.array([5]), np.array([3]), np.array([99.0]), Totals(10, 4, 12345.0), econ)
     np.testing.assert_allclose([out["value_won"][0], out["missed_value"][0], out["missed_winnable"][0]],
@@ -861,15 +806,11 @@ def test_outcome_fields_with_a_value_per_won_and_no_positives():
 
 
 def test_totals_of_labels_and_values():
-    from proofdeck.decisions.outcomes import Totals
-
     assert Totals.of(np.array([1, 0, 1, 1]), np.array([2.0, 50.0, 3.0, 4.0])) == Totals(4, 3, 9.0)
     assert Totals.of(np.array([1, 0, 1, 1]), [2.0, 50.0, 3.0, 4.0]) == Totals(4, 3, 9.0)
 
 
 def test_policy_weights_accept_flags_and_chances_only():
-    from proofdeck.decisions.outcomes import as_flags, is_row_level, policy_size, policy_weights
-
     found = policy_weights(np.array([True, False]))
     assert found.dtype == float and found.tolist() == [1.0, 0.0]
     assert policy_weights(np.array([0, 1, 0.25])).tolist() == [0.0, 1.0, 0.25]
@@ -888,8 +829,6 @@ def test_policy_weights_accept_flags_and_chances_only():
 def test_a_random_picks_outcome_is_its_expectation():
     """A random pick of 4 of 10 (3 positives worth 10, 20, 30): it reaches 4 x 3 / 10 = 1.2
     positives worth 0.4 x 60 = 24 on average, and acts on 4."""
-    from proofdeck.decisions.outcomes import outcome_of_flags
-
     labels = np.array([1, 1, 1, 0, 0, 0, 0, 0, 0, 0], dtype=bool)
     values = np.array([10.0, 20.0, 30.0] + [500.0] * 7)
     econ = Economics(cost_per_action=1, value_column="amount", win_rate=0.5)
@@ -902,8 +841,6 @@ def test_a_random_picks_outcome_is_its_expectation():
 
 
 def test_an_outcome_read_from_any_point_of_the_arrays():
-    from proofdeck.decisions.outcomes import Outcome, Totals, outcome_arrays
-
     econ = Economics(cost_per_action=20, value_per_won=200, win_rate=0.5)
     arrays = outcome_arrays(np.array([0, 2, 4]), np.array([0, 2, 2]), np.zeros(3), Totals(10, 3, 0.0), econ)
     second = Outcome.from_arrays(arrays, index=1)
@@ -929,8 +866,6 @@ def test_every_slider_count_acts_on_exactly_that_many_in_each_resample(resamples
     """A plain walk over every count, with positives only among the top 64 (the other blocks'
     draws are never spread one by one): the count acted on is the count asked, and the
     positives reached never fall as the count grows."""
-    from proofdeck.decisions.top_k_bootstrap import TopKBootstrap
-
     labels = np.zeros(300, dtype=bool)
     labels[[0, 5, 9, 30]] = True
     boot = TopKBootstrap(np.arange(300), labels, np.ones(300), resamples=resamples, seed=4)
@@ -946,9 +881,152 @@ def test_the_sliders_value_won_on_everyone_all_positive_has_no_spread():
     """40 examples, all positive, all acted on: value won is 0.3 x $3 x 40 = $36 in every
     resample, and the interval is $36 to $36 (the standard error is 0; in floating point its
     variance comes out a hair below 0, which must not make it NaN)."""
-    from proofdeck.decisions.top_k_bootstrap import TopKBootstrap
-
     boot = TopKBootstrap(np.arange(40), np.ones(40, dtype=bool), np.ones(40), resamples=300)
     econ = Economics(cost_per_action=1, value_per_won=3.0, win_rate=0.3)
     found = boot.intervals_at(40, econ, {"reached": 40.0, "value_won": 36.0, "net_value": -4.0})["value_won"]
     assert (found.low, found.high) == pytest.approx((36.0, 36.0))
+
+
+def test_interval_text_by_hand():
+    assert interval_text(Interval(0.0, 12_000.0, 40_000.0), "money") == "between +$12k and +$40k"
+    assert interval_text(Interval(0.0, -4_000.0, 21_000.0), "money", "€") == (
+        "between -€4,000 and +€21k, so it could go either way")
+    for half_known in (Interval(1.0, float("nan"), 5.0), Interval(1.0, 1.0, float("inf"))):
+        assert interval_text(half_known, "money") == "too uncertain to estimate from these data"
+
+
+def test_verdict_sentences_name_the_baseline():
+    assert verdict_sentence("better") == "The model is better than today's rule, and the held-out data are clear about it."
+    assert verdict_sentence("worse") == "Today's rule does better than the model on these data."
+    assert verdict_sentence("unclear", RANDOM_PICK) == (
+        "The held-out data do not show a clear difference between the model and a random pick.")
+
+
+def test_how_sure_sentence_by_hand():
+    light = _comparison(reached_change=Interval(0.4, 0.2, 0.6), extra_net=Interval(30_000.0, 12_000.0, 40_000.0),
+                        money_concentration=None)
+    assert how_sure_sentence("customers", "churners", light, "€", net_is_headline=True) == (
+        "How sure: in 95% of redraws of the held-out customers, the model reaches 20% to 60% more churners than "
+        "the rule, and its extra net value is between +€12k and +€40k.")
+    heavy = replace(light, money_concentration=0.5)
+    note = ("A few churners carry much of the money (the largest 5% of them, 50% of it), so the money's 95% ranges "
+            "may be too narrow: a held-out sample says little about how often such large ones come.")
+    assert heavy_tail_note(heavy, "churners") == note and heavy_tail_note(light, "churners") == ""
+    assert how_sure_sentence("customers", "churners", heavy, "€", net_is_headline=False) == (
+        "How sure: in 95% of redraws of the held-out customers, the model reaches 20% to 60% more churners than "
+        "the rule, and its extra net value after every cost (+€30k) is between +€12k and +€40k. " + note)
+
+
+def reference_extra_net(scores, rule, labels, values, econ, resamples, seed=0):
+    """The data-only studentized interval, written out: the held-out difference +/- the 95th
+    percentile (the higher value) of |resampled - held-out| / the resample's own spread, times
+    the held-out difference's standard error (sqrt(n) x the standard deviation of the per-example
+    amounts)."""
+    draws = same_budget_draws(scores, rule, labels, values, resamples, seed)
+    n, scale = labels.size, econ.scale_for(labels.size)
+    worth = values if econ.value_column else np.full(n, econ.value_per_won)
+    gap = reference_gap(scores, rule)
+    amounts = [scale * g * (econ.win_rate * w + econ.cost_per_miss) if positive else 0.0
+               for g, positive, w in zip(gap, labels, worth)]
+    held_out, own = sum(amounts), np.sqrt(n) * np.std(amounts)
+    ratios = []
+    for b in range(draws.resamples):
+        if econ.value_column:
+            extra_worth = draws.model_value[b] - draws.rule_value[b]
+        else:
+            extra_worth = econ.value_per_won * (draws.model_reached[b] - draws.rule_reached[b])
+        resampled = scale * (econ.win_rate * extra_worth + econ.cost_per_miss * (draws.model_reached[b]
+                                                                                  - draws.rule_reached[b]))
+        error = difference_spread(draws.spread[b], examples=n, scale=scale, win_rate=econ.win_rate,
+                                  cost_per_miss=econ.cost_per_miss, value_column=bool(econ.value_column),
+                                  value_per_won=econ.value_per_won)
+        ratios.append(0.0 if resampled == held_out else abs(resampled - held_out) / error)
+    half = np.percentile(ratios, 95, method="higher") * own
+    return held_out - half, held_out + half
+
+
+@pytest.mark.parametrize("econ", RANGED, ids=["value per won", "value column"])
+def test_the_data_only_interval_against_a_written_out_studentized_one(econ):
+    scores, rule, labels, values = _held_out(n=150, seed=15)
+    found = same_budget(scores, rule, labels, values, econ, resamples=300, seed=4)
+    low, high = reference_extra_net(scores, rule, labels, values, econ, resamples=300, seed=4)
+    assert (found.extra_net.low, found.extra_net.high) == pytest.approx((low, high), rel=1e-9)
+    assert found.extra_net.estimate == pytest.approx((low + high) / 2, rel=1e-9)
+    assert found.resamples == 300
+    if econ.value_column:
+        assert found.money_concentration == money_concentration(labels, values)
+        assert found.money_concentration is not None
+    else:
+        assert found.money_concentration is None
+
+
+def test_money_concentration_of_one_positive_and_of_small_amounts():
+    assert money_concentration(np.array([True, False]), np.array([7.0, 1.0])) == 1.0
+    assert money_concentration(np.array([True, True]), np.array([0.6, 0.2])) == pytest.approx(0.75)
+
+
+def test_same_reach_edges():
+    """Rule: the first 4 of 10 (2 positives, worth 5 and 50). The model's top 3 hold both
+    positives. With at most 0 actions the model cannot match, and no extra net value is claimed."""
+    scores = np.array([0.1, 0.2, 0.3, 0.4, 0.9, 0.8, 0.7, 0.05, 0.04, 0.03])
+    labels = np.array([1, 0, 0, 1, 1, 0, 1, 0, 0, 0], dtype=bool)
+    values = np.array([5.0, 0, 0, 50.0, 7.0, 0, 11.0, 0, 0, 0])
+    rule = np.array([1, 1, 1, 1, 0, 0, 0, 0, 0, 0], dtype=bool)
+    econ = Economics(cost_per_action=1, value_column="amount", win_rate=1.0)
+    found = same_reach(scores, rule, labels, values, econ)
+    assert (found.model_count, found.matched) == (3, True)
+    assert found.model.value_won == 18.0  # the model's two: 7 + 11, from the values given
+    none = same_reach(scores, rule, labels, values, econ, max_count=0)
+    assert (none.model_count, none.matched) == (0, False)
+    assert np.isnan(none.extra_net) and np.isnan(none.actions_saved) and np.isnan(none.spend_saved)
+
+
+def test_same_budget_uses_its_seed():
+    scores, rule, labels, values = _held_out(n=150, seed=16)
+    one = same_budget(scores, rule, labels, values, CHURN_MONEY, resamples=200, seed=1)
+    other = same_budget(scores, rule, labels, values, CHURN_MONEY, resamples=200, seed=2)
+    zero = same_budget(scores, rule, labels, values, CHURN_MONEY, resamples=200)
+    assert one.extra_reached != other.extra_reached
+    assert zero == same_budget(scores, rule, labels, values, CHURN_MONEY, resamples=200, seed=0)
+
+
+# --- decisions/best_setting.py ------------------------------------------------------------------
+
+def _best_setting_data(positives, negatives, seed=0):
+    rng = np.random.default_rng(seed)
+    labels = np.array([True] * positives + [False] * negatives)
+    scores = rng.random(labels.size) + 0.5 * labels
+    return scores, labels
+
+
+BEST_ECON = Economics(cost_per_action=1, value_per_won=10, win_rate=1.0)
+
+
+def test_best_setting_with_one_positive_has_nothing_to_fold():
+    """One positive, scored highest, worth 10 at $1 an action: the best count is 1 (net 9) on
+    all rows; with one positive there are no two folds to cross-fit on."""
+    scores = np.array([0.9, 0.5, 0.4, 0.3])
+    found = best_setting(scores, np.array([True, False, False, False]), np.ones(4), BEST_ECON)
+    assert (found.count, found.share, found.in_sample_net, found.fold_shares) == (1, 0.25, 9.0, ())
+    assert np.isnan(found.honest_net)
+
+
+def test_best_setting_of_an_empty_held_out_set():
+    found = best_setting(np.array([]), np.array([], dtype=bool), np.array([]), BEST_ECON)
+    assert (found.count, found.share, found.fold_shares) == (0, 0.0, ())
+
+
+def test_two_positives_make_two_folds_and_few_negatives_cap_them():
+    scores, labels = _best_setting_data(2, 30)
+    two = best_setting(scores, labels, np.ones(labels.size), BEST_ECON)
+    assert len(two.fold_shares) == 2 and np.isfinite(two.honest_net)
+    scores, labels = _best_setting_data(30, 3)
+    three = best_setting(scores, labels, np.ones(labels.size), BEST_ECON)
+    assert len(three.fold_shares) == 3
+
+
+def test_best_setting_reads_0_1_labels_as_yes_and_no():
+    scores, labels = _best_setting_data(12, 40, seed=3)
+    as_bool = best_setting(scores, labels, np.ones(labels.size), BEST_ECON)
+    as_int = best_setting(list(scores), labels.astype(int), list(np.ones(labels.size)), BEST_ECON)
+    assert as_int == as_bool
