@@ -13,6 +13,7 @@ import pytest
 
 from proofdeck.comparison.compare import (
     HEAVY_TAIL_SHARE,
+    cutoff_flags,
     expected_impact_text,
     heavy_tail_note,
     how_sure_sentence,
@@ -48,6 +49,7 @@ from proofdeck.decisions.outcomes import (
 )
 from proofdeck.decisions.paired import difference_spread, first_draws, same_budget_draws
 from proofdeck.decisions.random_pick import random_pick_weights
+from proofdeck.decisions.sweep import ThresholdSweep
 from proofdeck.decisions.top_k_bootstrap import TopKBootstrap
 from proofdeck.words.wording import RANDOM_PICK
 
@@ -737,16 +739,31 @@ RANGED = [
 ]
 
 
-@pytest.mark.parametrize("econ", RANGED, ids=["guessed ranges", "stated ranges, value column"])
-def test_the_asks_combined_range_against_a_written_out_monte_carlo(econ):
-    scores, rule, labels, values = _held_out(n=150, seed=12)
-    found = same_budget(scores, rule, labels, values, econ, resamples=300)
-    low, high = reference_combined_net(scores, rule, labels, values, econ, resamples=300)
+def _swap_one_for_one(n=10):
+    """The rule acts on one positive low in the ranking; the model's top one is another positive
+    of the same worth: the held-out difference is 0, and a resample drawing neither shows 0
+    with no spread of its own (a gap of 0 over a spread of 0: a ratio of 0)."""
+    scores = np.linspace(1.0, 0.1, n)
+    labels = np.zeros(n, dtype=bool)
+    labels[[0, 5]] = True
+    rule = np.zeros(n, dtype=bool)
+    rule[5] = True
+    return scores, rule, labels, np.full(n, 10.0)
+
+
+@pytest.mark.parametrize(("econ", "data", "seed"), [
+    (RANGED[0], "held out", 0), (RANGED[1], "held out", 3), (RANGED[0], "swap", 0),
+    (replace(CHURN_MONEY, value_per_won=0.5, win_rate=0.1), "held out", 1),
+], ids=["guessed ranges", "stated ranges, value column, seed 3", "one for one", "pennies"])
+def test_the_asks_combined_range_against_a_written_out_monte_carlo(econ, data, seed):
+    scores, rule, labels, values = _held_out(n=150, seed=12) if data == "held out" else _swap_one_for_one()
+    found = same_budget(scores, rule, labels, values, econ, resamples=300, seed=seed)
+    low, high = reference_combined_net(scores, rule, labels, values, econ, resamples=300, seed=seed)
     assert found.combined_net.estimate == found.extra_net.estimate
     assert (found.combined_net.low, found.combined_net.high) == pytest.approx((low, high), rel=1e-9)
     assert found.ranges == assumption_ranges(econ)
     # the money's ranges widen the data-only range
-    assert found.combined_net.high - found.combined_net.low > found.extra_net.high - found.extra_net.low
+    assert found.combined_net.high - found.combined_net.low >= found.extra_net.high - found.extra_net.low
 
 
 def test_the_combined_range_with_every_assumption_fixed_is_about_the_data_only_one():
@@ -1030,3 +1047,25 @@ def test_best_setting_reads_0_1_labels_as_yes_and_no():
     as_bool = best_setting(scores, labels, np.ones(labels.size), BEST_ECON)
     as_int = best_setting(list(scores), labels.astype(int), list(np.ones(labels.size)), BEST_ECON)
     assert as_int == as_bool
+
+
+def test_count_for_actions_on_a_population_half_the_held_out_set():
+    """14 held-out examples for a population of 7: each stands for half an action, and a page
+    rounds half up. At most 3 actions: 6 examples (3.0); 7 would show 3.5 as 4. At most 0.7: none
+    (one shows 0.5 as 1). Unlimited: all 14."""
+    sweep = ThresholdSweep(np.linspace(1, 0, 14), np.arange(14) % 2 == 0, np.ones(14))
+    econ = Economics(population=7.0)
+    assert [sweep.count_for_actions(limit, econ) for limit in (3, 3.9, 0.7, 4, np.inf, -np.inf, -1)] == [
+        6, 6, 0, 8, 14, 0, 0]
+
+
+def test_a_limit_of_no_actions_acts_on_no_one_even_when_one_would_show_as_none():
+    """15 held-out examples for a population of 7: one example is 0.47 of an action, shown as 0;
+    a limit of 0 still acts on no one."""
+    sweep = ThresholdSweep(np.linspace(1, 0, 15), np.arange(15) % 2 == 0, np.ones(15))
+    assert sweep.count_for_actions(0, Economics(population=7.0)) == 0
+    assert sweep.count_for_actions(0.3, Economics(population=7.0)) == 1
+
+
+def test_cutoff_flags_act_on_scores_at_or_above_the_cutoff():
+    assert cutoff_flags([0.5, 0.4, 0.6], 0.5).tolist() == [True, False, True]
