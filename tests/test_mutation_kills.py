@@ -1069,3 +1069,23 @@ def test_a_limit_of_no_actions_acts_on_no_one_even_when_one_would_show_as_none()
 
 def test_cutoff_flags_act_on_scores_at_or_above_the_cutoff():
     assert cutoff_flags([0.5, 0.4, 0.6], 0.5).tolist() == [True, False, True]
+
+
+def test_count_for_coverage_against_its_definition_at_every_share_and_its_neighbours():
+    """The fewest examples (best scores first) whose positives reached, over all positives, are
+    at least the share, found by walking the ranking; at every share r / P and the floats just
+    either side of it (where share x P rounds the wrong way), for P from 1 to 30."""
+    for positives in range(1, 31):
+        labels = np.array([i % 3 == 1 for i in range(3 * positives)])  # every third is a positive
+        sweep = ThresholdSweep(np.linspace(1, 0, labels.size), labels, np.ones(labels.size))
+        reached = [0]
+        for label in labels:
+            reached.append(reached[-1] + int(label))
+        for r in range(positives + 1):
+            for share in (r / positives, np.nextafter(r / positives, 2.0), np.nextafter(r / positives, -1.0)):
+                share = float(share)
+                if share > 1:
+                    assert sweep.count_for_coverage(share) is None
+                    continue
+                expected = next(k for k in range(labels.size + 1) if reached[k] / positives >= share)
+                assert sweep.count_for_coverage(share) == expected, (positives, r, share)
