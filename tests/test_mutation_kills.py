@@ -1089,3 +1089,14 @@ def test_count_for_coverage_against_its_definition_at_every_share_and_its_neighb
                     continue
                 expected = next(k for k in range(labels.size + 1) if reached[k] / positives >= share)
                 assert sweep.count_for_coverage(share) == expected, (positives, r, share)
+
+
+def test_count_for_spend_where_an_action_costs_under_a_dollar():
+    """50 cents an action on 10 examples: the most k with 0.5 k (+ the fixed cost when k > 0)
+    within the budget, by a walk over k."""
+    sweep = ThresholdSweep(np.linspace(1, 0, 10), np.arange(10) % 2 == 0, np.ones(10))
+    for fixed in (0.0, 1.0):
+        econ = Economics(cost_per_action=0.5, fixed_cost=fixed)
+        for budget in (0.0, 0.4, 1.2, 3.0, 3.2, 4.9, 100.0):
+            expected = max(k for k in range(11) if k == 0 or 0.5 * k + fixed <= budget)
+            assert sweep.count_for_spend(budget, econ) == expected, (fixed, budget)
