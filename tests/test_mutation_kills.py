@@ -686,6 +686,8 @@ def test_expected_impact_text_by_hand():
     text = expected_impact_text(_comparison(extra_net=data, combined_net=data, ranges=stated), "€", "", WORDS)
     # (the wording here reads "the money assumptions' their stated ranges": reported, not pinned)
     assert "stated ranges" in text and "guessed" not in text
+    assert text.startswith("the extra net value against today's rule at the same budget is between +€12k and +€40k "
+                           "from the held-out data at the assumed money (95% interval), and between +€12k and +€40k ")
     assert text.endswith("counted too (share of reached churners won 20% to 60%; cost per call €16 to €25). The "
                          "case holds even with the money assumptions anywhere in their ranges.")
     unclear = Interval(1.0, -5.0, 5.0)
@@ -753,7 +755,7 @@ def _swap_one_for_one(n=10):
 
 @pytest.mark.parametrize(("econ", "data", "seed"), [
     (RANGED[0], "held out", 0), (RANGED[1], "held out", 3), (RANGED[0], "swap", 0),
-    (replace(CHURN_MONEY, value_per_won=0.5, win_rate=0.1), "held out", 1),
+    (Economics(cost_per_action=1, value_per_won=0.5, win_rate=0.1), "held out", 1),
 ], ids=["guessed ranges", "stated ranges, value column, seed 3", "one for one", "pennies"])
 def test_the_asks_combined_range_against_a_written_out_monte_carlo(econ, data, seed):
     scores, rule, labels, values = _held_out(n=150, seed=12) if data == "held out" else _swap_one_for_one()
