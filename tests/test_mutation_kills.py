@@ -1094,11 +1094,13 @@ def test_count_for_coverage_against_its_definition_at_every_share_and_its_neighb
 
 
 def test_count_for_spend_where_an_action_costs_under_a_dollar():
-    """50 cents an action on 10 examples: the most k with 0.5 k (+ the fixed cost when k > 0)
-    within the budget, by a walk over k."""
+    """50 or 10 cents an action on 10 examples: the most k whose spend (cost x k, plus the fixed
+    cost when k > 0, in the same floating point a page adds it up in) is within the budget, by
+    a walk over k. At 10 cents, 3 actions add up to 0.30000000000000004: over a budget of 0.3."""
     sweep = ThresholdSweep(np.linspace(1, 0, 10), np.arange(10) % 2 == 0, np.ones(10))
-    for fixed in (0.0, 1.0):
-        econ = Economics(cost_per_action=0.5, fixed_cost=fixed)
-        for budget in (0.0, 0.4, 1.2, 3.0, 3.2, 4.9, 100.0):
-            expected = max(k for k in range(11) if k == 0 or 0.5 * k + fixed <= budget)
-            assert sweep.count_for_spend(budget, econ) == expected, (fixed, budget)
+    for cost in (0.5, 0.1):
+        for fixed in (0.0, 1.0):
+            econ = Economics(cost_per_action=cost, fixed_cost=fixed)
+            for budget in (0.0, 0.3, 0.4, 1.2, 1.3, 3.0, 3.2, 4.9, 100.0, 0.1 - 1e-12, 1.1 - 1e-12):
+                expected = max(k for k in range(11) if k == 0 or cost * k + fixed <= budget)
+                assert sweep.count_for_spend(budget, econ) == expected, (cost, fixed, budget)
