@@ -49,6 +49,7 @@ from proofdeck.decisions.outcomes import (
 )
 from proofdeck.decisions.paired import difference_spread, first_draws, same_budget_draws
 from proofdeck.decisions.random_pick import random_pick_weights
+from proofdeck.decisions.slider_scale import slider_counts
 from proofdeck.decisions.sweep import ThresholdSweep
 from proofdeck.decisions.top_k_bootstrap import TopKBootstrap
 from proofdeck.words.wording import RANDOM_PICK
@@ -1104,3 +1105,13 @@ def test_count_for_spend_where_an_action_costs_under_a_dollar():
             for budget in (0.0, 0.3, 0.4, 1.2, 1.3, 3.0, 3.2, 4.9, 100.0, 0.1 - 1e-12, 1.1 - 1e-12):
                 expected = max(k for k in range(11) if k == 0 or cost * k + fixed <= budget)
                 assert sweep.count_for_spend(budget, econ) == expected, (cost, fixed, budget)
+
+
+def test_slider_counts_by_hand():
+    """20 examples, the rule acts on 4, 3 steps a part: [0, 4] in thirds (0, 1.33, 2.67, 4 rounded:
+    0, 1, 3, 4), [4, 12] (4, 7, 9, 12) and [12, 20] (12, 15, 17, 20); whole numbers. With no
+    anchor, even steps over everything."""
+    found = slider_counts(20, 4, steps_per_part=3)
+    assert found.tolist() == [0, 1, 3, 4, 7, 9, 12, 15, 17, 20] and found.dtype.kind == "i"
+    even = slider_counts(5, 0)
+    assert even.tolist() == [0, 1, 2, 3, 4, 5] and even.dtype.kind == "i"
