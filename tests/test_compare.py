@@ -392,6 +392,16 @@ def test_break_even_in_words():
     assert "above 10%" in break_even_text(rate, NOUNS)
 
 
+def test_break_even_in_words_always_never_and_in_the_sessions_currency():
+    result = break_even(HeadToHead.at_cutoff(SCORES, RULE, LABELS, VALUES, CUTOFF), "cost_per_action", ECON)
+    assert break_even_text(result, NOUNS, "€") == (
+        "the model beats the rule while the cost per retention offer is below €50 (now €10)")
+    assert break_even_text(replace(result, model_wins="always"), NOUNS) == (
+        "the model beats the rule whatever the cost per retention offer")
+    assert break_even_text(replace(result, model_wins="never"), NOUNS, against="doing nothing") == (
+        "the model does not beat doing nothing at any cost per retention offer")
+
+
 def test_tornado_by_hand():
     # Win rate 0.8, miss cost 5, fixed cost 100 (both act, so it cancels):
     # difference = 100 * w * 1 - c * 1 + m * 1 = 80 - 10 + 5 = 75 at the base.

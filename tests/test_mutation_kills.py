@@ -25,6 +25,8 @@ from proofdeck.comparison.compare import (
     verdict,
     verdict_sentence,
 )
+from proofdeck.comparison.gains import gains_curve
+from proofdeck.comparison.policies import POLICIES, combined_policies
 from proofdeck.data.spec import Economics
 from proofdeck.decisions.assumption_ranges import Range, assumption_ranges, range_words, sampled_economics
 from proofdeck.decisions.best_setting import best_setting
@@ -1115,3 +1117,35 @@ def test_slider_counts_by_hand():
     assert found.tolist() == [0, 1, 3, 4, 7, 9, 12, 15, 17, 20] and found.dtype.kind == "i"
     even = slider_counts(5, 0)
     assert even.tolist() == [0, 1, 2, 3, 4, 5] and even.dtype.kind == "i"
+
+
+# --- comparison/gains.py and policies.py -------------------------------------------------------
+
+def test_gains_curve_of_no_examples_and_of_no_positives():
+    empty = gains_curve(np.array([]), np.array([], dtype=bool))
+    assert np.isnan(empty["perfect_share_acted"][1]) and empty["perfect_share_acted"][[0, 2]].tolist() == [0.0, 1.0]
+    none = gains_curve(np.array([0.9, 0.1, 0.5, 0.3]), np.zeros(4, dtype=bool))
+    assert none["perfect_share_reached"].shape == (3,) and np.isnan(none["perfect_share_reached"]).all()
+    assert none["perfect_share_acted"].tolist() == [0.0, 0.0, 1.0]
+
+
+def test_combined_policies_are_the_percentiles_of_their_seeded_bootstrap():
+    scores, rule, labels, values = _held_out(n=120, seed=20)
+    model = scores >= 0.7
+    econ = Economics(cost_per_action=5, value_column="amount", win_rate=0.8, cost_per_miss=10)
+    found = combined_policies(rule, model, labels, values, econ, resamples=200, seed=5)
+    policies = {"rule": rule, "model": model, "rule OR model": rule | model, "rule AND model": rule & model}
+    boot = bootstrap_outcomes(policies, labels, values, econ, 200, 5)
+    assert list(found) == list(POLICIES)
+    for name, flags in policies.items():
+        expected = outcome_of_flags(flags, labels, values, econ)
+        assert found[name].outcome == expected
+        for figure, samples in (("reached", boot[name]["reached"]), ("net_value", boot[name]["net_value"])):
+            got = getattr(found[name], figure)
+            assert (got.low, got.high) == pytest.approx(tuple(np.percentile(samples, [2.5, 97.5])))
+        extra = boot[name]["net_value"] - boot["rule"]["net_value"]
+        assert (found[name].extra_net.low, found[name].extra_net.high) == pytest.approx(
+            tuple(np.percentile(extra, [2.5, 97.5])))
+    default = combined_policies(rule, model, labels, values, econ, resamples=200)
+    assert default == combined_policies(rule, model, labels, values, econ, resamples=200, seed=0)
+    assert default["model"].net_value != found["model"].net_value
