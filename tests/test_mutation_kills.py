@@ -25,8 +25,9 @@ from proofdeck.comparison.compare import (
     verdict,
     verdict_sentence,
 )
-from proofdeck.comparison.gains import gains_curve
+from proofdeck.comparison.gains import gains_curve, lift_at
 from proofdeck.comparison.policies import POLICIES, combined_policies
+from proofdeck.comparison.segments import COLUMNS, segment_table
 from proofdeck.data.spec import Economics
 from proofdeck.decisions.assumption_ranges import Range, assumption_ranges, range_words, sampled_economics
 from proofdeck.decisions.best_setting import best_setting
@@ -1149,3 +1150,23 @@ def test_combined_policies_are_the_percentiles_of_their_seeded_bootstrap():
     default = combined_policies(rule, model, labels, values, econ, resamples=200)
     assert default == combined_policies(rule, model, labels, values, econ, resamples=200, seed=0)
     assert default["model"].net_value != found["model"].net_value
+
+
+def test_segment_table_has_exactly_its_columns_and_says_when_lengths_differ():
+    scores, rule, labels, values = _held_out(n=60, seed=21)
+    segments = np.array(["north", "south", "east"] * 20)
+    table = segment_table(segments, scores, rule, labels, values, CHURN_MONEY)
+    assert list(table.columns) == COLUMNS and list(table.index) == [0, 1, 2]
+    with pytest.raises(ValueError, match=r"^segment values, scores, rule flags, labels and values must have the "
+                                         r"same length$"):
+        segment_table(segments[:-1], scores, rule, labels, values, CHURN_MONEY)
+
+
+def test_lift_of_the_top_one():
+    """10 examples, 2 positives, the top one of them: the top 1 reaches half the positives while
+    acting on a tenth: a lift of 5. Acting on none has no lift."""
+    scores = np.linspace(1, 0, 10)
+    labels = np.zeros(10, dtype=bool)
+    labels[[0, 6]] = True
+    assert lift_at(scores, labels, 1) == pytest.approx(5.0)
+    assert np.isnan(lift_at(scores, labels, 0))
