@@ -421,6 +421,17 @@ def test_tornado_by_hand():
     assert table["swing"].tolist() == pytest.approx([120, 60, 15, 7.5, 0, 0])
 
 
+
+def test_tornado_caps_a_raised_win_rate_at_1_keeps_its_columns_and_names_unknown_fields():
+    econ = replace(ECON, win_rate=0.8, cost_per_miss=5, fixed_cost=100)
+    contest = HeadToHead.at_cutoff(SCORES, RULE, LABELS, VALUES, CUTOFF)
+    table = tornado(contest, econ, low=1.5, high=2.0)
+    assert table.set_index("field").loc["win_rate", "low_value"] == 1.0  # 1.2 capped
+    assert "index" not in table.columns and list(table.index) == list(range(len(table)))
+    with pytest.raises(ValueError, match=r"^tornado fields must be among cost_per_action, value_per_won, win_rate, "
+                                         r"fixed_cost, cost_per_miss, population, not 'period'$"):
+        tornado(contest, econ, fields=("period",))
+
 def test_tornado_skips_value_per_won_with_a_value_column():
     table = tornado(HeadToHead.at_cutoff(SCORES, RULE, LABELS, VALUES, CUTOFF), replace(ECON, value_column="amount"))
     assert "value_per_won" not in table["field"].tolist()

@@ -26,7 +26,7 @@ from proofdeck.comparison.compare import (
     verdict_sentence,
 )
 from proofdeck.comparison.gains import gains_curve, lift_at
-from proofdeck.comparison.policies import POLICIES, combined_policies
+from proofdeck.comparison.policies import POLICIES, agreement, combined_policies
 from proofdeck.comparison.segments import COLUMNS, segment_table
 from proofdeck.data.spec import Economics
 from proofdeck.decisions.assumption_ranges import Range, assumption_ranges, range_words, sampled_economics
@@ -1170,3 +1170,9 @@ def test_lift_of_the_top_one():
     labels[[0, 6]] = True
     assert lift_at(scores, labels, 1) == pytest.approx(5.0)
     assert np.isnan(lift_at(scores, labels, 0))
+
+
+def test_agreement_of_no_examples():
+    table = agreement(np.array([], dtype=bool), np.array([], dtype=bool), np.array([], dtype=bool))
+    assert table["examples"].tolist() == [0, 0, 0, 0]
+    assert table["share_of_examples"].isna().all() and table["positive_rate"].isna().all()
