@@ -534,3 +534,48 @@ def test_how_sure_names_the_net_values_own_estimate_when_the_headline_is_another
     assert f"its extra net value after every cost ({money(comparison.extra_net.estimate, signed=True)}) is" in other
     plain = how_sure_sentence("customers", "churners", comparison, "$", net_is_headline=True)
     assert "its extra net value is " in plain and plain.startswith("How sure: in 95% of redraws of the held-out customers")
+
+
+def _head_to_head(model, rule, labels):
+    flags = [np.array(x, dtype=bool) for x in (model, rule, labels)]
+    return HeadToHead(*flags, np.ones(len(labels)))
+
+
+@pytest.mark.parametrize(("model", "rule", "labels", "field", "econ", "wins", "value"), [
+    # the same picks: no difference at any figure, and a tie is not a win
+    ([1, 1, 0, 0], [1, 1, 0, 0], [1, 0, 1, 0], "cost_per_action", Economics(cost_per_action=3, value_per_won=5),
+     "never", None),
+    # one more positive at the same budget, worth 0.5 x 1: a fixed cost both pay never changes that
+    ([1, 0, 0, 0], [0, 1, 0, 0], [1, 0, 0, 0], "fixed_cost",
+     Economics(cost_per_action=3, value_per_won=1, win_rate=0.5, fixed_cost=7), "always", None),
+    # ... and it is 0.5 v: the model wins for any value per won above 0 (at 0 it is a tie)
+    ([1, 0, 0, 0], [0, 1, 0, 0], [1, 0, 0, 0], "value_per_won",
+     Economics(cost_per_action=3, value_per_won=1, win_rate=0.5), "above", 0.0),
+    # 2 more positives worth 5 for 1 more action at $10: 10 w - 10, a tie at w = 1: never a win
+    ([1, 1, 0, 0], [0, 0, 1, 0], [1, 1, 0, 0], "win_rate", Economics(cost_per_action=10, value_per_won=5),
+     "never", 1.0),
+    # the other way round, 10 - 10 w: the model wins below 1
+    ([0, 0, 1, 0], [1, 1, 0, 0], [1, 1, 0, 0], "win_rate", Economics(cost_per_action=10, value_per_won=5),
+     "below", 1.0),
+    # 2 more actions, no more positives: -2 c, a tie at c = 0: never a win
+    ([1, 0, 1, 1], [1, 0, 0, 0], [1, 0, 0, 0], "cost_per_action", Economics(cost_per_action=4, value_per_won=5),
+     "never", 0.0),
+], ids=["same picks", "flat and ahead", "root at 0 above", "root at the top above", "root at the top below",
+        "root at 0 below"])
+def test_break_even_where_the_tie_falls_on_an_end(model, rule, labels, field, econ, wins, value):
+    found = break_even(_head_to_head(model, rule, labels), field, econ)
+    assert (found.field, found.model_wins) == (field, wins)
+    if value is None:
+        assert np.isnan(found.value) and found.slope == 0.0
+    else:
+        assert found.value == pytest.approx(value, abs=1e-12)
+
+
+def test_break_even_names_what_it_cannot_vary():
+    contest = _head_to_head([1, 0], [0, 1], [1, 0])
+    with pytest.raises(ValueError, match=r"^break-even is available for value_per_won, win_rate, cost_per_action, "
+                                         r"cost_per_miss, fixed_cost, not 'population'$"):
+        break_even(contest, "population", ECON)
+    with pytest.raises(ValueError, match=r"^value_per_won is not used when a value column gives each example's "
+                                         r"value$"):
+        break_even(contest, "value_per_won", replace(ECON, value_column="amount"))
