@@ -579,3 +579,5 @@ def test_break_even_names_what_it_cannot_vary():
     with pytest.raises(ValueError, match=r"^value_per_won is not used when a value column gives each example's "
                                          r"value$"):
         break_even(contest, "value_per_won", replace(ECON, value_column="amount"))
+    with pytest.raises(ValueError, match=r"^scores, rule flags, labels and values must have the same length$"):
+        HeadToHead(np.array([True, False]), np.array([True]), np.array([True, False]), np.ones(2))
