@@ -1176,3 +1176,10 @@ def test_agreement_of_no_examples():
     table = agreement(np.array([], dtype=bool), np.array([], dtype=bool), np.array([], dtype=bool))
     assert table["examples"].tolist() == [0, 0, 0, 0]
     assert table["share_of_examples"].isna().all() and table["positive_rate"].isna().all()
+
+
+def test_threshold_sweep_refuses_mismatched_or_nan_scores_in_words():
+    with pytest.raises(ValueError, match=r"^scores, labels and values must be 1-d arrays of the same length$"):
+        ThresholdSweep(np.ones(3), np.ones(2, dtype=bool))
+    with pytest.raises(ValueError, match=r"^scores must not contain NaN$"):
+        ThresholdSweep(np.array([0.5, np.nan]), np.ones(2, dtype=bool))
