@@ -419,3 +419,24 @@ def test_without_a_population_the_sentences_claim_no_duration():
     hold_back, versus = ab_test_for(*same_budget_outcomes(economics), economics).sentences(CHURN)
     assert hold_back.endswith("each half needs about 170 customers, 340 in all, picked from 3,400 customers.")
     assert "1,460 in all. (Sized with an exact test" in versus
+
+
+def test_the_normal_sizes_power_is_the_textbook_formula():
+    """Power of two arms of n at 5%: Phi((|p1 - p2| sqrt(n) - z sqrt(2 pbar (1 - pbar))) /
+    sqrt(p1 (1 - p1) + p2 (1 - p2))), z = 1.959964 two-sided or 1.644854 one-sided (scipy's
+    normal distribution, not the package's); 686 per arm for 10% against 15% gives 80%."""
+    from scipy.stats import norm
+
+    from proofdeck.comparison.ab_test import _normal_power
+
+    def textbook(n, p1, p2, z):
+        pbar = (p1 + p2) / 2
+        return norm.cdf((abs(p1 - p2) * math.sqrt(n) - z * math.sqrt(2 * pbar * (1 - pbar)))
+                        / math.sqrt(p1 * (1 - p1) + p2 * (1 - p2)))
+
+    for n, p1, p2 in [(686, 0.10, 0.15), (120, 0.5, 0.35), (50, 0.3, 0.05)]:
+        assert _normal_power(n, p1, p2, 0.05, True) == pytest.approx(textbook(n, p1, p2, norm.ppf(0.975)), abs=1e-9)
+        assert _normal_power(n, p1, p2, 0.05, False) == pytest.approx(textbook(n, p1, p2, norm.ppf(0.95)), abs=1e-9)
+    assert _normal_power(686, 0.10, 0.15, 0.05, True) == pytest.approx(0.80, abs=0.001)
+    assert _normal_power(10, 0.0, 1.0, 0.05, True) == 1.0  # no spread at all: certain
+    assert math.isnan(_normal_power(10, 0.0, 0.0, 0.05, True))
