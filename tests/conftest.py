@@ -9,14 +9,20 @@ import re
 from pathlib import Path
 
 import pytest
-from hypothesis import settings
+from hypothesis import Phase, settings
 from streamlit.testing.v1 import AppTest
 
 # CI explores a fixed set of examples so a run never fails by luck of the draw; locally every
-# run draws new ones (and hypothesis remembers failures in .hypothesis/).
+# run draws new ones (and hypothesis remembers failures in .hypothesis/). Under mutmut
+# (MUTANT_UNDER_TEST set) the fixed set too, so every mutant meets the same examples and is
+# never "killed" or "survives" by luck; and a failing example is not shrunk (a mutant only
+# needs to fail, and shrinking took seconds per mutant).
 settings.register_profile("ci", derandomize=True, print_blob=True)
 settings.register_profile("thorough", derandomize=False, print_blob=True)
-PROFILE = os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "default")
+settings.register_profile("mutmut", derandomize=True, database=None,
+                          phases=[Phase.explicit, Phase.reuse, Phase.generate])
+_DEFAULT = "mutmut" if "MUTANT_UNDER_TEST" in os.environ else "ci" if os.environ.get("CI") else "default"
+PROFILE = os.environ.get("HYPOTHESIS_PROFILE") or _DEFAULT
 settings.load_profile(PROFILE)
 CI_EXAMPLES = 100  # the most any property explores in CI: a fixed set, the same every run
 
@@ -26,7 +32,7 @@ def examples(full: int) -> int:
     ``HYPOTHESIS_PROFILE=thorough``; in CI's fixed profile at most :data:`CI_EXAMPLES` (the
     derandomized set is the same every run, so more examples there only repeat the same walk
     longer; local runs keep drawing new ones, and hypothesis remembers their failures)."""
-    return min(full, CI_EXAMPLES) if PROFILE == "ci" else full
+    return min(full, CI_EXAMPLES) if PROFILE in ("ci", "mutmut") else full
 
 # The background refits (how stable the model is) would compete with every test for the two
 # cores; they are off unless a test turns them on (tests/test_page_pitch.py does).

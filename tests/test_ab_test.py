@@ -3,6 +3,7 @@ test's power against a plain loop over scipy's Fisher test and by simulation; wh
 test can count."""
 
 import math
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -382,3 +383,60 @@ def test_an_action_that_wins_every_positive_leaves_nothing_to_count_after_it():
     size = plan(PREVENTS, 1.0)
     assert not size.versus.detectable and size.hold_back.detectable
     assert "no churners seen after the retention offer are left to count" in size.sentences(CHURN)[1]
+
+
+def test_churn_sentences_in_full_with_their_numbers_worked_by_hand():
+    """Both act on 10 of 100 held-out customers, 40,000 a quarter; the model's hit rate 50%, the
+    rule's 20%, an offer wins 30%. Offer or hold back: 50 x 70% = 35 against 50 in 100; the normal
+    formula (1.96 sqrt(2 x 0.425 x 0.575) + 0.8416 sqrt(0.5 x 0.5 + 0.35 x 0.65))^2 / 0.15^2 = 169.04
+    gives 170 a half, 340 in all, picked from 340 / 10% = 3,400 customers, 8.5% of a quarter's
+    40,000. Model or rule, counted after the offer: 35 against 14 in 100; the exact test needs 73
+    offers an arm, 730 customers an arm, 1,460 in all (3.65% of a quarter, shown as 3.6%)."""
+    size = plan(PREVENTS)
+    hold_back, versus = size.sentences(CHURN)
+    assert hold_back == (
+        "Retention offer or not, among the customers the model picks: give half of them a retention offer and hold "
+        "the other half back, then count the churners in each half. If a retention offer wins 30% of the churners it "
+        "reaches, as the money assumes, that is 35 in 100 against 50 in 100 for those held back. At 5% significance "
+        "(two-sided) and 80% power, each half needs about 170 customers, 340 in all, picked from 3,400 customers, "
+        "under one quarter of traffic (about 8.5% of a quarter), plus the time the outcomes take to show.")
+    assert versus == (
+        "To confirm that the model's retention offers reach churners more often (counting the churners seen after "
+        "the retention offer, the only ones a test can see: 35 in 100 for the model against 14 in 100 for today's "
+        "rule) at 5% significance (two-sided) and 80% power, each arm needs about 73 retention offers, that is 730 "
+        "customers per arm and 1,460 in all, under one quarter of traffic (about 3.6% of a quarter), plus the time "
+        "the outcomes take to show. (Sized with an exact test: so few churners seen after the retention offer are "
+        f"expected that the usual formula would misjudge it; it reaches {size.versus.power_reached:.1%} power.)")
+    assert size.sentence(CHURN) == hold_back + " " + versus
+    assert size.labelled(CHURN) == (("The test that settles the money", hold_back),
+                                    ("Which picks better, the model or today's rule", versus))
+    one_sided = replace(size, hold_back=replace(size.hold_back, two_sided=False))
+    assert "At 5% significance (one-sided) and 80% power" in one_sided.sentences(CHURN)[0]
+
+
+def test_without_a_population_the_sentences_claim_no_duration():
+    economics = Economics(cost_per_action=1, value_per_won=10, win_rate=0.3, action_effect=PREVENTS)
+    hold_back, versus = ab_test_for(*same_budget_outcomes(economics), economics).sentences(CHURN)
+    assert hold_back.endswith("each half needs about 170 customers, 340 in all, picked from 3,400 customers.")
+    assert "1,460 in all. (Sized with an exact test" in versus
+
+
+def test_the_normal_sizes_power_is_the_textbook_formula():
+    """Power of two arms of n at 5%: Phi((|p1 - p2| sqrt(n) - z sqrt(2 pbar (1 - pbar))) /
+    sqrt(p1 (1 - p1) + p2 (1 - p2))), z = 1.959964 two-sided or 1.644854 one-sided (scipy's
+    normal distribution, not the package's); 686 per arm for 10% against 15% gives 80%."""
+    from scipy.stats import norm
+
+    from proofdeck.comparison.ab_test import _normal_power
+
+    def textbook(n, p1, p2, z):
+        pbar = (p1 + p2) / 2
+        return norm.cdf((abs(p1 - p2) * math.sqrt(n) - z * math.sqrt(2 * pbar * (1 - pbar)))
+                        / math.sqrt(p1 * (1 - p1) + p2 * (1 - p2)))
+
+    for n, p1, p2 in [(686, 0.10, 0.15), (120, 0.5, 0.35), (50, 0.3, 0.05)]:
+        assert _normal_power(n, p1, p2, 0.05, True) == pytest.approx(textbook(n, p1, p2, norm.ppf(0.975)), abs=1e-9)
+        assert _normal_power(n, p1, p2, 0.05, False) == pytest.approx(textbook(n, p1, p2, norm.ppf(0.95)), abs=1e-9)
+    assert _normal_power(686, 0.10, 0.15, 0.05, True) == pytest.approx(0.80, abs=0.001)
+    assert _normal_power(10, 0.0, 1.0, 0.05, True) == 1.0  # no spread at all: certain
+    assert math.isnan(_normal_power(10, 0.0, 0.0, 0.05, True))

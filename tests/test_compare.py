@@ -392,6 +392,16 @@ def test_break_even_in_words():
     assert "above 10%" in break_even_text(rate, NOUNS)
 
 
+def test_break_even_in_words_always_never_and_in_the_sessions_currency():
+    result = break_even(HeadToHead.at_cutoff(SCORES, RULE, LABELS, VALUES, CUTOFF), "cost_per_action", ECON)
+    assert break_even_text(result, NOUNS, "€") == (
+        "the model beats the rule while the cost per retention offer is below €50 (now €10)")
+    assert break_even_text(replace(result, model_wins="always"), NOUNS) == (
+        "the model beats the rule whatever the cost per retention offer")
+    assert break_even_text(replace(result, model_wins="never"), NOUNS, against="doing nothing") == (
+        "the model does not beat doing nothing at any cost per retention offer")
+
+
 def test_tornado_by_hand():
     # Win rate 0.8, miss cost 5, fixed cost 100 (both act, so it cancels):
     # difference = 100 * w * 1 - c * 1 + m * 1 = 80 - 10 + 5 = 75 at the base.
@@ -410,6 +420,17 @@ def test_tornado_by_hand():
     assert rows.loc["fixed_cost", "swing"] == 0 and rows.loc["population", "swing"] == 0
     assert table["swing"].tolist() == pytest.approx([120, 60, 15, 7.5, 0, 0])
 
+
+
+def test_tornado_caps_a_raised_win_rate_at_1_keeps_its_columns_and_names_unknown_fields():
+    econ = replace(ECON, win_rate=0.8, cost_per_miss=5, fixed_cost=100)
+    contest = HeadToHead.at_cutoff(SCORES, RULE, LABELS, VALUES, CUTOFF)
+    table = tornado(contest, econ, low=1.5, high=2.0)
+    assert table.set_index("field").loc["win_rate", "low_value"] == 1.0  # 1.2 capped
+    assert "index" not in table.columns and list(table.index) == list(range(len(table)))
+    with pytest.raises(ValueError, match=r"^tornado fields must be among cost_per_action, value_per_won, win_rate, "
+                                         r"fixed_cost, cost_per_miss, population, not 'period'$"):
+        tornado(contest, econ, fields=("period",))
 
 def test_tornado_skips_value_per_won_with_a_value_column():
     table = tornado(HeadToHead.at_cutoff(SCORES, RULE, LABELS, VALUES, CUTOFF), replace(ECON, value_column="amount"))
@@ -513,3 +534,50 @@ def test_how_sure_names_the_net_values_own_estimate_when_the_headline_is_another
     assert f"its extra net value after every cost ({money(comparison.extra_net.estimate, signed=True)}) is" in other
     plain = how_sure_sentence("customers", "churners", comparison, "$", net_is_headline=True)
     assert "its extra net value is " in plain and plain.startswith("How sure: in 95% of redraws of the held-out customers")
+
+
+def _head_to_head(model, rule, labels):
+    flags = [np.array(x, dtype=bool) for x in (model, rule, labels)]
+    return HeadToHead(*flags, np.ones(len(labels)))
+
+
+@pytest.mark.parametrize(("model", "rule", "labels", "field", "econ", "wins", "value"), [
+    # the same picks: no difference at any figure, and a tie is not a win
+    ([1, 1, 0, 0], [1, 1, 0, 0], [1, 0, 1, 0], "cost_per_action", Economics(cost_per_action=3, value_per_won=5),
+     "never", None),
+    # one more positive at the same budget, worth 0.5 x 1: a fixed cost both pay never changes that
+    ([1, 0, 0, 0], [0, 1, 0, 0], [1, 0, 0, 0], "fixed_cost",
+     Economics(cost_per_action=3, value_per_won=1, win_rate=0.5, fixed_cost=7), "always", None),
+    # ... and it is 0.5 v: the model wins for any value per won above 0 (at 0 it is a tie)
+    ([1, 0, 0, 0], [0, 1, 0, 0], [1, 0, 0, 0], "value_per_won",
+     Economics(cost_per_action=3, value_per_won=1, win_rate=0.5), "above", 0.0),
+    # 2 more positives worth 5 for 1 more action at $10: 10 w - 10, a tie at w = 1: never a win
+    ([1, 1, 0, 0], [0, 0, 1, 0], [1, 1, 0, 0], "win_rate", Economics(cost_per_action=10, value_per_won=5),
+     "never", 1.0),
+    # the other way round, 10 - 10 w: the model wins below 1
+    ([0, 0, 1, 0], [1, 1, 0, 0], [1, 1, 0, 0], "win_rate", Economics(cost_per_action=10, value_per_won=5),
+     "below", 1.0),
+    # 2 more actions, no more positives: -2 c, a tie at c = 0: never a win
+    ([1, 0, 1, 1], [1, 0, 0, 0], [1, 0, 0, 0], "cost_per_action", Economics(cost_per_action=4, value_per_won=5),
+     "never", 0.0),
+], ids=["same picks", "flat and ahead", "root at 0 above", "root at the top above", "root at the top below",
+        "root at 0 below"])
+def test_break_even_where_the_tie_falls_on_an_end(model, rule, labels, field, econ, wins, value):
+    found = break_even(_head_to_head(model, rule, labels), field, econ)
+    assert (found.field, found.model_wins) == (field, wins)
+    if value is None:
+        assert np.isnan(found.value) and found.slope == 0.0
+    else:
+        assert found.value == pytest.approx(value, abs=1e-12)
+
+
+def test_break_even_names_what_it_cannot_vary():
+    contest = _head_to_head([1, 0], [0, 1], [1, 0])
+    with pytest.raises(ValueError, match=r"^break-even is available for value_per_won, win_rate, cost_per_action, "
+                                         r"cost_per_miss, fixed_cost, not 'population'$"):
+        break_even(contest, "population", ECON)
+    with pytest.raises(ValueError, match=r"^value_per_won is not used when a value column gives each example's "
+                                         r"value$"):
+        break_even(contest, "value_per_won", replace(ECON, value_column="amount"))
+    with pytest.raises(ValueError, match=r"^scores, rule flags, labels and values must have the same length$"):
+        HeadToHead(np.array([True, False]), np.array([True]), np.array([True, False]), np.ones(2))

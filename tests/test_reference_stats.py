@@ -276,8 +276,9 @@ def test_count_for_actions_is_the_most_examples_whose_shown_count_fits(data, pop
     econ = Economics(population=float(population))
     sweep = ThresholdSweep(scores, labels, values)
     scale = population / labels.size if population else 1.0
-    # The count a page shows, rounded half up (918.5 is shown as 919).
-    allowed = [k for k in range(labels.size + 1) if math.floor(k * scale + 0.5) <= limit]
+    # The count a page shows, rounded half up (918.5 is shown as 919). A limit of 0 or less acts
+    # on no one, even where one held-out example scales to under half an action (shown as 0).
+    allowed = [k for k in range(labels.size + 1) if math.floor(k * scale + 0.5) <= limit and (limit > 0 or k == 0)]
     assert sweep.count_for_actions(limit, econ) == max(allowed, default=0)
 
 
