@@ -253,3 +253,14 @@ def test_money_ranges_are_studentized_and_counts_percentile():
         400, AMOUNTS, {"reached": outcome.reached, "value_won": outcome.value_won, "net_value": outcome.net_value})
     for name in ("value_won", "net_value"):
         assert found[name].high - found[name].estimate == pytest.approx(found[name].estimate - found[name].low)
+
+
+def test_the_slider_copes_with_a_handful_of_held_out_examples():
+    """With 4 held-out examples some redraws draw none at all: they act on none, and nothing breaks."""
+    labels = np.array([True, False, True, False])
+    boot = TopKBootstrap(np.arange(4), labels, np.ones(4), resamples=400, seed=0)
+    sums = boot.sums_at(2)
+    drew = boot.draws > 0
+    assert not drew.all()  # the case this guards
+    np.testing.assert_allclose(sums[drew, 0], 2.0)
+    np.testing.assert_allclose(sums[~drew], 0.0)

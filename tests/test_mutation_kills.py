@@ -20,6 +20,7 @@ from proofdeck.comparison.compare import (
     interval_text,
     interval_verdict,
     money_concentration,
+    range_words,
     same_budget,
     same_reach,
     verdict,
@@ -29,7 +30,7 @@ from proofdeck.comparison.gains import gains_curve, lift_at
 from proofdeck.comparison.policies import POLICIES, agreement, combined_policies
 from proofdeck.comparison.segments import COLUMNS, segment_table
 from proofdeck.data.spec import Economics
-from proofdeck.decisions.assumption_ranges import Range, assumption_ranges, range_words, sampled_economics
+from proofdeck.decisions.assumption_ranges import Range, assumption_ranges, sampled_economics
 from proofdeck.decisions.best_setting import best_setting
 from proofdeck.decisions.bootstrap import (
     Interval,
@@ -688,8 +689,7 @@ def test_expected_impact_text_by_hand():
         "figures the data are clear, but within their ranges it could go either way.")
     stated = (Range("win_rate", 0.2, 0.4, 0.6, False), Range("cost_per_action", 16.0, 20.0, 25.0, True))
     text = expected_impact_text(_comparison(extra_net=data, combined_net=data, ranges=stated), "€", "", WORDS)
-    # (the wording here reads "the money assumptions' their stated ranges": reported, not pinned)
-    assert "stated ranges" in text and "guessed" not in text
+    assert "with the money assumptions' stated ranges counted too" in text and "guessed" not in text
     assert text.startswith("the extra net value against today's rule at the same budget is between +€12k and +€40k "
                            "from the held-out data at the assumed money (95% interval), and between +€12k and +€40k ")
     assert text.endswith("counted too (share of reached churners won 20% to 60%; cost per call €16 to €25). The "

@@ -805,6 +805,9 @@ def test_break_even_is_where_a_brute_force_search_finds_the_difference_changes_s
         root = result.value
         if field != "win_rate" and root > grid[-1] / 10:  # the grid must reach past the root
             grid = grid + list(np.geomspace(grid[-1], 100 * root, 50))
+        # ... and hold points just either side of it, however close to an end of the range it is.
+        top = 1.0 if field == "win_rate" else math.inf
+        grid = sorted(set(grid) | {x for x in (root / 2, root * 0.999, root * 1.001, root * 2) if 0 < x <= top})
         assert abs(diff(root)) <= 1e-6 * max(1.0, abs(diff(grid[0])), abs(diff(grid[-1])))
         above = [x for x in grid if x > root * (1 + 1e-6) + 1e-9]
         below = [x for x in grid if x < root * (1 - 1e-6) - 1e-9]

@@ -192,7 +192,7 @@ def expected_impact_text(comparison: SameBudget, currency: str, per: str, words:
         return f"the extra net value{per} against {against.name} at the same budget is {data} (95% interval)."
     guessed = all(item.guessed for item in moving)
     ranges = "; ".join(range_words(item, words, currency) for item in moving)
-    source = "guessed ranges (set them in Assumptions)" if guessed else "their stated ranges"
+    source = "guessed ranges (set them in Assumptions)" if guessed else "stated ranges"
     rests = {
         "data and money": "The case holds even with the money assumptions anywhere in their ranges.",
         "money": ("The case rests on the money assumptions: at the assumed figures the data are clear, but "

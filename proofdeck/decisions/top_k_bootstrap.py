@@ -113,7 +113,9 @@ class TopKBootstrap:
         if self.size == 0:
             return np.zeros((self.resamples, 4))
         stretch = self.size / np.maximum(self.draws, 1)
-        sums = self._first_draws(count / stretch)
+        # A redraw of N draws acts on k x N / n of them (none when, with a handful of held-out
+        # examples, it drew none at all).
+        sums = self._first_draws(count * self.draws / self.size)
         return sums * stretch[:, None]
 
     def _totals_per_resample(self) -> Totals:
