@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from proofdeck.comparison.compare import (
@@ -1183,3 +1184,81 @@ def test_threshold_sweep_refuses_mismatched_or_nan_scores_in_words():
         ThresholdSweep(np.ones(3), np.ones(2, dtype=bool))
     with pytest.raises(ValueError, match=r"^scores must not contain NaN$"):
         ThresholdSweep(np.array([0.5, np.nan]), np.ones(2, dtype=bool))
+
+
+# --- the leak guard's statistical core (mutmut over upload/leakage.py) ------------------------
+
+def test_a_two_valued_column_that_gives_the_outcome_away_has_a_held_out_auc_of_one():
+    from proofdeck.upload.leakage import single_column_auc
+
+    labels = np.array([True, False] * 50)
+    train, test = np.arange(0, 60), np.arange(60, 100)
+    assert single_column_auc(pd.Series(labels.astype(int)), labels, train, test) == 1.0
+
+
+def test_held_out_rows_of_one_class_give_no_auc_but_a_half():
+    from proofdeck.upload.leakage import single_column_auc
+
+    labels = np.arange(100) % 4 == 0  # the even rows mixed, the odd rows (held out) all no
+    values = pd.Series(np.arange(100, dtype=float))  # held-out rows spread over the bins
+    assert single_column_auc(values, labels, np.arange(0, 100, 2), np.arange(1, 100, 2)) == 0.5
+
+
+def test_the_weighted_auc_with_fractional_weights_below_one_pair():
+    """One positive above one negative, each weighted 0.5: a quarter of a pair, won: AUC 1."""
+    from proofdeck.upload.leakage import _WeightedAuc
+
+    auc = _WeightedAuc(np.array([True, False]), np.array([0.9, 0.1]))
+    assert auc.auc(np.array([0.5, 0.5])) == 1.0
+    # 0/1 integer labels read as yes/no, not bit-flipped (~1 is -2: every row a negative)
+    assert _WeightedAuc(np.array([1, 0]), np.array([0.9, 0.1])).auc(np.ones(2)) == 1.0
+    assert np.isnan(_WeightedAuc(np.array([], dtype=bool), np.array([])).auc(np.ones((1, 0))))
+
+
+def test_the_gap_bound_without_resamples_is_nan():
+    from proofdeck.upload.leakage import auc_gap_low
+
+    labels = np.array([True, False] * 10)
+    assert np.isnan(auc_gap_low(labels, np.arange(20.0), np.zeros(20), resamples=0))
+
+
+def test_the_gap_bound_on_a_large_file_uses_exactly_its_resamples():
+    """On a large file the resamples are drawn in blocks (88 at a time for 45,000 rows); the
+    bound must use each of the first ``resamples`` draws once: a plain loop with scikit-learn's
+    weighted AUC on the same seeded draws."""
+    from sklearn.metrics import roc_auc_score
+
+    from proofdeck.upload.leakage import auc_gap_low
+
+    rng = np.random.default_rng(3)
+    n, resamples = 45_000, 100
+    labels = rng.random(n) < 0.3
+    better = labels + rng.normal(0, 1.0, n)
+    worse = labels + rng.normal(0, 2.0, n)
+    draws = np.random.default_rng(0)
+    gaps = []
+    for _ in range(resamples):
+        weights = np.bincount(draws.integers(0, n, n), minlength=n)
+        gaps.append(roc_auc_score(labels, better, sample_weight=weights)
+                    - roc_auc_score(labels, worse, sample_weight=weights))
+    assert auc_gap_low(labels, better, worse, resamples=resamples) == pytest.approx(np.quantile(gaps, 0.025))
+
+
+def test_bins_of_a_column_missing_on_every_training_row_are_all_zero():
+    from proofdeck.upload.leakage import _bins
+
+    values = pd.Series([np.nan] * 6 + [1.0, 2.0, 3.0])
+    codes = _bins(values, np.arange(6))
+    assert codes.dtype == np.int64 and codes.tolist() == [0] * 9
+
+
+def test_bins_read_true_false_and_nullable_numbers_like_plain_numbers():
+    from proofdeck.upload.leakage import _bins
+
+    train = np.arange(8)
+    flags = pd.Series([True, False, True, True, False, False, True, False, True])
+    assert _bins(flags, train).tolist() == _bins(flags.astype(float), train).tolist()
+    nullable = pd.Series([1, 2, None, 4, 5, 6, 7, 8, 9], dtype="Int64")
+    plain = pd.Series([1, 2, np.nan, 4, 5, 6, 7, 8, 9], dtype=float)
+    assert _bins(nullable, train).tolist() == _bins(plain, train).tolist()
+    assert _bins(nullable, train)[2] == 0  # missing
