@@ -51,13 +51,17 @@ def reference_first_draws(counts_row, budget, column):
     return total
 
 
+def score_rank(scores):
+    """Each example's place in score order (0 the highest; ties by position)."""
+    rank = np.empty(scores.size, dtype=int)
+    rank[np.argsort(-scores, kind="stable")] = np.arange(scores.size)
+    return rank
+
+
 def reference_paired(scores, rule, labels, resamples, seed):
     """A plain paired bootstrap: draw n rows with replacement; the rule acts on its drawn
     flagged rows; the model on as many drawn rows, highest scores first (ties by position)."""
-    rng = np.random.default_rng(seed)
-    n = scores.size
-    rank = np.empty(n, dtype=int)
-    rank[np.argsort(-scores, kind="stable")] = np.arange(n)
+    rng, n, rank = np.random.default_rng(seed), scores.size, score_rank(scores)
     out = []
     for _ in range(resamples):
         rows = rng.integers(0, n, n)
@@ -69,10 +73,7 @@ def reference_paired(scores, rule, labels, resamples, seed):
 
 def reference_top_k(scores, labels, count, resamples, seed):
     """Draw n rows with replacement and act on the first ``count`` of them by score."""
-    rng = np.random.default_rng(seed)
-    n = scores.size
-    rank = np.empty(n, dtype=int)
-    rank[np.argsort(-scores, kind="stable")] = np.arange(n)
+    rng, n, rank = np.random.default_rng(seed), scores.size, score_rank(scores)
     reached = []
     for _ in range(resamples):
         rows = rng.integers(0, n, n)

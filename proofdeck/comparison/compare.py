@@ -23,7 +23,13 @@ from proofdeck.decisions.assumption_ranges import (
     assumption_ranges,
     sampled_economics,
 )
-from proofdeck.decisions.bootstrap import Interval, interval, relative_change, studentized_interval
+from proofdeck.decisions.bootstrap import (
+    Interval,
+    interval,
+    relative_change,
+    studentized_interval,
+    studentized_ratios,
+)
 from proofdeck.decisions.outcomes import (
     Outcome,
     Totals,
@@ -233,9 +239,7 @@ def _combined_net(at_assumed: float, rule_flags: np.ndarray, model_flags: np.nda
         win_rate=priced.win_rate, cost_per_miss=priced.cost_per_miss,
         value_column=bool(economics.value_column), value_per_won=priced.value_per_won)
     own_error, errors = spread(draws.sample_spread), spread(draws.spread)
-    gaps = np.abs(resampled - estimate)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        ratios = np.where(gaps == 0, 0.0, gaps / errors)
+    ratios = studentized_ratios(np.abs(resampled - estimate), errors)
     if not np.all(np.isfinite(ratios)) or np.any(own_error <= 0):
         return interval(at_assumed, resampled)
     signs = np.random.default_rng([seed, 23]).choice([-1.0, 1.0], size=draws.resamples)

@@ -117,6 +117,20 @@ def interval(estimate: float, samples: np.ndarray) -> Interval:
     return Interval(float(estimate), float(low), float(high))
 
 
+def sum_standard_error(linear, squares, examples):
+    """Standard error of a sum over ``examples`` per-example amounts, from their sum and their
+    sum of squares: sqrt(n) x the amounts' standard deviation (arrays broadcast)."""
+    variance = np.clip(squares / examples - (linear / examples) ** 2, 0.0, None)
+    return np.sqrt(examples * variance)
+
+
+def studentized_ratios(gaps: np.ndarray, errors: np.ndarray) -> np.ndarray:
+    """|resample - estimate| / the resample's own standard error; 0 where there is no gap, and
+    infinite where a gap has no spread to measure it by."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(gaps == 0, 0.0, gaps / errors)
+
+
 def studentized_interval(estimate: float, standard_error: float, samples: np.ndarray,
                          sample_errors: np.ndarray) -> Interval:
     """95% symmetric studentized (bootstrap-t) interval: estimate +/- q x its standard error,
@@ -133,9 +147,7 @@ def studentized_interval(estimate: float, standard_error: float, samples: np.nda
         return Interval(float(estimate), float("nan"), float("nan"))
     if standard_error <= 0:  # nothing to studentize by (e.g. no positive among the picks)
         return interval(estimate, samples)
-    gaps = np.abs(samples - estimate)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        ratios = np.where(gaps == 0, 0.0, gaps / errors)  # a spread of 0 with a gap: infinite
+    ratios = studentized_ratios(np.abs(samples - estimate), errors)
     ratios = ratios[~np.isnan(ratios)]
     if ratios.size == 0:
         return Interval(float(estimate), float("nan"), float("nan"))

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from proofdeck.decisions.bootstrap import _count_blocks, resamples_for
+from proofdeck.decisions.bootstrap import _count_blocks, resamples_for, sum_standard_error
 from proofdeck.decisions.outcomes import policy_weights
 
 _CELLS_PER_CHUNK = 8_000_000  # resamples x drawn examples held in memory at once
@@ -95,8 +95,7 @@ def difference_spread(draws_spread: np.ndarray, examples: int, scale: float, win
     total = scale * (win_rate * linear_value + cost_per_miss * linear_positive)
     squares = scale**2 * (win_rate**2 * square_value + 2 * win_rate * cost_per_miss * square_cross
                           + cost_per_miss**2 * square_positive)
-    variance = np.clip(squares / examples - (total / examples) ** 2, 0.0, None)
-    return np.sqrt(examples * variance)
+    return sum_standard_error(total, squares, examples)
 
 
 def same_budget_draws(scores: np.ndarray, rule_policy: np.ndarray, labels: np.ndarray,

@@ -18,7 +18,7 @@ from __future__ import annotations
 import numpy as np
 
 from proofdeck.data.spec import Economics
-from proofdeck.decisions.bootstrap import Interval, interval, studentized_interval
+from proofdeck.decisions.bootstrap import Interval, interval, studentized_interval, sum_standard_error
 from proofdeck.decisions.outcomes import Totals, outcome_arrays
 from proofdeck.decisions.paired import first_draws
 
@@ -70,6 +70,10 @@ class TopKBootstrap:
                 sums[block + 1, :, _DRAWS] = self._totals(block)
         self._prefix = np.cumsum(sums, axis=0)  # prefix[b]: sums over the first b blocks
         self.draws = self._prefix[-1, :, _DRAWS]  # each resample's size
+        self._stretch = self.size / np.maximum(self.draws, 1)  # back to the held-out scale
+        self._everyone = self._prefix[-1] * self._stretch[:, None]  # each resample's totals
+        # The held-out set's own sums over its top k, for any k (its standard errors).
+        self._own_prefix = np.vstack([np.zeros((1, 4)), np.cumsum(self._columns, axis=0)])
 
     def _rows(self, block: int) -> slice:
         return slice(block * _BLOCK, min((block + 1) * _BLOCK, self.size))
@@ -112,15 +116,13 @@ class TopKBootstrap:
         count = int(min(max(count, 0), self.size))
         if self.size == 0:
             return np.zeros((self.resamples, 4))
-        stretch = self.size / np.maximum(self.draws, 1)
         # A redraw of N draws acts on k x N / n of them (none when, with a handful of held-out
         # examples, it drew none at all).
         sums = self._first_draws(count * self.draws / self.size)
-        return sums * stretch[:, None]
+        return sums * self._stretch[:, None]
 
     def _totals_per_resample(self) -> Totals:
-        stretch = self.size / np.maximum(self.draws, 1)
-        everyone = self._prefix[-1] * stretch[:, None]
+        everyone = self._everyone
         return Totals(examples=self.size, positives=everyone[:, _POSITIVES], positive_value=everyone[:, _VALUE])
 
     def outcomes_at(self, count: int, economics: Economics) -> dict[str, np.ndarray]:
@@ -128,8 +130,8 @@ class TopKBootstrap:
         acted, reached, value, _ = self.sums_at(count).T
         return outcome_arrays(acted, reached, value, self._totals_per_resample(), economics)
 
-    def _standard_errors(self, count: int, economics: Economics, sums: np.ndarray,
-                         totals: np.ndarray, examples: np.ndarray) -> dict[str, np.ndarray]:
+    def _standard_errors(self, economics: Economics, sums: np.ndarray, totals: np.ndarray,
+                         examples: np.ndarray) -> dict[str, np.ndarray]:
         """Standard errors of value won and net value at ``count``, from sums over the top
         and over everyone (one row per resample, or one row for the held-out set)."""
         scale = economics.scale_for(self.size)
@@ -146,8 +148,7 @@ class TopKBootstrap:
             "net_value": (scale * (win * top_value - miss * missed),
                           scale**2 * (win**2 * top_squares + miss**2 * missed)),
         }
-        return {name: np.sqrt(examples * np.clip(square / examples - (linear / examples) ** 2, 0, None))
-                for name, (linear, square) in shapes.items()}
+        return {name: sum_standard_error(linear, square, examples) for name, (linear, square) in shapes.items()}
 
     def intervals_at(self, count: int, economics: Economics, estimates: dict[str, float],
                      figures: tuple[str, ...] = ("reached", "value_won", "net_value")) -> dict[str, Interval]:
@@ -158,11 +159,9 @@ class TopKBootstrap:
         """
         count = int(min(max(count, 0), self.size))
         sums = self.sums_at(count)
-        totals = self._prefix[-1] * (self.size / np.maximum(self.draws, 1))[:, None]
         samples = outcome_arrays(*sums[:, :3].T, self._totals_per_resample(), economics)
-        errors = self._standard_errors(count, economics, sums, totals, np.full(self.resamples, float(self.size)))
-        own_sums = self._columns[:count].sum(axis=0)[None, :]
-        own = self._standard_errors(count, economics, own_sums, self._columns.sum(axis=0)[None, :],
+        errors = self._standard_errors(economics, sums, self._everyone, np.full(self.resamples, float(self.size)))
+        own = self._standard_errors(economics, self._own_prefix[count][None, :], self._own_prefix[-1][None, :],
                                     np.array([float(self.size)]))
         result = {}
         for name in figures:
