@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from ui.frame.save_panel import save_box
 from ui.frame.shell import page_setup
 from ui.frame.widgets import next_steps, unseen_warning
 from ui.share.sections import downloads, link_section
@@ -16,5 +17,6 @@ st.caption(
 )
 unseen_warning(scenario)
 link_section(scenario)
+save_box(scenario)
 downloads(scenario, page.economics, page.count)
 next_steps(current="pages/5_Share.py", scenario=scenario)

@@ -23,6 +23,8 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+from proofdeck.workspace.config import WORKSPACE_DIR_ENV
+
 PROG = "proofdeck"
 EXIT_USAGE = 2  # a bad argument (as argparse exits)
 EXIT_FAILED = 1  # a bad spec, data that cannot be used, a file that cannot be written
@@ -98,6 +100,8 @@ def run_app(streamlit_options: list[str]) -> int:
     except FileNotFoundError as error:
         raise CommandError(str(error)) from None
     command = [sys.executable, "-m", "streamlit", "run", str(app), *streamlit_options]
+    # An installed app lives in site-packages: its saved proofs of concept go where it was started.
+    os.environ.setdefault(WORKSPACE_DIR_ENV, str(Path.cwd() / "workspace"))
     os.execv(sys.executable, command)
     return 0  # not reached: execv does not return
 

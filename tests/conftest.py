@@ -6,6 +6,7 @@ import functools
 import json
 import os
 import re
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -37,6 +38,8 @@ def examples(full: int) -> int:
 # The background refits (how stable the model is) would compete with every test for the two
 # cores; they are off unless a test turns them on (tests/test_page_pitch.py does).
 os.environ.setdefault("PROOFDECK_REFITS", "0")
+# Saves made by page tests go to a throwaway workspace, never the checkout's workspace/ folder.
+os.environ.setdefault("PROOFDECK_WORKSPACE_DIR", tempfile.mkdtemp(prefix="proofdeck-test-workspace-"))
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMOS = sorted(path.stem for path in (ROOT / "demos").glob("*.toml"))

@@ -82,6 +82,28 @@ def load_spec(path: str | Path, root: str | Path | None = None) -> DemoSpec:
     return _build(path, data_path, grouped)
 
 
+def spec_from_text(text: str, path: Path, data_path: Path) -> DemoSpec:
+    """A spec from its text, checked as a file is, for data that is not a file of this server
+    (a proof of concept saved in the team workspace). ``path`` gives the demo its key (its stem)
+    and ``data_path`` is a placeholder: the caller hands the data to the scenario itself.
+
+    Raises
+    ------
+    SpecError
+        As :func:`load_spec` does, naming ``path``.
+    """
+    where = spec_where(path)
+    if not _KEY.fullmatch(path.stem):
+        raise SpecError(f"{where}: the name may use only letters, digits, '-' and '_'")
+    if len(text.encode("utf-8")) > MAX_SPEC_BYTES:
+        raise SpecError(f"{where}: is larger than {MAX_SPEC_BYTES // 1024} KB; a spec is a short text")
+    try:
+        document = tomllib.loads(text)
+    except (tomllib.TOMLDecodeError, RecursionError, ValueError) as error:
+        raise SpecError(f"{where}: is not a usable spec", repr(error)) from None
+    return _build(path, data_path, validate_document(document, where))
+
+
 def _read_spec_text(path: Path, where: str) -> str:
     """The file's text; only a regular file, opened without blocking, of bounded size."""
     try:

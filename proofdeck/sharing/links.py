@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, fields
 from proofdeck.data.spec import ASSUMABLE, ECONOMICS_BOUNDS, DemoSpec, Economics
 
 DEMO, TOP, ANALYST, MODE, STEP, EXAMPLE = "demo", "top", "analyst", "mode", "step", "example"
+POC = "poc"  # a saved proof of concept's link token (ui/frame/saved.py); never in a log
 PRESENT = "present"
 NUMBER_FIELDS = tuple(ECONOMICS_BOUNDS)
 TEXT_FIELDS = ("period",)

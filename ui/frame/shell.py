@@ -17,7 +17,7 @@ from proofdeck.data.spec import DemoSpec, Economics, SpecError
 from proofdeck.model.scenario import Scenario
 from proofdeck.sharing import links
 from proofdeck.words.safe_text import md
-from ui.frame import state
+from ui.frame import saved, state
 from ui.frame.assumptions import assumptions_form
 from ui.frame.navigation import PAGES
 from ui.present import mode as present
@@ -73,6 +73,7 @@ def page_setup(title: str) -> Page:
     st.html(STYLE.read_text(encoding="utf-8").join(("<style>", "</style>")))
     # Presenting counts as a page of its own: leaving it refills the page's inputs.
     state.enter_page(f"{title} · presenting" if presenting else title)
+    saved.open_from_link()
     catalog = state.catalog()
     with st.sidebar:
         st.markdown("### Proofdeck")
@@ -81,7 +82,8 @@ def page_setup(title: str) -> Page:
             _show_broken(catalog.errors, catalog.warnings)
             st.stop()
         uploaded = state.uploads()
-        titles = {**catalog.titles, **{key: f"{sc.spec.title} (your data)" for key, sc in uploaded.items()}}
+        titles = {**catalog.titles, **saved.titles(),
+                  **{key: f"{sc.spec.title} (your data)" for key, sc in uploaded.items()}}
         if presenting:
             _present_toggle(title, presenting)
             demo_key = _current_demo(list(titles))
@@ -92,6 +94,9 @@ def page_setup(title: str) -> Page:
             switches = st.container()
     if demo_key in uploaded:
         scenario, spec = uploaded[demo_key], uploaded[demo_key].spec
+    elif demo_key in saved.opened():
+        scenario = saved.current(demo_key)
+        spec = scenario.spec
     else:
         spec = catalog.specs[demo_key]
         scenario = _load(spec)
@@ -165,6 +170,10 @@ def _current_demo(keys: list[str]) -> str:
         st.toast("That link was made on uploaded data, which never travels in a link: upload the file "
                  "on the Your data page to see it.", icon=":material/link_off:")
         asked = None
+    if wanted and wanted not in keys and wanted.startswith("saved-"):
+        st.toast("That link was to a saved proof of concept, but without its access token: ask its owner for "
+                 "the viewer link.", icon=":material/link_off:")
+        asked = None
     if wanted not in keys:
         wanted = st.session_state.get(DEMO_STATE)
     current = wanted if wanted in keys else keys[0]
@@ -181,7 +190,7 @@ def catalog_title(key: str) -> str:
     uploaded = state.uploads()
     if key in uploaded:
         return f"{uploaded[key].spec.title} (your data)"
-    return state.catalog().titles.get(key, key)
+    return saved.titles().get(key) or state.catalog().titles.get(key, key)
 
 
 def _presenting() -> bool:

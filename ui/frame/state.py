@@ -27,7 +27,7 @@ from proofdeck.words.safe_text import md
 from ui.frame.catalogue import DEMOS_ENV, ROOT, catalog, demos_dir, mtime  # noqa: F401 - the session's view of them
 
 _ECONOMICS = "pd_economics"
-_COUNTS = "pd_counts"
+COUNTS = _COUNTS = "pd_counts"
 ANALYST = "pd_analyst_view"
 PRESENT = "pd_present"
 STEP = "pd_present_step"
@@ -128,14 +128,28 @@ def _bundled_check(demo_key: str, _scenario: Scenario) -> LeakCheck:
 
 def leak_check(scenario: Scenario, compute: bool = True) -> LeakCheck | None:
     """What the leak guard checked and found for this demo: for an upload, the check made
-    before it was built; for a bundled demo, made now (once, cached) unless ``compute`` is
-    False. None for the user's own scores (there are no columns the model used to check)."""
+    before it was built; for a bundled demo (or a saved one), made now (once, cached) unless
+    ``compute`` is False. None for the user's own scores (there are no columns the model used
+    to check)."""
     entry = _upload_entry(scenario)
     if entry is not None:
         return entry[2]
     if scenario.own_scores or not compute:
         return None
-    return _bundled_check(cache_key(scenario), scenario)
+    source = _LEAK_SOURCES.get(cache_key(scenario), scenario)
+    return _bundled_check(cache_key(source), source)
+
+
+# A saved proof of concept of a bundled demo is checked as the demo itself (its disk cache).
+_LEAK_SOURCES: dict[str, Scenario] = {}
+
+
+def check_leaks_as(saved: Scenario, base: Scenario) -> None:
+    """Let the leak guard check ``saved`` (a saved item's scenario) as ``base``, the demo it
+    shows with other assumptions: same data, same model."""
+    if len(_LEAK_SOURCES) > 64:
+        _LEAK_SOURCES.clear()
+    _LEAK_SOURCES[cache_key(saved)] = base
 
 
 # --- the POC charter (the ask), editable for the session ----------------------------------------
@@ -170,6 +184,12 @@ def count(scenario: Scenario) -> int:
 def set_count(scenario: Scenario, value: int) -> None:
     value = int(min(max(value, 0), scenario.sweep.size))
     st.session_state.setdefault(_COUNTS, {})[scenario.spec.key] = value
+    write_link(scenario)
+
+
+def forget_count(scenario: Scenario) -> None:
+    """Back to the demo's own setting (today's rule's budget, or a saved item's)."""
+    st.session_state.setdefault(_COUNTS, {}).pop(scenario.spec.key, None)
     write_link(scenario)
 
 
@@ -240,8 +260,21 @@ def current_view(scenario: Scenario) -> links.View:
 
 
 def link_params(scenario: Scenario, **extra: str) -> dict[str, str]:
-    """Query parameters that reopen this session's view (for page links and the address)."""
-    return {**links.encode(current_view(scenario)), **extra}
+    """Query parameters that reopen this session's view (for page links and the address); a
+    saved proof of concept's carry the token this session opened it with."""
+    params = links.encode(current_view(scenario))
+    token = st.session_state.get(SAVED_TOKENS, {}).get(scenario.spec.key)
+    if token:
+        params[links.POC] = token
+    return {**params, **extra}
+
+
+def link_params_for(demo_key: str, token: str) -> dict[str, str]:
+    """The address of a saved item just saved (its own view has no changes yet)."""
+    return {links.DEMO: demo_key, links.POC: token}
+
+
+SAVED_TOKENS = "pd_saved_tokens"  # demo key -> the token of the link it was opened with (ui/frame/saved.py)
 
 
 def write_link(scenario: Scenario) -> None:
@@ -303,7 +336,11 @@ def together(scenario: Scenario, economics: Economics, count: int):
 
 def story_seed_key(scenario: Scenario) -> str:
     """The session key of this demo's story seed."""
-    return f"story_seed_{scenario.spec.key}"
+    return story_seed_key_of(scenario.spec.key)
+
+
+def story_seed_key_of(demo_key: str) -> str:
+    return f"story_seed_{demo_key}"
 
 
 def story_seed(scenario: Scenario) -> int:

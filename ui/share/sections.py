@@ -7,8 +7,6 @@ per demo, setting and assumptions.
 
 from __future__ import annotations
 
-import re
-from pathlib import Path
 from urllib.parse import urlencode
 
 import streamlit as st
@@ -21,8 +19,8 @@ from proofdeck.sharing.predictions import predictions_csv, predictions_descripti
 from proofdeck.sharing.report import report_file_name, report_html
 from proofdeck.words import wording as w
 from proofdeck.words.safe_text import md
-from ui.frame import state
-from ui.frame.navigation import PAGES
+from ui.frame import saved, state
+from ui.frame.navigation import PAGES, app_address, url_path  # noqa: F401 - url_path for tests
 
 THIS_PAGE = "pages/5_Share.py"
 # Pages a link is not for: this one, and the upload page (a link carries no data to it).
@@ -31,34 +29,14 @@ REPORT_LABEL = "Download the report (HTML)"
 PREDICTIONS_LABEL = "Download the predictions (CSV)"
 
 
-def url_path(script: str) -> str:
-    """The address path Streamlit gives a page script: "" for app.py, "Decide" for
-    pages/1_Decide.py (the number prefix and the extension go)."""
-    if "/" not in script:
-        return ""
-    return re.sub(r"^\d+_", "", Path(script).stem)
-
-
-def app_address() -> str | None:
-    """The app's address in the visitor's browser, without page or query (None when the
-    browser has not told it, e.g. in a test)."""
-    try:
-        url = st.context.url
-    except Exception:  # no browser context at all
-        return None
-    if not url:
-        return None
-    url = url.split("?", 1)[0].rstrip("/")
-    for script, _, _ in PAGES:
-        path = url_path(script)
-        if path and url.endswith("/" + path):
-            return url[: -len(path) - 1]
-    return url
-
-
 def link_section(scenario: Scenario) -> None:
     """The link that reopens this view on a page of choice, and what it cannot carry."""
     params = state.link_params(scenario)
+    entry = saved.entry_of(scenario)
+    if entry is not None:  # never hand out the session's own token: it may be an editor's
+        params.pop(links.POC, None)
+        if entry.share_token:
+            params[links.POC] = entry.share_token
     query = urlencode(params)
     pages = [(script, label) for script, label, _ in PAGES if script not in NOT_LINK_TARGETS]
     st.markdown("#### A link to this view")
@@ -77,14 +55,19 @@ def link_section(scenario: Scenario) -> None:
                    "add it to the address of any page of the app.")
     if scenario.spec.key in state.uploads():
         st.warning("This demo was made from your uploaded file, which lives only in this session: the link "
-                   "reopens it here, but nowhere else. To show it to someone, send the report or the predictions.",
-                   icon=":material/cloud_off:")
+                   "reopens it here, but nowhere else. To show it to someone, save it to the team workspace "
+                   "below, or send the report or the predictions.", icon=":material/cloud_off:")
+    if entry is not None and not entry.share_token:
+        st.warning("This link is missing its viewer token: make a viewer link under \"Links\" below and this "
+                   "address will carry it.", icon=":material/key:")
     changed = links.economics_changes(scenario.spec.economics, state.economics(scenario))
-    carries = ["the demo", "the setting"] + (["the assumptions you changed"] if changed else []) + (
+    carries = (["the saved proof of concept's viewer token"] if params.get(links.POC) else []) + [
+        "the demo", "the setting"] + (["the assumptions you changed"] if changed else []) + (
         ["the analyst switch"] if params.get(links.ANALYST) else [])
     st.info(
         f"A link carries {_join(carries)}, never data. A demo made from an uploaded file lives only in "
-        "this session: a link cannot bring its data along, so send the report or the predictions instead.",
+        "this session until it is saved to the team workspace; once saved, its viewer link opens it on any "
+        "server of the team, for anyone who has the link.",
         icon=":material/link:",
     )
 

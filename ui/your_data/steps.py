@@ -43,6 +43,7 @@ from proofdeck.upload.profile import Profile, profile_table
 from proofdeck.words import wording as w
 from proofdeck.words.safe_text import md
 from ui.frame import state
+from ui.frame.save_panel import save_box
 from ui.your_data.rule_editor import rule_editor
 from ui.your_data.words_step import words_step
 
@@ -307,10 +308,10 @@ def build_step(digest: str, draft: DemoDraft, frame: pd.DataFrame, own: OwnScore
             st.error(md(str(error), limit=600), icon=":material/error:")
             return
         status.update(label="The dashboard is ready", state="complete")
-    # Scores from one's own model cannot become a spec demo (a spec trains a model), so only
-    # trained demos keep their recipe for "keep it".
-    state.add_upload(scenario, {"draft": draft, "prepared": prepared, "name": name} if own is None else None,
-                     check=check)
+    # The recipe keeps the demo as files ("keep it", trained demos only: a spec trains a model) and
+    # in the team workspace (both kinds: scores are saved with the data and rebuilt from them).
+    scores = None if own is None else {"column": own.score_column, "rule": rule, "unseen": own.unseen}
+    state.add_upload(scenario, {"draft": draft, "prepared": prepared, "name": name, "scores": scores}, check=check)
     st.session_state[built_key] = scenario.spec.key
     st.rerun()
 
@@ -341,7 +342,8 @@ def ready_note(scenario: Scenario) -> None:
 def keep_step(scenario: Scenario) -> None:
     """Download the demo as a bundle (spec + data) and, on one's own machine, save it."""
     recipe = state.upload_recipe(scenario)
-    if recipe is None:
+    save_box(scenario)
+    if recipe is None or scenario.own_scores:
         st.caption("A demo on your own scores lasts for this session: a spec file trains its own model, so "
                    "it cannot be kept as one.")
         return

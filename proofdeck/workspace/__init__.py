@@ -1,0 +1,1 @@
+"""The team workspace: saved proofs of concept, their links and their review marks."""
