@@ -5,6 +5,7 @@ import streamlit as st
 from proofdeck.charts.explanation import importance_figure
 from proofdeck.words import wording as w
 from ui.examples.detail import show_example
+from ui.examples.review import error_patterns, team_review
 from ui.examples.sections import drivers, examples_table, open_position, stories
 from ui.frame.shell import page_setup
 from ui.frame.widgets import glossary_expander, next_steps, unseen_warning
@@ -31,6 +32,8 @@ st.markdown(f"#### All held-out {nouns.entities}")
 importance = drivers(scenario)
 top_columns = list(importance.index[:3]) if importance is not None else list(scenario.dataset.features[:3])
 examples_table(scenario, flags, cutoff, top_columns)
+error_patterns(scenario, flags)
+team_review(scenario)
 
 if importance is not None:
     st.markdown(f"#### What drives the {nouns.score} overall")

@@ -13,7 +13,8 @@ page = page_setup("Your data")
 st.title("Your data: from an export to a dashboard")
 st.caption(
     "Upload a table with one row per customer, lead or transaction and a column saying what happened. "
-    "It stays in this session only: nothing is saved, and a link never carries it."
+    "It stays in this session until you save it to the team workspace (below, once built): a link never "
+    "carries the data itself."
 )
 mode = st.segmented_control("Start from", [steps.TRAIN, steps.OWN_SCORES], default=steps.TRAIN, key="yd_mode")
 upload = st.file_uploader(

@@ -30,7 +30,7 @@ def test_share_page_renders_with_both_downloads_for_every_demo(demo):
     assert link(at) == f"?demo={demo}"
     assert at.radio(key="share_link_page").options == ["The pitch", "Decide", "Examples", "Rule vs model"]
     text = page_text(at, include_sidebar=False)
-    assert "uploaded file" in text and "cannot bring its data along" in text
+    assert "uploaded file" in text and "never data" in text and "saved to the team workspace" in text
     assert "offline" in text and "apostrophe" in text
     assert not TECHNICAL_WORDS.search(text), TECHNICAL_WORDS.search(text)
 

@@ -14,6 +14,7 @@ from proofdeck.explanation.examples import outcome_label
 from proofdeck.model.scenario import Scenario
 from proofdeck.words import wording as w
 from proofdeck.words.safe_text import md
+from ui.examples.review import mark_form
 from ui.examples.sections import close_example, explainer, explanation, sentence_for
 from ui.frame import state
 
@@ -77,6 +78,7 @@ def example_detail(scenario: Scenario, position: int, model_flags: np.ndarray, c
                 f"Base value {explained.base_value:+.3f} + contributions {contributions.sum():+.3f} "
                 f"= log-odds {explained.log_odds[0]:+.3f}, probability {explained.probability[0]:.3f}."
             )
+    mark_form(scenario, position)
     what_if_form(scenario, position, cutoff)
 
 

@@ -88,8 +88,9 @@ def save_box(scenario: Scenario) -> None:
     st.caption("Save this proof of concept for the team: its data, words, money, rule, ask and setting are kept "
                "on this server, and you get links to share it. A viewer link shows it; a reviewer link also "
                "lets experts mark examples right or wrong; an editor link can change it.")
+    proposed = scenario.spec.title  # a text box shows its value literally: no escaping needed
     with st.form(key=f"save_{scenario.spec.key}", border=True):
-        title = st.text_input("Title", value=scenario.spec.title, max_chars=300)
+        title = st.text_input("Title", value=proposed, max_chars=300)
         name = st.text_input("Your name", value=st.session_state.get(NAME, ""), max_chars=60,
                              help="Shown beside what you save and mark, so the team knows who did it.")
         clicked = st.form_submit_button(SAVE_LABEL, type="primary", icon=":material/cloud_upload:")

@@ -58,7 +58,7 @@ class Opened:
         return self.access.poc
 
 
-@st.cache_resource(show_spinner=False)
+@st.cache_resource(show_spinner=False, max_entries=2)  # one database per server
 def _workspace(url: str) -> Workspace:
     return Workspace(url, limits_from_env())
 
@@ -94,15 +94,28 @@ def remember(token: str, access: Access, share_token: str | None = None) -> Open
 
 
 def open_from_link() -> None:
-    """At a run whose address carries ``?poc=``, open that item (or say there is no such one
-    and stop: nothing else of the workspace is shown)."""
+    """At the start of every run, before the sidebar lists anything: check the link of each
+    saved item this session holds again (a newer version is picked up; a revoked, expired or
+    deleted one is dropped, so its title is never listed again, and when it is the one shown
+    the page says there is no such item and stops), then open the item an address's ``?poc=``
+    names (or say there is no such one and stop: nothing else of the workspace is shown)."""
     token = st.query_params.get(links.POC)
-    if not token or any(entry.token == token for entry in opened().values()):
+    held = opened()
+    if not held and not token:
         return
     ws = workspace()
     if ws is None:
-        st.error(UNREACHABLE, icon=":material/cloud_off:")
-        st.stop()
+        _stop(UNREACHABLE, ":material/cloud_off:")
+    for key, entry in list(held.items()):
+        try:
+            entry.access = ws.open(entry.token)
+        except NotFound:
+            shown = _shown(key)
+            forget(key)
+            if shown:
+                _refuse()
+    if not token or any(entry.token == token for entry in held.values()):
+        return
     try:
         access = ws.open(token)
     except NotFound:
@@ -110,30 +123,30 @@ def open_from_link() -> None:
     remember(token, access)
 
 
+def _shown(key: str) -> bool:
+    """Whether this run shows the saved item ``key`` (as the sidebar's demo picker decides:
+    the address's ?demo= when it names a demo here, else this session's choice)."""
+    wanted = st.query_params.get(links.DEMO)
+    if wanted == key:
+        return True
+    known = wanted in opened() or wanted in state.uploads() or wanted in state.catalog().specs
+    return not known and st.session_state.get("pd_demo") == key
+
+
 def _refuse() -> None:
     """The one answer for a wrong, revoked, expired or deleted link; the token leaves the address."""
     st.query_params.clear()
-    st.error(NO_SUCH, icon=":material/link_off:")
-    st.page_link("app.py", label="Open the app's own demos", icon=":material/home:")
+    _stop(NO_SUCH, ":material/link_off:", home=True)
+
+
+def _stop(message: str, icon: str, home: bool = False) -> None:
+    """A page that says only ``message`` (under a heading: the app's header would cover a
+    message at the very top) and stops."""
+    st.title("Proofdeck")
+    st.error(message, icon=icon)
+    if home:
+        st.page_link("app.py", label="Open the app's own demos", icon=":material/home:")
     st.stop()
-
-
-def refresh(key: str) -> Opened | None:
-    """Check the item's link again (every run): a revoked link stops here, a newer version is
-    picked up. None when the key is not a saved item of this session."""
-    entry = opened().get(key)
-    if entry is None:
-        return None
-    ws = workspace()
-    if ws is None:
-        st.error(UNREACHABLE, icon=":material/cloud_off:")
-        st.stop()
-    try:
-        entry.access = ws.open(entry.token)
-    except NotFound:
-        forget(key)
-        _refuse()
-    return entry
 
 
 def forget(key: str) -> None:
@@ -206,9 +219,10 @@ def _dressed(poc_id: str, version: int, base_key: str, _base: Scenario, _poc: Sa
 
 
 def current(key: str) -> Scenario | None:
-    """The scenario of the session's saved item ``key`` after checking its link, or None when
-    ``key`` is not one; stops the page with a message when it cannot be shown."""
-    entry = refresh(key)
+    """The scenario of the session's saved item ``key`` (its link checked this run by
+    :func:`open_from_link`, which ``page_setup`` calls first), or None when ``key`` is not one;
+    stops the page with a message when it cannot be shown."""
+    entry = opened().get(key)
     if entry is None:
         return None
     try:
@@ -222,3 +236,15 @@ def current(key: str) -> Scenario | None:
 def titles() -> dict[str, str]:
     """Picker titles of this session's saved items."""
     return {key: f"{entry.poc.title} (saved)" for key, entry in opened().items()}
+
+
+def marks_of(scenario: Scenario) -> list | None:
+    """The team's review marks on the saved item shown (None: not a saved item)."""
+    entry = entry_of(scenario)
+    ws = workspace() if entry is not None else None
+    if ws is None:
+        return None
+    try:
+        return ws.marks(entry.token)
+    except WorkspaceError:
+        return None

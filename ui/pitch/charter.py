@@ -8,9 +8,10 @@ from proofdeck.comparison.ab_test import ab_test_for
 from proofdeck.comparison.compare import SameBudget, expected_impact_text
 from proofdeck.data.spec import READINESS, Economics
 from proofdeck.model.scenario import Scenario
+from proofdeck.review.marks import summarise
 from proofdeck.words import wording as w
 from proofdeck.words.safe_text import md
-from ui.frame import state
+from ui.frame import saved, state
 
 _FIELDS = (
     ("action", "What happens to a flagged {entity}, and who does it"),
@@ -36,6 +37,9 @@ def the_ask(scenario: Scenario, econ: Economics, comparison: SameBudget) -> None
             expected_impact_text(comparison, econ.currency, per, vars(nouns), against), 2000))
         for label, sentence in ab_test_for(comparison.rule, comparison.model, econ).labelled(nouns, against):
             st.markdown(f"**{label}:** {md(sentence, 1000)}")
+        marks = saved.marks_of(scenario)
+        if marks is not None:
+            st.markdown("**Expert review:** " + md(summarise(marks).sentence(nouns.entity, nouns.entities), 400))
         st.markdown("**Ready for production?** " + " · ".join(
             f"{':green[:material/check_circle:]' if done else ':gray[:material/radio_button_unchecked:]'} "
             f"{w.readiness_step(step, against)}"

@@ -21,10 +21,11 @@ from proofdeck.comparison.ab_test import ab_test_for
 from proofdeck.data.spec import Economics
 from proofdeck.explanation.stories import MODEL_RIGHT, empty_story_text, pick_stories, story_title
 from proofdeck.model.scenario import Scenario
+from proofdeck.review.marks import summarise
 from proofdeck.sharing import story_steps as steps
 from proofdeck.words import wording as w
 from proofdeck.words.safe_text import md
-from ui.frame import state
+from ui.frame import saved, state
 
 NEXT_KEY, BACK_KEY, EXIT_KEY = "present_next", "present_back", "present_exit"
 LONG = 1000  # characters: the A/B sentence and the charter's action run longer than md()'s 300
@@ -239,6 +240,9 @@ def _ask(scenario: Scenario, econ: Economics) -> None:
         marks = [(":green[:material/check_box:]" if done else ":gray[:material/check_box_outline_blank:]")
                  + f" {md(text)}" + (" · done" if done else "") for text, done in the_ask.checklist]
         st.markdown("  \n".join(["**Ready for production?**", *marks]))
+        review = saved.marks_of(scenario)
+        if review is not None:
+            st.markdown("**Expert review:** " + md(summarise(review).sentence(spec.nouns.entity, spec.nouns.entities)))
     with right:
         data_range, *wider = the_ask.impact
         _figures((data_range,), "pd_present_figures_ask")

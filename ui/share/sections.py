@@ -20,7 +20,7 @@ from proofdeck.sharing.report import report_file_name, report_html
 from proofdeck.words import wording as w
 from proofdeck.words.safe_text import md
 from ui.frame import saved, state
-from ui.frame.navigation import PAGES, app_address, url_path  # noqa: F401 - url_path for tests
+from ui.frame.navigation import PAGES, app_address, page_address, url_path  # noqa: F401 - url_path for tests
 
 THIS_PAGE = "pages/5_Share.py"
 # Pages a link is not for: this one, and the upload page (a link carries no data to it).
@@ -58,8 +58,9 @@ def link_section(scenario: Scenario) -> None:
                    "reopens it here, but nowhere else. To show it to someone, save it to the team workspace "
                    "below, or send the report or the predictions.", icon=":material/cloud_off:")
     if entry is not None and not entry.share_token:
-        st.warning("This link is missing its viewer token: make a viewer link under \"Links\" below and this "
-                   "address will carry it.", icon=":material/key:")
+        st.info("You opened this with an editor or reviewer link, which is not the one to send. The workspace "
+                "keeps no copy of the viewer link: make a new one under \"Links: make, expire, revoke\" below, and "
+                "this address will carry it.", icon=":material/key:")
     changed = links.economics_changes(scenario.spec.economics, state.economics(scenario))
     carries = (["the saved proof of concept's viewer token"] if params.get(links.POC) else []) + [
         "the demo", "the setting"] + (["the assumptions you changed"] if changed else []) + (
@@ -81,7 +82,7 @@ def _join(parts: list[str]) -> str:
 
 @st.cache_data(show_spinner=False, max_entries=6)
 def _report(demo_key: str, count: int, economics: Economics, charter: Charter, seed: int, refits: int,
-            _scenario: Scenario, _stability: Stability | None) -> str:
+            marks: tuple | None, saved_link: str | None, _scenario: Scenario, _stability: Stability | None) -> str:
     # Same-budget intervals and the top-k bootstrap come from the pages' own caches, so the
     # report's numbers are those the pages show. ``refits`` is in the key so that a report made
     # before the background refits finished is made again, with them, once they have.
@@ -94,6 +95,8 @@ def _report(demo_key: str, count: int, economics: Economics, charter: Charter, s
         check=state.leak_check(_scenario),
         charter=charter,
         story_seed=seed,
+        marks=marks,
+        saved_link=saved_link,
     )
 
 
@@ -114,8 +117,21 @@ def report_bytes(scenario: Scenario, economics: Economics, count: int, charter: 
     seed of the examples, so it shows the four the Examples page and the presentation show)."""
     stability = stability_if_ready(scenario, economics)
     refits = 0 if stability is None else stability.repeats
-    return _report(state.cache_key(scenario), count, economics, charter, seed, refits, scenario,
+    marks = saved.marks_of(scenario)
+    return _report(state.cache_key(scenario), count, economics, charter, seed, refits,
+                   None if marks is None else tuple(marks), viewer_link(scenario), scenario,
                    stability).encode("utf-8")
+
+
+def viewer_link(scenario: Scenario) -> str | None:
+    """The saved item's viewer link with this session's view, when the session knows a viewer
+    token (never the session's own editor or reviewer token)."""
+    entry = saved.entry_of(scenario)
+    if entry is None or not entry.share_token:
+        return None
+    params = state.link_params(scenario)
+    params[links.POC] = entry.share_token
+    return page_address("app.py", params) or "?" + urlencode(params)
 
 
 def downloads(scenario: Scenario, economics: Economics, count: int) -> None:

@@ -21,6 +21,7 @@ report can be rebuilt and compared.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from proofdeck.comparison.compare import SameBudget
@@ -29,6 +30,7 @@ from proofdeck.data.spec import Charter, Economics
 from proofdeck.decisions.best_setting import BestSetting
 from proofdeck.decisions.top_k_bootstrap import TopKBootstrap
 from proofdeck.model.scenario import Scenario
+from proofdeck.review.marks import Mark
 from proofdeck.sharing.report.build import report_content, setting_text
 from proofdeck.sharing.report.inputs import gather_inputs
 from proofdeck.sharing.report.render import render_report
@@ -54,6 +56,8 @@ def report_html(
     charter: Charter | None = None,
     story_seed: int = 0,
     made_on: str | None = None,
+    marks: Sequence[Mark] | None = None,
+    saved_link: str | None = None,
 ) -> str:
     """The one-file HTML report of a demo at a setting and some assumptions.
 
@@ -74,6 +78,8 @@ def report_html(
     story_seed : seed of the four examples (0 draws the ones the Examples page shows first).
     made_on : a date to print in the footer, e.g. "2025-06-01"; none by default, so the same
         inputs give the same bytes.
+    marks : the team's review marks of a proof of concept saved in the workspace (None: not saved).
+    saved_link : its viewer link, printed in the footer.
 
     Returns
     -------
@@ -83,7 +89,7 @@ def report_html(
     inputs = gather_inputs(scenario, economics, count, comparison=comparison, bootstrap=bootstrap, best=best,
                            explainer=explainer, check=check, stability=stability, charter=charter,
                            story_seed=story_seed)
-    return render_report(report_content(scenario, economics, inputs, made_on))
+    return render_report(report_content(scenario, economics, inputs, made_on, marks, saved_link))
 
 
 def report_file_name(scenario: Scenario, count: int) -> str:

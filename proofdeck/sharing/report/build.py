@@ -8,6 +8,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import replace
+
 import numpy as np
 
 from proofdeck.comparison.ab_test import ab_test_for
@@ -24,6 +27,7 @@ from proofdeck.comparison.sensitivity import assumption_name
 from proofdeck.data.spec import Charter, Economics
 from proofdeck.model.scenario import Scenario
 from proofdeck.model.training import MODEL_NAMES
+from proofdeck.review.marks import Mark, marks_frame, summarise
 from proofdeck.sharing import links
 from proofdeck.sharing.report import content as c
 from proofdeck.sharing.report.caveats import caveats
@@ -35,9 +39,16 @@ from proofdeck.words import wording as w
 
 
 def report_content(scenario: Scenario, economics: Economics, inputs: ReportInputs,
-                   made_on: str | None = None) -> c.Report:
-    """What the report says about ``scenario`` at ``inputs.count`` under these assumptions."""
+                   made_on: str | None = None, marks: Sequence[Mark] | None = None,
+                   saved_link: str | None = None) -> c.Report:
+    """What the report says about ``scenario`` at ``inputs.count`` under these assumptions;
+    ``marks`` is the team's review of a saved proof of concept (None: not saved), ``saved_link``
+    its viewer link."""
     spec = scenario.spec
+    review = None if marks is None else review_section(scenario, marks)
+    the_ask = ask(scenario, economics, inputs.comparison, inputs.charter)
+    if review is not None:
+        the_ask = replace(the_ask, terms=(*the_ask.terms, ("Expert review", review.sentence)))
     return c.Report(
         header=c.Header(
             title=spec.title,
@@ -52,10 +63,19 @@ def report_content(scenario: Scenario, economics: Economics, inputs: ReportInput
         charts=charts(scenario, economics, inputs.count, inputs.best),
         examples=examples(scenario, inputs),
         assumptions=assumptions(scenario, economics),
-        ask=ask(scenario, economics, inputs.comparison, inputs.charter),
+        ask=the_ask,
         caveats=caveats(scenario, economics, inputs.comparison, inputs.check, inputs.stability),
-        footer=footer(scenario, economics, inputs.count, made_on),
+        footer=footer(scenario, economics, inputs.count, made_on, saved_link),
+        review=review,
     )
+
+
+def review_section(scenario: Scenario, marks: Sequence[Mark]) -> c.ReviewSection:
+    """The team's review as the report shows it: the charter's sentence and every mark."""
+    nouns = scenario.spec.nouns
+    table = marks_frame(marks)
+    rows = tuple(tuple(str(value) for value in row) for row in table.itertuples(index=False))
+    return c.ReviewSection(summarise(marks).sentence(nouns.entity, nouns.entities), rows)
 
 
 def headline_tone(comparison: SameBudget) -> c.Tone:
@@ -251,7 +271,8 @@ def setting_text(scenario: Scenario, count: int) -> str:
     return f"{w.count(count)} of the {w.count(scenario.sweep.size)} held out"
 
 
-def footer(scenario: Scenario, econ: Economics, count: int, made_on: str | None) -> c.Footer:
+def footer(scenario: Scenario, econ: Economics, count: int, made_on: str | None,
+           saved_link: str | None = None) -> c.Footer:
     """Where the report comes from and the link that reopens the same view (none for an upload)."""
     spec = scenario.spec
     view = links.View(
@@ -263,8 +284,10 @@ def footer(scenario: Scenario, econ: Economics, count: int, made_on: str | None)
     return c.Footer(
         made_on=made_on or None,
         # An upload has no file on any server: no link could reopen it.
-        source="a file uploaded for one session" if spec.uploaded else spec.where,
+        source=("a proof of concept saved in the team workspace" if saved_link
+                else "a file uploaded for one session" if spec.uploaded else spec.where),
         setting=(f"the model acting on its top {w.share(count / scenario.sweep.size)} of {spec.nouns.entities} "
                  f"({setting_text(scenario, count)})"),
-        link_query=None if spec.uploaded else query,
+        link_query=None if spec.uploaded or saved_link else query,
+        saved_link=saved_link,
     )

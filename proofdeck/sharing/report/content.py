@@ -201,12 +201,22 @@ class AskSection:
 @dataclass(frozen=True)
 class Footer:
     """Where the report came from. ``link_query`` reopens the same view in the app ("?demo=churn&top=700");
-    None for an upload, which no link can reopen."""
+    None for an upload, which no link can reopen. ``saved_link`` is the full address of a proof of
+    concept saved in the team workspace (its viewer link), when the report was made from one."""
 
     made_on: str | None
     source: str
     setting: str  # "the model acting on its top 15% of customers (540 of the 3,600 held out)"
     link_query: str | None
+    saved_link: str | None = None
+
+
+@dataclass(frozen=True)
+class ReviewSection:
+    """The team's review of held-out examples: one sentence and every mark, newest first."""
+
+    sentence: str
+    rows: tuple[tuple[str, str, str, str, str], ...]  # example, verdict, reason, reviewer, when (UTC)
 
 
 @dataclass(frozen=True)
@@ -224,3 +234,4 @@ class Report:
     ask: AskSection
     caveats: tuple[str, ...]
     footer: Footer
+    review: ReviewSection | None = None
