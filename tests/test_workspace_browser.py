@@ -226,7 +226,7 @@ def test_a_saved_proof_of_concept_travels_between_servers_and_people(browser, tm
                 page.screenshot(path=str(ARTIFACTS / "workspace-5-no-such.png"))
                 context.close()
 
-                first.get_by_text("Links: make, expire, revoke").click()
+                first.get_by_text("Links: make, expire, revoke", exact=True).click()
                 row = first_main.get_by_test_id("stHorizontalBlock").filter(has_text=re.compile("Viewer link made")).filter(
                     has=first.get_by_role("button", name="Revoke"))
                 assert row.count() == 1
