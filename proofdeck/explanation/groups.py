@@ -158,12 +158,12 @@ class GroupReason:
             return self.parts[0].text if self.parts else self.name
         if not self.parts:
             return self.name
-        listed = ", ".join(f"{_lower_first(p.label)} {p.value_text}" for p in self.parts)
+        listed = ", ".join(f"{lower_first(p.label)} {p.value_text}" for p in self.parts)
         return f"{self.name}: {listed}"
 
 
-def _lower_first(label: str) -> str:
-    """"Monthly charges" -> "monthly charges" inside a sentence; "UK region" stays."""
+def lower_first(label: str) -> str:
+    """A label or sentence made to follow a colon: "Monthly charges" -> "monthly charges" inside a sentence; "UK region" stays."""
     if len(label) > 1 and label[0].isupper() and label[1].islower():
         return label[0].lower() + label[1:]
     return label

@@ -80,7 +80,7 @@ def concept_drivers(scenario: Scenario) -> pd.Series | None:
 
 def concepts(scenario: Scenario):
     """The demo's business concepts over the model's columns."""
-    return spec_concepts(scenario.spec, scenario.model.features)
+    return spec_concepts(scenario.spec, scenario.dataset.features)
 
 
 def reasons_for(scenario: Scenario, position: int, n: int = 3):
