@@ -31,7 +31,7 @@ class Concept:
     Attributes
     ----------
     name : what people see: the group's name, or the column's label.
-    columns : the feature columns it gathers, in the model's order.
+    columns : the feature columns it gathers, as the spec lists them.
     named : True for a spec's group, False for a column standing alone.
     """
 
@@ -42,7 +42,8 @@ class Concept:
 
 def concepts_of(groups: Sequence[tuple[str, Sequence[str]]], features: Sequence[str],
                 label: Callable[[str], str]) -> tuple[Concept, ...]:
-    """The concepts a model's columns fall into, in the order their first column comes.
+    """The concepts a model's columns fall into, in the order their first column comes in the
+    model's columns.
 
     Parameters
     ----------
@@ -64,9 +65,12 @@ def concepts_of(groups: Sequence[tuple[str, Sequence[str]]], features: Sequence[
     members: dict[str, list[str]] = {}
     for column in features:
         members.setdefault(owner.get(column, f"\0{column}"), []).append(column)
+    order = {name: [c for c in columns if c in set(features)] for name, columns in groups}
     concepts, seen = [], set()
     for key, columns in members.items():
         named = not key.startswith("\0")
+        if named:  # a group's columns as its author listed them
+            columns = list(dict.fromkeys(order[key]))
         name = key if named else label(columns[0])
         if heading_key(name) in seen:
             name = f"{name} ({columns[0]})"
