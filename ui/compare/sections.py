@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from proofdeck.charts import comparison as compare_charts
+from proofdeck.charts.decision_curve import decision_curve_figure
 from proofdeck.comparison.compare import (
     SAME_BUDGET_FIGURES,
     SameBudget,
@@ -21,14 +22,23 @@ from proofdeck.comparison.policies import POLICIES, agreement, cell_positions
 from proofdeck.comparison.segments import segment_table
 from proofdeck.comparison.sensitivity import TORNADO_FIELDS, HeadToHead, break_even, break_even_text, tornado
 from proofdeck.data.spec import Economics
+from proofdeck.decisions.decision_curve import (
+    DecisionCurve,
+    decision_curve,
+    net_value_at_price,
+    scores_are_probabilities,
+    value_of_hit,
+)
 from proofdeck.model.scenario import Scenario
 from proofdeck.rules.parse import TEXT, column_kinds
 from proofdeck.words import wording as w
+from proofdeck.words.decision_words import exchange_text
 from proofdeck.words.safe_text import md
 from ui.frame import state
 from ui.frame.stability import stability_caption
 from ui.frame.widgets import assumed_money_note, unseen_warning
 
+DECISION_CURVE_TAB = "Decision curve (net benefit)"
 VERDICT_ICONS = {"better": ":material/trending_up:", "worse": ":material/trending_down:", "unclear": ":material/help:"}
 
 
@@ -252,3 +262,79 @@ def remembered_selectbox(label: str, options: list, key: str, default: int = 0, 
         st.session_state[memory] = st.session_state[key]
 
     return st.selectbox(label, options, key=key, on_change=remember, **kwargs)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _decision_curve(demo: str, economics: Economics, _scenario: Scenario) -> DecisionCurve:
+    sc = _scenario
+    return decision_curve(sc.scores, sc.labels, sc.rule_flags, economics, sc.values)
+
+
+def _nb_text(point: dict[str, float], name: str, low: str | None = None, high: str | None = None) -> str:
+    text = f"{point[name]:+.4f}"
+    return f"{text} (95%: {point[low]:+.4f} to {point[high]:+.4f})" if low else text
+
+
+def decision_curve_tab(scenario: Scenario, econ: Economics) -> None:
+    """Net benefit of the model, today's rule, acting on all and on none, across exchange rates
+    between a wasted action and a reached positive (analyst view only: net benefit is jargon)."""
+    sc, nouns, against = scenario, scenario.spec.nouns, scenario.baseline
+    if not scores_are_probabilities(sc.scores):
+        st.info(f"No decision curve: the team's {md(nouns.score)} is not a number between 0 and 1 for every "
+                f"{md(nouns.entity)}, so it is not a probability, and a decision curve needs probabilities.",
+                icon=":material/info:")
+        return
+    curve = _decision_curve(state.cache_key(sc), econ, sc)
+    st.plotly_chart(decision_curve_figure(curve, nouns, against), key="decision_curve_chart")
+    st.markdown(
+        f"**How to read it.** Each threshold probability *pt* on the x-axis is an exchange rate: one unneeded "
+        f"{md(nouns.action)} counts as *pt / (1 - pt)* of {md(w.a(nouns.positive))} reached (at 20%, "
+        f"{md(exchange_text(0.2, nouns))}). Net benefit is {md(nouns.positives)} reached per held-out "
+        f"{md(nouns.entity)}, minus the unneeded {md(nouns.actions)} at that rate: higher is better, and below "
+        f"zero (act on none) acting loses money at that rate. The model acts on every {md(nouns.entity)} whose "
+        f"{md(nouns.score)} is at least *pt*; today's rule acts on the same {md(nouns.entities)} at every rate"
+        + (" (a random pick of its size, on average)" if against.random else "") + "."
+    )
+    hit = value_of_hit(econ, sc.labels, sc.values)
+    if curve.own_ratio is None:
+        st.caption(f"Your money gives no exchange rate between 0 and 1 ({md(w.a(nouns.action))} that costs nothing, "
+                   f"or {md(w.a(nouns.positive))} reached worth no more than {md(w.a(nouns.action))}).")
+    else:
+        pt = curve.own_ratio
+        point = curve.at(pt)
+        money = float(net_value_at_price(np.array([point["diff"]]), np.array([pt]), hit, curve.examples, econ)[0])
+        worth = ("the average " + md(sc.spec.label(econ.value_column)) + " of a held-out " + md(nouns.positive)
+                 if econ.value_column else w.money(econ.value_per_won, econ.currency))
+        st.markdown(
+            f"**At your money:** {w.money(econ.cost_per_action, econ.currency)} per {md(nouns.action)}, and "
+            f"{md(w.a(nouns.positive))} reached is worth {w.money(hit, econ.currency)} ({w.share(econ.win_rate)} won "
+            f"x {worth}" + (f", plus the {w.money(econ.cost_per_miss, econ.currency)} a miss costs" if econ.cost_per_miss else "")
+            + f"), so *pt* = {w.money(econ.cost_per_action, econ.currency)} / {w.money(hit, econ.currency)} = "
+            f"**{pt:.1%}**: {md(exchange_text(pt, nouns))}."
+        )
+        rows = [
+            ("Model", _nb_text(point, "model", "model_low", "model_high")),
+            (w.sentence_case(against.name) + (" (average)" if against.random else ""), _nb_text(point, "rule")),
+            (f"Act on all {nouns.entities}", _nb_text(point, "act_all")),
+            ("Act on none", _nb_text(point, "none")),
+            (f"Model - {against.short}", _nb_text(point, "diff", "diff_low", "diff_high")),
+        ]
+        st.dataframe(pd.DataFrame(rows, columns=["At your money", "Net benefit per held-out " + nouns.entity]),
+                     hide_index=True, width="stretch")
+        st.caption(
+            f"Model - {against.short} at this rate is worth about {w.money(money, econ.currency, signed=True)}"
+            f"{w.period_suffix(econ)} (net benefit x {w.money(hit - econ.cost_per_action, econ.currency)} gained per "
+            f"{md(nouns.positive)} reached x {md(nouns.entities)}{w.period_suffix(econ) or ' held out'}). Unlike the "
+            f"same-budget comparison, the model here acts on every {md(nouns.entity)} above *pt*, however many that is."
+        )
+    st.caption(
+        f"95% bands from {curve.resamples} bootstrap resamples of the {curve.examples:,} held-out {md(nouns.entities)} "
+        f"(the model's band is shaded; model - {against.short} is paired on the same resamples). The curve assumes the "
+        f"{md(nouns.score)} is a calibrated probability: {md(w.a(nouns.entity))} scored 30% is {md(w.a(nouns.positive))} "
+        f"3 times in 10. " + ("The team's own scores are between 0 and 1, but nothing here checked that they are "
+                              "calibrated. " if sc.own_scores else "")
+        + ("The fixed cost of running the programme is left out: it does not depend on the threshold. "
+           if econ.fixed_cost else "")
+        + (f"The exchange rate uses the average {md(sc.spec.label(econ.value_column))}; the money figures elsewhere "
+           f"count each {md(nouns.entity)}'s own." if econ.value_column else "")
+    )
