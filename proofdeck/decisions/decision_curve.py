@@ -145,9 +145,10 @@ def threshold_grid(prevalence: float, own: float | None = None, points: int = 12
     anchors = [0.01] + [x / 3 for x in (prevalence, own) if x is not None and x > 0]
     low = float(np.clip(min(anchors), LOWEST, 0.01))
     grid = np.concatenate([np.geomspace(low, HIGHEST, points // 2), np.linspace(0.01, HIGHEST, points // 2)])
-    if own is not None:
-        grid = np.append(grid, own)  # the demo's own ratio exactly on the grid
-    return np.unique(np.round(grid, 6))
+    grid = np.unique(np.round(grid, 6))
+    if own is not None and 0 < own < 1:
+        grid = np.unique(np.append(grid, own))  # the demo's own ratio exactly on the grid
+    return grid
 
 
 def scores_are_probabilities(scores: np.ndarray) -> bool:
