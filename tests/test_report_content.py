@@ -348,6 +348,9 @@ def test_the_prices_chart_speaks_money_not_jargon(scenarios, contents, demo):
 
     sc, econ = scenarios[demo], scenarios[demo].spec.economics
     prices = contents[demo].charts.prices
+    if econ.value_column:  # fraud: each payment's own amount; the chart would disagree with the table
+        assert prices is None
+        return
     assert prices is not None and prices.div_id == "prices-chart"
     words = [prices.caption, prices.layout["title"]["text"], prices.layout["xaxis"]["title"]["text"],
              prices.layout["yaxis"]["title"]["text"]] + [trace.get("name") or "" for trace in prices.data]

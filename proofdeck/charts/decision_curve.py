@@ -20,16 +20,18 @@ from proofdeck.words.wording import TODAYS_RULE, Baseline
 
 BAND_COLOR = "rgba(36, 87, 197, 0.16)"
 OWN_COLOR = "#1b2333"
-TICKS = (0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 0.8, 0.9, 0.95, 0.99)
+LOG_TICKS = (0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 0.9)
+LINEAR_TICKS = (0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
 
 
 def _y_range(curve: DecisionCurve) -> list[float]:
-    """Room for every curve that matters: acting on all falls steeply towards high pt, and
-    would otherwise squash the rest into a line at the top."""
+    """Room for what matters: from a little below acting on none up to the best curve. Acting on
+    all (and a fixed rule) fall steeply towards high pt and leave the plot downwards, as in
+    the usual decision-curve plots, instead of squashing the rest into a line at the top."""
     top = float(np.nanmax(np.concatenate([curve.model_high, curve.rule, curve.act_all, [0.0]])))
     top = top if top > 0 else 0.01
-    low = float(np.nanmin(np.concatenate([curve.model_low, curve.rule, [0.0]])))
-    return [min(low, 0.0) - 0.15 * top, 1.12 * top]
+    low = float(np.nanmin(np.concatenate([curve.model_low, [0.0]])))
+    return [max(low, -0.4 * top) - 0.15 * top, 1.12 * top]
 
 
 def decision_curve_figure(
@@ -48,6 +50,7 @@ def decision_curve_figure(
     money_label : the name of the demo's own ratio's marker.
     """
     pt = curve.thresholds
+    rare = float(pt[0]) < 0.01  # a rare outcome: the useful thresholds sit in the first percent or two
     words = np.array([chart_text(exchange_text(float(p), nouns)) for p in pt], dtype=object)
     hover = "%{y:.4f}<extra>%{fullData.name}</extra>"
     figure = go.Figure()
@@ -68,9 +71,12 @@ def decision_curve_figure(
     )
     if curve.own_ratio is not None:
         own = curve.at(curve.own_ratio)
-        figure.add_vline(x=curve.own_ratio, line=dict(color=OWN_COLOR, dash="dot", width=1.5),
-                         annotation_text=chart_text(f"{money_label}: {curve.own_ratio:.1%}"),
-                         annotation_position="top right")
+        figure.add_vline(x=curve.own_ratio, line=dict(color=OWN_COLOR, dash="dot", width=1.5))
+        # Placed by hand: on a log axis an annotation's x is the log of the value (add_vline's
+        # own annotation would land off the plot).
+        figure.add_annotation(x=np.log10(curve.own_ratio) if rare else curve.own_ratio, y=1, yref="paper",
+                              text=chart_text(f"{money_label}: {curve.own_ratio:.1%}"), showarrow=False,
+                              xanchor="left", yanchor="top", xshift=4, font=dict(color=OWN_COLOR, size=12))
         figure.add_scatter(
             x=[curve.own_ratio], y=[own["rule"]], mode="markers", name=chart_text(f"{against.name} at {money_label}"),
             marker=dict(symbol="diamond", size=13, color=RULE_COLOR, line=dict(color="white", width=1)),
@@ -85,12 +91,12 @@ def decision_curve_figure(
                + chart_text(nouns.actions) + " per " + chart_text(nouns.positive) + " reached that still pay")
     figure = _layout(figure, title, x_title, "net benefit (reached per row)")
     low, high = float(pt[0]), float(pt[-1])
-    ticks = [t for t in TICKS if low <= t <= high]
-    rare = low < 0.01  # a rare outcome: the useful thresholds sit in the first percent or two
+    ticks = [t for t in (LOG_TICKS if rare else LINEAR_TICKS) if low <= t <= high]
     figure.update_xaxes(
         type="log" if rare else "linear",
         range=[np.log10(low), np.log10(high)] if rare else [0, high],
         tickvals=ticks, ticktext=[f"{t:.1%}".replace(".0%", "%") + "<br>" + short_exchange(t) for t in ticks],
+        hoverformat=".2%",
     )
     figure.update_yaxes(range=_y_range(curve))
     return legend_below(figure.update_layout(hovermode="x unified"), 470)
@@ -119,6 +125,7 @@ def price_curve_figure(
     """
     pt, cur = curve.thresholds, economics.currency
     price = pt * hit
+    rare = float(pt[0]) < 0.01
 
     def money(values: np.ndarray) -> np.ndarray:
         return net_value_at_price(values, pt, hit, curve.examples, economics)
@@ -142,17 +149,22 @@ def price_curve_figure(
                        line=dict(color=MODEL_COLOR, width=3),
                        hovertemplate=f"{unit}%{{x:,.2f}} per {chart_text(nouns.action)}<br>{hover}")
     if curve.own_ratio is not None:
-        figure.add_vline(x=economics.cost_per_action, line=dict(color=OWN_COLOR, dash="dot", width=1.5),
-                         annotation_text=chart_text(f"today's price: {w.money(economics.cost_per_action, cur)}"),
-                         annotation_position="top right")
+        figure.add_vline(x=economics.cost_per_action, line=dict(color=OWN_COLOR, dash="dot", width=1.5))
+        figure.add_annotation(x=np.log10(economics.cost_per_action) if rare else economics.cost_per_action, y=1,
+                              yref="paper", text=chart_text(f"today's price: {w.money(economics.cost_per_action, cur)}"),
+                              showarrow=False, xanchor="left", yanchor="top", xshift=4,
+                              font=dict(color=OWN_COLOR, size=12))
     period = w.period_suffix(economics)
     figure = _layout(figure, "Worth it at other prices?", chart_text(f"price of one {nouns.action} ({cur})"),
                      chart_text(f"net value{period or ''} ({cur})"))
-    rare = float(pt[0]) < 0.01
     # Acting on everyone falls steeply at high prices: the axis follows the other lines.
     top = float(np.nanmax(np.concatenate([high, rule, every, [0.0]]))) or 1.0
     bottom = float(np.nanmin(np.concatenate([low, rule, [0.0]])))
-    figure.update_yaxes(range=[min(bottom, 0.0) - 0.15 * abs(top), 1.12 * top])
-    figure.update_xaxes(type="log" if rare else "linear",
+    figure.update_yaxes(range=[max(min(bottom, 0.0), -0.4 * top) - 0.15 * abs(top), 1.12 * top], automargin=True,
+                        tickprefix=unit, tickformat="~s")
+    figure.update_xaxes(type="log" if rare else "linear", hoverformat=",.2f", automargin=True,
                         range=[np.log10(price[0]), np.log10(price[-1])] if rare else [0, float(price[-1])])
+    if rare:  # a log axis labels every minor step: name 1-2-5 prices only
+        ticks = [m * 10.0 ** e for e in range(-3, 7) for m in (1, 2, 5) if price[0] <= m * 10.0 ** e <= price[-1]]
+        figure.update_xaxes(tickvals=ticks, ticktext=[f"{unit}{t:,.2f}".rstrip("0").rstrip(".") for t in ticks])
     return legend_below(figure.update_layout(hovermode="x unified"), 470)

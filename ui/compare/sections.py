@@ -29,6 +29,7 @@ from proofdeck.decisions.decision_curve import (
     scores_are_probabilities,
     value_of_hit,
 )
+from proofdeck.decisions.outcomes import outcome_of_flags
 from proofdeck.model.scenario import Scenario
 from proofdeck.rules.parse import TEXT, column_kinds
 from proofdeck.words import wording as w
@@ -271,8 +272,46 @@ def _decision_curve(demo: str, economics: Economics, _scenario: Scenario) -> Dec
 
 
 def _nb_text(point: dict[str, float], name: str, low: str | None = None, high: str | None = None) -> str:
-    text = f"{point[name]:+.4f}"
-    return f"{text} (95%: {point[low]:+.4f} to {point[high]:+.4f})" if low else text
+    # Three significant figures: a rare outcome's net benefit lives in the fourth decimal.
+    text = f"{point[name]:+.3g}"
+    return f"{text} (95%: {point[low]:+.3g} to {point[high]:+.3g})" if low else text
+
+
+def _per_row_value_note(sc: Scenario, econ: Economics, curve: DecisionCurve, point: dict[str, float],
+                        hit: float) -> float:
+    """Warn that net benefit counts every positive alike when each has its own value, with the
+    money each side really makes at this rate; returns model - rule in that money."""
+    nouns, against, cur = sc.spec.nouns, sc.baseline, econ.currency
+    pt = curve.own_ratio
+    nothing = outcome_of_flags(np.zeros(sc.labels.size, dtype=bool), sc.labels, sc.values, econ).net_value
+    exact = {name: outcome_of_flags(flags, sc.labels, sc.values, econ).net_value - nothing
+             for name, flags in (("model", sc.scores >= pt), ("rule", sc.rule_flags))}
+    implied = {name: float(net_value_at_price(np.array([point[name]]), np.array([pt]), hit, curve.examples, econ)[0])
+               for name in ("model", "rule")}
+    st.warning(
+        f"Each {md(nouns.entity)} has its own {md(sc.spec.label(econ.value_column))}, but net benefit counts every "
+        f"{md(nouns.positive)} alike, at the average. Counting each one's own, at your money the model makes "
+        f"{w.money(exact['model'], cur)} and {against.name} {w.money(exact['rule'], cur)}{w.period_suffix(econ)} "
+        f"against acting on none, where the curve implies {w.money(implied['model'], cur)} and "
+        f"{w.money(implied['rule'], cur)}. Read the curve as a comparison of head counts; the money is in the "
+        "same-budget table.", icon=":material/warning:")
+    return exact["model"] - exact["rule"]
+
+
+def _standing(point: dict[str, float], against) -> str:
+    """Where the model stands at one rate against the rule, acting on all and acting on none,
+    called clear only when the 95% band says so."""
+    def side(low: float, high: float, name: str) -> str:
+        if low > 0:
+            return f"above {name}"
+        if high < 0:
+            return f"below {name}"
+        return f"not clearly different from {name}"
+
+    rule = side(point["diff_low"], point["diff_high"], against.name)
+    every = side(point["model_low"] - point["act_all"], point["model_high"] - point["act_all"], "acting on all")
+    none = side(point["model_low"], point["model_high"], "acting on none")
+    return f"{rule}, {every} and {none}"
 
 
 def decision_curve_tab(scenario: Scenario, econ: Economics) -> None:
@@ -303,6 +342,8 @@ def decision_curve_tab(scenario: Scenario, econ: Economics) -> None:
         pt = curve.own_ratio
         point = curve.at(pt)
         money = float(net_value_at_price(np.array([point["diff"]]), np.array([pt]), hit, curve.examples, econ)[0])
+        if econ.value_column:
+            money = _per_row_value_note(sc, econ, curve, point, hit)
         worth = ("the average " + md(sc.spec.label(econ.value_column)) + " of a held-out " + md(nouns.positive)
                  if econ.value_column else w.money(econ.value_per_won, econ.currency))
         st.markdown(
@@ -312,6 +353,8 @@ def decision_curve_tab(scenario: Scenario, econ: Economics) -> None:
             + f"), so *pt* = {w.money(econ.cost_per_action, econ.currency)} / {w.money(hit, econ.currency)} = "
             f"**{pt:.1%}**: {md(exchange_text(pt, nouns))}."
         )
+        st.markdown("**What it shows there:** the model's net benefit is " + _standing(point, against)
+                    + " (above or below only when the 95% band lies wholly on that side).")
         rows = [
             ("Model", _nb_text(point, "model", "model_low", "model_high")),
             (w.sentence_case(against.name) + (" (average)" if against.random else ""), _nb_text(point, "rule")),
@@ -321,11 +364,14 @@ def decision_curve_tab(scenario: Scenario, econ: Economics) -> None:
         ]
         st.dataframe(pd.DataFrame(rows, columns=["At your money", "Net benefit per held-out " + nouns.entity]),
                      hide_index=True, width="stretch")
+        how = ("counting each " + md(nouns.entity) + "'s own " + md(sc.spec.label(econ.value_column))
+               if econ.value_column else
+               f"net benefit x {w.money(hit - econ.cost_per_action, econ.currency)} gained per {md(nouns.positive)} "
+               f"reached x {md(nouns.entities)}{w.period_suffix(econ) or ' held out'}")
         st.caption(
             f"Model - {against.short} at this rate is worth about {w.money(money, econ.currency, signed=True)}"
-            f"{w.period_suffix(econ)} (net benefit x {w.money(hit - econ.cost_per_action, econ.currency)} gained per "
-            f"{md(nouns.positive)} reached x {md(nouns.entities)}{w.period_suffix(econ) or ' held out'}). Unlike the "
-            f"same-budget comparison, the model here acts on every {md(nouns.entity)} above *pt*, however many that is."
+            f"{w.period_suffix(econ)} ({how}). Unlike the same-budget comparison, the model here acts on every "
+            f"{md(nouns.entity)} above *pt*, however many that is."
         )
     st.caption(
         f"95% bands from {curve.resamples} bootstrap resamples of the {curve.examples:,} held-out {md(nouns.entities)} "

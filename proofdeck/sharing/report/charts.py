@@ -96,9 +96,13 @@ def _clear_run(curve: DecisionCurve) -> tuple[int, int] | None:
 def prices_chart(scenario: Scenario, econ: Economics) -> c.Chart | None:
     """The decision curve for leadership: what each way of choosing earns if one action cost
     more or less, worded without "net benefit" or "threshold"; None when the scores are not
-    probabilities (a team's own scores) or the money gives no price to start from."""
+    probabilities (a team's own scores), when each row has its own value, or when the money
+    gives no price to start from."""
     sc, nouns, against = scenario, scenario.spec.nouns, scenario.baseline
-    if not scores_are_probabilities(sc.scores):
+    # With a per-row value (a transaction's amount) the curve counts every positive at the
+    # average worth, and its money can differ a lot from the report's own figures (fraud: today's
+    # rule picks large amounts): leadership would read two different answers, so it is left out.
+    if econ.value_column or not scores_are_probabilities(sc.scores):
         return None
     curve = decision_curve(sc.scores, sc.labels, sc.rule_flags, econ, sc.values)
     if curve.own_ratio is None:
