@@ -3,6 +3,7 @@
 import json
 
 import numpy as np
+import pandas as pd
 import pytest
 from conftest import DEMOS, analyst_toggle, bundled, open_page, open_tab, page_text
 
@@ -67,3 +68,38 @@ def test_a_remembered_decision_curve_tab_falls_back_when_the_analyst_view_is_tur
     assert not at.exception, at.exception
     assert DECISION_CURVE_TAB not in tab_labels(at)
     assert "net benefit" not in page_text(at, include_sidebar=False).lower()
+
+
+def own_scores_page(scale: float, shift: float):
+    """A team's own scores uploaded (no rule: a random pick's average), then Rule vs model's
+    decision curve in the analyst view."""
+    rng = np.random.default_rng(5)
+    labels = rng.random(1200) < 0.2
+    raw = pd.DataFrame({
+        "account": [f"A{i:05d}" for i in range(1200)],
+        "risk_score": (np.clip(0.2 + 0.5 * labels + rng.normal(0, 0.2, 1200), 0, 1) * scale + shift).round(4),
+        "churned": np.where(labels, "yes", "no"),
+        "plan": rng.choice(["basic", "pro"], 1200),  # a column a rule could use (an upload needs one)
+    }).to_csv(index=False).encode()
+    at = open_page("pages/4_Your_data.py")
+    at.segmented_control(key="yd_mode").set_value("Bring my own scores").run()
+    at.file_uploader(key="yd_file").set_value(("scores.csv", raw, "text/csv")).run()
+    at.button(key=next(b.key for b in at.button if b.key and b.key.endswith("_build"))).click().run()
+    assert not at.exception and not at.error, (at.exception, [e.value for e in at.error])
+    at.switch_page(COMPARE).run()
+    analyst_toggle(at).set_value(True).run()
+    return open_tab(at, f"compare_tabs_{at.session_state['pd_demo']}", DECISION_CURVE_TAB)
+
+
+def test_own_scores_that_are_chances_get_the_curve_with_the_calibration_caveat():
+    at = own_scores_page(1.0, 0.0)
+    text = page_text(at, include_sidebar=False)
+    assert "nothing here checked that they are calibrated" in text
+    assert [c for c in at.main.get("plotly_chart") if "Decision curve" in c.proto.spec]
+    assert "A random pick (average)" in list(at.dataframe[-1].value.iloc[:, 0])
+
+
+def test_own_scores_outside_zero_to_one_get_a_plain_note_and_no_curve():
+    at = own_scores_page(40.0, -10.0)
+    assert not [c for c in at.main.get("plotly_chart") if "Decision curve" in c.proto.spec]
+    assert any("not a probability" in info.value for info in at.info)
