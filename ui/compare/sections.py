@@ -272,9 +272,11 @@ def _decision_curve(demo: str, economics: Economics, _scenario: Scenario) -> Dec
 
 
 def _nb_text(point: dict[str, float], name: str, low: str | None = None, high: str | None = None) -> str:
-    # Three significant figures: a rare outcome's net benefit lives in the fourth decimal.
-    text = f"{point[name]:+.3g}"
-    return f"{text} (95%: {point[low]:+.3g} to {point[high]:+.3g})" if low else text
+    # Three significant figures, never as 1e-05: a rare outcome's net benefit lives in the fourth decimal.
+    def nb(value: float) -> str:
+        return np.format_float_positional(value, precision=3, unique=False, fractional=False, trim="-", sign=True)
+
+    return f"{nb(point[name])} (95%: {nb(point[low])} to {nb(point[high])})" if low else nb(point[name])
 
 
 def _per_row_value_note(sc: Scenario, econ: Economics, curve: DecisionCurve, point: dict[str, float],
@@ -331,8 +333,10 @@ def decision_curve_tab(scenario: Scenario, econ: Economics) -> None:
         f"{md(exchange_text(0.2, nouns))}). Net benefit is {md(nouns.positives)} reached per held-out "
         f"{md(nouns.entity)}, minus the unneeded {md(nouns.actions)} at that rate: higher is better, and below "
         f"zero (act on none) acting loses money at that rate. The model acts on every {md(nouns.entity)} whose "
-        f"{md(nouns.score)} is at least *pt*; today's rule acts on the same {md(nouns.entities)} at every rate"
-        + (" (a random pick of its size, on average)" if against.random else "") + "."
+        f"{md(nouns.score)} is at least *pt*; "
+        + (f"a random pick of the same size acts on no {md(nouns.entity)} in particular: its net benefit is its "
+           "average, the share it picks times that of acting on all." if against.random else
+           f"today's rule acts on the same {md(nouns.entities)} at every rate.")
     )
     hit = value_of_hit(econ, sc.labels, sc.values)
     if curve.own_ratio is None:
@@ -342,8 +346,6 @@ def decision_curve_tab(scenario: Scenario, econ: Economics) -> None:
         pt = curve.own_ratio
         point = curve.at(pt)
         money = float(net_value_at_price(np.array([point["diff"]]), np.array([pt]), hit, curve.examples, econ)[0])
-        if econ.value_column:
-            money = _per_row_value_note(sc, econ, curve, point, hit)
         worth = ("the average " + md(sc.spec.label(econ.value_column)) + " of a held-out " + md(nouns.positive)
                  if econ.value_column else w.money(econ.value_per_won, econ.currency))
         st.markdown(
@@ -364,6 +366,8 @@ def decision_curve_tab(scenario: Scenario, econ: Economics) -> None:
         ]
         st.dataframe(pd.DataFrame(rows, columns=["At your money", "Net benefit per held-out " + nouns.entity]),
                      hide_index=True, width="stretch")
+        if econ.value_column:  # said after the table it qualifies
+            money = _per_row_value_note(sc, econ, curve, point, hit)
         how = ("counting each " + md(nouns.entity) + "'s own " + md(sc.spec.label(econ.value_column))
                if econ.value_column else
                f"net benefit x {w.money(hit - econ.cost_per_action, econ.currency)} gained per {md(nouns.positive)} "
