@@ -300,7 +300,8 @@ def attacked(contents):
                                  footer=dataclasses.replace(report.footer, made_on="2025-06-01"))
     report = hostile(report)
     report = dataclasses.replace(report, charts=c.ChartsSection(attacked_chart(report.charts.money),
-                                                                 attacked_chart(report.charts.gains)))
+                                                                 attacked_chart(report.charts.gains),
+                                                                 attacked_chart(report.charts.prices)))
     return report, render_report(report)
 
 
@@ -321,10 +322,10 @@ def test_an_attacked_report_is_still_the_reports_own_elements_only(attacked):
     for node in tree.root.walk():
         assert not any(name.startswith("on") for name in node.attrs), node.attrs
     scripts = [script_text(n) for n in tree.root.find(tag="script")]
-    assert len(scripts) == 4 and len(plotly_library(tree)) == 1
+    assert len(scripts) == 5 and len(plotly_library(tree)) == 1
     # The charts' data stay inside their scripts, every "<" written as \u003c.
     calls = [s for s in scripts if "Plotly.newPlot" in s]
-    assert len(calls) == 2
+    assert len(calls) == 3
     for call in calls:
         assert "<" not in call and "\\u003c\\u002fscript\\u003e\\u003c!--" in call
 
@@ -361,3 +362,34 @@ def test_a_misspelt_field_is_an_error_not_a_blank(contents):
 
     with pytest.raises(UndefinedError):
         render_report(dataclasses.replace(contents["churn"], footer=Missing()))
+
+
+# --- "Worth it at other prices?": the decision curve, worded for leadership ----------------------------------
+
+PRICE_JARGON = re.compile(r"net benefit|threshold|probabilit|decision curve|precision|recall", re.IGNORECASE)
+
+
+@pytest.mark.parametrize("demo", DEMOS)
+def test_the_prices_chart_speaks_money_not_jargon(scenarios, contents, demo):
+    from proofdeck.decisions.decision_curve import decision_curve, net_value_at_price, value_of_hit
+    from proofdeck.words.wording import money
+
+    sc, econ = scenarios[demo], scenarios[demo].spec.economics
+    prices = contents[demo].charts.prices
+    if econ.value_column:  # fraud: each payment's own amount; the chart would disagree with the table
+        assert prices is None
+        return
+    assert prices is not None and prices.div_id == "prices-chart"
+    words = [prices.caption, prices.layout["title"]["text"], prices.layout["xaxis"]["title"]["text"],
+             prices.layout["yaxis"]["title"]["text"]] + [trace.get("name") or "" for trace in prices.data]
+    words += [trace.get("hovertemplate") or "" for trace in prices.data]
+    assert not PRICE_JARGON.findall(" ".join(words))
+    assert prices.layout["title"]["text"] == "Worth it at other prices?"
+    assert f"At today's price ({money(econ.cost_per_action, econ.currency)})" in prices.caption
+    # The model's money at today's price, worked from the curve: NB x hit x (1 - pt) x rows x scale.
+    curve = decision_curve(sc.scores, sc.labels, sc.rule_flags, econ, sc.values)
+    hit = value_of_hit(econ, sc.labels, sc.values)
+    earned = net_value_at_price(curve.model, curve.thresholds, hit, curve.examples, econ)
+    at = list(curve.thresholds).index(curve.own_ratio)
+    assert f"the model earns {money(earned[at], econ.currency)}" in prices.caption
+    assert "3 in 10" in prices.caption  # what reading the score as a chance assumes

@@ -155,6 +155,9 @@ class Chart:
 class ChartsSection:
     money: Chart
     gains: Chart
+    # The decision curve in money against the price of one action ("Worth it at other
+    # prices?"); None when the scores are not probabilities or the money gives no price.
+    prices: Chart | None = None
 
 
 @dataclass(frozen=True)
