@@ -89,6 +89,8 @@ def _simulate(rows: int = ROWS, seed: int = SEED) -> tuple[pd.DataFrame, pd.Data
         "offer_sent": np.where(offer, "yes", "no"),
         "cancelled_90d": np.where(cancelled, "yes", "no"),
     })
+    # Real exports have holes: viewing is unknown for some subscribers (an old app version).
+    frame["viewing_hours_30d"] = frame["viewing_hours_30d"].mask(rng.random(rows) < 0.05)
     truth = pd.DataFrame({
         "subscriber_id": ids,
         "p_outcome_without": np.round(without, 6),
