@@ -136,7 +136,7 @@ def test_policy_money_against_a_hand_computation():
 
 
 def test_bootstrap_ranked_takes_the_first_k_draws_of_every_resample():
-    boot = CampaignBootstrap(np.array([1, 0, 1, 0], bool), np.array([1.0, 0, 0, 1]), np.ones(4), resamples=50)
+    boot = CampaignBootstrap(np.array([1, 0, 1, 0], bool), np.array([1.0, 0, 0, 1]), resamples=50)
     order = np.array([0, 1, 2, 3])
     # Whatever is drawn, a resample acts on exactly k draws: the weights of its rows add up to k.
     counts = boot.counts[:, order].astype(float)

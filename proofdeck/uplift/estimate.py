@@ -17,6 +17,7 @@ the gain over doing nothing. The win rate does not enter: the campaign measures 
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
 import numpy as np
@@ -169,45 +170,62 @@ class CampaignBootstrap:
     budget it has on the held-out rows. So every policy spends the same in every resample.
     """
 
-    def __init__(self, treated: np.ndarray, won: np.ndarray, worth: np.ndarray,
-                 resamples: int = RESAMPLES, seed: int = 0):
+    def __init__(self, treated: np.ndarray, won: np.ndarray, resamples: int = RESAMPLES, seed: int = 0):
         self.treated = np.asarray(treated, dtype=bool)
         self.won = np.asarray(won, dtype=float)
         self.size = self.treated.size
-        self.worth = np.broadcast_to(np.asarray(worth, dtype=float), (self.size,))
         blocks = list(_count_blocks(self.size, resamples, seed))
         # Few draws of one row exceed a handful; int16 keeps a large held-out set in memory.
         self.counts = np.vstack(blocks).astype(np.int16) if blocks else np.zeros((0, self.size), np.int16)
         self.resamples = self.counts.shape[0]
+        self._orders: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
 
-    def _changes(self, weights: np.ndarray, size: float) -> tuple[np.ndarray, np.ndarray]:
-        """Per resample, the changed outcomes and their worth for these draw weights
-        (resamples x n), scaled to ``size`` rows acted on."""
+    def _columns(self, worth: np.ndarray | float) -> np.ndarray:
+        """Per row: treated, treated won, treated won x worth, and the same for untreated."""
         t = self.treated
-        columns = np.column_stack([t, t * self.won, t * self.won * self.worth,
-                                   ~t, ~t * self.won, ~t * self.won * self.worth]).astype(float)
-        sums = weights @ columns
+        worth = np.broadcast_to(np.asarray(worth, dtype=float), (self.size,))
+        return np.column_stack([t, t * self.won, t * self.won * worth,
+                                ~t, ~t * self.won, ~t * self.won * worth]).astype(float)
+
+    @staticmethod
+    def _gaps(sums: np.ndarray, size: float) -> tuple[np.ndarray, np.ndarray]:
+        """Per resample, (treated rate - untreated rate) x size, of won and of its worth."""
         with np.errstate(divide="ignore", invalid="ignore"):
             rate_t = sums[:, 1:3] / sums[:, [0]]
             rate_c = sums[:, 4:6] / sums[:, [3]]
         gap = (rate_t - rate_c) * size
         return gap[:, 0], gap[:, 1]
 
-    def ranked(self, order: np.ndarray, count: int) -> tuple[np.ndarray, np.ndarray]:
-        """Per resample, (changed, worth) when acting on the first ``count`` draws in ``order``."""
-        count = int(min(max(count, 0), self.size))
-        counts = self.counts[:, order].astype(np.float32)
-        before = np.cumsum(counts, axis=1) - counts
-        taken = np.clip(count - before, 0, counts)
-        weights = np.empty_like(taken)
-        weights[:, order] = taken  # back to the held-out order
-        return self._changes(weights.astype(float), count)
+    def _prepared(self, order: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The draws in this ranking's order, the draws before each row, and the least of
+        those over resamples (kept per ranking: a slider asks the same ranking again and again)."""
+        key = hashlib.sha1(np.ascontiguousarray(order).tobytes()).hexdigest()
+        if key not in self._orders:
+            counts = self.counts[:, order].astype(np.float32)
+            before = np.cumsum(counts, axis=1, dtype=np.float32) - counts
+            if len(self._orders) >= 3:  # the rankings a page compares; an old one makes room
+                self._orders.pop(next(iter(self._orders)))
+            self._orders[key] = (counts, before, before.min(axis=0))
+        return self._orders[key]
 
-    def flagged(self, policy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def ranked(self, order: np.ndarray, count: int, worth: np.ndarray | float = 1.0) -> tuple[np.ndarray, np.ndarray]:
+        """Per resample, (changed, their worth) when acting on the first ``count`` draws in
+        ``order``; ``worth`` is what one changed outcome of each row is worth."""
+        order = np.asarray(order)
+        count = int(min(max(count, 0), self.size))
+        counts, before, least = self._prepared(order)
+        # Rows past the point where every resample has already drawn ``count`` add nothing.
+        reach = int(np.searchsorted(least, count, side="left"))
+        taken = np.clip(count - before[:, :reach], 0, counts[:, :reach])
+        sums = taken.astype(float) @ self._columns(worth)[order[:reach]]
+        return self._gaps(sums, count)
+
+    def flagged(self, policy: np.ndarray, worth: np.ndarray | float = 1.0) -> tuple[np.ndarray, np.ndarray]:
         """Per resample, (changed, worth) when acting on the drawn rows a policy picks (flags or
         a random pick's weights), scaled to the policy's held-out size."""
         weights = policy_weights(policy)
-        return self._changes(self.counts * weights[None, :], float(weights.sum()))
+        sums = (self.counts @ (self._columns(worth) * weights[:, None]))
+        return self._gaps(sums, float(weights.sum()))
 
 
 @dataclass(frozen=True)
@@ -268,8 +286,9 @@ class CampaignUplift:
         """Estimated changed outcomes at every ``k`` for this ranking (held-out counts)."""
         return changed_curve(order, self.treated, self.won)
 
-    def bootstrap(self, economics: Economics, values: np.ndarray) -> CampaignBootstrap:
-        return CampaignBootstrap(self.treated, self.won, worth_per_row(economics, values), seed=self.seed)
+    def bootstrap(self) -> CampaignBootstrap:
+        """Resamples of these held-out rows, seeded (draw once, reuse for any economics)."""
+        return CampaignBootstrap(self.treated, self.won, seed=self.seed)
 
     def effect_of(self, weights: np.ndarray, samples: tuple[np.ndarray, np.ndarray], economics: Economics,
                   values: np.ndarray) -> PolicyEffect:
@@ -305,8 +324,9 @@ class CampaignUplift:
         count : the budget for the rankings; by default the first fixed pick's size.
         boot : resamples drawn once (:meth:`bootstrap`), reused across calls.
         """
-        boot = boot or self.bootstrap(economics, values)
+        boot = boot or self.bootstrap()
         n = self.treated.size
+        worth = worth_per_row(economics, values)
         fixed = [p for p in policies.values() if not _is_order(p, n)]
         if count is None:
             count = int(round(policy_weights(fixed[0]).sum())) if fixed else 0
@@ -315,10 +335,10 @@ class CampaignUplift:
             if _is_order(policy, n):
                 weights = np.zeros(n)
                 weights[np.asarray(policy)[:count]] = 1.0
-                draws[name] = boot.ranked(np.asarray(policy), count)
+                draws[name] = boot.ranked(np.asarray(policy), count, worth)
             else:
                 weights = policy_weights(policy)
-                draws[name] = boot.flagged(policy)
+                draws[name] = boot.flagged(policy, worth)
             effects[name] = self.effect_of(weights, draws[name], economics, values)
         scale = economics.scale_for(n)
         differences, net = {}, {}
