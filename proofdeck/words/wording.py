@@ -659,7 +659,7 @@ def effect_verdict(nouns: Nouns, difference, first: str, second: str) -> str:
     else:
         sure = f"95% interval: {count(low, signed=True)} to {count(high, signed=True)}"
     if difference.excludes_zero:
-        return (f"{first} finds about {size} {'more' if more else 'fewer'} {nouns.won_plural} than "
+        return (f"{first} gives about {size} {'more' if more else 'fewer'} {nouns.won_plural} than "
                 f"{second[0].lower() + second[1:]} at the same budget ({sure}).")
     return (f"{first} and {second[0].lower() + second[1:]} are not clearly different at the same budget "
             f"({sure} {nouns.won_plural}).")
