@@ -34,7 +34,7 @@ def effect_curve_figure(curves: dict[str, np.ndarray], rule: tuple[float, float]
                        name=f"highest {chart_text(nouns.score)} first",
                        line=dict(color=MODEL_COLOR, width=2.5), hovertemplate=hover)
     figure.add_scatter(x=thinned["share_acted"], y=thinned["uplift"], mode="lines",
-                       name=f"largest {chart_text(w.effect_ranking(nouns))} first",
+                       name=f"largest effect of the {chart_text(nouns.action)} first",
                        line=dict(color=EFFECT_COLOR, width=3), hovertemplate=hover)
     figure.add_scatter(x=[rule[0]], y=[rule[1]], mode="markers", name=chart_text(rule_name),
                        marker=dict(symbol="diamond", size=13, color=RULE_COLOR, line=dict(color="white", width=1)),
