@@ -114,3 +114,26 @@ def test_demos_without_a_campaign_have_no_rank_by_choice():
     at = open_page(DECIDE, "churn")
     assert not [radio for radio in at.radio if radio.key and radio.key.startswith("rank_by_")]
     assert "Who the retention offer changes" not in [tab.label for tab in open_page(COMPARE, "churn").tabs]
+
+
+def test_your_data_takes_a_past_campaign_and_the_dashboard_shows_who_the_action_changes():
+    from test_page_your_data import build, prefix, upload, write_rule
+
+    frame = bundled("campaign").dataset.frame.head(8000)
+    at = upload("campaign.csv", frame.to_csv(index=False).encode())
+    p = prefix(at)
+    at.selectbox(key=f"{p}_outcome").set_value("cancelled_90d").run()
+    column = at.selectbox(key=f"{p}_campaign_column")
+    assert "Which column says who got the" in column.label and "in a past campaign?" in column.label
+    assert "offer_sent" in column.options and "cancelled_90d" not in column.options
+    column.set_value("offer_sent").run()
+    at.selectbox(key=f"{p}_campaign_value_offer_sent").set_value("yes").run()
+    assert at.radio(key=f"{p}_campaign_random").value == "Yes, at random"
+    write_rule(at, 'contract == "monthly" and tenure_months < 6')
+    build(at)
+    at.switch_page(COMPARE).run()
+    assert not at.exception, at.exception
+    assert at.tabs[0].label.startswith("Who the "), [t.label for t in at.tabs]
+    assert "Ranked by" in " ".join(at.table[0].value.columns)
+    at.switch_page(DECIDE).run()
+    assert [radio for radio in at.radio if radio.key and radio.key.startswith("rank_by_")]

@@ -276,3 +276,44 @@ def test_a_rule_on_the_treatment_column_is_refused(project):
 def test_a_spec_without_uplift_has_none():
     assert bundled("churn").uplift is None
     assert load_spec(ROOT / "demos" / "churn.toml").uplift is None
+
+
+def test_an_uploads_draft_with_a_campaign_keeps_it_out_of_the_features_and_writes_it(tmp_path):
+    from dataclasses import replace
+
+    from proofdeck.data.delimited import DataError
+    from proofdeck.data.spec import UpliftSpec
+    from proofdeck.upload.draft import default_draft, draft_spec, prepare, spec_toml
+
+    frame = pd.read_csv(ROOT / "data" / "campaign.csv").head(3000)
+    features = tuple(c for c in frame.columns if c not in ("subscriber_id", "cancelled_90d"))
+    draft = default_draft("campaign.csv", "cancelled_90d", ("yes",), "subscriber_id", features,
+                          'contract == "monthly"')
+    draft = replace(draft, uplift=UpliftSpec("offer_sent", "yes", randomised=False))
+    prepared = prepare(frame, draft)
+    assert "offer_sent" in features and "offer_sent" not in prepared.features
+    text = spec_toml(draft, prepared, "mine")
+    (tmp_path / "demos").mkdir()
+    (tmp_path / "demos" / "mine.toml").write_text(text, encoding="utf-8")
+    loaded = load_spec(tmp_path / "demos" / "mine.toml")
+    assert loaded.uplift == UpliftSpec("offer_sent", "yes", randomised=False)
+    assert draft_spec(draft, prepared, "mine").uplift == loaded.uplift
+    with pytest.raises(DataError, match="no row holds the treated value"):
+        prepare(frame, replace(draft, uplift=UpliftSpec("offer_sent", "sent", randomised=True)))
+
+
+def test_a_campaign_not_picked_at_random_says_its_estimates_may_be_biased():
+    from dataclasses import replace
+
+    from proofdeck.sharing.report.build import effect_section
+    from proofdeck.words import wording as w
+
+    scenario = bundled("campaign")
+    spec = replace(scenario.spec, uplift=replace(scenario.spec.uplift, randomised=False))
+    warning = "did not pick who got the offer at random, so these estimates of what it changes may be biased"
+    assert warning in w.uplift_caveat(spec.nouns, spec.economics, campaign=spec.uplift)
+    assert warning in w.campaign_sentence(spec)
+    assert warning not in w.campaign_sentence(scenario.spec)
+    section = effect_section(replace(scenario, spec=spec), spec.economics)
+    assert section.warning is not None and warning in section.warning
+    assert effect_section(scenario, scenario.spec.economics).warning is None
