@@ -25,7 +25,7 @@ from proofdeck.uplift.estimate import (
     spend_of,
     worth_per_row,
 )
-from proofdeck.uplift.learner import won_outcome
+from proofdeck.uplift.outcome import won_outcome
 
 CAMPAIGN = (ROOT / "demos" / "campaign.toml").read_text(encoding="utf-8")
 

@@ -20,12 +20,13 @@ from proofdeck.decisions.outcomes import Outcome, as_flags, outcome_of_flags, po
 from proofdeck.decisions.random_pick import RandomPick, random_pick_weights
 from proofdeck.decisions.sweep import ThresholdSweep
 from proofdeck.model.training import HoldoutSplit, TrainedModel, holdout_split, train_model
+from proofdeck.model.two_models import fit_two_models
 from proofdeck.rules.heuristic import RuleClassifier
 from proofdeck.rules.parse import FLAG, column_kinds
 from proofdeck.rules.positions import RuleError
 from proofdeck.rules.rule import Rule
 from proofdeck.uplift.estimate import CampaignUplift
-from proofdeck.uplift.learner import fit_two_models, treated_rows, won_outcome
+from proofdeck.uplift.outcome import treated_rows, won_outcome
 from proofdeck.words.wording import (
     RANDOM_PICK,
     TODAYS_RULE,

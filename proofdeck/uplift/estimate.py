@@ -2,7 +2,7 @@
 
 Within any set of held-out rows, those that got the action in the campaign and those that did
 not are two samples of the same people when the campaign was randomised. The difference of
-their rates of the hoped-for result (:func:`~proofdeck.uplift.learner.won_outcome`) is what the
+their rates of the hoped-for result (:func:`~proofdeck.uplift.outcome.won_outcome`) is what the
 action changes per row, and times the rows acted on it is the estimated number of outcomes the
 action changes. A ranking's uplift (Qini) curve is that estimate for its top ``k``, at every
 ``k``; :class:`CampaignBootstrap` gives 95% intervals of it by resampling the held-out rows,

@@ -2,7 +2,8 @@
 
 One classifier learns the outcome among the train rows that got the action in the past
 campaign, another among those that did not; an example's estimated change is the difference of
-the two probabilities, in the direction the action works (:func:`won_outcome`). Both use the
+the two probabilities, in the direction the action works
+(:func:`proofdeck.uplift.outcome.won_outcome`). Both use the
 spec's model kind and the same train split as the risk model, so every figure is measured on
 rows neither model saw.
 """
@@ -15,32 +16,11 @@ import numpy as np
 import pandas as pd
 from threadpoolctl import threadpool_limits
 
-from proofdeck.data.datasets import Dataset, positive_mask
-from proofdeck.data.spec import CONVERTS, ModelSpec, UpliftSpec
+from proofdeck.data.datasets import Dataset
+from proofdeck.data.spec import ModelSpec
 from proofdeck.model.training import HoldoutSplit, build_pipeline, fitting_threads, split_feature_kinds
 
 MIN_PER_ARM = 50  # fewer train rows on one side of the campaign and no model of it means much
-
-
-def won_outcome(labels: np.ndarray, action_effect: str) -> np.ndarray:
-    """1.0 where the example ended as the action hopes, 0.0 elsewhere.
-
-    An action that converts hopes for the outcome (a sale); one that prevents or catches hopes
-    for its absence (a subscriber who stays), so its effect is the drop in the outcome's rate.
-
-    >>> won_outcome(np.array([True, False]), "prevents").tolist()
-    [0.0, 1.0]
-    >>> won_outcome(np.array([True, False]), "converts").tolist()
-    [1.0, 0.0]
-    """
-    labels = np.asarray(labels, dtype=bool)
-    return (labels if action_effect == CONVERTS else ~labels).astype(float)
-
-
-def treated_rows(dataset: Dataset, uplift: UpliftSpec) -> np.ndarray:
-    """True for every row (of ``dataset.frame``) that got the action in the past campaign."""
-    column = dataset.frame[uplift.treatment_column]
-    return positive_mask(column, uplift.treated_value).fillna(False).to_numpy(dtype=bool)
 
 
 @dataclass
