@@ -317,3 +317,18 @@ def test_a_campaign_not_picked_at_random_says_its_estimates_may_be_biased():
     section = effect_section(replace(scenario, spec=spec), spec.economics)
     assert section.warning is not None and warning in section.warning
     assert effect_section(scenario, scenario.spec.economics).warning is None
+
+
+def test_a_dataset_built_with_every_column_still_leaves_the_treatment_out():
+    """A saved proof of concept rebuilds its examples from the spec with every column: the
+    scenario itself keeps the campaign's column out of the features."""
+    from proofdeck.data.datasets import build_dataset
+    from proofdeck.model.scenario import build_scenario
+
+    spec = load_spec(ROOT / "demos" / "campaign.toml")
+    frame = pd.read_csv(ROOT / "data" / "campaign.csv").head(4000)
+    dataset = build_dataset(frame, spec.target_column, spec.positive_value, spec.id_column)
+    assert "offer_sent" in dataset.features
+    scenario = build_scenario(spec, dataset)
+    assert "offer_sent" not in scenario.dataset.features and "offer_sent" not in scenario.model.features
+    assert scenario.uplift is not None and scenario.uplift.treated.any() and not scenario.uplift.treated.all()

@@ -7,7 +7,7 @@ split -> a threshold sweep computed once. Pages then only look things up.
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 import numpy as np
@@ -190,6 +190,10 @@ def build_scenario(spec: DemoSpec, dataset: Dataset | None = None, max_train_row
 def _build(spec: DemoSpec, dataset: Dataset | None, max_train_rows: int | None) -> Scenario:
     if dataset is None:
         dataset = load_dataset(spec)
+    if spec.uplift is not None and spec.uplift.treatment_column in dataset.features:
+        # However the examples were built (a saved proof of concept, an upload), who got the action
+        # in a past campaign is never something the risk model learns from.
+        dataset = replace(dataset, features=tuple(f for f in dataset.features if f != spec.uplift.treatment_column))
     split = holdout_split(dataset.labels, spec.model.test_size, spec.model.seed)
     held_positives = int(dataset.labels[split.test].sum())
     held_others = int(split.test.size - held_positives)
