@@ -149,12 +149,14 @@ def test_report_is_one_well_formed_html_document(reports, demo):
     assert len(tree.root.find(tag="title")) == 1 and len(tree.root.find(tag="h1")) == 1
     sections = [(n.attrs.get("id"), words(n.find(tag="h2")[0].text()) if n.find(tag="h2") else None)
                 for n in tree.root.find(tag="section")]
+    # A demo with a past campaign adds who the action changes after the same-budget table.
+    effect = ["Who the offer changes"] if demo == "campaign" else []
     assert [name for _, name in sections[1:]] == ["The data, today's rule and the model", "Rule against model, at the same budget",
-                        "The chosen setting", "Every setting at a glance",
+                        *effect, "The chosen setting", "Every setting at a glance",
                         "Four examples, where the model wins and where it loses", "The assumptions",
                         "The ask", "Caveats"]
-    assert [sid for sid, _ in sections] == ["answer", "data", "same-budget", "setting", "charts", "examples",
-                                            "assumptions", "ask", "caveats"]
+    assert [sid for sid, _ in sections] == ["answer", "data", "same-budget", *(["effect"] if effect else []),
+                                            "setting", "charts", "examples", "assumptions", "ask", "caveats"]
     assert all(n.parent.tag == "main" for n in tree.root.find(tag="section"))
 
 
@@ -363,7 +365,7 @@ def test_report_caveats_say_held_out_size_synthetic_data_and_risk_is_not_uplift(
     caveats = words(section(Tree(reports[demo]), "caveats").text())
     assert f"{sc.sweep.size:,} held-out" in caveats
     assert ("synthetic" in caveats) == sc.spec.synthetic
-    assert words(w.uplift_caveat(sc.spec.nouns, sc.spec.economics)) in caveats
+    assert words(w.uplift_caveat(sc.spec.nouns, sc.spec.economics, campaign=sc.spec.uplift)) in caveats
     # What was checked and confirmed, never a promise that there is no leak.
     assert f"{len(sc.dataset.features)} columns were checked alone on held-out rows and by their names" in caveats
     assert "refitted without each of its 3 strongest" in caveats and "No check can prove" in caveats

@@ -393,3 +393,48 @@ def test_the_prices_chart_speaks_money_not_jargon(scenarios, contents, demo):
     at = list(curve.thresholds).index(curve.own_ratio)
     assert f"the model earns {money(earned[at], econ.currency)}" in prices.caption
     assert "3 in 10" in prices.caption  # what reading the score as a chance assumes
+
+
+# --- who the offer changes (a demo with a past campaign, issue 21) ----------------------------------
+
+
+def changed_by_loop(picks, treated, stayed) -> float:
+    """(treated rate - untreated rate of staying among the picks) x picks, by a plain loop."""
+    t = [stayed[i] for i in picks if treated[i]]
+    u = [stayed[i] for i in picks if not treated[i]]
+    return (sum(t) / len(t) - sum(u) / len(u)) * len(picks)
+
+
+def test_the_campaign_report_says_who_the_offer_changes(scenarios, contents):
+    sc = scenarios["campaign"]
+    effect = contents["campaign"].effect
+    assert effect.heading == "Who the offer changes"
+    assert effect.columns == ("Today's rule", "Ranked by cancellation risk", "Ranked by the offer's effect")
+    assert effect.warning is None  # the campaign was randomised
+    econ = sc.spec.economics
+    scale = econ.population / sc.labels.size
+    treated = sc.uplift.treated
+    stayed = ~np.asarray(sc.labels, dtype=bool)
+    k = int(sc.rule_flags.sum())
+    by_effect = sorted(range(sc.labels.size), key=lambda i: (-sc.uplift.effect[i], i))[:k]
+    by_risk = sorted(range(sc.labels.size), key=lambda i: (-sc.scores[i], i))[:k]
+    rule = list(np.flatnonzero(sc.rule_flags))
+    first = effect.rows[0]
+    assert first[0] == "Subscribers kept because of the offer"
+    for cell, picks in zip(first[1:], (rule, by_risk, by_effect)):
+        expected = changed_by_loop(picks, treated, stayed) * scale
+        assert cell.startswith(f"{expected:,.0f} ("), (cell, expected)
+    spend = econ.cost_per_action * k * scale + econ.fixed_cost
+    assert {row[0]: row[1:] for row in effect.rows}["Spend per quarter"] == (f"${spend / 1000:,.0f}k",) * 3
+    assert any("than ranked by cancellation risk" in v for v in effect.verdicts)
+    assert "decided at random" in effect.note
+    assert all(contents[demo].effect is None for demo in contents if demo != "campaign")
+
+
+def test_the_effect_section_is_escaped_like_every_other_field(contents):
+    report = hostile(contents["campaign"])
+    page = render_report(report)
+    paths = [p for p in text_paths(report) if p.startswith("r.effect")]
+    assert len(paths) > 20
+    for path in paths:
+        assert str(escape(ATTACK.format(path))) in page, path

@@ -71,7 +71,7 @@ def verdict_box(scenario: Scenario, econ: Economics, comparison: SameBudget, ana
         st.caption(f"95% intervals from {how}. "
                    + w.per_period(nouns, econ, scenario.sweep.size, never_saw=scenario.held_out_confirmed))
         stability_caption(scenario, comparison.extra_net)
-        st.caption(w.uplift_caveat(nouns, econ, against))
+        st.caption(w.uplift_caveat(nouns, econ, against, scenario.spec.uplift))
         assumed_money_note(scenario.spec, econ)
 
 
