@@ -32,8 +32,8 @@ from proofdeck.data.spec import (
     Nouns,
     RuleSpec,
     SpecError,
-    group_problem,
     UpliftSpec,
+    group_problem,
 )
 from proofdeck.data.spec_schema import validate_document
 from proofdeck.upload.labels import build_outcome, outcome_missing
