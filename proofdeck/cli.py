@@ -88,6 +88,30 @@ def parser() -> argparse.ArgumentParser:
                     "`streamlit run`, e.g. `proofdeck run --server.port 8502`.",
     )
     del run  # it takes no options of its own: the rest go to streamlit run
+    export = commands.add_parser(
+        "export-model", help="write a demo's fitted model as a skops file, for scoring elsewhere",
+        description="Write the fitted model of a demo (with its feature columns and today's rule) as a "
+                    "skops file that `proofdeck score` and the Spark and Dask jobs read (docs/scoring.md).",
+    )
+    export.add_argument("spec", help="the demo's spec file (demos/churn.toml) or a bundled demo's name (churn)")
+    export.add_argument("-o", "--output", type=Path, help="the model file (default: <demo>.skops)")
+    export.add_argument("-v", "--verbose", action="store_true", help="also log the details of a problem")
+    score = commands.add_parser(
+        "score", help="score a table with an exported model (pandas chunks, Dask or Spark)",
+        description="Score a table (Parquet file or folder, or CSV) with a model file from `proofdeck "
+                    "export-model`, writing one file of id, score, rule flag and outcome that the Your "
+                    "data page reads as your own scores (docs/scoring.md).",
+    )
+    score.add_argument("model", type=Path, help="the .skops model file")
+    score.add_argument("table", type=Path, help="the table to score: a Parquet file or folder, or a CSV file")
+    score.add_argument("-o", "--output", type=Path, required=True, help="the scores file (.parquet or .csv)")
+    score.add_argument("--engine", choices=("pandas", "dask", "spark"), default="pandas",
+                       help="pandas: chunks on this machine (default); dask: a local Dask cluster, or the "
+                            "one at --scheduler; spark: a Spark session (--master, default local[*])")
+    score.add_argument("--chunk-rows", type=_whole, default=200_000, metavar="N", help="rows per chunk (pandas)")
+    score.add_argument("--scheduler", metavar="ADDRESS", help="a Dask scheduler's address (dask)")
+    score.add_argument("--master", default="local[*]", help="the Spark master (spark)")
+    score.add_argument("-v", "--verbose", action="store_true", help="also log the details of a problem")
     return main
 
 
@@ -178,6 +202,61 @@ def report(arguments) -> str:
     return done + f"): the model acts on {setting_text(scenario, count)}, in {time.perf_counter() - started:.1f} s"
 
 
+def export_model(arguments) -> str:
+    """Fit a demo and write its model file; returns what was done, in one line."""
+    from proofdeck.data.spec import SpecError
+    from proofdeck.data.spec_files import load_spec
+    from proofdeck.model.scenario import build_scenario
+    from proofdeck.scoring.model_file import ModelFileError, model_bytes, scoring_model_of
+
+    try:
+        spec = load_spec(_spec_path(arguments.spec))
+        model = scoring_model_of(build_scenario(spec))
+    except (SpecError, ModelFileError) as error:
+        raise CommandError(str(error)) from None
+    output = arguments.output or Path(f"{spec.key}.skops")
+    data = model_bytes(model)
+    _write(output, data, "model")
+    return f"wrote {output} ({len(data) / 1024:,.0f} KB): {len(model.features)} feature columns" + (
+        ", today's rule" if model.rule else "")
+
+
+def score_table(arguments) -> str:
+    """Score a table with a model file on the chosen engine; returns what was done, in one line."""
+    from proofdeck.data.delimited import DataError
+    from proofdeck.scoring import jobs
+    from proofdeck.scoring.model_file import ModelFileError
+
+    started = time.perf_counter()
+    for path, what in ((arguments.model, "model file"), (arguments.table, "table")):
+        if not path.exists():
+            raise CommandError(f"no {what} at {path}")
+    try:
+        if arguments.engine == "pandas":
+            rows = jobs.score_with_pandas(arguments.model, arguments.table, arguments.output, arguments.chunk_rows)
+        elif arguments.engine == "dask":
+            from dask.distributed import Client
+
+            with Client(arguments.scheduler) if arguments.scheduler else Client(processes=True) as client:
+                rows = jobs.score_with_dask(arguments.model, arguments.table, arguments.output, client=client)
+        else:
+            from pyspark.sql import SparkSession
+
+            spark = SparkSession.builder.master(arguments.master).appName("proofdeck-score").getOrCreate()
+            try:
+                rows = jobs.score_with_spark(spark, arguments.model, arguments.table, arguments.output)
+            finally:
+                spark.stop()
+    except ImportError as error:
+        raise CommandError(f"the {arguments.engine} engine needs {error.name}: pip install 'proofdeck[{arguments.engine}]'") from None
+    except (ModelFileError, DataError, OSError) as error:
+        raise CommandError(str(error)) from None
+    return f"wrote {arguments.output}: {rows:,} rows scored with {arguments.engine} in {time.perf_counter() - started:.1f} s"
+
+
+COMMANDS = {"report": report, "export-model": export_model, "score": score_table}
+
+
 @contextlib.contextmanager
 def _details_on_stderr(verbose: bool):
     """The package logs a problem's detail for a server's log; here it would be a second line
@@ -200,6 +279,7 @@ def _details_on_stderr(verbose: bool):
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
+    arguments = None
     try:
         command_line = parser()
         arguments, others = command_line.parse_known_args(argv)
@@ -208,7 +288,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if others:
             command_line.error(f"unrecognized arguments: {' '.join(others)}")
         with _details_on_stderr(arguments.verbose):
-            sys.stdout.write(report(arguments) + "\n")
+            sys.stdout.write(COMMANDS[arguments.command](arguments) + "\n")
         return 0
     except CommandError as error:
         sys.stderr.write(f"{PROG}: error: {error}\n")
@@ -217,7 +297,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.write(f"{PROG}: interrupted\n")
         return 130
     except Exception as error:  # one line, never a traceback; the type says where to look
-        sys.stderr.write(f"{PROG}: error: the report could not be built ({type(error).__name__}: "
+        what = getattr(arguments, "command", None) or "command"
+        sys.stderr.write(f"{PROG}: error: the {what} command failed ({type(error).__name__}: "
                          f"{str(error).splitlines()[0] if str(error) else 'no detail'})\n")
         return EXIT_FAILED
 

@@ -116,7 +116,7 @@ class TrainedModel:
     def score(self, frame: pd.DataFrame) -> np.ndarray:
         """Probability of the positive outcome for each row."""
         with threadpool_limits(limits=fitting_threads(len(frame), len(self.features))):
-            return self.pipeline.predict_proba(frame.loc[:, list(self.features)])[:, 1]
+            return positive_scores(self.pipeline, frame.loc[:, list(self.features)])
 
     @property
     def source_columns(self) -> list[str]:
@@ -124,6 +124,25 @@ class TrainedModel:
         prepare: ColumnTransformer = self.pipeline.named_steps["prepare"]
         by_step = {step: columns[0] for step, _, columns in prepare.transformers_ if step != "remainder"}
         return [by_step[name.split("__", 1)[0]] for name in prepare.get_feature_names_out()]
+
+
+# Rows are scored in batches whose length is a multiple of this. BLAS computes a matrix product
+# in groups of rows and the rows left over after the last full group by another code path,
+# whose sums can differ in the last bit; padding every batch to a whole number of groups sends
+# every row down the same path, so a row's score does not depend on how the table was cut into
+# pieces (the app, pandas chunks, Dask partitions and Spark batches all give the same bits).
+SCORING_ROWS_MULTIPLE = 64
+
+
+def positive_scores(pipeline, features: pd.DataFrame) -> np.ndarray:
+    """The positive class's probability for each row, the same bits however rows are batched."""
+    rows = len(features)
+    if rows == 0:
+        return np.empty(0, dtype=float)
+    padding = -rows % SCORING_ROWS_MULTIPLE
+    if padding:
+        features = pd.concat([features, features.iloc[[-1] * padding]])
+    return np.asarray(pipeline.predict_proba(features)[:rows, 1], dtype=float)
 
 
 # Work (rows x columns) below which one thread is enough. OpenMP threads that fight other
