@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from threadpoolctl import threadpool_limits
 
-from proofdeck.model.training import positive_scores
+from proofdeck.model.training import fitting_threads, positive_scores
 from proofdeck.rules.rule import Rule
 from proofdeck.scoring.model_file import ModelFileError, ScoringModel
 
@@ -85,7 +86,10 @@ def score_frame(model: ScoringModel, piece: pd.DataFrame) -> pd.DataFrame:
         out[model.id_column] = piece[model.id_column].to_numpy()
     else:
         out[ROW] = np.arange(1, len(piece) + 1)
-    out[SCORE] = positive_scores(model.pipeline, feature_frame(model, piece))
+    # Threads as the app scores: one for a piece this size, so workers sharing a machine never
+    # fight over its cores (each Dask worker or Spark task is already one of many).
+    with threadpool_limits(limits=fitting_threads(len(piece), len(model.features))):
+        out[SCORE] = positive_scores(model.pipeline, feature_frame(model, piece))
     if model.rule:
         matches = Rule(model.rule, model.rule_kinds).evaluate(piece)
         out[RULE_FLAG] = np.where(matches, "yes", "no")
