@@ -28,6 +28,7 @@ MODEL_NAMES = {
     "gradient_boosting": "gradient-boosted trees",
     "logistic_regression": "logistic regression",
 }
+FITTED = "fitted"  # a team's own model, fitted outside Proofdeck (proofdeck/model/fitted.py)
 
 
 @dataclass(frozen=True)
@@ -101,22 +102,33 @@ def build_pipeline(kind: str, numeric: list[str], categorical: list[str], seed: 
 
 @dataclass
 class TrainedModel:
-    """A fitted pipeline and what it was trained on."""
+    """A fitted pipeline and what it was trained on.
+
+    ``kind`` is a model kind of a spec, or :data:`FITTED` for a team's own model, whose
+    ``description`` names it ("HistGradientBoostingClassifier in a pipeline") and whose
+    ``positive_index`` is the column of ``predict_proba`` that holds the outcome to find.
+    """
 
     pipeline: Pipeline
     kind: str
     features: tuple[str, ...]
     numeric: list[str]
     categorical: list[str]
+    description: str = ""
+    positive_index: int = 1
+
+    @property
+    def fitted_elsewhere(self) -> bool:
+        return self.kind == FITTED
 
     @property
     def name(self) -> str:
-        return MODEL_NAMES[self.kind]
+        return self.description if self.fitted_elsewhere else MODEL_NAMES[self.kind]
 
     def score(self, frame: pd.DataFrame) -> np.ndarray:
         """Probability of the positive outcome for each row."""
         with threadpool_limits(limits=fitting_threads(len(frame), len(self.features))):
-            return positive_scores(self.pipeline, frame.loc[:, list(self.features)])
+            return positive_scores(self.pipeline, frame.loc[:, list(self.features)], self.positive_index)
 
     @property
     def source_columns(self) -> list[str]:
@@ -134,7 +146,7 @@ class TrainedModel:
 SCORING_ROWS_MULTIPLE = 64
 
 
-def positive_scores(pipeline, features: pd.DataFrame) -> np.ndarray:
+def positive_scores(pipeline, features: pd.DataFrame, positive_index: int = 1) -> np.ndarray:
     """The positive class's probability for each row, the same bits however rows are batched."""
     rows = len(features)
     if rows == 0:
@@ -142,7 +154,7 @@ def positive_scores(pipeline, features: pd.DataFrame) -> np.ndarray:
     padding = -rows % SCORING_ROWS_MULTIPLE
     if padding:
         features = pd.concat([features, features.iloc[[-1] * padding]])
-    return np.asarray(pipeline.predict_proba(features)[:rows, 1], dtype=float)
+    return np.asarray(pipeline.predict_proba(features)[:rows, positive_index], dtype=float)
 
 
 # Work (rows x columns) below which one thread is enough. OpenMP threads that fight other
