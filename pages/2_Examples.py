@@ -2,11 +2,10 @@
 
 import streamlit as st
 
-from proofdeck.charts.explanation import importance_figure
 from proofdeck.words import wording as w
 from ui.examples.detail import show_example
 from ui.examples.review import error_patterns, team_review
-from ui.examples.sections import drivers, examples_table, open_position, stories
+from ui.examples.sections import drivers, drivers_chart, examples_table, open_position, stories
 from ui.frame.shell import page_setup
 from ui.frame.widgets import glossary_expander, next_steps, unseen_warning
 
@@ -36,10 +35,7 @@ error_patterns(scenario, flags)
 team_review(scenario)
 
 if importance is not None:
-    st.markdown(f"#### What drives the {nouns.score} overall")
-    st.plotly_chart(importance_figure(importance, spec.label, nouns.score), key="drivers_chart",
-                    config={"displayModeBar": False})
-    st.caption(f"Average influence of each column on the {nouns.score}, over up to 2,000 held-out {nouns.entities}.")
+    drivers_chart(scenario)
 else:
     st.caption(f"The {nouns.score} comes from your own model, so Proofdeck cannot say why it is high or low.")
 

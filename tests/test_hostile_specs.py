@@ -244,3 +244,37 @@ def test_load_spec_names_the_file_without_its_folder_path(project):
     with pytest.raises(ValueError) as raised:
         load_spec(bad)
     assert str(raised.value).startswith("demos/bad.toml: [model] seed:")
+
+
+# --- groups ([groups]): names are data ------------------------------------------------------------
+
+HOSTILE_GROUP = '<img src=x onerror=alert(1)> **[b](javascript:x)** $x$'
+GROUPS_START = CHURN_SPEC.index("[groups]")
+GROUPS_BLOCK = CHURN_SPEC[GROUPS_START:CHURN_SPEC.index("\n[nouns]", GROUPS_START)]
+
+
+def test_spec_group_with_a_hostile_name_and_a_problem_is_not_quoted(project):
+    (project / "demos" / "bad.toml").write_text(
+        churn_variant(GROUPS_BLOCK, f'[groups]\n"{HOSTILE_GROUP}" = []'))
+    message = only_bad(project, "bad", "[groups] (a name with unusual characters): must name at least one column")
+    assert "<img" not in message and "javascript" not in message
+
+
+def test_spec_group_in_two_groups_gives_one_message_and_other_demos_load(project):
+    (project / "demos" / "bad.toml").write_text(
+        churn_variant(GROUPS_BLOCK, '[groups]\nA = ["plan"]\nB = ["plan", "region"]'))
+    only_bad(project, "bad", "[groups] B: plan is already in the group A")
+
+
+def test_spec_group_with_a_line_break_in_its_name_gives_one_message(project):
+    (project / "demos" / "bad.toml").write_text(
+        churn_variant(GROUPS_BLOCK, '[groups]\n"Bill\\u2028ing\\u0007" = ["plan"]'))
+    only_bad(project, "bad", "must not contain control characters")
+
+
+def test_spec_group_with_a_hostile_name_loads_as_written(project):
+    (project / "demos" / "odd.toml").write_text(
+        churn_variant(GROUPS_BLOCK, f'[groups]\n"{HOSTILE_GROUP}" = ["plan", "region"]'))
+    catalog = load_catalog(project / "demos")
+    assert not catalog.errors
+    assert catalog.specs["odd"].groups == ((HOSTILE_GROUP, ("plan", "region")),)

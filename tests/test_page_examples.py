@@ -3,7 +3,7 @@
 import re
 
 import pytest
-from conftest import ROOT, bundled, dialog_title, open_page, page_text, readable
+from conftest import DEMOS, ROOT, bundled, dialog_title, open_page, page_text, readable
 
 EXAMPLES = "pages/2_Examples.py"
 
@@ -170,3 +170,72 @@ def test_a_link_to_an_unknown_example_falls_back_to_the_list():
     at.run()
     at.switch_page(EXAMPLES).run()
     assert not at.exception and opened(at) is None
+
+
+# --- business concepts (the spec's groups) ------------------------------------------------------
+
+
+def _chart(at, title: str) -> dict:
+    """The figure whose title starts with ``title``: its bars as {label: value}."""
+    import json
+
+    for chart in at.get("plotly_chart"):
+        figure = json.loads(chart.proto.spec)
+        if figure["layout"]["title"]["text"].startswith(title):
+            return {label: value for trace in figure["data"] for label, value in zip(trace["y"], trace["x"])}
+    raise AssertionError(f"no chart titled {title!r}")
+
+
+def _named(spec) -> list[str]:
+    return [name for name, _ in spec.groups]
+
+
+@pytest.mark.parametrize("demo", DEMOS)
+def test_drivers_chart_speaks_in_groups_and_opens_to_columns(demo):
+    scenario = bundled(demo)
+    spec, score = scenario.spec, scenario.spec.nouns.score
+    assert spec.groups, "every bundled demo ships with groups"
+    at = open_page(EXAMPLES, demo)
+    assert not at.exception
+    bars = _chart(at, f"What drives the {score} overall")
+    grouped = {c for columns in (cols for _, cols in spec.groups) for c in columns}
+    alone = [spec.label(c) for c in scenario.dataset.features if c not in grouped]
+    assert set(bars) == set(_named(spec)) | set(alone)
+    assert sum(bars.values()) == pytest.approx(1.0)
+    expander = [e for e in at.expander if e.label == "Which columns make each concept"][0]
+    members = readable(expander.markdown[0].value)
+    for name, columns in spec.groups:
+        assert f"{name}: {', '.join(spec.label(c) for c in columns)}" in members.replace("**", "")
+    at.toggle(key=f"drivers_columns_{demo}").set_value(True).run()
+    by_column = _chart(at, f"What drives the {score} overall")
+    assert set(by_column) == {spec.label(c) for c in scenario.dataset.features}
+
+
+@pytest.mark.parametrize("demo", DEMOS)
+def test_an_example_speaks_in_groups_opens_to_columns_and_follows_the_example(demo):
+    spec = bundled(demo).spec
+    title = f"What pushes this {spec.nouns.score} up or down"
+    at = open_page(EXAMPLES, demo)
+    at.button(key="story_open_false_alarm").click().run()
+    assert not at.exception and dialog_title(at)
+    first = _chart(at, title)
+    assert set(first) & set(_named(spec)), first  # bars name the groups
+    sentence = [readable(i.value) for i in at.info if "cut-off" in readable(i.value)][0]
+    assert any(name in sentence for name in _named(spec)), sentence
+    at.toggle(key=f"example_columns_{demo}").set_value(True).run()
+    columns = _chart(at, title)
+    assert not set(columns) & set(_named(spec))
+    assert sum(columns.values()) == pytest.approx(sum(first.values()))  # the same parts, split by column
+    at.toggle(key=f"example_columns_{demo}").set_value(False).run()
+    at.button(key="story_open_caught").click().run()
+    second = _chart(at, title)
+    assert second != first
+
+
+def test_error_patterns_are_listed_under_their_group():
+    at = open_page(EXAMPLES)
+    text = page_text(at, include_sidebar=False)
+    start = text.index("Where the model goes wrong")
+    patterns = text[start:start + 3000]
+    # Churn's missed churners: some pattern lies in a named group and reads under it.
+    assert re.search(r"(Billing|Subscription|Usage and support): [a-z]", patterns), patterns

@@ -281,3 +281,36 @@ def test_a_session_keeps_its_last_four_uploads_and_says_which_it_let_go():
     let_go = [toast.value for toast in at.toast]
     assert len(let_go) == 2 and "File number 1" in let_go[0] and "File number 2" in let_go[1]
     assert "keeps the last 4" in let_go[0]
+
+
+def test_an_upload_groups_columns_into_concepts_kept_in_its_spec(tmp_path):
+    at = upload("telco.csv", telco_export(2000))
+    key = next(k for k in at.session_state._state.filtered_state if "_concepts_" in str(k))
+    concept = "Billing <b>x</b> [y](javascript:z)"
+    # The editor's first and fourth rows get one concept (any spelling of it counts once).
+    at.session_state[key] = {"edited_rows": {0: {"Concept": concept}, 3: {"Concept": concept.upper()}},
+                             "added_rows": [], "deleted_rows": []}
+    at.run()
+    assert not at.exception, at.exception
+    write_rule(at, 'Contract == "Month-to-month" and tenure < 6')
+    build(at)
+    uploaded, recipe = next(iter(at.session_state["pd_uploads"].values()))[:2]
+    draft, prepared = recipe["draft"], recipe["prepared"]
+    columns = [c for c in draft.features if c not in (draft.outcome, draft.id_column)]
+    assert draft.groups == ((concept, (columns[0], columns[3])),)
+    assert uploaded.spec.groups == draft.groups
+    from proofdeck.upload.draft import spec_toml
+
+    name = safe_name(draft.title)
+    text = spec_toml(draft, prepared, name)
+    assert "[groups]" in text
+    (tmp_path / "demos").mkdir()
+    (tmp_path / "demos" / f"{name}.toml").write_text(text)
+    assert load_spec(tmp_path / "demos" / f"{name}.toml").groups == draft.groups
+    at.switch_page("pages/2_Examples.py").run()
+    assert not at.exception, at.exception
+    markdown = " ".join(m.value for m in at.markdown)
+    assert "Billing \\<b\\>x\\<\\/b\\>" in markdown  # the concept's columns, escaped
+    assert not re.search(r"(?<!\\)<b>", markdown) and "](javascript" not in markdown
+    charts = " ".join(chart.proto.spec for chart in at.get("plotly_chart"))
+    assert "Billing" in charts and "<b>x" not in charts

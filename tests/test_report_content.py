@@ -225,6 +225,34 @@ def test_content_names_the_ask_the_stories_and_the_footer(scenarios, contents):
     assert f"({sc.default_count:,} of the {sc.sweep.size:,} held out)" in report.footer.setting
 
 
+@pytest.mark.parametrize("demo", DEMOS)
+def test_stories_speak_in_the_specs_groups(scenarios, demo):
+    """Each story names the concept that moved its score most, found here by summing its columns'
+    contributions in a plain loop."""
+    from proofdeck.explanation.explain import make_explainer
+
+    sc = scenarios[demo]
+    report = content_of(sc, sc.default_count)
+    assert "business concepts (groups of columns)" in report.examples.intro
+    owner = {column: name for name, columns in sc.spec.groups for column in columns}
+    explainer = make_explainer(sc.model, sc.dataset.frame.iloc[sc.split.train])
+    checked = 0
+    for story in report.examples.stories:
+        if story.who is None:
+            continue
+        example_id = story.who.removeprefix(f"{sc.spec.label(sc.spec.id_column)} ").split(" · ")[0]
+        position = sc.position_of(example_id)
+        row = explainer.explain(sc.heldout.iloc[[position]][list(sc.model.features)]).row(0)
+        totals: dict[str, float] = {}
+        for column, amount in row.items():
+            name = owner.get(column, sc.spec.label(column))
+            totals[name] = totals.get(name, 0.0) + float(amount)
+        biggest = max(totals, key=lambda name: abs(totals[name]))
+        assert f"{biggest}:" in story.text, (biggest, story.text)
+        checked += 1
+    assert checked >= 2
+
+
 # --- rendering: autoescaped, whatever a field holds --------------------------------------------------------
 
 ATTACK = '<script>alert("{0}")</script>"onmouseover=alert(1) x="{0}'

@@ -188,3 +188,80 @@ def test_money_ranges_are_read_and_checked(tmp_path):
         with pytest.raises(SpecError, match="win_rate_range") as error:
             load_spec(spec_file)
         assert problem in str(error.value)
+
+
+# --- groups: business concepts ([groups]) ------------------------------------------------------
+
+GROUPS = '[groups]\nBilling = ["monthly_charges", "total_charges", "payment_method"]'
+GROUPS_BLOCK = CHURN.read_text()[CHURN.read_text().index("[groups]"):CHURN.read_text().index("\n[nouns]")]
+
+
+def test_groups_are_read_in_the_spec_order():
+    spec = load_spec(CHURN)
+    assert spec.groups == (("Billing", ("monthly_charges", "total_charges", "payment_method")),
+                           ("Subscription", ("contract", "tenure_months", "plan")),
+                           ("Usage and support", ("logins_30d", "support_tickets_90d")))
+    assert load_dataset(spec).features  # every grouped column is one the model uses
+
+
+@pytest.mark.parametrize(
+    ("groups", "expected"),
+    [
+        ('[groups]\nBilling = []', "[groups] Billing: must name at least one column"),
+        ('[groups]\nBilling = ["plan", "plan"]', "[groups] Billing: names plan twice"),
+        ('[groups]\nBilling = ["plan"]\nMoney = ["region", "plan"]',
+         "[groups] Money: plan is already in the group Billing"),
+        ('[groups]\nContract = ["plan"]', "[groups] Contract: is named like the column contract"),
+        ('[groups]\n"support TICKETS  (90 days)" = ["plan"]', "is named like the column support_tickets_90d"),
+        ('[groups]\nBilling = ["plan"]\nbilling = ["region"]', "[groups] billing: has the same name as the group"),
+        ('[groups]\n" " = ["plan"]', "a group's name must not be empty"),
+        ('[groups]\n"Bill\\ning" = ["plan"]', "must not contain control characters"),
+        (f'[groups]\n"{"x" * 61}" = ["plan"]', "must be at most 60 characters"),
+        ('[groups]\nBilling = "plan"', "[groups] Billing: expected a list of texts, got text"),
+    ],
+)
+def test_group_mistakes_name_the_group_and_the_problem(tmp_path, groups, expected):
+    path = write_variant(tmp_path, GROUPS_BLOCK, groups)
+    with pytest.raises(SpecError) as raised:
+        load_spec(path)
+    message = str(raised.value)
+    assert "/variant.toml: " in message and "\n" not in message, message
+    assert expected in message
+
+
+@pytest.mark.parametrize(
+    ("groups", "expected"),
+    [
+        ('[groups]\nBilling = ["monthly_charge"]', "[groups] Billing: monthly_charge is not a column the model uses"),
+        ('[groups]\nOutcome = ["churned_90d"]', "[groups] Outcome: churned_90d is not a column the model uses"),
+        ('[groups]\nWho = ["customer_id"]', "[groups] Who: customer_id is not a column the model uses"),
+        ('[groups]\n"Tenure months" = ["plan"]', "[groups] Tenure months: is named like the column tenure_months"),
+    ],
+)
+def test_groups_are_checked_against_the_data_when_it_is_read(tmp_path, groups, expected):
+    text = write_variant(tmp_path, GROUPS_BLOCK, groups).read_text()
+    # An unlabelled column's readable name is known only from the data: drop tenure's label.
+    path = tmp_path / "variant.toml"
+    path.write_text(text.replace('tenure_months = "Tenure (months)"\n', ""))
+    spec = load_spec(path)
+    with pytest.raises(SpecError) as raised:
+        load_dataset(spec)
+    assert expected in str(raised.value)
+
+
+def test_groups_that_are_not_a_table_are_refused():
+    document = {**CHURN_DOCUMENT, "groups": 3}
+    with pytest.raises(SpecError, match=r"groups: expected a table \(\[groups\]\)"):
+        validate_document(document, "demos/x.toml")
+
+
+def test_a_spec_without_groups_has_none(tmp_path):
+    assert load_spec(write_variant(tmp_path, GROUPS_BLOCK, "")).groups == ()
+
+
+def test_spec_text_round_trip_keeps_groups(tmp_path):
+    from proofdeck.data.spec_files import spec_from_text
+
+    text = write_variant(tmp_path, GROUPS_BLOCK, '[groups]\n"Billing & <b>pay</b>" = ["payment_method"]').read_text()
+    spec = spec_from_text(text, Path("saved/x.toml"), Path("saved/x.parquet"))
+    assert spec.groups == (("Billing & <b>pay</b>", ("payment_method",)),)

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from proofdeck.data.delimited import DataError, read_delimited
-from proofdeck.data.spec import DemoSpec, SpecError, spec_where
+from proofdeck.data.spec import DemoSpec, SpecError, group_problem, spec_where
 
 log = logging.getLogger("proofdeck")
 
@@ -275,7 +275,7 @@ def load_dataset(spec: DemoSpec) -> Dataset:
             detail = f"{public} (columns: {', '.join(map(str, frame.columns))})"
             raise fail(f"[{section}] {name}", public, detail)
     try:
-        return build_dataset(
+        dataset = build_dataset(
             frame,
             target_column=spec.target_column,
             positive_value=spec.positive_value,
@@ -285,3 +285,10 @@ def load_dataset(spec: DemoSpec) -> Dataset:
         )
     except DataError as error:
         raise fail("[data]", error.public, str(error)) from None
+    # Groups gather feature columns: one the model does not use (the outcome, the id, a typo)
+    # or a name that reads like a column's label is a mistake in the spec.
+    problem = group_problem(spec.groups, dataset.features, spec.label)
+    if problem:
+        place, _, public = problem.partition(": ")
+        raise fail(place, public, problem)
+    return dataset

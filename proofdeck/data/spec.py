@@ -262,6 +262,10 @@ class DemoSpec:
     charter : the POC's ask: the action and its owner, the promised move, readiness.
     known_before : columns someone confirmed are known before the action is taken (the leak
         guard asks about the strongest ones that are not).
+    groups : business concepts, each a name and the feature columns it gathers, in the spec's
+        order (``[groups] Billing = ["monthly_charges", "payment_method"]``). Explanations,
+        stories, the drivers chart and the error patterns speak in these; a column in no
+        group stands on its own under its label (see :mod:`proofdeck.explanation.groups`).
     """
 
     path: Path
@@ -283,6 +287,7 @@ class DemoSpec:
     order: int = 100
     charter: Charter = field(default_factory=Charter)
     known_before: tuple[str, ...] = ()
+    groups: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     @property
     def key(self) -> str:
@@ -326,6 +331,37 @@ class DemoSpec:
                 return f"[data.labels] {shown_name(column)}: same label as {seen[key]}"
             seen[key] = shown_name(column)
         return None
+
+
+def group_problem(groups: Iterable[tuple[str, Iterable[str]]], columns: Iterable[str] | None,
+                  label: Any) -> str | None:
+    """What is wrong with a spec's groups against the data's columns, or None.
+
+    Parameters
+    ----------
+    groups : (name, columns) pairs, as :attr:`DemoSpec.groups`.
+    columns : the feature columns a group may gather; None skips that check (the columns
+        are known only once the data is read).
+    label : column -> its label (``DemoSpec.label``); a group may not be named like one, or
+        a sentence "raised most by Contract" could mean the column or the group.
+
+    Returns
+    -------
+    A message such as ``[groups] Billing: column total_charges is not a column the model
+    uses``; names are quoted only when plain (:func:`shown_name`).
+    """
+    allowed = None if columns is None else list(columns)
+    labels = {} if allowed is None else {heading_key(label(c)): c for c in allowed}
+    for name, members in groups:
+        where = f"[groups] {shown_name(name)}"
+        if allowed is not None:
+            for column in members:
+                if column not in allowed:
+                    return f"{where}: {shown_name(column)} is not a column the model uses"
+        clash = labels.get(heading_key(name))
+        if clash is not None:
+            return f"{where}: is named like the column {shown_name(clash)}; give the group another name"
+    return None
 
 
 def heading_key(text: str) -> str:

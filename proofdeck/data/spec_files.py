@@ -21,8 +21,8 @@ from pathlib import Path
 from typing import Any
 
 from proofdeck.data.spec import (
-    PREVENTS,
     ASSUMABLE,
+    PREVENTS,
     Charter,
     DemoSpec,
     Economics,
@@ -209,6 +209,7 @@ def _build(path: Path, data_path: Path, grouped: dict[str, dict[str, Any]]) -> D
         model=ModelSpec(**grouped["model"]),
         charter=Charter(**{**grouped["charter"], "done": tuple(grouped["charter"].get("done", ("backtest",)))}),
         known_before=tuple(data.get("known_before", ())),
+        groups=tuple((name, tuple(columns)) for name, columns in grouped.get("groups", {}).items()),
     )
 
 

@@ -27,6 +27,7 @@ from proofdeck.data.spec import (
 
 MAX_TEXT_LENGTH = 1_000  # any text field, list item or label
 MAX_DESCRIPTION_LENGTH = 10_000  # the top-level description
+MAX_GROUP_NAME = 60  # a group's name is a heading and a bar's label: a few words
 MAX_SEED = 2**32 - 1  # numpy and scikit-learn seeds are 32-bit
 ORDER_BOUNDS = (-1_000_000, 1_000_000)
 
@@ -306,6 +307,50 @@ def _key_list(fields) -> str:
     return ", ".join(plain) + (" and a <money field>_range such as win_rate_range" if ranged else "")
 
 
+def _group_name(name: str) -> str | None:
+    if not name.strip():
+        return "a group's name must not be empty"
+    if len(name) > MAX_GROUP_NAME:
+        return f"a group's name must be at most {MAX_GROUP_NAME} characters"
+    if any(ord(c) < 32 or ord(c) == 127 for c in name):
+        return "a group's name must not contain control characters (such as a line break)"
+    return None
+
+
+def validate_groups(value: Any, labels: dict[str, str], where: str) -> dict[str, list[str]]:
+    """Check the ``[groups]`` table: name -> a non-empty list of distinct columns, no column in
+    two groups, names distinct and not those of a labelled column. Whether the columns exist
+    is checked when the data is read (:func:`proofdeck.data.datasets.load_dataset`)."""
+
+    def fail(name: str, problem: str) -> SpecError:
+        return SpecError(f"{where}: [groups] {shown_name(name)}: {problem}")
+
+    if not isinstance(value, dict):
+        raise SpecError(f"{where}: groups: expected a table ([groups])")
+    owner: dict[str, str] = {}
+    names: dict[str, str] = {}
+    label_keys = {heading_key(label): column for column, label in labels.items()}
+    for name, columns in value.items():
+        problem = _group_name(name) or _kind_error("text_list", columns)
+        if problem is None:
+            problem = "must name at least one column (an empty group means nothing)" if not columns \
+                else _distinct_columns(columns)
+        if problem:
+            raise fail(name, problem)
+        key = heading_key(name)
+        if key in names:
+            raise fail(name, f"has the same name as the group {shown_name(names[key])}; names must differ")
+        names[key] = name
+        if key in label_keys:
+            raise fail(name, f"is named like the column {shown_name(label_keys[key])}; give the group another name")
+        for column in columns:
+            if column in owner:
+                raise fail(name, f"{shown_name(column)} is already in the group {shown_name(owner[column])}; "
+                                 "a column belongs to one group at most")
+            owner[column] = name
+    return {name: list(columns) for name, columns in value.items()}
+
+
 def validate_document(document: dict[str, Any], where: str) -> dict[str, dict[str, Any]]:
     """Check a parsed TOML document against SCHEMA; return its fields grouped by section."""
 
@@ -315,6 +360,8 @@ def validate_document(document: dict[str, Any], where: str) -> dict[str, dict[st
 
     grouped: dict[str, dict[str, Any]] = {section: {} for section in SCHEMA}
     for name, value in document.items():
+        if name == "groups":
+            continue  # its keys are the spec's own names: checked below, once labels are known
         if name in SCHEMA and name:
             if not isinstance(value, dict):
                 raise fail("", name, "expected a table ([" + name + "])")
@@ -322,7 +369,7 @@ def validate_document(document: dict[str, Any], where: str) -> dict[str, dict[st
         elif name in SCHEMA[""]:
             grouped[""][name] = value
         elif isinstance(value, dict):
-            known = ", ".join(f"[{s}]" for s in SCHEMA if s)
+            known = ", ".join([*(f"[{s}]" for s in SCHEMA if s), "[groups]"])
             raise SpecError(f"{where}: [{shown_name(name)}]: unknown section; known sections are {known}")
         else:
             raise fail("", name, f"unknown key; known keys are {', '.join(SCHEMA[''])}")
@@ -348,4 +395,6 @@ def validate_document(document: dict[str, Any], where: str) -> dict[str, dict[st
     economics = grouped["economics"]
     if "value_per_won" not in economics and "value_column" not in economics:
         raise fail("economics", "value_per_won", "missing (or give value_column)")
+    if "groups" in document:
+        grouped["groups"] = validate_groups(document["groups"], grouped["data"].get("labels", {}), where)
     return grouped

@@ -192,9 +192,20 @@ def importance(explainer: ModelExplainer, frame: pd.DataFrame, max_rows: int = 2
     pd.Series
         One entry per original column, largest first.
     """
+    return column_importance(sample_contributions(explainer, frame, max_rows, seed))
+
+
+def sample_contributions(explainer: ModelExplainer, frame: pd.DataFrame, max_rows: int = 2000,
+                         seed: int = 0) -> pd.DataFrame:
+    """Per-column contributions of a seeded random sample of at most ``max_rows`` rows (all
+    rows when there are fewer): what :func:`importance` averages, kept for grouping too."""
     if len(frame) > max_rows:
         frame = frame.sample(n=max_rows, random_state=seed)
-    by_column = explainer.explain(frame).by_column
+    return explainer.explain(frame).by_column
+
+
+def column_importance(by_column: pd.DataFrame) -> pd.Series:
+    """Mean absolute contribution of each column, largest first."""
     return by_column.abs().mean().sort_values(ascending=False, kind="stable").rename("importance")
 
 
@@ -315,6 +326,12 @@ def _join(parts: list[str]) -> str:
     return ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
+def _join_listed(parts: list[str]) -> str:
+    if len(parts) <= 1:
+        return "".join(parts)
+    return "; ".join(parts[:-1]) + "; and " + parts[-1]
+
+
 def explanation_sentence(
     score_name: str,
     probability: float,
@@ -334,7 +351,9 @@ def explanation_sentence(
     ----------
     score_name : the demo's name for the score, e.g. "churn risk".
     probability : this example's score.
-    reasons : from :func:`top_reasons`.
+    reasons : from :func:`top_reasons`, or per concept from
+        :func:`proofdeck.explanation.groups.top_group_reasons` (anything with ``text`` and
+        ``direction``).
     cutoff : the lowest score the model acts on at the page's setting (inf: nobody).
     acted : whether the model acts on this example (scores can tie at the cut-off, and then
         the order decides); by default, whether the score reaches the cut-off.
@@ -352,15 +371,20 @@ def explanation_sentence(
     opening = f"{name} is {share(probability)}{place}."
     up = [r.text for r in reasons if r.direction == "up"]
     down = [r.text for r in reasons if r.direction == "down"]
+    # A group's reason lists its columns with commas ("Billing: monthly charges 105, payment
+    # method electronic check"), so reasons are then kept apart by semicolons, and the two
+    # directions by a full stop, or the reader cannot tell where one group ends.
+    listed = any(", " in text for text in up + down)
+    join = _join_listed if listed else _join
     parts = []
     if up:
-        parts.append(f"raised most by {_join(up)}")
+        parts.append(f"raised most by {join(up)}")
     if down:
-        parts.append(f"{'lowered most' if not up else 'lowered'} by {_join(down)}")
+        parts.append(f"{'lowered most' if not up else 'lowered'} by {join(down)}")
     if not parts:
         return opening
-    because = "; ".join(parts)
-    return f"{opening} {because[:1].upper()}{because[1:]}."
+    return " ".join([opening, *(f"{part[:1].upper()}{part[1:]}." for part in parts)]) if listed else (
+        f"{opening} {'; '.join(parts)[:1].upper()}{'; '.join(parts)[1:]}.")
 
 
 # --- what-if ---------------------------------------------------------------------------------

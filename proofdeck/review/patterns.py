@@ -11,7 +11,7 @@ names where to look (a rule, a feature, more data); it does not say why.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 from scipy.stats import hypergeom
 
+from proofdeck.explanation.groups import lower_first
 from proofdeck.words import wording as w
 from proofdeck.words.safe_text import plain
 
@@ -315,6 +316,30 @@ def pattern_sentence(pattern: Pattern, group_noun: str, base_noun: str) -> str:
     """
     who = _of_group(pattern.in_group, pattern.group_size, group_noun)
     return f"{w.sentence_case(pattern.description)} for {who}, against {w.share(pattern.base_share)} of {base_noun}."
+
+
+def under_groups(patterns: Sequence[Pattern], group_of: Mapping[str, str]) -> list[tuple[str | None, Pattern]]:
+    """The patterns listed under their business concept: (group name, pattern), a group's
+    patterns side by side where its best one ranks; (None, pattern) for a column in no group.
+
+    Parameters
+    ----------
+    patterns : from :func:`over_represented`, best first.
+    group_of : column -> the name of the spec's group holding it (columns in none left out).
+    """
+    order: dict[object, list[Pattern]] = {}
+    for pattern in patterns:
+        name = group_of.get(pattern.column)
+        order.setdefault(name if name is not None else ("", pattern.column), []).append(pattern)
+    return [(key if isinstance(key, str) else None, pattern) for key, found in order.items() for pattern in found]
+
+
+def grouped_sentence(pattern: Pattern, group_noun: str, base_noun: str, group: str | None) -> str:
+    """:func:`pattern_sentence` under its group: "Billing: payment method is Electronic check
+    for 6 of the 8 marked wrong (75%), against 42% of all held-out customers." (the group's
+    name is plain text here; escape it where it is shown)."""
+    sentence = pattern_sentence(pattern, group_noun, base_noun)
+    return sentence if group is None else f"{group}: {lower_first(sentence)}"
 
 
 @dataclass(frozen=True)

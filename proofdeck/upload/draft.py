@@ -30,6 +30,8 @@ from proofdeck.data.spec import (
     ModelSpec,
     Nouns,
     RuleSpec,
+    SpecError,
+    group_problem,
 )
 from proofdeck.data.spec_schema import validate_document
 from proofdeck.upload.labels import build_outcome, outcome_missing
@@ -83,6 +85,7 @@ class DemoDraft:
     headline: Headline = field(default_factory=Headline)
     labels: tuple[tuple[str, str], ...] = ()
     known_before: tuple[str, ...] = ()
+    groups: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -281,6 +284,9 @@ def spec_toml(draft: DemoDraft, prepared: Prepared, name: str) -> str:
     labels = {column: label for column, label in draft.labels if column in _shown_columns(draft, prepared)}
     if labels:
         document["data.labels"] = labels
+    groups = _groups(draft, prepared)
+    if groups:
+        document["groups"] = {name: list(columns) for name, columns in groups}
     lines = ["# Proofdeck demo spec made on the Your data page (see docs/specs.md).", ""]
     for section, values in document.items():
         if section:
@@ -288,6 +294,10 @@ def spec_toml(draft: DemoDraft, prepared: Prepared, name: str) -> str:
         lines += [f"{_toml_key(k)} = {_toml_value(v)}" for k, v in values.items()]
     text = "\n".join(lines) + "\n"
     validate_document(tomllib.loads(text), f"demos/{name}.toml")
+    labels_of = {c: label for c, label in draft.labels}
+    problem = group_problem(groups, prepared.features, lambda c: labels_of.get(c) or readable_name(c))
+    if problem:
+        raise SpecError(f"demos/{name}.toml: {problem}")
     return text
 
 
@@ -302,7 +312,15 @@ def draft_spec(draft: DemoDraft, prepared: Prepared, name: str) -> DemoSpec:
         labels={c: label for c, label in draft.labels if c in _shown_columns(draft, prepared)}, nouns=draft.nouns,
         rule=RuleSpec(draft.rule, draft.rule_description), economics=draft.economics,
         headline=draft.headline, model=draft.model, order=50, known_before=draft.known_before,
+        groups=_groups(draft, prepared),
     )
+
+
+def _groups(draft: DemoDraft, prepared: Prepared) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The draft's groups over the columns the model uses (a column dropped since is left out,
+    and a group left empty with it)."""
+    kept = [(name, tuple(c for c in columns if c in prepared.features)) for name, columns in draft.groups]
+    return tuple((name, columns) for name, columns in kept if columns)
 
 
 def _shown_columns(draft: DemoDraft, prepared: Prepared) -> set[str]:

@@ -11,11 +11,19 @@ import streamlit as st
 
 from proofdeck.charts.explanation import contribution_figure
 from proofdeck.explanation.examples import outcome_label
+from proofdeck.explanation.groups import by_concept, concept_values, has_groups
 from proofdeck.model.scenario import Scenario
 from proofdeck.words import wording as w
 from proofdeck.words.safe_text import md
 from ui.examples.review import mark_form
-from ui.examples.sections import close_example, explainer, explanation, sentence_for
+from ui.examples.sections import (
+    close_example,
+    concept_members,
+    concepts,
+    explainer,
+    explanation,
+    sentence_for,
+)
 from ui.frame import state
 
 UNKNOWN = "(unknown)"
@@ -70,11 +78,23 @@ def example_detail(scenario: Scenario, position: int, model_flags: np.ndarray, c
             return
         explained = explanation(scenario, position)
         contributions = explained.row(0)
-        st.plotly_chart(contribution_figure(contributions, spec.label, _shown_values(scenario, row), nouns.score),
-                        key="example_chart", config={"displayModeBar": False})
+        grouped = has_groups(concepts(scenario))
+        by_columns = grouped and st.toggle(
+            "Show columns", key=f"example_columns_{spec.key}",
+            help=f"The chart by each column of the data instead of by business concept ({md(_group_names(scenario))}).")
+        if by_columns or not grouped:
+            figure = contribution_figure(contributions, spec.label, _shown_values(scenario, row), nouns.score)
+        else:
+            parts = by_concept(contributions, concepts(scenario))
+            figure = contribution_figure(parts, {name: name for name in parts.index},
+                                         concept_values(concepts(scenario), row, scenario.flag_columns), nouns.score)
+        st.plotly_chart(figure, key="example_chart", config={"displayModeBar": False})
+        if grouped and not by_columns:
+            st.caption(concept_members(scenario))
         if analyst:
+            summed = "per column" if by_columns or not grouped else "per column, then per concept"
             st.caption(
-                f"Analyst view: bars are SHAP values in log-odds, one-hot parts summed per column. "
+                f"Analyst view: bars are SHAP values in log-odds, one-hot parts summed {summed}. "
                 f"Base value {explained.base_value:+.3f} + contributions {contributions.sum():+.3f} "
                 f"= log-odds {explained.log_odds[0]:+.3f}, probability {explained.probability[0]:.3f}."
             )
@@ -99,6 +119,10 @@ def rule_checklist(scenario: Scenario, position: int) -> None:
 
     walk(root, 0)
     st.markdown("  \n".join(lines))
+
+
+def _group_names(scenario: Scenario) -> str:
+    return ", ".join(c.name for c in concepts(scenario) if c.named)
 
 
 def _text(scenario: Scenario, column: str, value) -> str:
@@ -153,7 +177,8 @@ def _load_inputs(scenario: Scenario, position: int) -> None:
 
 def what_if_form(scenario: Scenario, position: int, cutoff: float) -> None:
     """Edit the open example's values and see the new score, decision and reasons."""
-    from proofdeck.explanation.explain import explanation_sentence, top_reasons, what_if
+    from proofdeck.explanation.explain import explanation_sentence, what_if
+    from proofdeck.explanation.groups import top_group_reasons
 
     spec, nouns, model = scenario.spec, scenario.spec.nouns, scenario.model
     result_key = f"whatif_result_{spec.key}"
@@ -191,7 +216,8 @@ def what_if_form(scenario: Scenario, position: int, cutoff: float) -> None:
                   delta=None if math.isclose(probability, before) else f"{(probability - before) * 100:+.1f} pts")
         st.markdown(f"With these values the {nouns.entity} **{decision}** at your setting.")
         edited = pd.Series(changes).reindex(model.features)
-        reasons = top_reasons(changed.row(0), edited, spec.label, flag_columns=scenario.flag_columns)
+        reasons = top_group_reasons(changed.row(0), edited, concepts(scenario), spec.label,
+                                    flag_columns=scenario.flag_columns)
         st.info(md(explanation_sentence(nouns.score, probability, reasons, cutoff), limit=1000),
                 icon=":material/lightbulb:")
         st.plotly_chart(contribution_figure(changed.row(0), spec.label, edited, nouns.score),

@@ -11,9 +11,10 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
+from proofdeck.explanation.groups import spec_concepts
 from proofdeck.model.scenario import Scenario
 from proofdeck.review.marks import RIGHT, WRONG, latest_verdicts, marks_csv, marks_frame, summarise
-from proofdeck.review.patterns import disagreement, over_represented, pattern_sentence
+from proofdeck.review.patterns import disagreement, grouped_sentence, over_represented, under_groups
 from proofdeck.words import wording as w
 from proofdeck.words.safe_text import md
 from proofdeck.workspace.store import WorkspaceError
@@ -112,6 +113,10 @@ def _patterns(demo_key: str, label: str, group_bytes: bytes, base_bytes: bytes, 
     return over_represented(frame, group, base=base, labels=labels)
 
 
+def concepts(scenario: Scenario):
+    return spec_concepts(scenario.spec, scenario.dataset.features)
+
+
 def error_patterns(scenario: Scenario, model_flags: np.ndarray) -> None:
     """What the wrong ones have in common, in words, and where rule and model disagree."""
     nouns = scenario.spec.nouns
@@ -126,7 +131,9 @@ def error_patterns(scenario: Scenario, model_flags: np.ndarray) -> None:
     patterns = _patterns(state.cache_key(scenario), label, np.ascontiguousarray(group).tobytes(),
                          np.ascontiguousarray(base).tobytes(), scenario)
     if patterns:
-        st.markdown("\n".join(f"- {md(pattern_sentence(p, group_noun, base_noun), limit=400)}" for p in patterns))
+        group_of = {column: c.name for c in concepts(scenario) if c.named for column in c.columns}
+        st.markdown("\n".join(f"- {md(grouped_sentence(p, group_noun, base_noun, group), limit=400)}"
+                               for group, p in under_groups(patterns, group_of)))
         st.caption("Each is clearly more common among them than among the rest, more than chance would explain "
                    "(a one-sided Fisher exact test, p < 0.05). A pattern says where to look (a rule, a column, more "
                    "data), not why.")

@@ -14,6 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from proofdeck.explanation import examples as ex
+from proofdeck.explanation.groups import spec_concepts
 from proofdeck.explanation.stories import MODEL_RIGHT, empty_story_text, pick_stories, story_title
 from proofdeck.model.scenario import Scenario
 from proofdeck.words import wording as w
@@ -51,35 +52,52 @@ def explanation(scenario: Scenario, position: int):
 
 
 @st.cache_data(show_spinner="Measuring what drives the model...", max_entries=8)
-def _drivers(key: str, _scenario: Scenario) -> pd.Series:
-    from proofdeck.explanation.explain import importance
+def _driver_contributions(key: str, _scenario: Scenario) -> pd.DataFrame:
+    from proofdeck.explanation.explain import sample_contributions
 
     frame = _scenario.heldout[list(_scenario.model.features)]
-    return importance(explainer(_scenario), frame, max_rows=SAMPLE_FOR_DRIVERS)
+    return sample_contributions(explainer(_scenario), frame, max_rows=SAMPLE_FOR_DRIVERS)
 
 
 def drivers(scenario: Scenario) -> pd.Series | None:
     """Mean size of each column's contribution on at most 2,000 held-out examples (cached);
     None when the scores come from the user's own model (nothing here to explain)."""
+    from proofdeck.explanation.explain import column_importance
+
     if scenario.own_scores:
         return None
-    return _drivers(state.cache_key(scenario), scenario)
+    return column_importance(_driver_contributions(state.cache_key(scenario), scenario))
+
+
+def concept_drivers(scenario: Scenario) -> pd.Series | None:
+    """The same, per business concept (the spec's groups; a column in none on its own)."""
+    from proofdeck.explanation.groups import concept_importance
+
+    if scenario.own_scores:
+        return None
+    return concept_importance(_driver_contributions(state.cache_key(scenario), scenario), concepts(scenario))
+
+
+def concepts(scenario: Scenario):
+    """The demo's business concepts over the model's columns."""
+    return spec_concepts(scenario.spec, scenario.dataset.features)
 
 
 def reasons_for(scenario: Scenario, position: int, n: int = 3):
-    from proofdeck.explanation.explain import top_reasons
+    """The concepts that move this example's score most (a column in no group on its own)."""
+    from proofdeck.explanation.groups import top_group_reasons
 
     if scenario.own_scores:
         return []
     row = scenario.heldout.iloc[position]
-    return top_reasons(explanation(scenario, position).row(0), row, scenario.spec.label, n=n,
-                       flag_columns=scenario.flag_columns)
+    return top_group_reasons(explanation(scenario, position).row(0), row, concepts(scenario), scenario.spec.label,
+                             n=n, flag_columns=scenario.flag_columns)
 
 
 def sentence_for(scenario: Scenario, position: int, model_flags: np.ndarray, cutoff: float) -> str:
     from proofdeck.explanation.explain import explanation_sentence
 
-    # Reasons quote labels and values from the data: escaped, so they show as written.
+    # Reasons quote labels, group names and values from the data: escaped, so they show as written.
     return md(explanation_sentence(
         scenario.spec.nouns.score, float(scenario.scores[position]), reasons_for(scenario, position),
         cutoff, acted=bool(model_flags[position]),
@@ -210,3 +228,38 @@ def examples_table(scenario: Scenario, model_flags: np.ndarray, cutoff: float, t
     )
     st.download_button("Download these rows (CSV)", to_safe_csv(shown), file_name=f"{demo}-examples.csv",
                        mime="text/csv", icon=":material/download:")
+
+
+def concept_members(scenario: Scenario) -> str:
+    """"**Billing**: Monthly charges, Total charges, Payment method" for each group, one a line
+    (escaped: names and labels come from the spec or an upload)."""
+    spec = scenario.spec
+    return "  \n".join(f"**{md(c.name)}**: {md(', '.join(spec.label(col) for col in c.columns))}"
+                       for c in concepts(scenario) if c.named)
+
+
+def drivers_chart(scenario: Scenario) -> None:
+    """What drives the score overall, by concept; a toggle opens it by column."""
+    from proofdeck.charts.explanation import importance_figure
+    from proofdeck.explanation.groups import has_groups
+
+    spec, nouns = scenario.spec, scenario.spec.nouns
+    grouped = concept_drivers(scenario)
+    if grouped is None:
+        return
+    st.markdown(f"#### What drives the {nouns.score} overall")
+    by_columns = has_groups(concepts(scenario)) and st.toggle(
+        "Show columns", key=f"drivers_columns_{spec.key}",
+        help="The chart by each column of the data instead of by business concept.")
+    if by_columns:
+        figure = importance_figure(drivers(scenario), spec.label, nouns.score)
+    else:
+        figure = importance_figure(grouped, {name: name for name in grouped.index}, nouns.score)
+    st.plotly_chart(figure, key="drivers_chart", config={"displayModeBar": False})
+    what = "column" if by_columns or not has_groups(concepts(scenario)) else "concept"
+    st.caption(f"Average influence of each {what} on the {nouns.score}, over up to 2,000 held-out "
+               f"{nouns.entities}." + (" A concept's influence is that of its columns together on each "
+                                        f"{nouns.entity}, where they can push against each other." if what == "concept" else ""))
+    if has_groups(concepts(scenario)) and not by_columns:
+        with st.expander("Which columns make each concept"):
+            st.markdown(concept_members(scenario))

@@ -1,4 +1,4 @@
-"""Your data, step 4: the words the pages speak, the money, and the columns' labels.
+"""Your data, step 4: the words the pages speak, the money, the columns' labels and concepts.
 
 Everything starts drafted from the file (the outcome's name, a bundled demo's money as an
 example, readable column names) and is drafted again when the outcome changes, except what the
@@ -14,7 +14,8 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
-from proofdeck.data.spec import ECONOMICS_BOUNDS, Nouns
+from proofdeck.data.spec import ECONOMICS_BOUNDS, Nouns, heading_key
+from proofdeck.data.spec_schema import MAX_GROUP_NAME
 from proofdeck.upload.draft import DemoDraft, talk_sentence
 from proofdeck.words import wording as w
 from proofdeck.words.safe_text import md, plain_words
@@ -60,7 +61,8 @@ def words_step(digest: str, draft: DemoDraft, detected_currency: tuple[str | Non
     economics = _money(prefix, fresh, nouns, draft, detected_currency)
     st.info(f"How the pages will talk: {md(talk_sentence(nouns, economics), limit=600)}", icon=":material/chat:")
     labels = _labels(prefix, draft)
-    return replace(draft, nouns=nouns, economics=economics, labels=labels,
+    groups = _concepts(prefix, draft, labels)
+    return replace(draft, nouns=nouns, economics=economics, labels=labels, groups=groups,
                    question=f"Which {nouns.entities} should get {w.a(nouns.action)}?")
 
 
@@ -141,6 +143,46 @@ def _labels(prefix: str, draft: DemoDraft) -> tuple[tuple[str, str], ...]:
         changed = {c: label for c, label in chosen.items() if label != dict(draft.labels).get(c)}
         edits["labels"] = changed
     return tuple((c, chosen.get(c, label)) for c, label in draft.labels)
+
+
+def _concepts(prefix: str, draft: DemoDraft, labels: tuple[tuple[str, str], ...]) -> tuple:
+    """Business concepts: a "Concept" beside each column the model uses (blank: its own); the
+    pages then explain in concepts ("Billing"), with the columns a click away. Kept in the
+    draft's spec and the downloadable one."""
+    features = [c for c in draft.features if c not in (draft.outcome, draft.id_column)]
+    shown = dict(labels)
+    owner = {column: name for name, columns in draft.groups for column in columns}
+    with st.expander("Business concepts: columns that belong together (optional)", icon=":material/category:"):
+        st.caption("Give columns that belong together one concept, e.g. \"Billing\" for the charges and the "
+                   "payment method: explanations, stories, the drivers chart and the error patterns then speak in "
+                   "concepts, with the columns a click away. Leave it blank for a column to stand on its own.")
+        key = f"{prefix}_concepts_{hashlib.sha256(repr(features).encode()).hexdigest()[:8]}"
+        table = pd.DataFrame({"Column": [shown.get(c, c) for c in features],
+                              "Concept": [owner.get(c, "") for c in features]})
+        edited = st.data_editor(table, key=key, hide_index=True, width="stretch", disabled=["Column"],
+                                column_config={"Concept": st.column_config.TextColumn(
+                                    max_chars=MAX_GROUP_NAME, help="Blank: the column stands on its own")})
+        groups: dict[str, list[str]] = {}
+        spelling: dict[str, str] = {}  # one concept however it is capitalised
+        label_keys = {heading_key(label): column for column, label in labels}
+        refused = []
+        for column, concept in zip(features, edited["Concept"]):
+            text = " ".join("".join(ch for ch in str(concept or "") if ch.isprintable()).split())[:MAX_GROUP_NAME]
+            if not text:
+                continue
+            if heading_key(text) in label_keys:
+                refused.append(text)
+                continue
+            name = spelling.setdefault(heading_key(text), text)
+            groups.setdefault(name, []).append(column)
+        if refused:
+            st.warning("A concept cannot be named like a column (a sentence could mean either): "
+                       + md(", ".join(dict.fromkeys(refused)), limit=300) + " left out; give it another name.",
+                       icon=":material/warning:")
+        elif groups:
+            st.caption(f"{len(groups)} concept{'s' if len(groups) != 1 else ''}: "
+                       + md(", ".join(groups), limit=400) + ".")
+    return tuple((name, tuple(columns)) for name, columns in groups.items())
 
 
 def _nouns(base: Nouns, typed: dict[str, str]) -> Nouns:

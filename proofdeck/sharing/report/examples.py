@@ -11,12 +11,14 @@ from proofdeck.words.safe_text import plain
 
 def examples(scenario: Scenario, inputs: ReportInputs) -> c.ExamplesSection:
     """The four examples drawn in ``inputs.stories``: ids and reasons made one printable line."""
-    from proofdeck.explanation.explain import explanation_sentence, top_reasons
+    from proofdeck.explanation.explain import explanation_sentence
+    from proofdeck.explanation.groups import has_groups, spec_concepts, top_group_reasons
 
     spec, nouns, count = scenario.spec, scenario.spec.nouns, inputs.count
     flags = scenario.flags_at(count)
     cutoff = scenario.threshold_at(count)
     has_rule = not scenario.baseline.random
+    concepts = spec_concepts(spec, scenario.dataset.features)
     stories = []
     for story in inputs.stories:
         right = MODEL_RIGHT[story.kind]
@@ -27,8 +29,8 @@ def examples(scenario: Scenario, inputs: ReportInputs) -> c.ExamplesSection:
                                        empty_story_text(story.kind, nouns, has_rule)))
             continue
         row = scenario.heldout.iloc[story.position]
-        reasons = [] if scenario.own_scores else top_reasons(
-            inputs.contributions[story.position], row, spec.label, flag_columns=scenario.flag_columns)
+        reasons = [] if scenario.own_scores else top_group_reasons(
+            inputs.contributions[story.position], row, concepts, spec.label, flag_columns=scenario.flag_columns)
         sentence = explanation_sentence(nouns.score, float(scenario.scores[story.position]), reasons, cutoff,
                                         acted=bool(flags[story.position]))
         example_id = scenario.ids.iloc[story.position]
@@ -38,5 +40,7 @@ def examples(scenario: Scenario, inputs: ReportInputs) -> c.ExamplesSection:
     intro = (f"Each is drawn at random from every held-out {nouns.entity} that fits it, not picked to flatter the "
              "model; " + (f"the {nouns.score} comes from the business's own model, so Proofdeck cannot say why it "
                           "is high or low." if scenario.own_scores
-                          else "the reasons are the columns that moved its score most."))
+                          else "the reasons are the business concepts (groups of columns) that moved its score "
+                               "most, with the columns inside each that pushed the same way."
+                          if has_groups(concepts) else "the reasons are the columns that moved its score most."))
     return c.ExamplesSection(intro, tuple(stories))
