@@ -14,34 +14,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from proofdeck.model.model_files import ModelFileError, open_skops
 from proofdeck.model.scenario import Scenario
 
 FORMAT = "proofdeck-scoring-model/1"
-
-# Types the loader accepts beyond skops's own defaults: only those a Proofdeck pipeline is made
-# of. Anything else in a file (a custom estimator, a function) is refused with its name.
-TRUSTED_TYPES = (
-    "numpy.dtype",
-    "sklearn.compose._column_transformer.ColumnTransformer",
-    "sklearn.ensemble._hist_gradient_boosting.binning._BinMapper",
-    "sklearn.ensemble._hist_gradient_boosting.gradient_boosting.HistGradientBoostingClassifier",
-    "sklearn.ensemble._hist_gradient_boosting.predictor.TreePredictor",
-    "sklearn._loss.loss.HalfBinomialLoss",
-    "sklearn._loss.link.LogitLink",
-    "sklearn._loss.link.Interval",
-    "sklearn.impute._base.SimpleImputer",
-    "sklearn.impute._base.MissingIndicator",
-    "sklearn.linear_model._logistic.LogisticRegression",
-    "sklearn.pipeline.Pipeline",
-    "sklearn.preprocessing._data.StandardScaler",
-    "sklearn.preprocessing._encoders.OneHotEncoder",
-    "sklearn.utils._bunch.Bunch",
-)
-
-
-class ModelFileError(ValueError):
-    """A model file that cannot be used, with a message a person can act on."""
-
 
 @dataclass(frozen=True)
 class ScoringModel:
@@ -108,34 +84,15 @@ def write_model(model: ScoringModel, path: str | Path) -> Path:
 
 
 def read_model(source: str | Path | bytes) -> ScoringModel:
-    """Read a skops model file written by :func:`write_model`, trusting only known types.
+    """Read a model file written by :func:`write_model`, trusting only known types.
 
     Raises
     ------
     ModelFileError
-        The file is not a skops file, holds a type outside :data:`TRUSTED_TYPES` (named in the
-        message), or is not a Proofdeck scoring model.
+        As :func:`proofdeck.model.model_files.open_skops`, or a skops file that is not a
+        Proofdeck scoring model.
     """
-    import skops.io as sio
-
-    try:
-        raw = source if isinstance(source, bytes) else Path(source).read_bytes()
-    except OSError as error:
-        raise ModelFileError(f"the model file cannot be read: {error.strerror or error}") from None
-    try:
-        untrusted = [name for name in sio.get_untrusted_types(data=raw) if name not in TRUSTED_TYPES]
-    except Exception:  # skops raises zipfile and JSON errors for files that are not its own
-        raise ModelFileError("this is not a skops model file (save it with skops.io.dump)") from None
-    if untrusted:
-        shown = ", ".join(sorted(untrusted)[:5])
-        raise ModelFileError(
-            f"the model file holds types Proofdeck does not trust, so it was not opened: {shown}"
-        )
-    try:
-        document = sio.loads(raw, trusted=list(TRUSTED_TYPES))
-    except Exception as error:
-        raise ModelFileError(f"the model file could not be opened: {type(error).__name__}") from None
-    return _from_document(document)
+    return _from_document(open_skops(source))
 
 
 def _as_document(model: ScoringModel) -> dict[str, Any]:
