@@ -4,6 +4,7 @@ import streamlit as st
 
 from proofdeck.sharing.summary import setting_summary
 from proofdeck.words import wording as w
+from ui.decide.effects import effect_figures, rank_by_choice
 from ui.decide.sections import decide_charts, key_figures, outcome_grid, setting_slider, targets
 from ui.frame import state
 from ui.frame.shell import page_setup
@@ -32,7 +33,10 @@ unseen_warning(scenario)
 def decide_panel() -> None:
     """The slider and everything it moves; reruns alone when the slider moves."""
     econ = state.economics(scenario)
+    ranked_by = rank_by_choice(scenario) if scenario.uplift is not None else "risk"
     count = setting_slider(scenario, econ, page.analyst)
+    if ranked_by == "effect":  # a past campaign: what the action changes at this count, ranked by it
+        effect_figures(scenario, econ, count)
     # The words and numbers of this setting, as the report says them too.
     summary = setting_summary(scenario, econ, count, state.top_k_bootstrap(scenario))
     st.markdown(f"##### {summary.readout}")

@@ -5,6 +5,8 @@ import streamlit as st
 from proofdeck.words import wording as w
 from proofdeck.words.safe_text import md
 from ui.compare import sections as parts
+from ui.compare.effects import effect_tab
+from ui.compare.sections import DECISION_CURVE_TAB
 from ui.frame import state
 from ui.frame.shell import page_setup
 from ui.frame.widgets import analyst_quality, glossary_expander, next_steps, remembered_tabs
@@ -30,12 +32,23 @@ with right:
         st.caption(f"Today's rule: {md(spec.rule.description)}")
         st.markdown(w.code_span(spec.rule.expression))
 
-gains, agree, both, segments, sensitivity = remembered_tabs(
-    ["Better than random?", "Where they agree", "Rule and model together", "By segment", "What if our guesses are off?"],
-    f"compare_tabs_{spec.key}",
-)
+names = ["Better than random?", "Where they agree", "Rule and model together", "By segment",
+         "What if our guesses are off?"]
+# The decision curve speaks of net benefit and threshold probabilities: analyst view only.
+curve_names = [DECISION_CURVE_TAB] if page.analyst else []
+if scenario.uplift is not None:  # a past campaign: what the action changes comes first
+    effect, gains, agree, both, segments, sensitivity, *curve_tab = remembered_tabs(
+        [md(w.effect_title(nouns)), *names, *curve_names], f"compare_tabs_{spec.key}")
+    if effect.open is not False:
+        with effect:
+            effect_tab(scenario, econ, page.analyst)
+else:
+    effect = None
+    gains, agree, both, segments, sensitivity, *curve_tab = remembered_tabs(
+        [*names, *curve_names], f"compare_tabs_{spec.key}")
 # Only the open tab runs: each computes its own comparison (bootstraps, break-evens).
-if gains.open is not False:
+first_open = gains.open is not False if effect is None else gains.open  # the first tab opens by default
+if first_open:
     with gains:
         parts.gains_tab(scenario, page.model_flags)
 if agree.open:
@@ -50,6 +63,9 @@ if segments.open:
 if sensitivity.open:
     with sensitivity:
         parts.sensitivity_tab(scenario, econ)
+if curve_tab and curve_tab[0].open:
+    with curve_tab[0]:
+        parts.decision_curve_tab(scenario, econ)
 
 glossary_expander(spec, page.analyst)
 if page.analyst:

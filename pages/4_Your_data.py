@@ -8,6 +8,7 @@ from ui.frame import state
 from ui.frame.shell import page_setup
 from ui.frame.widgets import next_steps
 from ui.your_data import steps
+from ui.your_data.campaign_step import campaign_step
 
 page = page_setup("Your data")
 st.title("Your data: from an export to a dashboard")
@@ -63,6 +64,9 @@ else:
 
 st.markdown("#### 4. Words and money")
 draft = steps.words_step(digest, draft, profile.currency())
+if own is None:  # a past campaign in the data (optional): what the action changes, too
+    draft = campaign_step(digest, frame, draft)
+    rule_columns = [c for c in rule_columns if c in draft.features]
 st.markdown("#### 5. Today's rule")
 kinds = column_kinds(rule_rows.loc[:, rule_columns]) if rule_columns else {}
 empty = ("No rule yet: without one, your scores are compared with a random pick of the same size." if own is not None

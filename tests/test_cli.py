@@ -154,7 +154,8 @@ def test_samples_still_run_as_their_own_module(tmp_path):
     result = subprocess.run([sys.executable, "-m", "proofdeck.samples", str(tmp_path)], cwd=ROOT,
                             capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
-    assert sorted(p.name for p in tmp_path.glob("*.csv")) == ["churn.csv", "leads.csv", "transactions.csv"]
+    assert sorted(p.name for p in tmp_path.glob("*.csv")) == [
+        "campaign.csv", "campaign_truth.csv", "churn.csv", "leads.csv", "transactions.csv"]
 
 
 def test_top_beyond_the_held_out_part_is_refused_before_anything_is_fitted(monkeypatch):

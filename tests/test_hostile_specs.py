@@ -278,3 +278,21 @@ def test_spec_group_with_a_hostile_name_loads_as_written(project):
     catalog = load_catalog(project / "demos")
     assert not catalog.errors
     assert catalog.specs["odd"].groups == ((HOSTILE_GROUP, ("plan", "region")),)
+
+
+@pytest.mark.parametrize(("section", "expected"), [
+    ('uplift = "yes"\n', "uplift: expected a table ([uplift])"),
+    ('[uplift]\ntreated_value = "yes"\nrandomised = true\n', "[uplift] treatment_column: missing"),
+    ('[uplift]\ntreatment_column = "churned_90d"\ntreated_value = "yes"\nrandomised = true\n',
+     "[uplift] treatment_column: must be a column of its own"),
+    ('[uplift]\ntreatment_column = "contract"\ntreated_value = 1e999\nrandomised = true\n',
+     "[uplift] treated_value: must be a finite number"),
+    ('[uplift]\ntreatment_column = "contract"\ntreated_value = "x"\nrandomised = "maybe"\n',
+     "[uplift] randomised: expected true or false, got text"),
+])
+def test_a_hostile_uplift_section_gives_one_message_and_other_demos_load(project, section, expected):
+    # A top-level key must come before the first table; a table goes at the end.
+    text = section + CHURN_SPEC if not section.startswith("[") else CHURN_SPEC + "\n" + section
+    (project / "demos" / "bad.toml").write_text(text)
+    message = only_bad(project, "bad", expected)
+    assert "maybe" not in message and "1e999" not in message  # values from the file stay in the log

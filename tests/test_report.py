@@ -149,23 +149,27 @@ def test_report_is_one_well_formed_html_document(reports, demo):
     assert len(tree.root.find(tag="title")) == 1 and len(tree.root.find(tag="h1")) == 1
     sections = [(n.attrs.get("id"), words(n.find(tag="h2")[0].text()) if n.find(tag="h2") else None)
                 for n in tree.root.find(tag="section")]
+    # A demo with a past campaign adds who the action changes after the same-budget table.
+    effect = ["Who the offer changes"] if demo == "campaign" else []
     assert [name for _, name in sections[1:]] == ["The data, today's rule and the model", "Rule against model, at the same budget",
-                        "The chosen setting", "Every setting at a glance",
+                        *effect, "The chosen setting", "Every setting at a glance",
                         "Four examples, where the model wins and where it loses", "The assumptions",
                         "The ask", "Caveats"]
-    assert [sid for sid, _ in sections] == ["answer", "data", "same-budget", "setting", "charts", "examples",
-                                            "assumptions", "ask", "caveats"]
+    assert [sid for sid, _ in sections] == ["answer", "data", "same-budget", *(["effect"] if effect else []),
+                                            "setting", "charts", "examples", "assumptions", "ask", "caveats"]
     assert all(n.parent.tag == "main" for n in tree.root.find(tag="section"))
 
 
 @pytest.mark.parametrize("demo", DEMOS)
-def test_report_holds_its_two_charts_with_plotly_inlined_once(reports, demo):
+def test_report_holds_its_charts_with_plotly_inlined_once(reports, demo):
     tree = Tree(reports[demo])
     charts = tree.root.find(cls="plotly-graph-div")
-    assert [c.attrs["id"] for c in charts] == ["money-chart", "gains-chart"]
+    # "Worth it at other prices?" only where every positive has one worth (not fraud's amounts).
+    expected = ["money-chart", "gains-chart"] + ([] if bundled(demo).spec.economics.value_column else ["prices-chart"])
+    assert [c.attrs["id"] for c in charts] == expected
     assert len(plotly_library(tree)) == 1
     calls = [s for s in tree.root.find(tag="script") if "Plotly.newPlot" in script_text(s)]
-    assert len(calls) == 2
+    assert len(calls) == len(expected)
     assert all('"x":' in script_text(s) or '"bdata"' in script_text(s) for s in calls)
 
 
@@ -257,7 +261,7 @@ def test_report_at_either_end_of_the_slider_is_whole(scenarios, share):
     setting = words(section(tree, "setting").text())
     assert ("Nobody gets a retention offer" in setting) == (share == 0.0)
     assert ("customers (100%)" in setting) == (share == 1.0)
-    assert len(tree.root.find(cls="plotly-graph-div")) == 2
+    assert len(tree.root.find(cls="plotly-graph-div")) == 3
 
 
 def test_report_of_a_rule_that_flags_nobody_says_no_test_can_be_sized(tmp_path):
@@ -361,7 +365,7 @@ def test_report_caveats_say_held_out_size_synthetic_data_and_risk_is_not_uplift(
     caveats = words(section(Tree(reports[demo]), "caveats").text())
     assert f"{sc.sweep.size:,} held-out" in caveats
     assert ("synthetic" in caveats) == sc.spec.synthetic
-    assert words(w.uplift_caveat(sc.spec.nouns, sc.spec.economics)) in caveats
+    assert words(w.uplift_caveat(sc.spec.nouns, sc.spec.economics, campaign=sc.spec.uplift)) in caveats
     # What was checked and confirmed, never a promise that there is no leak.
     assert f"{len(sc.dataset.features)} columns were checked alone on held-out rows and by their names" in caveats
     assert "refitted without each of its 3 strongest" in caveats and "No check can prove" in caveats
@@ -430,10 +434,10 @@ def test_report_escapes_hostile_ids_categories_and_labels(hostile):
         for node in tree.root.walk():
             for name in ("src", "href", "onmouseover", "onerror"):
                 assert node.attrs.get(name) in (None, "#ask"), (node.tag, name)
-        # plotly.js with its one-line config, and the two charts' calls: no other script.
+        # plotly.js with its one-line config, and the three charts' calls: no other script.
         scripts = [words(script_text(n))[:40] for n in tree.root.find(tag="script")]
-        assert len(scripts) == 4 and len(plotly_library(tree)) == 1
-        assert scripts[0].startswith("window.PlotlyConfig") and scripts[2:] == ["window.PLOTLYENV=window.PLOTLYENV || {};"] * 2
+        assert len(scripts) == 5 and len(plotly_library(tree)) == 1
+        assert scripts[0].startswith("window.PlotlyConfig") and scripts[2:] == ["window.PLOTLYENV=window.PLOTLYENV || {};"] * 3
         text = tree.root.text()
         seen_id |= HOSTILE_ID in text
         seen_reason |= f"{HOSTILE_LABEL}: {HOSTILE_CONTRACT}" in text

@@ -300,7 +300,8 @@ def attacked(contents):
                                  footer=dataclasses.replace(report.footer, made_on="2025-06-01"))
     report = hostile(report)
     report = dataclasses.replace(report, charts=c.ChartsSection(attacked_chart(report.charts.money),
-                                                                 attacked_chart(report.charts.gains)))
+                                                                 attacked_chart(report.charts.gains),
+                                                                 attacked_chart(report.charts.prices)))
     return report, render_report(report)
 
 
@@ -321,10 +322,10 @@ def test_an_attacked_report_is_still_the_reports_own_elements_only(attacked):
     for node in tree.root.walk():
         assert not any(name.startswith("on") for name in node.attrs), node.attrs
     scripts = [script_text(n) for n in tree.root.find(tag="script")]
-    assert len(scripts) == 4 and len(plotly_library(tree)) == 1
+    assert len(scripts) == 5 and len(plotly_library(tree)) == 1
     # The charts' data stay inside their scripts, every "<" written as \u003c.
     calls = [s for s in scripts if "Plotly.newPlot" in s]
-    assert len(calls) == 2
+    assert len(calls) == 3
     for call in calls:
         assert "<" not in call and "\\u003c\\u002fscript\\u003e\\u003c!--" in call
 
@@ -361,3 +362,79 @@ def test_a_misspelt_field_is_an_error_not_a_blank(contents):
 
     with pytest.raises(UndefinedError):
         render_report(dataclasses.replace(contents["churn"], footer=Missing()))
+
+
+# --- "Worth it at other prices?": the decision curve, worded for leadership ----------------------------------
+
+PRICE_JARGON = re.compile(r"net benefit|threshold|probabilit|decision curve|precision|recall", re.IGNORECASE)
+
+
+@pytest.mark.parametrize("demo", DEMOS)
+def test_the_prices_chart_speaks_money_not_jargon(scenarios, contents, demo):
+    from proofdeck.decisions.decision_curve import decision_curve, net_value_at_price, value_of_hit
+    from proofdeck.words.wording import money
+
+    sc, econ = scenarios[demo], scenarios[demo].spec.economics
+    prices = contents[demo].charts.prices
+    if econ.value_column:  # fraud: each payment's own amount; the chart would disagree with the table
+        assert prices is None
+        return
+    assert prices is not None and prices.div_id == "prices-chart"
+    words = [prices.caption, prices.layout["title"]["text"], prices.layout["xaxis"]["title"]["text"],
+             prices.layout["yaxis"]["title"]["text"]] + [trace.get("name") or "" for trace in prices.data]
+    words += [trace.get("hovertemplate") or "" for trace in prices.data]
+    assert not PRICE_JARGON.findall(" ".join(words))
+    assert prices.layout["title"]["text"] == "Worth it at other prices?"
+    assert f"At today's price ({money(econ.cost_per_action, econ.currency)})" in prices.caption
+    # The model's money at today's price, worked from the curve: NB x hit x (1 - pt) x rows x scale.
+    curve = decision_curve(sc.scores, sc.labels, sc.rule_flags, econ, sc.values)
+    hit = value_of_hit(econ, sc.labels, sc.values)
+    earned = net_value_at_price(curve.model, curve.thresholds, hit, curve.examples, econ)
+    at = list(curve.thresholds).index(curve.own_ratio)
+    assert f"the model earns {money(earned[at], econ.currency)}" in prices.caption
+    assert "3 in 10" in prices.caption  # what reading the score as a chance assumes
+
+
+# --- who the offer changes (a demo with a past campaign, issue 21) ----------------------------------
+
+
+def changed_by_loop(picks, treated, stayed) -> float:
+    """(treated rate - untreated rate of staying among the picks) x picks, by a plain loop."""
+    t = [stayed[i] for i in picks if treated[i]]
+    u = [stayed[i] for i in picks if not treated[i]]
+    return (sum(t) / len(t) - sum(u) / len(u)) * len(picks)
+
+
+def test_the_campaign_report_says_who_the_offer_changes(scenarios, contents):
+    sc = scenarios["campaign"]
+    effect = contents["campaign"].effect
+    assert effect.heading == "Who the offer changes"
+    assert effect.columns == ("Today's rule", "Ranked by cancellation risk", "Ranked by the offer's effect")
+    assert effect.warning is None  # the campaign was randomised
+    econ = sc.spec.economics
+    scale = econ.population / sc.labels.size
+    treated = sc.uplift.treated
+    stayed = ~np.asarray(sc.labels, dtype=bool)
+    k = int(sc.rule_flags.sum())
+    by_effect = sorted(range(sc.labels.size), key=lambda i: (-sc.uplift.effect[i], i))[:k]
+    by_risk = sorted(range(sc.labels.size), key=lambda i: (-sc.scores[i], i))[:k]
+    rule = list(np.flatnonzero(sc.rule_flags))
+    first = effect.rows[0]
+    assert first[0] == "Subscribers kept because of the offer"
+    for cell, picks in zip(first[1:], (rule, by_risk, by_effect)):
+        expected = changed_by_loop(picks, treated, stayed) * scale
+        assert cell.startswith(f"{expected:,.0f} ("), (cell, expected)
+    spend = econ.cost_per_action * k * scale + econ.fixed_cost
+    assert {row[0]: row[1:] for row in effect.rows}["Spend per quarter"] == (f"${spend / 1000:,.0f}k",) * 3
+    assert any("than ranked by cancellation risk" in v for v in effect.verdicts)
+    assert "decided at random" in effect.note
+    assert all(contents[demo].effect is None for demo in contents if demo != "campaign")
+
+
+def test_the_effect_section_is_escaped_like_every_other_field(contents):
+    report = hostile(contents["campaign"])
+    page = render_report(report)
+    paths = [p for p in text_paths(report) if p.startswith("r.effect")]
+    assert len(paths) > 20
+    for path in paths:
+        assert str(escape(ATTACK.format(path))) in page, path

@@ -58,7 +58,8 @@ def test_report_opens_offline_with_its_charts_drawn_and_no_request(browser, tmp_
     report = tmp_path / f"report-{demo}.html"
     report.write_text(report_html(scenario, scenario.spec.economics, scenario.default_count), encoding="utf-8")
     seen = open_offline(browser, report, shot=f"report-{demo}.png")
-    assert [chart["id"] for chart in seen["drawn"]] == ["money-chart", "gains-chart"]
+    assert [chart["id"] for chart in seen["drawn"]] == ["money-chart", "gains-chart"] + (
+        [] if bundled(demo).spec.economics.value_column else ["prices-chart"])  # no prices chart with a value per row
     for chart in seen["drawn"]:
         assert chart["svgs"] >= 2 and chart["lines"] >= 1 and chart["width"] > 500, chart
     assert seen["requests"] == [report.as_uri()], seen["requests"]
@@ -108,6 +109,6 @@ def test_share_page_link_reopens_the_view_and_its_download_opens_offline(browser
         other.close()
     assert saved.name == "churn-report-top-700.html"
     seen = open_offline(browser, saved)
-    assert len(seen["drawn"]) == 2 and seen["errors"] == [] and seen["requests"] == [saved.as_uri()]
+    assert len(seen["drawn"]) == 3 and seen["errors"] == [] and seen["requests"] == [saved.as_uri()]
     assert readout in seen["text"]
     assert len(rows) == scenario.sweep.size + 1 and rows[0] == '"id","score","rank","rule_acts","model_acts","outcome"'

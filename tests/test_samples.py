@@ -12,7 +12,7 @@ from proofdeck.data.datasets import load_dataset
 from proofdeck.data.spec_files import load_catalog, load_spec
 from proofdeck.model.scenario import Scenario, build_scenario
 from proofdeck.model.training import holdout_split
-from proofdeck.samples import GENERATORS, to_csv_text
+from proofdeck.samples import GENERATORS, TRUTHS, to_csv_text
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
@@ -24,12 +24,15 @@ POSITIVE_RATES = {
     "leads.csv": (0.08, 0.12),
     # About 2 in 1,000 card payments (the ULB benchmark has 0.17%; demos/fraud.toml cites it).
     "transactions.csv": (0.0015, 0.003),
+    # About a quarter cancel in a quarter (demos/campaign.toml), fewer among those offered.
+    "campaign.csv": (0.20, 0.27),
 }
 # Held-out ROC AUC that is clearly useful but not implausibly perfect.
 AUC_BANDS = {
     "churn": (0.75, 0.92),
     "leads": (0.78, 0.90),
     "fraud": (0.80, 0.93),
+    "campaign": (0.70, 0.85),
 }
 # Integer columns that have gaps must still be written as whole numbers ("12", not "12.0").
 # Committed samples stay small enough for the repository (and a quick first page load).
@@ -164,3 +167,29 @@ def test_money_at_the_rules_budget_is_believable(scenario):
     for outcome in (rule, model):
         assert 0 < outcome.roi < 10, (scenario.spec.key, outcome.roi)
     assert model.reached < 2.5 * rule.reached, (scenario.spec.key, rule.reached, model.reached)
+
+
+@pytest.mark.parametrize("name", list(TRUTHS))
+def test_truth_files_reproduce_and_are_never_a_demos_data(name):
+    committed = (DATA / name).read_bytes()
+    assert to_csv_text(TRUTHS[name]()).encode("utf-8") == committed, f"run `python -m proofdeck.samples` for {name}"
+    assert not [s for s in load_catalog(DEMOS).specs.values() if s.data_path.name == name]
+
+
+def test_the_campaign_truth_matches_its_data_and_tells_the_four_kinds_apart():
+    frame = pd.read_csv(DATA / "campaign.csv")
+    truth = pd.read_csv(DATA / "campaign_truth.csv")
+    assert list(truth.columns) == ["id", "p_outcome_without", "p_outcome_with", "true_uplift"]
+    assert truth["id"].tolist() == frame["subscriber_id"].tolist()
+    assert (truth["true_uplift"] - (truth["p_outcome_without"] - truth["p_outcome_with"])).abs().max() < 1e-5
+    # A random half got the offer, and it kept some: fewer cancel among those offered.
+    offered = frame["offer_sent"] == "yes"
+    assert 0.47 < offered.mean() < 0.53
+    cancelled = frame["cancelled_90d"] == "yes"
+    assert cancelled[offered].mean() < cancelled[~offered].mean()
+    # Risk and effect disagree: the riskiest tenth gains far less from the offer than the tenth it
+    # helps most, and a few are put off by it.
+    risky = truth["p_outcome_without"] >= truth["p_outcome_without"].quantile(0.9)
+    helped = truth["true_uplift"] >= truth["true_uplift"].quantile(0.9)
+    assert truth.loc[risky, "true_uplift"].mean() < 0.5 * truth.loc[helped, "true_uplift"].mean()
+    assert 0.02 < (truth["true_uplift"] < 0).mean() < 0.15

@@ -75,7 +75,7 @@ def test_field_errors_name_file_field_and_problem(tmp_path, old, new, expected):
 def test_what_the_action_does_is_read_per_demo_and_prevents_by_default(tmp_path):
     catalog = load_catalog(ROOT / "demos")
     assert {key: spec.economics.action_effect for key, spec in catalog.specs.items()} == {
-        "churn": "prevents", "leads": "converts", "fraud": "catches"}
+        "churn": "prevents", "leads": "converts", "fraud": "catches", "campaign": "prevents"}
     assert load_spec(write_variant(tmp_path, 'action_effect = "prevents"', "")).economics.action_effect == "prevents"
 
 

@@ -286,6 +286,7 @@ def load_dataset(spec: DemoSpec) -> Dataset:
         ("data", "id_column", [spec.id_column]),
         ("data", "features", list(spec.features or [])),
         ("economics", "value_column", [spec.economics.value_column] if spec.economics.value_column else []),
+        ("uplift", "treatment_column", [spec.uplift.treatment_column] if spec.uplift else []),
     ]
     for section, name, columns in fields:
         missing = [c for c in columns if c not in frame.columns]
@@ -293,13 +294,23 @@ def load_dataset(spec: DemoSpec) -> Dataset:
             public = f"column '{missing[0]}' is not in {data_name}"
             detail = f"{public} (columns: {', '.join(map(str, frame.columns))})"
             raise fail(f"[{section}] {name}", public, detail)
+    features = spec.features
+    if spec.uplift is not None:
+        problem = treatment_problem(frame[spec.uplift.treatment_column], spec.uplift.treated_value)
+        if problem:
+            raise fail("[uplift] treatment_column", problem, problem)
+        if features is None:
+            # Who got the action in a past campaign is decided after the features are known:
+            # it is never something the risk model may learn from.
+            excluded = {spec.target_column, spec.id_column, spec.uplift.treatment_column}
+            features = tuple(c for c in frame.columns if c not in excluded)
     try:
         dataset = build_dataset(
             frame,
             target_column=spec.target_column,
             positive_value=spec.positive_value,
             id_column=spec.id_column,
-            features=spec.features,
+            features=features,
             value_column=spec.economics.value_column,
         )
     except DataError as error:
@@ -311,3 +322,19 @@ def load_dataset(spec: DemoSpec) -> Dataset:
         place, _, public = problem.partition(": ")
         raise fail(place, public, problem)
     return dataset
+
+
+def treatment_problem(column: pd.Series, treated_value: str) -> str | None:
+    """What makes a past campaign's treatment column unusable, in plain words, or None.
+
+    It must hold the treated value in some rows and something else in others (a blank counts
+    as "did not get the action"), so both groups can be compared.
+    """
+    treated = positive_mask(column, treated_value).fillna(False)
+    if column.nunique(dropna=False) < 2:
+        return "has only one value, so nobody can be compared with anyone"
+    if not treated.any():
+        return "no row holds the treated value"
+    if treated.all():
+        return "every row holds the treated value: there is nobody to compare with"
+    return None

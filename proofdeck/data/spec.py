@@ -236,6 +236,34 @@ class Charter:
 
 
 @dataclass(frozen=True)
+class UpliftSpec:
+    """A past campaign in the data: who got the action, so its effect can be estimated.
+
+    Attributes
+    ----------
+    treatment_column : the column that says who got the action in the past campaign. It is
+        never a feature of the risk model (it was decided after the features were recorded).
+    treated_value : the value of that column that marks "got the action", as text; matched
+        ignoring case and spaces, as ``positive_value`` is.
+    randomised : True when the campaign picked who got the action at random; otherwise every
+        uplift figure says the effect estimates may be biased.
+    note : one plain sentence about the campaign (when, who ran it), or "".
+    persuadables, sure_things, lost_causes, sleeping_dogs : the demo's words for the four
+        groups of :mod:`proofdeck.uplift` (those the action changes, those fine anyway, those
+        lost whatever is done, those the action puts off); "" uses words from the nouns.
+    """
+
+    treatment_column: str
+    treated_value: str
+    randomised: bool
+    note: str = ""
+    persuadables: str = ""
+    sure_things: str = ""
+    lost_causes: str = ""
+    sleeping_dogs: str = ""
+
+
+@dataclass(frozen=True)
 class DemoSpec:
     """One demo: its data and outcome, words, today's rule, money, model and charter.
 
@@ -273,6 +301,7 @@ class DemoSpec:
         order (``[groups] Billing = ["monthly_charges", "payment_method"]``). Explanations,
         stories, the drivers chart and the error patterns speak in these; a column in no
         group stands on its own under its label (see :mod:`proofdeck.explanation.groups`).
+    uplift : the past campaign in the data (``[uplift]``), or None when there is none.
     """
 
     path: Path
@@ -295,6 +324,7 @@ class DemoSpec:
     charter: Charter = field(default_factory=Charter)
     known_before: tuple[str, ...] = ()
     groups: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    uplift: UpliftSpec | None = None
 
     @property
     def key(self) -> str:

@@ -31,6 +31,7 @@ from proofdeck.data.spec import (
     Nouns,
     RuleSpec,
     SpecError,
+    UpliftSpec,
     heading_key,
     spec_where,
 )
@@ -198,6 +199,7 @@ def _build(path: Path, data_path: Path, grouped: dict[str, dict[str, Any]]) -> D
                      for name in ASSUMABLE if f"{name}_range" in econ),
     )
     features = data.get("features")
+    uplift = grouped["uplift"]
     return DemoSpec(
         path=path,
         title=top["title"],
@@ -219,6 +221,7 @@ def _build(path: Path, data_path: Path, grouped: dict[str, dict[str, Any]]) -> D
         charter=Charter(**{**grouped["charter"], "done": tuple(grouped["charter"].get("done", ("backtest",)))}),
         known_before=tuple(data.get("known_before", ())),
         groups=tuple((name, tuple(columns)) for name, columns in grouped.get("groups", {}).items()),
+        uplift=UpliftSpec(**{**uplift, "treated_value": str(uplift["treated_value"])}) if uplift else None,
     )
 
 

@@ -231,6 +231,16 @@ SCHEMA: dict[str, dict[str, Field]] = {
         "metric_to": ("text", False, _not_blank),
         "done": ("text_list", False, _readiness_keys),
     },
+    "uplift": {
+        "treatment_column": ("text", True, _not_blank),
+        "treated_value": ("scalar", True, _positive_value),
+        "randomised": ("bool", True, None),
+        "note": ("long_text", False, None),
+        "persuadables": ("text", False, _not_blank),
+        "sure_things": ("text", False, _not_blank),
+        "lost_causes": ("text", False, _not_blank),
+        "sleeping_dogs": ("text", False, _not_blank),
+    },
     "model": {
         "kind": ("text", False, _one_of(MODEL_KINDS)),
         "test_size": ("number", False, _test_size),
@@ -240,6 +250,8 @@ SCHEMA: dict[str, dict[str, Field]] = {
     },
 }
 REQUIRED_SECTIONS = ("data", "nouns", "rule", "economics")
+# Sections that may be left out whole, but whose required keys must be there when present.
+OPTIONAL_SECTIONS = ("uplift",)
 
 _WANTED = {
     "text": "text",
@@ -385,7 +397,7 @@ def validate_document(document: dict[str, Any], where: str) -> dict[str, dict[st
                 raise fail(section, name, f"unknown key; known keys are {_key_list(fields)}")
         for name, (kind, required, check) in fields.items():
             if name not in values:
-                if required:
+                if required and (section not in OPTIONAL_SECTIONS or section in document):
                     raise fail(section, name, "missing")
                 continue
             problem = _kind_error(kind, values[name])
@@ -395,6 +407,14 @@ def validate_document(document: dict[str, Any], where: str) -> dict[str, dict[st
                 shown = repr(values[name])
                 detail = f"got {shown[:200]}{'...' if len(shown) > 200 else ''}"
                 raise fail(section, name, problem, detail)
+    uplift = grouped["uplift"]
+    if uplift and uplift.get("treatment_column") in (
+            grouped["data"]["target_column"], grouped["data"]["id_column"],
+            grouped["economics"].get("value_column")):
+        raise fail("uplift", "treatment_column", "must be a column of its own, not the outcome, id or value column")
+    if uplift and uplift.get("treatment_column") in grouped["data"].get("features", ()):
+        raise fail("uplift", "treatment_column", "must not be one of [data] features: who got the action "
+                   "in the past campaign is not known before the model decides")
     economics = grouped["economics"]
     if "value_per_won" not in economics and "value_column" not in economics:
         raise fail("economics", "value_per_won", "missing (or give value_column)")

@@ -19,11 +19,15 @@ class RankingQuality:
 
 
 def ranking_quality(labels: np.ndarray, scores: np.ndarray) -> RankingQuality:
+    """AUCs, the Brier score and the base rate; the Brier score is NaN for scores that are not
+    probabilities (a team's own scores outside 0..1, which only rank)."""
     labels = np.asarray(labels, dtype=bool)
+    scores = np.asarray(scores, dtype=float)
+    chances = bool(scores.size and scores.min() >= 0 and scores.max() <= 1)
     return RankingQuality(
         roc_auc=float(roc_auc_score(labels, scores)),
         pr_auc=float(average_precision_score(labels, scores)),
-        brier=float(brier_score_loss(labels, scores)),
+        brier=float(brier_score_loss(labels, scores)) if chances else float("nan"),
         base_rate=float(labels.mean()),
     )
 

@@ -7,7 +7,7 @@ split -> a threshold sweep computed once. Pages then only look things up.
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 import numpy as np
@@ -20,10 +20,13 @@ from proofdeck.decisions.outcomes import Outcome, as_flags, outcome_of_flags, po
 from proofdeck.decisions.random_pick import RandomPick, random_pick_weights
 from proofdeck.decisions.sweep import ThresholdSweep
 from proofdeck.model.training import HoldoutSplit, TrainedModel, holdout_split, train_model
+from proofdeck.model.two_models import fit_two_models
 from proofdeck.rules.heuristic import RuleClassifier
 from proofdeck.rules.parse import FLAG, column_kinds
 from proofdeck.rules.positions import RuleError
 from proofdeck.rules.rule import Rule
+from proofdeck.uplift.estimate import CampaignUplift
+from proofdeck.uplift.outcome import treated_rows, won_outcome
 from proofdeck.words.wording import (
     RANDOM_PICK,
     TODAYS_RULE,
@@ -66,6 +69,9 @@ class Scenario:
     sweep: ThresholdSweep
     trained_on: int = 0
     unseen: str = UNSEEN_YES
+    # The past campaign in the data (the spec's [uplift]) on the held-out rows, with the two
+    # models' estimates of what the action changes; None when the spec has none.
+    uplift: CampaignUplift | None = None
     # A number no other scenario built in this process shares (unlike id(), never reused
     # after eviction), so per-scenario caches cannot hand one file's results to another.
     serial: int = field(default_factory=lambda: next(_SERIALS), init=False, compare=False, repr=False)
@@ -184,6 +190,10 @@ def build_scenario(spec: DemoSpec, dataset: Dataset | None = None, max_train_row
 def _build(spec: DemoSpec, dataset: Dataset | None, max_train_rows: int | None) -> Scenario:
     if dataset is None:
         dataset = load_dataset(spec)
+    if spec.uplift is not None and spec.uplift.treatment_column in dataset.features:
+        # However the examples were built (a saved proof of concept, an upload), who got the action
+        # in a past campaign is never something the risk model learns from.
+        dataset = replace(dataset, features=tuple(f for f in dataset.features if f != spec.uplift.treatment_column))
     split = holdout_split(dataset.labels, spec.model.test_size, spec.model.seed)
     held_positives = int(dataset.labels[split.test].sum())
     held_others = int(split.test.size - held_positives)
@@ -208,6 +218,12 @@ def _build(spec: DemoSpec, dataset: Dataset | None, max_train_rows: int | None) 
     labels = dataset.labels[split.test]
     values = dataset.values[split.test]
     scores = model.score(heldout)
+    uplift = None
+    if spec.uplift is not None:
+        if spec.uplift.treatment_column in rule.rule_.columns:
+            raise SpecError(f"{spec.where}: [rule] expression: must not use the past campaign's "
+                            "treatment column (who got the action is not known before deciding)")
+        uplift = _campaign(spec, dataset, split, labels)
     return Scenario(
         spec=spec,
         dataset=dataset,
@@ -221,6 +237,22 @@ def _build(spec: DemoSpec, dataset: Dataset | None, max_train_rows: int | None) 
         rule_flags=rule.predict_proba(heldout)[:, -1] == 1.0,
         sweep=ThresholdSweep(scores, labels, values),
         trained_on=int(fit_on.train.size),
+        uplift=uplift,
+    )
+
+
+def _campaign(spec: DemoSpec, dataset: Dataset, split: HoldoutSplit, labels: np.ndarray) -> CampaignUplift:
+    """The past campaign's held-out rows and the two models fitted on its train rows."""
+    treated = treated_rows(dataset, spec.uplift)
+    try:
+        models = fit_two_models(dataset, split, treated, spec.model)
+    except ValueError as error:
+        raise SpecError(f"{spec.where}: [uplift] treatment_column: {error}") from None
+    p_with, p_without = models.probabilities(dataset.frame.iloc[split.test])
+    return CampaignUplift(
+        treated=treated[split.test], won=won_outcome(labels, spec.economics.action_effect),
+        p_with=p_with, p_without=p_without, randomised=spec.uplift.randomised,
+        action_effect=spec.economics.action_effect, seed=spec.model.seed,
     )
 
 

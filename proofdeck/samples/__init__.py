@@ -11,12 +11,18 @@ from pathlib import Path
 
 import pandas as pd
 
-from proofdeck.samples import churn, fraud, leads
+from proofdeck.samples import campaign, churn, fraud, leads
 
 GENERATORS: dict[str, Callable[[], pd.DataFrame]] = {
     "churn.csv": churn.generate,
     "leads.csv": leads.generate,
     "transactions.csv": fraud.generate,
+    "campaign.csv": campaign.generate,
+}
+# Files beside a sample that only tests read (a synthetic demo's known truth): never a demo's
+# data, never shown.
+TRUTHS: dict[str, Callable[[], pd.DataFrame]] = {
+    "campaign_truth.csv": campaign.truth,
 }
 
 
@@ -30,7 +36,7 @@ def write_samples(folder: str | Path) -> list[Path]:
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     written = []
-    for name, generate in GENERATORS.items():
+    for name, generate in {**GENERATORS, **TRUTHS}.items():
         path = folder / name
         path.write_text(to_csv_text(generate()), encoding="utf-8")
         written.append(path)

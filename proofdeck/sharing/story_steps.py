@@ -249,7 +249,7 @@ def model_slide(spec: DemoSpec, econ: Economics, comparison: SameBudget, heldout
     figures.append(_extra_net_figure(econ, comparison.extra_net, f"Extra net value{_per(econ)}"))
     sure = how_sure_sentence(nouns.entities, nouns.positives, comparison, cur, spec.headline.figure == "net_value",
                              against)
-    notes = (w.per_period(nouns, econ, heldout, never_saw=not unseen_note), w.uplift_caveat(nouns, econ, against))
+    notes = (w.per_period(nouns, econ, heldout, never_saw=not unseen_note), w.uplift_caveat(nouns, econ, against, spec.uplift))
     assumed = w.assumed_money(nouns, econ)
     lines = (sure,) + ((unseen_note,) if unseen_note else ()) + ((assumed,) if assumed else ())
     return Slide(heading="The model, with the same budget",

@@ -164,7 +164,7 @@ def setting_summary(scenario: Scenario, econ: Economics, count: int, bootstrap: 
                    f"{w.a(spec.nouns.action)} wins."),
         intervals=intervals,
         intervals_sentence=w.intervals_sentence(spec, econ, intervals, scenario.sweep.size),
-        caveat=w.uplift_caveat(spec.nouns, econ, scenario.baseline),
+        caveat=w.uplift_caveat(spec.nouns, econ, scenario.baseline, spec.uplift),
     )
 
 

@@ -17,7 +17,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from proofdeck.data.datasets import Dataset, build_dataset
+from proofdeck.data.datasets import Dataset, build_dataset, treatment_problem
+from proofdeck.data.delimited import DataError
 from proofdeck.data.names import readable_name, words_of
 from proofdeck.data.spec import (
     CATCHES,
@@ -31,6 +32,7 @@ from proofdeck.data.spec import (
     Nouns,
     RuleSpec,
     SpecError,
+    UpliftSpec,
     group_problem,
 )
 from proofdeck.data.spec_schema import validate_document
@@ -86,6 +88,7 @@ class DemoDraft:
     labels: tuple[tuple[str, str], ...] = ()
     known_before: tuple[str, ...] = ()
     groups: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    uplift: UpliftSpec | None = None  # a past campaign in the data (who got the action), if any
 
 
 @dataclass(frozen=True)
@@ -244,7 +247,13 @@ def prepare(frame: pd.DataFrame, draft: DemoDraft) -> Prepared:
     if not id_column:
         id_column = _free_name(data, "row")
         data = data.assign(**{id_column: np.arange(1, len(data) + 1)})
-    features = tuple(f for f in draft.features if f not in (draft.outcome, target, id_column))
+    # A past campaign's treatment column is never a feature: it was decided after them.
+    treatment = draft.uplift.treatment_column if draft.uplift else None
+    features = tuple(f for f in draft.features if f not in (draft.outcome, target, id_column, treatment))
+    if draft.uplift is not None:
+        problem = treatment_problem(frame[treatment], draft.uplift.treated_value)
+        if problem:
+            raise DataError(f"the campaign column {problem}")
     return Prepared(data, target, positive, id_column, features, draft.economics.value_column)
 
 
@@ -281,6 +290,10 @@ def spec_toml(draft: DemoDraft, prepared: Prepared, name: str) -> str:
         "headline": {"figure": draft.headline.figure},
         "model": {"kind": draft.model.kind, "test_size": draft.model.test_size, "seed": draft.model.seed},
     }
+    if draft.uplift is not None:
+        campaign = draft.uplift
+        document["uplift"] = {"treatment_column": campaign.treatment_column, "treated_value": campaign.treated_value,
+                              "randomised": campaign.randomised} | ({"note": campaign.note} if campaign.note else {})
     labels = {column: label for column, label in draft.labels if column in _shown_columns(draft, prepared)}
     if labels:
         document["data.labels"] = labels
@@ -313,6 +326,7 @@ def draft_spec(draft: DemoDraft, prepared: Prepared, name: str) -> DemoSpec:
         rule=RuleSpec(draft.rule, draft.rule_description), economics=draft.economics,
         headline=draft.headline, model=draft.model, order=50, known_before=draft.known_before,
         groups=_groups(draft, prepared),
+        uplift=draft.uplift,
     )
 
 

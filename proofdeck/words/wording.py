@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from proofdeck.data.spec import DemoSpec, Economics, Nouns
+from proofdeck.data.spec import CONVERTS, DemoSpec, Economics, Nouns, UpliftSpec
 from proofdeck.decisions.outcomes import Outcome
 from proofdeck.decisions.random_pick import RandomPick
 
@@ -471,8 +471,12 @@ def slider_label(actions: float, share_acted: float) -> str:
     return f"{count(actions)} ({share(share_acted)})"
 
 
-def uplift_caveat(nouns: Nouns, econ: Economics, against: Baseline = TODAYS_RULE) -> str:
-    """Risk is not uplift: what the money comparison assumes, and what would settle it."""
+def uplift_caveat(nouns: Nouns, econ: Economics, against: Baseline = TODAYS_RULE,
+                  campaign: UpliftSpec | None = None) -> str:
+    """Risk is not uplift: what the money comparison assumes, and what would settle it. With a
+    past campaign in the data (``campaign``), what that campaign does show instead."""
+    if campaign is not None:
+        return campaign_caveat(nouns, econ, campaign)
     picks = "the model's picks and a random pick's" if against.random else "the rule's picks and the model's"
     return (
         f"The money assumes {a(nouns.action)} wins {share(econ.win_rate)} of the {nouns.positives} it "
@@ -567,3 +571,95 @@ def same_budget_headline(spec: DemoSpec, econ: Economics, comparison: Any, again
         f"{opening} {count(model.reached)} {nouns.positives} instead of {instead} "
         f"({change(model.reached, rule.reached)}), {headline_gain(spec, econ, rule, model)}."
     )
+
+
+# --- what the action changes (a past campaign in the data, spec [uplift]) -----------------------
+
+
+def campaign_caveat(nouns: Nouns, econ: Economics, campaign: UpliftSpec) -> str:
+    """What the money assumes, and what the past campaign in the data shows instead."""
+    how = "at random" if campaign.randomised else "not at random"
+    text = (
+        f"The money here assumes {a(nouns.action)} wins {share(econ.win_rate)} of the {nouns.positives} it "
+        f"reaches. A past campaign gave {a(nouns.action)} to some {nouns.entities} and not to others ({how}), "
+        f"so the data also show what the {nouns.action} changes: \"Who the {nouns.action} changes\" on Rule vs "
+        f"model ranks {nouns.entities} by the {nouns.action}'s effect instead of by {nouns.score}."
+    )
+    return text + ("" if campaign.randomised else " " + not_randomised(nouns))
+
+
+def not_randomised(nouns: Nouns) -> str:
+    """The plain warning every effect figure carries when the campaign was not randomised."""
+    return (f"The campaign did not pick who got the {nouns.action} at random, so these estimates of what "
+            f"it changes may be biased: those who got it may differ in ways the data do not show.")
+
+
+def campaign_sentence(spec: DemoSpec) -> str:
+    """The campaign's note and what its design allows, in one or two sentences."""
+    campaign, nouns = spec.uplift, spec.nouns
+    if campaign is None:
+        return ""
+    note = (campaign.note.strip().rstrip(".") + ". ") if campaign.note.strip() else ""
+    if campaign.randomised:
+        return note + (f"Who got the {nouns.action} was decided at random, so among similar {nouns.entities} the "
+                       f"difference between those who got it and those who did not is what the {nouns.action} "
+                       "changed.")
+    return note + not_randomised(nouns)
+
+
+def effect_title(nouns: Nouns) -> str:
+    """"Who the offer changes": the tab and section title."""
+    return f"Who the {nouns.action} changes"
+
+
+def effect_ranking(nouns: Nouns) -> str:
+    """"the offer's effect": what the second ranking ranks by."""
+    return f"the {nouns.action}'s effect"
+
+
+def changed_name(nouns: Nouns) -> str:
+    """"Subscribers kept because of the offer": the outcomes the action changes."""
+    return f"{sentence_case(nouns.won_plural)} because of the {nouns.action}"
+
+
+def group_names(spec: DemoSpec) -> dict[str, str]:
+    """The four groups in the demo's words (the spec's own, else made from the nouns)."""
+    nouns, campaign = spec.nouns, spec.uplift
+    converts = spec.economics.action_effect == CONVERTS
+    defaults = {
+        "persuadables": f"{nouns.entities} the {nouns.action} changes",
+        "sure_things": f"{nouns.positives} anyway" if converts else f"{nouns.non_positives} anyway",
+        "lost_causes": f"{nouns.non_positives} whatever we do" if converts else f"{nouns.positives} whatever we do",
+        "sleeping_dogs": f"{nouns.entities} the {nouns.action} puts off",
+    }
+    if campaign is None:
+        return defaults
+    return {key: getattr(campaign, key) or default for key, default in defaults.items()}
+
+
+def effect_policy_names(spec: DemoSpec, against: Baseline = TODAYS_RULE) -> dict[str, str]:
+    """The three policies compared at one budget, as tables and sentences name them."""
+    nouns = spec.nouns
+    return {
+        "rule": against.title,
+        "risk": f"Ranked by {nouns.score}",
+        "uplift": f"Ranked by {effect_ranking(nouns)}",
+    }
+
+
+def effect_verdict(nouns: Nouns, difference, first: str, second: str) -> str:
+    """One plain sentence on a paired difference of changed outcomes (an Interval): "Ranked
+    by the offer's effect keeps about 1,200 more subscribers than ranked by cancellation
+    risk, at the same budget (95% interval: 500 to 1,900 more)."."""
+    more = difference.estimate >= 0
+    size = count(abs(difference.estimate))
+    low, high = difference.low, difference.high
+    if not (math.isfinite(low) and math.isfinite(high)):
+        sure = "too few held-out rows to say how sure"
+    else:
+        sure = f"95% interval: {count(low, signed=True)} to {count(high, signed=True)}"
+    if difference.excludes_zero:
+        return (f"{first} gives about {size} {'more' if more else 'fewer'} {nouns.won_plural} than "
+                f"{second[0].lower() + second[1:]} at the same budget ({sure}).")
+    return (f"{first} and {second[0].lower() + second[1:]} are not clearly different at the same budget "
+            f"({sure} {nouns.won_plural}).")

@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from proofdeck.charts import comparison as compare_charts
+from proofdeck.charts.decision_curve import decision_curve_figure
 from proofdeck.comparison.compare import (
     SAME_BUDGET_FIGURES,
     SameBudget,
@@ -21,14 +22,24 @@ from proofdeck.comparison.policies import POLICIES, agreement, cell_positions
 from proofdeck.comparison.segments import segment_table
 from proofdeck.comparison.sensitivity import TORNADO_FIELDS, HeadToHead, break_even, break_even_text, tornado
 from proofdeck.data.spec import Economics
+from proofdeck.decisions.decision_curve import (
+    DecisionCurve,
+    decision_curve,
+    net_value_at_price,
+    scores_are_probabilities,
+    value_of_hit,
+)
+from proofdeck.decisions.outcomes import outcome_of_flags
 from proofdeck.model.scenario import Scenario
 from proofdeck.rules.parse import TEXT, column_kinds
 from proofdeck.words import wording as w
+from proofdeck.words.decision_words import exchange_text
 from proofdeck.words.safe_text import md
 from ui.frame import state
 from ui.frame.stability import stability_caption
 from ui.frame.widgets import assumed_money_note, unseen_warning
 
+DECISION_CURVE_TAB = "Decision curve (net benefit)"
 VERDICT_ICONS = {"better": ":material/trending_up:", "worse": ":material/trending_down:", "unclear": ":material/help:"}
 
 
@@ -60,7 +71,7 @@ def verdict_box(scenario: Scenario, econ: Economics, comparison: SameBudget, ana
         st.caption(f"95% intervals from {how}. "
                    + w.per_period(nouns, econ, scenario.sweep.size, never_saw=scenario.held_out_confirmed))
         stability_caption(scenario, comparison.extra_net)
-        st.caption(w.uplift_caveat(nouns, econ, against))
+        st.caption(w.uplift_caveat(nouns, econ, against, scenario.spec.uplift))
         assumed_money_note(scenario.spec, econ)
 
 
@@ -252,3 +263,128 @@ def remembered_selectbox(label: str, options: list, key: str, default: int = 0, 
         st.session_state[memory] = st.session_state[key]
 
     return st.selectbox(label, options, key=key, on_change=remember, **kwargs)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _decision_curve(demo: str, economics: Economics, _scenario: Scenario) -> DecisionCurve:
+    sc = _scenario
+    return decision_curve(sc.scores, sc.labels, sc.rule_flags, economics, sc.values)
+
+
+def _nb_text(point: dict[str, float], name: str, low: str | None = None, high: str | None = None) -> str:
+    # Three significant figures, never as 1e-05: a rare outcome's net benefit lives in the fourth decimal.
+    def nb(value: float) -> str:
+        return np.format_float_positional(value, precision=3, unique=False, fractional=False, trim="-", sign=True)
+
+    return f"{nb(point[name])} (95%: {nb(point[low])} to {nb(point[high])})" if low else nb(point[name])
+
+
+def _per_row_value_note(sc: Scenario, econ: Economics, curve: DecisionCurve, point: dict[str, float],
+                        hit: float) -> float:
+    """Warn that net benefit counts every positive alike when each has its own value, with the
+    money each side really makes at this rate; returns model - rule in that money."""
+    nouns, against, cur = sc.spec.nouns, sc.baseline, econ.currency
+    pt = curve.own_ratio
+    nothing = outcome_of_flags(np.zeros(sc.labels.size, dtype=bool), sc.labels, sc.values, econ).net_value
+    exact = {name: outcome_of_flags(flags, sc.labels, sc.values, econ).net_value - nothing
+             for name, flags in (("model", sc.scores >= pt), ("rule", sc.rule_flags))}
+    implied = {name: float(net_value_at_price(np.array([point[name]]), np.array([pt]), hit, curve.examples, econ)[0])
+               for name in ("model", "rule")}
+    st.warning(
+        f"Each {md(nouns.entity)} has its own {md(sc.spec.label(econ.value_column))}, but net benefit counts every "
+        f"{md(nouns.positive)} alike, at the average. Counting each one's own, at your money the model makes "
+        f"{w.money(exact['model'], cur)} and {against.name} {w.money(exact['rule'], cur)}{w.period_suffix(econ)} "
+        f"against acting on none, where the curve implies {w.money(implied['model'], cur)} and "
+        f"{w.money(implied['rule'], cur)}. Read the curve as a comparison of head counts; the money is in the "
+        "same-budget table.", icon=":material/warning:")
+    return exact["model"] - exact["rule"]
+
+
+def _standing(point: dict[str, float], against) -> str:
+    """Where the model stands at one rate against the rule, acting on all and acting on none,
+    called clear only when the 95% band says so."""
+    def side(low: float, high: float, name: str) -> str:
+        if low > 0:
+            return f"above {name}"
+        if high < 0:
+            return f"below {name}"
+        return f"not clearly different from {name}"
+
+    rule = side(point["diff_low"], point["diff_high"], against.name)
+    every = side(point["model_low"] - point["act_all"], point["model_high"] - point["act_all"], "acting on all")
+    none = side(point["model_low"], point["model_high"], "acting on none")
+    return f"{rule}, {every} and {none}"
+
+
+def decision_curve_tab(scenario: Scenario, econ: Economics) -> None:
+    """Net benefit of the model, today's rule, acting on all and on none, across exchange rates
+    between a wasted action and a reached positive (analyst view only: net benefit is jargon)."""
+    sc, nouns, against = scenario, scenario.spec.nouns, scenario.baseline
+    if not scores_are_probabilities(sc.scores):
+        st.info(f"No decision curve: the team's {md(nouns.score)} is not a number between 0 and 1 for every "
+                f"{md(nouns.entity)}, so it is not a probability, and a decision curve needs probabilities.",
+                icon=":material/info:")
+        return
+    curve = _decision_curve(state.cache_key(sc), econ, sc)
+    st.plotly_chart(decision_curve_figure(curve, nouns, against), key="decision_curve_chart")
+    st.markdown(
+        f"**How to read it.** Each threshold probability *pt* on the x-axis is an exchange rate: one unneeded "
+        f"{md(nouns.action)} counts as *pt / (1 - pt)* of {md(w.a(nouns.positive))} reached (at 20%, "
+        f"{md(exchange_text(0.2, nouns))}). Net benefit is {md(nouns.positives)} reached per held-out "
+        f"{md(nouns.entity)}, minus the unneeded {md(nouns.actions)} at that rate: higher is better, and below "
+        f"zero (act on none) acting loses money at that rate. The model acts on every {md(nouns.entity)} whose "
+        f"{md(nouns.score)} is at least *pt*; "
+        + (f"a random pick of the same size acts on no {md(nouns.entity)} in particular: its net benefit is its "
+           "average, the share it picks times that of acting on all." if against.random else
+           f"today's rule acts on the same {md(nouns.entities)} at every rate.")
+    )
+    hit = value_of_hit(econ, sc.labels, sc.values)
+    if curve.own_ratio is None:
+        st.caption(f"Your money gives no exchange rate between 0 and 1 ({md(w.a(nouns.action))} that costs nothing, "
+                   f"or {md(w.a(nouns.positive))} reached worth no more than {md(w.a(nouns.action))}).")
+    else:
+        pt = curve.own_ratio
+        point = curve.at(pt)
+        money = float(net_value_at_price(np.array([point["diff"]]), np.array([pt]), hit, curve.examples, econ)[0])
+        worth = ("the average " + md(sc.spec.label(econ.value_column)) + " of a held-out " + md(nouns.positive)
+                 if econ.value_column else w.money(econ.value_per_won, econ.currency))
+        st.markdown(
+            f"**At your money:** {w.money(econ.cost_per_action, econ.currency)} per {md(nouns.action)}, and "
+            f"{md(w.a(nouns.positive))} reached is worth {w.money(hit, econ.currency)} ({w.share(econ.win_rate)} won "
+            f"x {worth}" + (f", plus the {w.money(econ.cost_per_miss, econ.currency)} a miss costs" if econ.cost_per_miss else "")
+            + f"), so *pt* = {w.money(econ.cost_per_action, econ.currency)} / {w.money(hit, econ.currency)} = "
+            f"**{pt:.1%}**: {md(exchange_text(pt, nouns))}."
+        )
+        st.markdown("**What it shows there:** the model's net benefit is " + _standing(point, against)
+                    + " (above or below only when the 95% band lies wholly on that side).")
+        rows = [
+            ("Model", _nb_text(point, "model", "model_low", "model_high")),
+            (w.sentence_case(against.name) + (" (average)" if against.random else ""), _nb_text(point, "rule")),
+            (f"Act on all {nouns.entities}", _nb_text(point, "act_all")),
+            ("Act on none", _nb_text(point, "none")),
+            (f"Model - {against.short}", _nb_text(point, "diff", "diff_low", "diff_high")),
+        ]
+        st.dataframe(pd.DataFrame(rows, columns=["At your money", "Net benefit per held-out " + nouns.entity]),
+                     hide_index=True, width="stretch")
+        if econ.value_column:  # said after the table it qualifies
+            money = _per_row_value_note(sc, econ, curve, point, hit)
+        how = ("counting each " + md(nouns.entity) + "'s own " + md(sc.spec.label(econ.value_column))
+               if econ.value_column else
+               f"net benefit x {w.money(hit - econ.cost_per_action, econ.currency)} gained per {md(nouns.positive)} "
+               f"reached x {md(nouns.entities)}{w.period_suffix(econ) or ' held out'}")
+        st.caption(
+            f"Model - {against.short} at this rate is worth about {w.money(money, econ.currency, signed=True)}"
+            f"{w.period_suffix(econ)} ({how}). Unlike the same-budget comparison, the model here acts on every "
+            f"{md(nouns.entity)} above *pt*, however many that is."
+        )
+    st.caption(
+        f"95% bands from {curve.resamples} bootstrap resamples of the {curve.examples:,} held-out {md(nouns.entities)} "
+        f"(the model's band is shaded; model - {against.short} is paired on the same resamples). The curve assumes the "
+        f"{md(nouns.score)} is a calibrated probability: {md(w.a(nouns.entity))} scored 30% is {md(w.a(nouns.positive))} "
+        f"3 times in 10. " + ("The team's own scores are between 0 and 1, but nothing here checked that they are "
+                              "calibrated. " if sc.own_scores else "")
+        + ("The fixed cost of running the programme is left out: it does not depend on the threshold. "
+           if econ.fixed_cost else "")
+        + (f"The exchange rate uses the average {md(sc.spec.label(econ.value_column))}; the money figures elsewhere "
+           f"count each {md(nouns.entity)}'s own." if econ.value_column else "")
+    )

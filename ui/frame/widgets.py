@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import streamlit as st
 
 from proofdeck.model.metrics import ranking_quality
@@ -24,7 +25,8 @@ def analyst_quality(scenario: Scenario) -> None:
         cols = st.columns(4)
         cols[0].metric("ROC AUC", f"{quality.roc_auc:.3f}", help="0.5 is random ranking, 1.0 perfect.")
         cols[1].metric("PR AUC", f"{quality.pr_auc:.3f}", help=f"Base rate is {quality.base_rate:.3f}.")
-        cols[2].metric("Brier score", f"{quality.brier:.3f}", help="Mean squared error of the probabilities; lower is better.")
+        cols[2].metric("Brier score", "—" if np.isnan(quality.brier) else f"{quality.brier:.3f}",
+                       help="Mean squared error of the probabilities; lower is better (none for scores outside 0 to 1).")
         cols[3].metric("Base rate", f"{quality.base_rate:.1%}")
 
 

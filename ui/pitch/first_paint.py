@@ -102,7 +102,7 @@ def headline_box(spec: DemoSpec, econ: Economics, comparison: SameBudget, n_held
             + (f" ({comparison.resamples:,} bootstrap resamples.)" if analyst else "")
         )
         slot = st.container()
-        st.caption(w.uplift_caveat(nouns, econ, against))
+        st.caption(w.uplift_caveat(nouns, econ, against, spec.uplift))
     return slot
 
 

@@ -23,6 +23,7 @@ from proofdeck.comparison.compare import (
     verdict,
     verdict_sentence,
 )
+from proofdeck.comparison.effects import effect_at_budget, effect_table, effect_verdicts
 from proofdeck.comparison.sensitivity import assumption_name
 from proofdeck.data.spec import Charter, Economics
 from proofdeck.model.scenario import Scenario
@@ -67,6 +68,29 @@ def report_content(scenario: Scenario, economics: Economics, inputs: ReportInput
         caveats=caveats(scenario, economics, inputs.comparison, inputs.check, inputs.stability),
         footer=footer(scenario, economics, inputs.count, made_on, saved_link),
         review=review,
+        effect=None if scenario.uplift is None else effect_section(scenario, economics),
+    )
+
+
+def effect_section(scenario: Scenario, econ: Economics) -> c.EffectSection:
+    """Who the action changes, at today's rule's budget, from the past campaign's held-out rows."""
+    spec, nouns = scenario.spec, scenario.spec.nouns
+    comparison = effect_at_budget(scenario, econ)
+    table = effect_table(scenario, econ, comparison)
+    columns = tuple(name for name in table[0] if name)
+    actions = comparison.policies["rule"].actions
+    return c.EffectSection(
+        heading=w.effect_title(nouns),
+        intro=(f"The same number of {nouns.actions} ({w.count(actions)}{w.period_suffix(econ)}), chosen three ways, "
+               f"measured on the held-out {nouns.entities} of the past campaign. In brackets: 95% intervals."),
+        columns=columns,
+        rows=tuple((row[""], *(row[name] for name in columns)) for row in table),
+        verdicts=tuple(effect_verdicts(scenario, comparison)),
+        warning=None if spec.uplift.randomised else w.not_randomised(nouns),
+        note=(f"Among the picks, the {nouns.entities} who got the {nouns.action} in the campaign are compared with "
+              f"those who did not; the gap, times the picks, is what the {nouns.action} changes. The groups are "
+              f"estimates from two models of each {nouns.entity}'s chances with and without the {nouns.action}. "
+              + w.campaign_sentence(spec)),
     )
 
 

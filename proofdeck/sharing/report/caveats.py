@@ -51,7 +51,7 @@ def caveats(scenario: Scenario, econ: Economics, comparison: SameBudget, check: 
     money_note = w.assumed_money(nouns, econ)
     if money_note:
         items.append(money_note)
-    items.append(w.uplift_caveat(nouns, econ, scenario.baseline))
+    items.append(w.uplift_caveat(nouns, econ, scenario.baseline, spec.uplift))
     if stability is not None:
         items.append(stability.summary + " " + stability.compared_with(comparison.extra_net))
     elif scenario.own_scores:

@@ -155,6 +155,9 @@ class Chart:
 class ChartsSection:
     money: Chart
     gains: Chart
+    # The decision curve in money against the price of one action ("Worth it at other
+    # prices?"); None when the scores are not probabilities or the money gives no price.
+    prices: Chart | None = None
 
 
 @dataclass(frozen=True)
@@ -220,6 +223,20 @@ class ReviewSection:
 
 
 @dataclass(frozen=True)
+class EffectSection:
+    """Who the action changes, from a past campaign in the data: today's rule, the ranking by
+    risk and the ranking by the action's effect at the rule's budget (spec ``[uplift]``)."""
+
+    heading: str  # "Who the offer changes"
+    intro: str
+    columns: tuple[str, ...]  # the three policies, as the table heads them
+    rows: tuple[tuple[str, ...], ...]  # (figure, one cell per policy)
+    verdicts: tuple[str, ...]
+    warning: str | None  # said first when the campaign was not randomised
+    note: str  # how it is estimated, and the campaign's own note
+
+
+@dataclass(frozen=True)
 class Report:
     """Everything the one-file report says, in reading order."""
 
@@ -235,3 +252,4 @@ class Report:
     caveats: tuple[str, ...]
     footer: Footer
     review: ReviewSection | None = None
+    effect: EffectSection | None = None
