@@ -69,7 +69,8 @@ def parser() -> argparse.ArgumentParser:
         description="Write the one-file HTML report of a demo (it opens offline), and optionally "
                     "the held-out predictions as CSV.",
     )
-    report.add_argument("spec", help="the demo's spec file (demos/churn.toml) or a bundled demo's name (churn)")
+    report.add_argument("spec", help="the demo's spec file (demos/churn.toml) or a bundled demo's name (churn); "
+                                     "with --model, the held-out data file (CSV, Parquet or Excel)")
     setting = report.add_mutually_exclusive_group()
     setting.add_argument("--threshold", type=_share, metavar="SCORE",
                          help="act on every held-out example scoring at least this (0 to 1)")
@@ -82,6 +83,16 @@ def parser() -> argparse.ArgumentParser:
     report.add_argument("--date", action="store_true", help="print today's date in the report's footer")
     report.add_argument("-v", "--verbose", action="store_true",
                         help="also log the details of a problem (paths, values from the files) to stderr")
+    own = report.add_argument_group(
+        "your own fitted model", "Report on a model fitted elsewhere: --model names its skops file (never a pickle), "
+        "and the positional argument is the held-out data, rows the model never trained on (docs/own-model.md).")
+    own.add_argument("--model", type=Path, metavar="SKOPS", help="the fitted model, saved with skops.io.dump")
+    own.add_argument("--outcome", help="the outcome column of the data (with --model)")
+    own.add_argument("--positive", help="the outcome value to find (default: the model's positive class)")
+    own.add_argument("--id", dest="id_column", help="a column naming each row")
+    own.add_argument("--rule", help="today's rule, e.g. 'contract == \"month-to-month\"' (default: a random pick)")
+    own.add_argument("--title", help="the demo's title")
+    own.add_argument("--never-saw", action="store_true", help="confirm the model never trained on these rows")
     run = commands.add_parser(
         "run", help="serve the app (further options go to streamlit run)",
         description="Serve the Proofdeck app on the bundled demos. Any further options go to "
@@ -174,6 +185,8 @@ def report(arguments) -> str:
     from proofdeck.sharing.report import report_html, setting_text
 
     started = time.perf_counter()
+    if arguments.model is not None:
+        return own_model_report(arguments, started)
     spec_path = _spec_path(arguments.spec)
     try:
         spec = load_spec(spec_path)
@@ -200,6 +213,40 @@ def report(arguments) -> str:
         _write(arguments.predictions, predictions_csv(scenario, count), "predictions")
         done += f"; predictions in {arguments.predictions}"
     return done + f"): the model acts on {setting_text(scenario, count)}, in {time.perf_counter() - started:.1f} s"
+
+
+def own_model_report(arguments, started: float) -> str:
+    """The report of a team's own model file on its held-out data file."""
+    from proofdeck.api import Proof, ProofError, read_data_file
+    from proofdeck.data.delimited import DataError
+    from proofdeck.data.spec import SpecError
+    from proofdeck.model.model_files import ModelFileError, open_skops
+
+    if not arguments.outcome:
+        raise CommandError("--model needs --outcome, the outcome column of the data", EXIT_USAGE)
+    data = Path(arguments.spec)
+    for path, what in ((arguments.model, "model file"), (data, "data file")):
+        if not path.is_file():
+            raise CommandError(f"no {what} at {path}")
+    try:
+        model = open_skops(arguments.model)
+        proof = Proof(model, read_data_file(data.name, data.read_bytes()), outcome=arguments.outcome, positive=arguments.positive,
+                      id_column=arguments.id_column, rule=arguments.rule, title=arguments.title or data.stem,
+                      never_saw=True if arguments.never_saw else None)
+        scenario = proof.scenario
+    except (ModelFileError, DataError, ProofError, SpecError) as error:
+        raise CommandError(str(error)) from None
+    _check_top(arguments, scenario.labels.size)
+    count = _count(scenario, arguments)
+    output = arguments.output or Path(f"{data.stem}-report.html")
+    from proofdeck.sharing.report import report_html, setting_text
+
+    made_on = datetime.date.today().isoformat() if arguments.date else None
+    page = report_html(scenario, scenario.spec.economics, count, made_on=made_on)
+    _write(output, page.encode("utf-8"), "report")
+    notes = "".join(f"\nnote: {note}" for note in scenario.held_out_notes)
+    return (f"wrote {output} ({len(page.encode('utf-8')) / 1024:,.0f} KB): your {scenario.model.name} acts on "
+            f"{setting_text(scenario, count)}, in {time.perf_counter() - started:.1f} s{notes}")
 
 
 def export_model(arguments) -> str:

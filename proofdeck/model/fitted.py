@@ -17,7 +17,8 @@ import pandas as pd
 
 from proofdeck.data.datasets import Dataset
 from proofdeck.data.delimited import DataError
-from proofdeck.data.spec import DemoSpec
+from proofdeck.data.spec import DemoSpec, SpecError
+from proofdeck.model.model_files import ModelFileError, open_skops
 from proofdeck.model.scenario import Scenario, scenario_from_scores
 from proofdeck.model.training import FITTED, TrainedModel, split_feature_kinds
 from proofdeck.words.wording import UNSEEN_NOT_SURE
@@ -114,11 +115,51 @@ class HeldOutCheck:
     notes: tuple[str, ...]
 
 
+UNKNOWN_SHARE = 0.2  # more values than this the model's encoders never saw, and a column is named
+
+
+def _encoders(estimator: Any):
+    """Every fitted part of a model that learned categories (one-hot, ordinal encoders), at any depth."""
+    if getattr(estimator, "categories_", None) is not None and getattr(estimator, "feature_names_in_", None) is not None:
+        yield estimator
+    for _, part, *_ in getattr(estimator, "steps", None) or getattr(estimator, "transformers_", None) or ():
+        if not isinstance(part, str):
+            yield from _encoders(part)
+
+
+def unknown_values(estimator: Any, frame: pd.DataFrame) -> dict[str, float]:
+    """Columns whose values the model's encoders mostly never saw, with the share unseen.
+
+    A column read with other types than the model was fitted on (True for "yes", 1.0 for "1")
+    turns into "unknown" for an encoder, which then scores every row as if the column were
+    missing, silently; this finds it.
+    """
+    shares = {}
+    for encoder in _encoders(estimator):
+        for name, categories in zip(encoder.feature_names_in_, encoder.categories_):
+            if name not in frame.columns:
+                continue
+            values = frame[name].dropna()
+            if values.empty:
+                continue
+            known = {str(c) for c in categories}
+            share = float((~values.astype(str).isin(known)).mean())
+            if share > UNKNOWN_SHARE:
+                shares[str(name)] = share
+    return shares
+
+
 def held_out_checks(scenario: Scenario, training_ids: Iterable[Any] | None = None) -> HeldOutCheck:
-    """Check what can be checked: ids shared with the training rows, and a too-perfect score."""
+    """Check what can be checked: ids shared with the training rows, a too-perfect score, and
+    columns whose values the model's encoders never saw."""
     from sklearn.metrics import roc_auc_score
 
     notes = []
+    if scenario.model is not None:
+        unseen_values = unknown_values(scenario.model.pipeline, scenario.heldout)
+        for name, share in list(unseen_values.items())[:3]:
+            notes.append(f"{share:.0%} of the values in '{name}' are ones the model never saw when it was fitted: "
+                         "check that the data was read as it was for fitting (\"yes\" is not True, \"1\" is not 1).")
     overlap = 0
     if training_ids is not None:
         trained = set(map(str, training_ids))
@@ -135,7 +176,7 @@ def held_out_checks(scenario: Scenario, training_ids: Iterable[Any] | None = Non
 
 
 def scenario_from_fitted(spec: DemoSpec, dataset: Dataset, estimator: Any, rule_text: str | None = None,
-                         unseen: str = UNSEEN_NOT_SURE) -> Scenario:
+                         unseen: str = UNSEEN_NOT_SURE, training_ids: Iterable[Any] | None = None) -> Scenario:
     """A demo on a team's own fitted model: every row held out, scored and explainable here.
 
     Parameters
@@ -145,6 +186,8 @@ def scenario_from_fitted(spec: DemoSpec, dataset: Dataset, estimator: Any, rule_
     estimator : the fitted classifier or pipeline (``predict_proba``; ``classes_``).
     rule_text : today's rule, if any (else the model is compared with a random pick).
     unseen : the team's answer to "did the model never see these rows?".
+    training_ids : the ids of the rows the model trained on, if known: any held-out row among
+        them is named on every page (see :func:`held_out_checks`).
 
     Raises
     ------
@@ -158,5 +201,25 @@ def scenario_from_fitted(spec: DemoSpec, dataset: Dataset, estimator: Any, rule_
         scores = model.score(dataset.frame)
     except Exception as error:  # the team's model, not ours: say what it said, in one line
         first = str(error).splitlines()[0][:200] if str(error) else "no detail"
-        raise DataError(f"the model could not score the data ({type(error).__name__}: {first})") from None
-    return replace(scenario_from_scores(spec, dataset, scores, rule_text, unseen=unseen), model=model)
+        unseen_values = unknown_values(estimator, dataset.frame)
+        hint = (f"; the model never saw most values of {', '.join(repr(c) for c in list(unseen_values)[:3])}: "
+                "read the data as it was read for fitting (\"yes\" is not True, \"1\" is not 1)") if unseen_values else ""
+        raise DataError(f"the model could not score the data ({type(error).__name__}: {first}){hint}") from None
+    scenario = replace(scenario_from_scores(spec, dataset, scores, rule_text, unseen=unseen), model=model)
+    return replace(scenario, held_out_notes=held_out_checks(scenario, training_ids).notes)
+
+
+def scenario_from_model_file(spec: DemoSpec, dataset: Dataset) -> Scenario:
+    """A spec whose ``[model]`` is ``kind = "fitted"``: its model file, on all of its data.
+
+    Raises
+    ------
+    SpecError
+        Naming ``[model] file`` for a file that cannot be opened or a model that does not fit
+        the data.
+    """
+    try:
+        estimator = open_skops(spec.model.file)
+        return scenario_from_fitted(spec, dataset, estimator, spec.rule.expression or None, unseen=spec.model.unseen)
+    except (ModelFileError, DataError) as error:
+        raise SpecError(f"{spec.where}: [model] file: {error}") from None

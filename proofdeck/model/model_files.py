@@ -26,6 +26,8 @@ SAFE_INTERNALS = (
     "sklearn._loss.link.LogitLink",
     "sklearn._loss.link.Interval",
     "sklearn.tree._tree.Tree",
+    "sklearn.neural_network._stochastic_optimizers.AdamOptimizer",
+    "sklearn.neural_network._stochastic_optimizers.SGDOptimizer",
     "sklearn.utils._bunch.Bunch",
 )
 
