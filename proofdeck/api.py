@@ -76,6 +76,7 @@ class Proof:
     title, entity, question : words for the pages ("Customer churn", "customer").
     never_saw : True if the model never trained on these rows, False if it did; None: not sure.
     training_ids : ids of the rows the model trained on, to check against the held-out ids.
+    key : the demo's key in the app's links.
     money : any of ``cost_per_action``, ``value_per_won``, ``win_rate``, ``fixed_cost``,
         ``population``, ``period``, ``currency``; the others keep example values the pages mark
         as assumed.
@@ -84,7 +85,8 @@ class Proof:
     def __init__(self, model: Any, data: pd.DataFrame, y: Any = None, *, outcome: str | None = None,
                  positive: Any = None, id_column: str | None = None, rule: str | None = None,
                  title: str | None = None, entity: str = "customer", question: str | None = None,
-                 never_saw: bool | None = None, training_ids: Iterable[Any] | None = None, **money: Any):
+                 never_saw: bool | None = None, training_ids: Iterable[Any] | None = None,
+                 key: str = "your-model", **money: Any):
         unknown = sorted(set(money) - set(_MONEY))
         if unknown:
             raise TypeError(f"Proof() got unexpected arguments: {', '.join(unknown)} (money: {', '.join(_MONEY)})")
@@ -109,6 +111,7 @@ class Proof:
         self.unseen = {True: UNSEEN_YES, False: UNSEEN_NO}.get(never_saw, UNSEEN_NOT_SURE)
         self.training_ids = None if training_ids is None else [str(i) for i in training_ids]
         self.money = dict(money)
+        self.key = key  # the demo's key in links (?demo=your-model)
 
     # --- what the pages are made of ----------------------------------------------------------------
 
@@ -131,7 +134,7 @@ class Proof:
         draft = self._draft()
         try:
             prepared = prepare(self.frame, draft, test_size=1.0)
-            spec = draft_spec(draft, prepared, "your-model")
+            spec = draft_spec(draft, prepared, self.key)
             return scenario_from_fitted(spec, prepared.dataset(), self.model, self.rule or None,
                                         unseen=self.unseen, training_ids=self.training_ids)
         except DataError as error:

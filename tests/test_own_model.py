@@ -226,3 +226,41 @@ def test_a_launched_server_opens_every_page_on_the_model(proof, tmp_path, monkey
         assert not TECHNICAL_WORDS.search(page_text(at, include_sidebar=False)), script
     at.switch_page("pages/2_Examples.py").run()
     assert at.get("plotly_chart"), "the drivers chart of the team's model"
+
+
+# --- Your data: a model file and its held-out rows --------------------------------------------------
+
+
+def test_your_data_builds_every_page_on_an_uploaded_model_file(forest, split):
+    from test_page_your_data import YOUR_DATA, upload
+
+    _, x_test, _, y_test = split
+    at = upload("held.csv", x_test.assign(churned_90d=y_test).to_csv(index=False).encode(), mode="Bring my own model")
+    at.file_uploader(key="yd_model").set_value(("forest.skops", sio.dumps(forest), "application/octet-stream")).run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert "RandomForestClassifier in a pipeline" in page_text(at, include_sidebar=False)
+    prefix = next(b.key for b in at.button if b.key and b.key.endswith("_fit_build")).rsplit("_", 1)[0]
+    assert at.selectbox(key=f"{prefix}_out").value == "churned_90d"
+    assert at.selectbox(key=f"{prefix}_pos").value == "yes"
+    at.selectbox(key=f"{prefix}_id").set_value("customer_id")
+    at.radio(key=f"{prefix}_unseen").set_value("Yes")
+    at.text_input(key=f"{prefix}_rule").input(RULE)
+    at.button(key=f"{prefix}_build").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert "Your data is a demo for this session" in page_text(at, include_sidebar=False)
+    assert "SHAP's tree explainer (exact)" in page_text(at, include_sidebar=False)
+    for script in ("pages/2_Examples.py", "pages/3_Compare.py", YOUR_DATA):
+        at.switch_page(script).run()
+        assert not at.exception, (script, at.exception)
+
+
+def test_your_data_refuses_a_pickle_named_skops(forest, split):
+    import pickle
+
+    from test_page_your_data import upload
+
+    _, x_test, _, y_test = split
+    at = upload("held.csv", x_test.assign(churned_90d=y_test).to_csv(index=False).encode(), mode="Bring my own model")
+    at.file_uploader(key="yd_model").set_value(("model.skops", pickle.dumps(forest), "application/octet-stream")).run()
+    assert not at.exception
+    assert any("pickle or joblib file is never opened" in e.value for e in at.error)
