@@ -9,6 +9,7 @@ from ui.frame.shell import page_setup
 from ui.frame.widgets import next_steps
 from ui.your_data import steps
 from ui.your_data.campaign_step import campaign_step
+from ui.your_data.model_step import OWN_MODEL, model_file, own_model_steps
 
 page = page_setup("Your data")
 st.title("Your data: from an export to a dashboard")
@@ -17,7 +18,8 @@ st.caption(
     "It stays in this session until you save it to the team workspace (below, once built): a link never "
     "carries the data itself."
 )
-mode = st.segmented_control("Start from", [steps.TRAIN, steps.OWN_SCORES], default=steps.TRAIN, key="yd_mode")
+mode = st.segmented_control("Start from", [steps.TRAIN, steps.OWN_SCORES, OWN_MODEL], default=steps.TRAIN,
+                            key="yd_mode")
 upload = st.file_uploader(
     "A CSV or TSV (any delimiter, UTF-8 or Latin-1), Parquet or Excel (.xlsx) file",
     type=["csv", "tsv", "txt", "parquet", "pq", "xlsx"], key="yd_file",
@@ -38,6 +40,13 @@ if read is None:
     st.stop()
 digest, table, profile = read
 frame = table.frame
+
+if mode == OWN_MODEL:  # a model fitted elsewhere, on rows it never saw
+    model = model_file()
+    if model is not None:
+        own_model_steps(digest, upload, profile, model)
+    next_steps(current="pages/4_Your_data.py", scenario=page.scenario)
+    st.stop()
 
 if mode == steps.OWN_SCORES:
     st.markdown("#### 2. Your scores and what happened")

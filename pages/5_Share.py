@@ -5,7 +5,7 @@ import streamlit as st
 from ui.frame.save_panel import save_box
 from ui.frame.shell import page_setup
 from ui.frame.widgets import next_steps, unseen_warning
-from ui.share.sections import downloads, link_section
+from ui.share.sections import downloads, link_section, model_download
 
 page = page_setup("Share")
 scenario = page.scenario
@@ -19,4 +19,5 @@ unseen_warning(scenario)
 link_section(scenario)
 save_box(scenario)
 downloads(scenario, page.economics, page.count)
+model_download(scenario)
 next_steps(current="pages/5_Share.py", scenario=scenario)

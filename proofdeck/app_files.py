@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+# The private folder Proof.run (proofdeck/api.py) writes and a server it starts opens on.
+LAUNCH_ENV = "PROOFDECK_LAUNCH_DIR"
+
 _BESIDE = Path(__file__).resolve().parents[1]
 
 

@@ -69,7 +69,8 @@ def parser() -> argparse.ArgumentParser:
         description="Write the one-file HTML report of a demo (it opens offline), and optionally "
                     "the held-out predictions as CSV.",
     )
-    report.add_argument("spec", help="the demo's spec file (demos/churn.toml) or a bundled demo's name (churn)")
+    report.add_argument("spec", help="the demo's spec file (demos/churn.toml) or a bundled demo's name (churn); "
+                                     "with --model, the held-out data file (CSV, Parquet or Excel)")
     setting = report.add_mutually_exclusive_group()
     setting.add_argument("--threshold", type=_share, metavar="SCORE",
                          help="act on every held-out example scoring at least this (0 to 1)")
@@ -82,12 +83,46 @@ def parser() -> argparse.ArgumentParser:
     report.add_argument("--date", action="store_true", help="print today's date in the report's footer")
     report.add_argument("-v", "--verbose", action="store_true",
                         help="also log the details of a problem (paths, values from the files) to stderr")
+    own = report.add_argument_group(
+        "your own fitted model", "Report on a model fitted elsewhere: --model names its skops file (never a pickle), "
+        "and the positional argument is the held-out data, rows the model never trained on (docs/own-model.md).")
+    own.add_argument("--model", type=Path, metavar="SKOPS", help="the fitted model, saved with skops.io.dump")
+    own.add_argument("--outcome", help="the outcome column of the data (with --model)")
+    own.add_argument("--positive", help="the outcome value to find (default: the model's positive class)")
+    own.add_argument("--id", dest="id_column", help="a column naming each row")
+    own.add_argument("--rule", help="today's rule, e.g. 'contract == \"month-to-month\"' (default: a random pick)")
+    own.add_argument("--title", help="the demo's title")
+    own.add_argument("--never-saw", action="store_true", help="confirm the model never trained on these rows")
     run = commands.add_parser(
         "run", help="serve the app (further options go to streamlit run)",
         description="Serve the Proofdeck app on the bundled demos. Any further options go to "
                     "`streamlit run`, e.g. `proofdeck run --server.port 8502`.",
     )
     del run  # it takes no options of its own: the rest go to streamlit run
+    export = commands.add_parser(
+        "export-model", help="write a demo's fitted model as a skops file, for scoring elsewhere",
+        description="Write the fitted model of a demo (with its feature columns and today's rule) as a "
+                    "skops file that `proofdeck score` and the Spark and Dask jobs read (docs/scoring.md).",
+    )
+    export.add_argument("spec", help="the demo's spec file (demos/churn.toml) or a bundled demo's name (churn)")
+    export.add_argument("-o", "--output", type=Path, help="the model file (default: <demo>.skops)")
+    export.add_argument("-v", "--verbose", action="store_true", help="also log the details of a problem")
+    score = commands.add_parser(
+        "score", help="score a table with an exported model (pandas chunks, Dask or Spark)",
+        description="Score a table (Parquet file or folder, or CSV) with a model file from `proofdeck "
+                    "export-model`, writing one file of id, score, rule flag and outcome that the Your "
+                    "data page reads as your own scores (docs/scoring.md).",
+    )
+    score.add_argument("model", type=Path, help="the .skops model file")
+    score.add_argument("table", type=Path, help="the table to score: a Parquet file or folder, or a CSV file")
+    score.add_argument("-o", "--output", type=Path, required=True, help="the scores file (.parquet or .csv)")
+    score.add_argument("--engine", choices=("pandas", "dask", "spark"), default="pandas",
+                       help="pandas: chunks on this machine (default); dask: a local Dask cluster, or the "
+                            "one at --scheduler; spark: a Spark session (--master, default local[*])")
+    score.add_argument("--chunk-rows", type=_whole, default=200_000, metavar="N", help="rows per chunk (pandas)")
+    score.add_argument("--scheduler", metavar="ADDRESS", help="a Dask scheduler's address (dask)")
+    score.add_argument("--master", default="local[*]", help="the Spark master (spark)")
+    score.add_argument("-v", "--verbose", action="store_true", help="also log the details of a problem")
     return main
 
 
@@ -150,6 +185,8 @@ def report(arguments) -> str:
     from proofdeck.sharing.report import report_html, setting_text
 
     started = time.perf_counter()
+    if arguments.model is not None:
+        return own_model_report(arguments, started)
     spec_path = _spec_path(arguments.spec)
     try:
         spec = load_spec(spec_path)
@@ -178,6 +215,95 @@ def report(arguments) -> str:
     return done + f"): the model acts on {setting_text(scenario, count)}, in {time.perf_counter() - started:.1f} s"
 
 
+def own_model_report(arguments, started: float) -> str:
+    """The report of a team's own model file on its held-out data file."""
+    from proofdeck.api import Proof, ProofError, read_data_file
+    from proofdeck.data.delimited import DataError
+    from proofdeck.data.spec import SpecError
+    from proofdeck.model.model_files import ModelFileError, open_skops
+
+    if not arguments.outcome:
+        raise CommandError("--model needs --outcome, the outcome column of the data", EXIT_USAGE)
+    data = Path(arguments.spec)
+    for path, what in ((arguments.model, "model file"), (data, "data file")):
+        if not path.is_file():
+            raise CommandError(f"no {what} at {path}")
+    try:
+        model = open_skops(arguments.model)
+        proof = Proof(model, read_data_file(data.name, data.read_bytes()), outcome=arguments.outcome, positive=arguments.positive,
+                      id_column=arguments.id_column, rule=arguments.rule, title=arguments.title or data.stem,
+                      never_saw=True if arguments.never_saw else None)
+        scenario = proof.scenario
+    except (ModelFileError, DataError, ProofError, SpecError) as error:
+        raise CommandError(str(error)) from None
+    _check_top(arguments, scenario.labels.size)
+    count = _count(scenario, arguments)
+    output = arguments.output or Path(f"{data.stem}-report.html")
+    from proofdeck.sharing.report import report_html, setting_text
+
+    made_on = datetime.date.today().isoformat() if arguments.date else None
+    page = report_html(scenario, scenario.spec.economics, count, made_on=made_on)
+    _write(output, page.encode("utf-8"), "report")
+    notes = "".join(f"\nnote: {note}" for note in scenario.held_out_notes)
+    return (f"wrote {output} ({len(page.encode('utf-8')) / 1024:,.0f} KB): your {scenario.model.name} acts on "
+            f"{setting_text(scenario, count)}, in {time.perf_counter() - started:.1f} s{notes}")
+
+
+def export_model(arguments) -> str:
+    """Fit a demo and write its model file; returns what was done, in one line."""
+    from proofdeck.data.spec import SpecError
+    from proofdeck.data.spec_files import load_spec
+    from proofdeck.model.scenario import build_scenario
+    from proofdeck.scoring.model_file import ModelFileError, model_bytes, scoring_model_of
+
+    try:
+        spec = load_spec(_spec_path(arguments.spec))
+        model = scoring_model_of(build_scenario(spec))
+    except (SpecError, ModelFileError) as error:
+        raise CommandError(str(error)) from None
+    output = arguments.output or Path(f"{spec.key}.skops")
+    data = model_bytes(model)
+    _write(output, data, "model")
+    return f"wrote {output} ({len(data) / 1024:,.0f} KB): {len(model.features)} feature columns" + (
+        ", today's rule" if model.rule else "")
+
+
+def score_table(arguments) -> str:
+    """Score a table with a model file on the chosen engine; returns what was done, in one line."""
+    from proofdeck.data.delimited import DataError
+    from proofdeck.scoring import jobs
+    from proofdeck.scoring.model_file import ModelFileError
+
+    started = time.perf_counter()
+    for path, what in ((arguments.model, "model file"), (arguments.table, "table")):
+        if not path.exists():
+            raise CommandError(f"no {what} at {path}")
+    try:
+        if arguments.engine == "pandas":
+            rows = jobs.score_with_pandas(arguments.model, arguments.table, arguments.output, arguments.chunk_rows)
+        elif arguments.engine == "dask":
+            from dask.distributed import Client
+
+            with Client(arguments.scheduler) if arguments.scheduler else Client(processes=True) as client:
+                rows = jobs.score_with_dask(arguments.model, arguments.table, arguments.output, client=client)
+        else:
+            from pyspark.sql import SparkSession
+
+            spark = SparkSession.builder.master(arguments.master).appName("proofdeck-score").getOrCreate()
+            try:
+                rows = jobs.score_with_spark(spark, arguments.model, arguments.table, arguments.output)
+            finally:
+                spark.stop()
+    except ImportError as error:
+        raise CommandError(f"the {arguments.engine} engine needs {error.name}: pip install 'proofdeck[{arguments.engine}]'") from None
+    except (ModelFileError, DataError, OSError) as error:
+        raise CommandError(str(error)) from None
+    return f"wrote {arguments.output}: {rows:,} rows scored with {arguments.engine} in {time.perf_counter() - started:.1f} s"
+
+
+COMMANDS = {"report": report, "export-model": export_model, "score": score_table}
+
+
 @contextlib.contextmanager
 def _details_on_stderr(verbose: bool):
     """The package logs a problem's detail for a server's log; here it would be a second line
@@ -200,6 +326,7 @@ def _details_on_stderr(verbose: bool):
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
+    arguments = None
     try:
         command_line = parser()
         arguments, others = command_line.parse_known_args(argv)
@@ -208,7 +335,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if others:
             command_line.error(f"unrecognized arguments: {' '.join(others)}")
         with _details_on_stderr(arguments.verbose):
-            sys.stdout.write(report(arguments) + "\n")
+            sys.stdout.write(COMMANDS[arguments.command](arguments) + "\n")
         return 0
     except CommandError as error:
         sys.stderr.write(f"{PROG}: error: {error}\n")
@@ -217,7 +344,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.write(f"{PROG}: interrupted\n")
         return 130
     except Exception as error:  # one line, never a traceback; the type says where to look
-        sys.stderr.write(f"{PROG}: error: the report could not be built ({type(error).__name__}: "
+        what = getattr(arguments, "command", None) or "command"
+        sys.stderr.write(f"{PROG}: error: the {what} command failed ({type(error).__name__}: "
                          f"{str(error).splitlines()[0] if str(error) else 'no detail'})\n")
         return EXIT_FAILED
 

@@ -8,7 +8,7 @@ import pytest
 from conftest import DEMOS, ROOT, TECHNICAL_WORDS, bundled, open_page, page_text
 from streamlit.testing.v1 import AppTest
 
-from ui.share.sections import PREDICTIONS_LABEL, REPORT_LABEL, url_path
+from ui.share.sections import MODEL_LABEL, PREDICTIONS_LABEL, REPORT_LABEL, url_path
 
 SHARE = "pages/5_Share.py"
 
@@ -26,7 +26,7 @@ def link(at: AppTest) -> str:
 def test_share_page_renders_with_both_downloads_for_every_demo(demo):
     at = open_page(SHARE, demo)
     assert not at.exception, at.exception
-    assert downloads(at) == [REPORT_LABEL, PREDICTIONS_LABEL]
+    assert downloads(at) == [REPORT_LABEL, PREDICTIONS_LABEL, MODEL_LABEL]
     assert link(at) == f"?demo={demo}"
     assert at.radio(key="share_link_page").options == ["The pitch", "Decide", "Examples", "Rule vs model"]
     text = page_text(at, include_sidebar=False)
@@ -109,3 +109,18 @@ def test_report_download_shows_the_stories_the_session_shows():
         page = report_bytes(sc, sc.spec.economics, sc.default_count, sc.spec.charter, seed).decode("utf-8")
         for story in pick_stories(sc.labels, flags, sc.rule_flags, seed=seed):
             assert f"Customer {sc.ids.iloc[story.position]} · one of" in page
+
+
+def test_the_model_download_opens_as_a_scoring_model_that_gives_the_pages_scores():
+    from proofdeck.scoring.model_file import read_model
+    from proofdeck.scoring.score import score_frame
+    from ui.frame import state
+    from ui.share.sections import _model_file
+
+    at = open_page(SHARE, "fraud")
+    assert "--engine spark" in " ".join(code.value for code in at.code)
+    scenario = bundled("fraud")
+    model = read_model(_model_file(state.cache_key(scenario), scenario))
+    scored = score_frame(model, scenario.heldout)
+    assert np.array_equal(scored["score"].to_numpy(), scenario.scores)
+    assert np.array_equal(scored["rule_flag"].eq("yes").to_numpy(), scenario.rule_acts)

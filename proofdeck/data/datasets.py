@@ -79,6 +79,25 @@ def read_csv(source: str | Path | IO[bytes] | bytes, max_bytes: int = MAX_FILE_B
     return table.frame
 
 
+PARQUET_SUFFIXES = (".parquet", ".pq")
+
+
+def read_table(path: Path, max_bytes: int = MAX_FILE_BYTES) -> pd.DataFrame:
+    """A spec's data file: Parquet (kept with its column types, as a notebook wrote it) or CSV."""
+    if Path(path).suffix.lower() not in PARQUET_SUFFIXES:
+        return read_csv(path, max_bytes)
+    try:
+        size = Path(path).stat().st_size
+    except OSError as error:
+        raise DataError(f"cannot read {Path(path).name}: {error.strerror or error}", public="cannot be read") from None
+    if size > max_bytes:
+        raise DataError(_too_big(size, max_bytes))
+    try:
+        return pd.read_parquet(path)
+    except Exception as error:  # pyarrow raises several types for a broken file
+        raise DataError(f"is not a readable Parquet file ({type(error).__name__})") from None
+
+
 def _describe(source: object) -> str:
     return str(source) if isinstance(source, (str, Path)) else type(source).__name__
 
@@ -259,7 +278,7 @@ def load_dataset(spec: DemoSpec) -> Dataset:
         return SpecError(f"{where}: {place}: {public}", detail=full)
 
     try:
-        frame = read_csv(spec.data_path)
+        frame = read_table(spec.data_path)
     except DataError as error:
         raise fail("[data] path", f"{data_name}: {error.public}", str(error)) from None
     fields = [

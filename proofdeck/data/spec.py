@@ -20,7 +20,8 @@ from typing import Any
 
 from proofdeck.data.names import readable_name
 
-MODEL_KINDS = ("gradient_boosting", "logistic_regression")
+MODEL_KINDS = ("gradient_boosting", "logistic_regression", "fitted")  # fitted: a team's own model file
+UNSEEN_CHOICES = ("yes", "no", "not sure")
 # What the action does to the outcome, as a test would see it (Economics.action_effect).
 PREVENTS, CATCHES, CONVERTS = "prevents", "catches", "converts"
 ACTION_EFFECTS = (PREVENTS, CATCHES, CONVERTS)
@@ -168,9 +169,15 @@ class RuleSpec:
 
 @dataclass(frozen=True)
 class ModelSpec:
+    """The model: a kind Proofdeck fits on a held-out split, or ``fitted``: the team's own model,
+    read from ``file`` (skops), with every row of the data held out. ``unseen`` is the team's
+    answer to "did that model never see these rows?" ("yes", "no" or "not sure")."""
+
     kind: str = "gradient_boosting"
     test_size: float = 0.3
     seed: int = 42
+    file: str | None = None
+    unseen: str = "not sure"
 
 
 @dataclass(frozen=True)

@@ -80,6 +80,14 @@ def load_spec(path: str | Path, root: str | Path | None = None) -> DemoSpec:
         raise SpecError(f"{where}: is not a usable spec (a number has too many digits)", str(error)) from None
     grouped = validate_document(document, where)
     data_path = _data_path(path, grouped["data"]["path"], where, root)
+    model = grouped["model"]
+    if model.get("kind") == "fitted":
+        if "file" not in model:
+            raise SpecError(f'{where}: [model] file: a model of kind "fitted" needs its file (a .skops file)')
+        grouped = {**grouped, "model": {**model, "file": str(_data_path(path, model["file"], where, root,
+                                                                          "[model] file"))}}
+    elif "file" in model:
+        raise SpecError(f'{where}: [model] file: only a model of kind "fitted" is read from a file')
     return _build(path, data_path, grouped)
 
 
@@ -148,17 +156,18 @@ def allowed_data_roots(spec_path: str | Path, root: str | Path | None = None) ->
     return roots
 
 
-def _data_path(spec_path: Path, text: str, where: str, root: str | Path | None) -> Path:
-    """The spec's data file, resolved, confined to the allowed roots."""
+def _data_path(spec_path: Path, text: str, where: str, root: str | Path | None,
+               field: str = "[data] path") -> Path:
+    """The spec's data (or model) file, resolved, confined to the allowed roots."""
     try:
         # Relative to the spec's own folder as written (a symlinked spec does not move it).
         resolved = (Path(os.path.abspath(spec_path)).parent / text).resolve()
         roots = allowed_data_roots(spec_path, root)
     except (OSError, RuntimeError, ValueError) as error:  # symlink loops, odd names
-        raise SpecError(f"{where}: [data] path: cannot be followed to a file", repr(error)) from None
+        raise SpecError(f"{where}: {field}: cannot be followed to a file", repr(error)) from None
     if not any(resolved.is_relative_to(folder) for folder in roots):
         raise SpecError(
-            f"{where}: [data] path: must point inside the project folder that holds the demos "
+            f"{where}: {field}: must point inside the project folder that holds the demos "
             f"folder (set {DATA_ROOT_ENV} to allow another folder)",
             f"{text!r} resolves to {resolved}, outside {', '.join(map(str, roots))}",
         )
@@ -167,7 +176,7 @@ def _data_path(spec_path: Path, text: str, where: str, root: str | Path | None) 
     except OSError:
         return resolved  # a missing file is reported when the data is read
     if not stat.S_ISREG(mode):
-        raise SpecError(f"{where}: [data] path: is not a regular file")
+        raise SpecError(f"{where}: {field}: is not a regular file")
     return resolved
 
 

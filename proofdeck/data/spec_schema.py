@@ -19,6 +19,7 @@ from proofdeck.data.spec import (
     ECONOMICS_BOUNDS,
     HEADLINE_FIGURES,
     MODEL_KINDS,
+    UNSEEN_CHOICES,
     READINESS,
     SpecError,
     heading_key,
@@ -244,6 +245,8 @@ SCHEMA: dict[str, dict[str, Field]] = {
         "kind": ("text", False, _one_of(MODEL_KINDS)),
         "test_size": ("number", False, _test_size),
         "seed": ("int", False, _seed),
+        "file": ("text", False, _data_path_text),
+        "unseen": ("text", False, _one_of(UNSEEN_CHOICES)),
     },
 }
 REQUIRED_SECTIONS = ("data", "nouns", "rule", "economics")

@@ -161,6 +161,10 @@ def make_explainer(
     -------
     ModelExplainer
     """
+    if model.fitted_elsewhere:  # a team's own model: pipelines, trees, linear or a black box
+        from proofdeck.explanation.fitted import make_fitted_explainer
+
+        return make_fitted_explainer(model, background, seed=seed)
     import shap  # lazy: about a second to import, paid only when examples are explained
 
     estimator = model.pipeline.named_steps["model"]

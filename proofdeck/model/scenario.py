@@ -19,7 +19,7 @@ from proofdeck.data.spec import DemoSpec, Economics, SpecError
 from proofdeck.decisions.outcomes import Outcome, as_flags, outcome_of_flags, policy_size
 from proofdeck.decisions.random_pick import RandomPick, random_pick_weights
 from proofdeck.decisions.sweep import ThresholdSweep
-from proofdeck.model.training import HoldoutSplit, TrainedModel, holdout_split, train_model
+from proofdeck.model.training import FITTED, HoldoutSplit, TrainedModel, holdout_split, train_model
 from proofdeck.model.two_models import fit_two_models
 from proofdeck.rules.heuristic import RuleClassifier
 from proofdeck.rules.parse import FLAG, column_kinds
@@ -69,6 +69,9 @@ class Scenario:
     sweep: ThresholdSweep
     trained_on: int = 0
     unseen: str = UNSEEN_YES
+    # Problems found with "the model never saw these rows" for a team's own model (shared ids,
+    # a too-perfect ranking; proofdeck/model/fitted.py), one sentence each, for every page.
+    held_out_notes: tuple[str, ...] = ()
     # The past campaign in the data (the spec's [uplift]) on the held-out rows, with the two
     # models' estimates of what the action changes; None when the spec has none.
     uplift: CampaignUplift | None = None
@@ -117,6 +120,24 @@ class Scenario:
         return as_flags(self.rule_flags)
 
     @property
+    def fitted_elsewhere(self) -> bool:
+        """A team's own fitted model, explained here but never refitted."""
+        return self.model is not None and self.model.fitted_elsewhere
+
+    @property
+    def refittable(self) -> bool:
+        """The model was fitted here, so it can be refitted (stability, the leak guard)."""
+        return self.model is not None and not self.model.fitted_elsewhere
+
+    @property
+    def typical_rows(self) -> pd.DataFrame:
+        """Rows standing for "a typical example" for the explainers: the training rows, or the
+        held-out rows for a model fitted elsewhere (its training rows are not here)."""
+        if self.split.train.size:
+            return self.dataset.frame.iloc[self.split.train]
+        return self.heldout
+
+    @property
     def held_out_confirmed(self) -> bool:
         """Whether the model is known never to have seen these rows (always, when trained here)."""
         return self.unseen == UNSEEN_YES
@@ -125,7 +146,8 @@ class Scenario:
     def unseen_note(self) -> str:
         """One plain sentence when the figures are honest only if the team's model never saw
         these rows and that was not confirmed (or was denied); empty otherwise."""
-        return "" if self.held_out_confirmed else unseen_note(self.spec.nouns, self.unseen)
+        notes = () if self.held_out_confirmed else (unseen_note(self.spec.nouns, self.unseen),)
+        return " ".join((*notes, *self.held_out_notes))
 
     def position_of(self, example_id: str) -> int | None:
         """Index into the held-out arrays of the example with this id (None if not held out)."""
@@ -194,6 +216,11 @@ def _build(spec: DemoSpec, dataset: Dataset | None, max_train_rows: int | None) 
         # However the examples were built (a saved proof of concept, an upload), who got the action
         # in a past campaign is never something the risk model learns from.
         dataset = replace(dataset, features=tuple(f for f in dataset.features if f != spec.uplift.treatment_column))
+    if spec.model.kind == FITTED:
+        # The team's own model: nothing to split or fit (proofdeck/model/fitted.py).
+        from proofdeck.model.fitted import scenario_from_model_file
+
+        return scenario_from_model_file(spec, dataset)
     split = holdout_split(dataset.labels, spec.model.test_size, spec.model.seed)
     held_positives = int(dataset.labels[split.test].sum())
     held_others = int(split.test.size - held_positives)

@@ -28,6 +28,7 @@ MODEL_NAMES = {
     "gradient_boosting": "gradient-boosted trees",
     "logistic_regression": "logistic regression",
 }
+FITTED = "fitted"  # a team's own model, fitted outside Proofdeck (proofdeck/model/fitted.py)
 
 
 @dataclass(frozen=True)
@@ -101,22 +102,33 @@ def build_pipeline(kind: str, numeric: list[str], categorical: list[str], seed: 
 
 @dataclass
 class TrainedModel:
-    """A fitted pipeline and what it was trained on."""
+    """A fitted pipeline and what it was trained on.
+
+    ``kind`` is a model kind of a spec, or :data:`FITTED` for a team's own model, whose
+    ``description`` names it ("HistGradientBoostingClassifier in a pipeline") and whose
+    ``positive_index`` is the column of ``predict_proba`` that holds the outcome to find.
+    """
 
     pipeline: Pipeline
     kind: str
     features: tuple[str, ...]
     numeric: list[str]
     categorical: list[str]
+    description: str = ""
+    positive_index: int = 1
+
+    @property
+    def fitted_elsewhere(self) -> bool:
+        return self.kind == FITTED
 
     @property
     def name(self) -> str:
-        return MODEL_NAMES[self.kind]
+        return self.description if self.fitted_elsewhere else MODEL_NAMES[self.kind]
 
     def score(self, frame: pd.DataFrame) -> np.ndarray:
         """Probability of the positive outcome for each row."""
         with threadpool_limits(limits=fitting_threads(len(frame), len(self.features))):
-            return self.pipeline.predict_proba(frame.loc[:, list(self.features)])[:, 1]
+            return positive_scores(self.pipeline, frame.loc[:, list(self.features)], self.positive_index)
 
     @property
     def source_columns(self) -> list[str]:
@@ -124,6 +136,25 @@ class TrainedModel:
         prepare: ColumnTransformer = self.pipeline.named_steps["prepare"]
         by_step = {step: columns[0] for step, _, columns in prepare.transformers_ if step != "remainder"}
         return [by_step[name.split("__", 1)[0]] for name in prepare.get_feature_names_out()]
+
+
+# Rows are scored in batches whose length is a multiple of this. BLAS computes a matrix product
+# in groups of rows and the rows left over after the last full group by another code path,
+# whose sums can differ in the last bit; padding every batch to a whole number of groups sends
+# every row down the same path, so a row's score does not depend on how the table was cut into
+# pieces (the app, pandas chunks, Dask partitions and Spark batches all give the same bits).
+SCORING_ROWS_MULTIPLE = 64
+
+
+def positive_scores(pipeline, features: pd.DataFrame, positive_index: int = 1) -> np.ndarray:
+    """The positive class's probability for each row, the same bits however rows are batched."""
+    rows = len(features)
+    if rows == 0:
+        return np.empty(0, dtype=float)
+    padding = -rows % SCORING_ROWS_MULTIPLE
+    if padding:
+        features = pd.concat([features, features.iloc[[-1] * padding]])
+    return np.asarray(pipeline.predict_proba(features)[:rows, positive_index], dtype=float)
 
 
 # Work (rows x columns) below which one thread is enough. OpenMP threads that fight other

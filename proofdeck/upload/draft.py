@@ -64,6 +64,8 @@ _PRESET_WORDS = {
 }
 
 
+NO_RULE = "False"  # a valid rule that picks nobody: a spec needs one; the pages then compare with a random pick
+
 # Names that say only "the outcome" ("y", "target"): the nouns then say "outcome" for them.
 _GENERIC_OUTCOME_NAMES = {"y", "target", "label", "outcome", "class", "result", "is", "the", "flag"}
 
@@ -226,7 +228,7 @@ def talk_sentence(nouns: Nouns, economics: Economics) -> str:
     )
 
 
-def prepare(frame: pd.DataFrame, draft: DemoDraft) -> Prepared:
+def prepare(frame: pd.DataFrame, draft: DemoDraft, test_size: float | None = None) -> Prepared:
     """The data a demo of this draft reads; the user's frame is never changed.
 
     Raises
@@ -234,7 +236,8 @@ def prepare(frame: pd.DataFrame, draft: DemoDraft) -> Prepared:
     DataError
         When the outcome cannot be used (see :func:`proofdeck.upload.labels.build_outcome`).
     """
-    outcome = build_outcome(frame, draft.outcome, draft.positives, draft.model.test_size)
+    # test_size: the share held out (1.0 for a model fitted elsewhere: every row is held out).
+    outcome = build_outcome(frame, draft.outcome, draft.positives, test_size or draft.model.test_size)
     series = frame[draft.outcome]
     blank_text = bool((outcome_missing(series) & series.notna()).any())
     data, target, positive = frame, draft.outcome, outcome.positives[0]

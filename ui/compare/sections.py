@@ -382,7 +382,7 @@ def decision_curve_tab(scenario: Scenario, econ: Economics) -> None:
         f"(the model's band is shaded; model - {against.short} is paired on the same resamples). The curve assumes the "
         f"{md(nouns.score)} is a calibrated probability: {md(w.a(nouns.entity))} scored 30% is {md(w.a(nouns.positive))} "
         f"3 times in 10. " + ("The team's own scores are between 0 and 1, but nothing here checked that they are "
-                              "calibrated. " if sc.own_scores else "")
+                              "calibrated. " if not sc.refittable else "")
         + ("The fixed cost of running the programme is left out: it does not depend on the threshold. "
            if econ.fixed_cost else "")
         + (f"The exchange rate uses the average {md(sc.spec.label(econ.value_column))}; the money figures elsewhere "

@@ -32,8 +32,7 @@ EXAMPLE_PARAM = "example"
 def _explainer(key: str, _scenario: Scenario):
     from proofdeck.explanation.explain import make_explainer
 
-    train = _scenario.dataset.frame.iloc[_scenario.split.train]
-    return make_explainer(_scenario.model, train)
+    return make_explainer(_scenario.model, _scenario.typical_rows)
 
 
 def explainer(scenario: Scenario):

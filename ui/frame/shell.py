@@ -19,6 +19,7 @@ from proofdeck.sharing import links
 from proofdeck.words.safe_text import md
 from ui.frame import saved, state
 from ui.frame.assumptions import assumptions_form
+from ui.frame.launched import register_launched
 from ui.frame.navigation import PAGES
 from ui.present import mode as present
 
@@ -74,6 +75,7 @@ def page_setup(title: str) -> Page:
     # Presenting counts as a page of its own: leaving it refills the page's inputs.
     state.enter_page(f"{title} · presenting" if presenting else title)
     saved.open_from_link()
+    register_launched()
     catalog = state.catalog()
     with st.sidebar:
         st.markdown("### Proofdeck")

@@ -57,7 +57,7 @@ def finished_stability(scenario: Scenario, economics):
     """The model's gain across refits once the background refits have finished (None while
     they run, when they are off, or for the user's own scores, which cannot be refitted)."""
     repeats = refits_wanted()
-    if scenario.own_scores or repeats == 0:
+    if not scenario.refittable or repeats == 0:
         return None
     job = _refits(state.cache_key(scenario), repeats, scenario)
     if not job.done():
@@ -72,7 +72,7 @@ def stability_caption(scenario: Scenario, interval: Interval) -> None:
     """A caption beside the bootstrap interval of the extra net value: how it moves across
     ten other, disjoint test groups (or that this is being checked). Scores from the team's own
     model are never refitted: the caption says so instead."""
-    if scenario.own_scores:
+    if not scenario.refittable:
         st.caption(f":material/info: {w.no_refits_sentence(scenario.spec.nouns)}")
         return
     repeats = refits_wanted()

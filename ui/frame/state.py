@@ -134,7 +134,7 @@ def leak_check(scenario: Scenario, compute: bool = True) -> LeakCheck | None:
     entry = _upload_entry(scenario)
     if entry is not None:
         return entry[2]
-    if scenario.own_scores or not compute:
+    if not scenario.refittable or not compute:
         return None
     source = _LEAK_SOURCES.get(cache_key(scenario), scenario)
     return _bundled_check(cache_key(source), source)

@@ -45,7 +45,7 @@ def trust_notes(scenario: Scenario, econ: Economics) -> None:
             st.warning(md(drivers + " Answer for each on the Your data page (step 3), then build again.",
                           limit=1500), icon=":material/help:")
         st.caption(":material/fact_check: " + md(leak_check_sentence(scenario, check), limit=1500))
-    elif not scenario.own_scores:
+    elif scenario.refittable:
         checked = st.expander("How the columns were checked for anything known only after the outcome",
                               key=f"leaks_{spec.key}", on_change="rerun", icon=":material/fact_check:")
         if checked.open:  # the check refits the model a few times: only when someone asks
@@ -98,6 +98,11 @@ def data_rule_model(scenario: Scenario, comparison: SameBudget) -> None:
             st.markdown(f"The **{nouns.score}** comes from your own model, scored outside Proofdeck, and nothing "
                         f"is refitted here; every one of the **{scenario.sweep.size:,}** {nouns.entities} counts "
                         "as held out.")
+            st.caption(md(w.unseen_answer_text(nouns, scenario.unseen)))
+        elif scenario.fitted_elsewhere:
+            st.markdown(f"Your own model ({md(scenario.model.name)}), fitted outside Proofdeck, gives each "
+                        f"{nouns.entity} a **{nouns.score}**; it is scored and explained here, never refitted. Every "
+                        f"one of the **{scenario.sweep.size:,}** {nouns.entities} counts as held out.")
             st.caption(md(w.unseen_answer_text(nouns, scenario.unseen)))
         else:
             sample = "" if scenario.trained_on >= len(scenario.split.train) else (

@@ -14,6 +14,7 @@ import streamlit as st
 from proofdeck.comparison.stability import Stability
 from proofdeck.data.spec import Charter, Economics
 from proofdeck.model.scenario import Scenario
+from proofdeck.scoring.model_file import model_bytes, scoring_model_of
 from proofdeck.sharing import links
 from proofdeck.sharing.predictions import predictions_csv, predictions_description
 from proofdeck.sharing.report import report_file_name, report_html
@@ -166,3 +167,34 @@ def downloads(scenario: Scenario, economics: Economics, count: int) -> None:
         )
         st.caption(md(predictions_description(scenario), limit=1000) + " Cells that a spreadsheet would run as a "
                    "formula start with an apostrophe.")
+
+
+MODEL_LABEL = "Download the fitted model (.skops)"
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _model_file(demo_key: str, _scenario: Scenario) -> bytes:
+    return model_bytes(scoring_model_of(_scenario))
+
+
+def model_download(scenario: Scenario) -> None:
+    """The fitted model as a skops file, for a data team that scores where its data lives."""
+    if scenario.model is None:
+        return  # the team's own scores: its model is already where its data is
+    spec = scenario.spec
+    rule = "today's rule" if scenario.rule is not None else "no rule"
+    st.markdown("#### For the data team: score where your data lives")
+    with st.container(border=True):
+        st.download_button(
+            MODEL_LABEL, lambda: _model_file(state.cache_key(scenario), scenario),
+            file_name=f"{spec.key}.skops", mime="application/octet-stream", icon=":material/model_training:",
+            key="share_model", on_click="ignore",
+        )
+        st.caption(
+            f"The {scenario.model.name} model fitted here, with its {len(scenario.model.features)} columns and "
+            f"{rule}, as a skops file (stored "
+            "as data, not pickle). Score a table of any size with it on Spark or Dask, or in chunks on one "
+            "machine, and bring the scores back on Your data as your own scores: the same numbers as here, "
+            "bit for bit."
+        )
+        st.code(f"proofdeck score {spec.key}.skops table.parquet -o scores.parquet --engine spark", language="bash")

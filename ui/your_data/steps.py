@@ -26,6 +26,7 @@ from proofdeck.data.spec import SpecError
 from proofdeck.model.scenario import MAX_TRAIN_ROWS, Scenario, build_scenario, scenario_from_scores
 from proofdeck.upload.bundle import bundle_zip, safe_name, save_demo
 from proofdeck.upload.draft import (
+    NO_RULE,
     DemoDraft,
     Prepared,
     default_draft,
@@ -327,7 +328,7 @@ def ready_note(scenario: Scenario) -> None:
     params = state.link_params(scenario)
     for column, (script, label, icon) in zip(st.columns(4), PAGES[:4]):
         column.page_link(script, label=label, icon=icon, query_params=params)
-    if scenario.own_scores:
+    if not scenario.refittable:
         st.caption(f":material/visibility: {md(w.unseen_answer_text(nouns, scenario.unseen), limit=400)} "
                    f"{md(scenario.unseen_note, limit=400)}")
     if scenario.trained_on and scenario.trained_on < len(scenario.split.train):
@@ -427,7 +428,6 @@ def draft_for(upload_name: str, outcome: Outcome, columns: Columns, profile: Pro
     return replace(draft, known_before=columns.known_before)
 
 
-NO_RULE = "False"  # a valid rule that picks nobody: the spec needs one; the page compares with a random pick
 
 
 def finish_draft(draft: DemoDraft, rule: str) -> DemoDraft:

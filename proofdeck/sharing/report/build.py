@@ -138,7 +138,7 @@ def data_and_rule(scenario: Scenario, comparison: SameBudget) -> c.DataSection:
     spec, nouns, dataset = scenario.spec, scenario.spec.nouns, scenario.dataset
     held, held_positives = scenario.sweep.size, int(np.asarray(scenario.labels, dtype=bool).sum())
     kind = "Synthetic sample data, generated for this demo." if spec.synthetic else "The business's own data."
-    if scenario.own_scores:
+    if not scenario.refittable:
         learned = (f"The {nouns.score} comes from the business's own model; every one of them counts as held "
                    f"out ({w.count(held_positives)} {nouns.positives}). "
                    + w.unseen_answer_text(nouns, scenario.unseen).replace("Your answer", "The team's answer"))
@@ -162,8 +162,10 @@ def data_and_rule(scenario: Scenario, comparison: SameBudget) -> c.DataSection:
     else:
         baseline = c.BaselineText(against.title, spec.rule.description, spec.rule.expression, picks)
     model = comparison.model
-    if scenario.own_scores:
-        source = (f"The {nouns.score} comes from the business's own model, scored outside Proofdeck; nothing is "
+    if not scenario.refittable:
+        scored = ("scored outside Proofdeck" if scenario.own_scores
+                  else f"a {scenario.model.name} scored and explained here")
+        source = (f"The {nouns.score} comes from the business's own model, {scored}; nothing is "
                   f"refitted here. {scenario.unseen_note or 'The team confirmed it never saw these ' + nouns.entities + '.'}")
     else:
         source = (f"A {MODEL_NAMES.get(scenario.model.kind, scenario.model.kind)} model gives each {nouns.entity} "

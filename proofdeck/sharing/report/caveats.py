@@ -38,9 +38,10 @@ def caveats(scenario: Scenario, econ: Economics, comparison: SameBudget, check: 
     if spec.synthetic:
         items.append("The data are synthetic, generated for this demo: they show how the case would be made, "
                      "and the business's own data will give other numbers.")
-    if scenario.own_scores:
+    if not scenario.refittable:
         items.append(f"The {nouns.score} comes from the business's own model: whether it used a column known only "
-                     "after the outcome, or trained on these rows, cannot be checked here.")
+                     "after the outcome, or trained on these rows, cannot be checked here"
+                     + (" beyond what is said above." if scenario.held_out_notes else "."))
     elif check is not None:
         features = scenario.dataset.features
         items.append("Columns known only after the outcome: " + check.findings(
@@ -54,7 +55,7 @@ def caveats(scenario: Scenario, econ: Economics, comparison: SameBudget, check: 
     items.append(w.uplift_caveat(nouns, econ, scenario.baseline, spec.uplift))
     if stability is not None:
         items.append(stability.summary + " " + stability.compared_with(comparison.extra_net))
-    elif scenario.own_scores:
+    elif not scenario.refittable:
         items.append(w.no_refits_sentence(nouns))
     else:
         items.append("The model was trained on one split of the data; how much its gain moves when other rows "

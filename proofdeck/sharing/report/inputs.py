@@ -82,7 +82,7 @@ def gather_inputs(
         bootstrap = TopKBootstrap(sc.sweep.order, sc.labels, sc.values)
     if best is None:
         best = best_setting(sc.scores, sc.labels, sc.values, economics)
-    if check is None and not sc.own_scores:
+    if check is None and sc.refittable:
         check = check_columns(sc.dataset.frame, sc.dataset.labels, tuple(sc.model.features), spec.target_column,
                               spec.model.kind, spec.model.test_size, spec.model.seed)
     stories = tuple(pick_stories(sc.labels, sc.flags_at(count), sc.rule_acts, seed=story_seed))
@@ -109,7 +109,7 @@ def story_contributions(scenario: Scenario, stories: tuple[Story, ...],
     from proofdeck.explanation.explain import make_explainer
 
     if explainer is None:
-        explainer = make_explainer(scenario.model, scenario.dataset.frame.iloc[scenario.split.train])
+        explainer = make_explainer(scenario.model, scenario.typical_rows)
     rows = scenario.heldout.iloc[positions]
     explained = explainer.explain(rows[list(scenario.model.features)])
     return {position: explained.row(i) for i, position in enumerate(positions)}
