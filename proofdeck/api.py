@@ -36,9 +36,9 @@ from proofdeck.app_files import LAUNCH_ENV
 from proofdeck.data.delimited import DataError
 from proofdeck.data.spec import ModelSpec
 from proofdeck.model.fitted import scenario_from_fitted
-from proofdeck.model.training import FITTED
 from proofdeck.model.model_files import open_skops
 from proofdeck.model.scenario import Scenario
+from proofdeck.model.training import FITTED
 from proofdeck.upload.draft import NO_RULE, default_draft, draft_spec, prepare, rule_sentence
 from proofdeck.words.wording import UNSEEN_NO, UNSEEN_NOT_SURE, UNSEEN_YES
 
