@@ -240,3 +240,16 @@ def test_spec_text_with_markup_is_shown_literally(tmp_path, monkeypatch):
     owner = next(md.value for md in at.main.markdown if md.value.startswith("**Owner:**"))
     assert "](http" not in owner and "<b>" not in owner
     assert readable(owner) == f"**Owner:** {attack}"
+
+
+def test_a_campaign_demo_says_who_the_offer_changes_on_the_model_step():
+    from proofdeck.comparison.effects import effect_at_budget, effect_verdicts
+
+    at = present("campaign", step="3")
+    assert not at.exception, at.exception
+    text = main_text(at)
+    sc = scenario("campaign")
+    expected = effect_verdicts(sc, effect_at_budget(sc, sc.spec.economics, boot=sc.uplift.bootstrap()))
+    assert "Who the offer changes" in text
+    assert all(sentence in text for sentence in expected), expected
+    assert "Who the" not in main_text(present("churn", step="3"))  # no campaign, no such line

@@ -172,6 +172,13 @@ def _model(scenario: Scenario, econ: Economics) -> None:
     comparison = state.same_budget_comparison(scenario, econ)
     _slide(steps.model_slide(scenario.spec, econ, comparison, scenario.sweep.size, scenario.baseline,
                              scenario.unseen_note), "pd_present_figures_model")
+    if scenario.uplift is not None:  # a past campaign: what the action changes is the story's point
+        from proofdeck.comparison.effects import effect_verdicts
+        from ui.frame import campaign
+
+        st.markdown(f"#### {md(w.effect_title(scenario.spec.nouns))}")
+        for sentence in effect_verdicts(scenario, campaign.at_budget(scenario, econ)):
+            st.markdown(f"##### {md(sentence, LONG)}")
 
 
 def _live(scenario: Scenario, econ: Economics) -> None:
