@@ -39,7 +39,7 @@ from ui.frame import state
 from ui.frame.stability import stability_caption
 from ui.frame.widgets import assumed_money_note, unseen_warning
 
-DECISION_CURVE_TAB = "Decision curve (net benefit)"
+DECISION_CURVE_TAB = "Decision curve"  # short: the tab row is full (net benefit is said in the tab)
 VERDICT_ICONS = {"better": ":material/trending_up:", "worse": ":material/trending_down:", "unclear": ":material/help:"}
 
 
