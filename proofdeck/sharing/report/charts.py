@@ -1,4 +1,5 @@
-"""The report's two charts as data: the headline money chart and the gains chart, each with its caption."""
+"""The report's charts as data: the headline money chart, the gains chart and what each further 5%
+adds, each with its caption."""
 
 from __future__ import annotations
 
@@ -11,9 +12,10 @@ from proofdeck.charts.comparison import gains_figure
 from proofdeck.comparison.gains import gains_curve, gains_point, lift_at
 from proofdeck.data.spec import Economics
 from proofdeck.decisions.best_setting import BestSetting
+from proofdeck.decisions.marginal import Slice
 from proofdeck.model.scenario import Scenario
 from proofdeck.sharing.report import content as c
-from proofdeck.sharing.summary import headline_money_figure
+from proofdeck.sharing.summary import headline_money_figure, marginal_chart
 from proofdeck.words import wording as w
 
 # The charts' marks for "your setting", named for a reader who did not choose it.
@@ -31,9 +33,10 @@ def chart(figure: go.Figure, div_id: str, caption: str) -> c.Chart:
                    width=f"{width}px" if width else "100%", height=f"{height}px", caption=caption)
 
 
-def charts(scenario: Scenario, econ: Economics, count: int, best: BestSetting) -> c.ChartsSection:
-    """The money chart (the demo's headline figure) and the gains chart at ``count``, the chosen
-    setting named for a reader who did not choose it."""
+def charts(scenario: Scenario, econ: Economics, count: int, best: BestSetting,
+           marginal: tuple[Slice, ...] = ()) -> c.ChartsSection:
+    """The money chart (the demo's headline figure), the gains chart and (given the slices) what
+    each further 5% adds, at ``count``, the chosen setting named for a reader who did not choose it."""
     nouns, cur = scenario.spec.nouns, econ.currency
     money = headline_money_figure(scenario, econ, count, best)
     flags = scenario.flags_at(count)
@@ -55,8 +58,17 @@ def charts(scenario: Scenario, econ: Economics, count: int, best: BestSetting) -
     lift_text = (f"At {'the random pick' if against.random else 'the rule'}'s budget ({w.share(rule_point[0])} of "
                  f"{nouns.entities}), the model's picks reach {lift:.1f} times as many {nouns.positives} as picking "
                  "at random" + ("." if against.random else f"; today's rule reaches {rule_lift:.1f} times as many."))
+    marginal_part = None
+    if marginal:
+        figure = marginal_chart(scenario, econ, count, best, marginal)
+        figure.for_each_annotation(lambda note: note.update(text="chosen setting") if note.text == "your setting"
+                                   else None)
+        marginal_part = chart(figure, "marginal-chart", w.break_even_sentence(nouns, econ, marginal)
+                              + " Each bar is what acting on one more slice adds to net value; its line is the "
+                                "95% range of that difference, from the same redraws as the other ranges.")
     return c.ChartsSection(
         money=chart(money, "money-chart",
                     f"The dotted line marks the chosen setting, the diamond {against.name}." + best_text),
         gains=chart(gains, "gains-chart", lift_text),
+        marginal=marginal_part,
     )

@@ -136,6 +136,7 @@ class SettingSection:
     grid: tuple[GridCell, ...]
     grid_note: str
     caveat: str
+    marginal: str = ""  # what the next 5% would add (the sentence under the Decide slider)
 
 
 @dataclass(frozen=True)
@@ -155,6 +156,7 @@ class Chart:
 class ChartsSection:
     money: Chart
     gains: Chart
+    marginal: Chart | None = None  # what each further 5% adds, with the break-even line
 
 
 @dataclass(frozen=True)
