@@ -64,7 +64,7 @@ def marginal_value_figure(
         hovertext=hover, hovertemplate="%{hovertext}<extra></extra>", showlegend=False,
     )
     figure.add_hline(y=0, line=dict(color="#1b2333", width=1.5),
-                     annotation_text="break-even", annotation_position="bottom right")
+                     annotation_text="break-even", annotation_position="top right")
     figure.add_vline(x=current_share, line=dict(color="#1b2333", dash="dot", width=1.5),
                      annotation_text="your setting", annotation_position="top right")
     if np.isfinite(rule_share) and not np.isclose(rule_share, current_share):

@@ -631,5 +631,5 @@ def break_even_sentence(nouns: Nouns, econ: Economics, table: tuple[Slice, ...])
         return f"Even the first {part} of {nouns.entities} loses net value at these assumptions.{sure}"
     # Actions per held-out example are the same in every slice (the population's scale).
     before = losing.actions / (losing.end - losing.start) * losing.start
-    return (f"Adding {nouns.entities} stops paying at about {share(losing.share_start)} of them "
+    return (f"Adding {nouns.entities} stops paying at about {slice_share_text(losing.share_start)} of them "
             f"({count(before)} {nouns.actions}{per}): the {part} after that loses net value.{sure}")
