@@ -5,6 +5,8 @@ interval is computed with the functions the pages use and checked against the wo
 
 - paired: the model's extra net value over the rule at the rule's budget (``same_budget``);
 - slider: net value and positives reached acting on the top share (``TopKBootstrap``);
+- next 5%: the net value the next 5% of examples adds from there (``marginal.slice_value``,
+  the same resamples), against the world's difference between the two shares;
 - combined: the extra net value with the money assumptions' ranges counted too. Here the
   world's true money is itself drawn from those ranges for each held-out set, so the interval
   must cover a truth that moves with the money, as a real one would.
@@ -27,6 +29,7 @@ from coverage_worlds import CHURN, FRAUD, FRAUD_HEAVY, LEADS, World
 
 from proofdeck.comparison.compare import same_budget
 from proofdeck.decisions.assumption_ranges import assumption_ranges
+from proofdeck.decisions.marginal import slice_size, slice_value
 from proofdeck.decisions.sweep import ThresholdSweep
 from proofdeck.decisions.top_k_bootstrap import TopKBootstrap
 
@@ -53,7 +56,7 @@ def true_money(world: World, rng: np.random.Generator):
 
 def coverage(world: World, sims: int, seed: int = 0) -> dict[str, float]:
     """Share of held-out sets whose interval holds the truth, per interval."""
-    hits = {"paired": 0, "combined": 0, "slider net value": 0, "slider reached": 0}
+    hits = {"paired": 0, "combined": 0, "slider net value": 0, "slider reached": 0, "next 5%": 0}
     share = SLIDER_SHARE[world.name]
     for sim in range(sims):
         rng = np.random.default_rng([seed, sim])
@@ -67,11 +70,14 @@ def coverage(world: World, sims: int, seed: int = 0) -> dict[str, float]:
         sweep = ThresholdSweep(scores, labels, values)
         outcome = sweep.outcome_at_count(count, world.economics)
         estimates = {"reached": outcome.reached, "net_value": outcome.net_value}
-        found = TopKBootstrap(sweep.order, labels, values, resamples=RESAMPLES, seed=sim).intervals_at(
-            count, world.economics, estimates, figures=("reached", "net_value"))
+        bootstrap = TopKBootstrap(sweep.order, labels, values, resamples=RESAMPLES, seed=sim)
+        found = bootstrap.intervals_at(count, world.economics, estimates, figures=("reached", "net_value"))
         truth = world.top_share_truth(count / world.rows)
         hits["slider net value"] += found["net_value"].contains(truth["net_value"])
         hits["slider reached"] += found["reached"].contains(truth["reached"])
+        end = count + slice_size(world.rows)
+        added = world.top_share_truth(end / world.rows)["net_value"] - truth["net_value"]
+        hits["next 5%"] += slice_value(sweep, bootstrap, count, end, world.economics).value.contains(added)
     return {name: count / sims for name, count in hits.items()}
 
 
