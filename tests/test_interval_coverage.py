@@ -81,10 +81,17 @@ def coverage(world: World, sims: int, seed: int = 0) -> dict[str, float]:
     return {name: count / sims for name, count in hits.items()}
 
 
+# Ranges measured to cover more than 95% (too wide, never too narrow): the next 5%'s range is a
+# bootstrap of a sum between two ranks, and redraws spread it about 7% more than new held-out
+# sets do (docs/statistics.md); the long run holds it to at least 93.5% and at most 99%.
+CONSERVATIVE = {"next 5%": 0.99}
+
+
 def check_coverage(world: World, sims: int) -> None:
     low, high = band(sims)
     found = coverage(world, sims)
-    outside = {name: round(share, 3) for name, share in found.items() if not low <= share <= high}
+    outside = {name: round(share, 3) for name, share in found.items()
+               if not low <= share <= max(high, CONSERVATIVE.get(name, 0.0))}
     assert not outside, f"coverage outside {low:.3f}-{high:.3f} over {sims} held-out sets: {outside}"
 
 

@@ -114,15 +114,17 @@ def test_every_slice_matches_a_plain_loop(n, data):
 def reference_interval(boot, scores, labels, values, start, end, econ) -> tuple[float, float]:
     """The 95% range of a slice, resample by resample: each resample's net value at ``end``
     minus its own net value at ``start``, studentized by the slice's spread in that resample
-    (each positive in the slice adds scale x (win x value + miss cost)), as net value's range is."""
+    (each positive in the slice adds scale x (win x value + miss cost), over the slice's own
+    examples: the count is fixed), as net value's range is."""
     n = len(scores)
     scale = econ.population / n if econ.population > 0 else 1.0
     win, miss = econ.win_rate, econ.cost_per_miss
 
-    def error(positives, value, squares):
+    def error(examples, positives, value, squares):
+        examples = max(examples, 1.0)
         linear = scale * (win * value + miss * positives)
         square = scale**2 * (win**2 * squares + 2 * win * miss * value + miss**2 * positives)
-        return math.sqrt(n * max(square / n - (linear / n) ** 2, 0.0))
+        return math.sqrt(examples * max(square / examples - (linear / examples) ** 2, 0.0))
 
     at_end, at_start = boot.outcomes_at(end, econ)["net_value"], boot.outcomes_at(start, econ)["net_value"]
     sums_end, sums_start = boot.sums_at(end), boot.sums_at(start)
@@ -134,11 +136,11 @@ def reference_interval(boot, scores, labels, values, start, end, econ) -> tuple[
             value, squares = sums_end[r, 2] - sums_start[r, 2], sums_end[r, 3] - sums_start[r, 3]
         else:
             value, squares = econ.value_per_won * positives, econ.value_per_won**2 * positives
-        errors.append(error(positives, value, squares))
+        errors.append(error(sums_end[r, 0] - sums_start[r, 0], positives, value, squares))
     ranked = sorted(range(n), key=lambda i: (-scores[i], i))
     inside = [i for i in ranked[start:end] if labels[i]]
     worth = [values[i] if econ.value_column else econ.value_per_won for i in inside]
-    own = error(len(inside), sum(worth), sum(v * v for v in worth))
+    own = error(end - start, len(inside), sum(worth), sum(v * v for v in worth))
     estimate = plain_marginal(scores, labels, values, start, end, econ)
     if own <= 0:
         low, high = np.percentile(samples, [2.5, 97.5])

@@ -29,7 +29,7 @@ from proofdeck.decisions.top_k_bootstrap import TopKBootstrap
 
 SLICE_SHARE = 0.05
 # Columns of TopKBootstrap's sums: examples, positives, their value, value squared.
-_POSITIVES, _VALUE, _SQUARES = 1, 2, 3
+_EXAMPLES, _POSITIVES, _VALUE, _SQUARES = range(4)
 
 
 @dataclass(frozen=True)
@@ -83,9 +83,15 @@ def slice_size(size: int) -> int:
     return max(1, math.floor(SLICE_SHARE * size + 0.5))
 
 
-def _difference_error(sums: np.ndarray, economics: Economics, scale: float, examples: int) -> np.ndarray:
+def _difference_error(sums: np.ndarray, economics: Economics, scale: float) -> np.ndarray:
     """Standard error of a slice's net value from its sums (rows: resamples, or one row for the
-    held-out set): each positive in the slice adds ``win x value + miss cost``, others 0."""
+    held-out set): each positive in the slice adds ``win x value + miss cost``, others 0.
+
+    The slice always holds the same number of examples (the slider fixes the count), so its
+    spread is that of a sum over the slice's own examples, not over all n: over all n, whether
+    an example falls in the slice would count as chance too, and the range came out too wide
+    (98% coverage on the churn-like world, docs/statistics.md).
+    """
     win, miss = economics.win_rate, economics.cost_per_miss
     positives = sums[:, _POSITIVES]
     if economics.value_column:
@@ -94,7 +100,7 @@ def _difference_error(sums: np.ndarray, economics: Economics, scale: float, exam
         value, squares = economics.value_per_won * positives, economics.value_per_won**2 * positives
     linear = scale * (win * value + miss * positives)
     square = scale**2 * (win**2 * squares + 2 * win * miss * value + miss**2 * positives)
-    return sum_standard_error(linear, square, float(examples))
+    return sum_standard_error(linear, square, np.maximum(sums[:, _EXAMPLES], 1.0))
 
 
 def slice_value(sweep: ThresholdSweep, bootstrap: TopKBootstrap, start: int, end: int,
@@ -122,9 +128,8 @@ def slice_value(sweep: ThresholdSweep, bootstrap: TopKBootstrap, start: int, end
     samples = (bootstrap.outcomes_at(end, economics)["net_value"]
                - bootstrap.outcomes_at(start, economics)["net_value"])
     scale = economics.scale_for(size)
-    errors = _difference_error(bootstrap.sums_at(end) - bootstrap.sums_at(start), economics, scale, size)
-    own = _difference_error((bootstrap.own_sums_at(end) - bootstrap.own_sums_at(start))[None, :],
-                            economics, scale, size)
+    errors = _difference_error(bootstrap.sums_at(end) - bootstrap.sums_at(start), economics, scale)
+    own = _difference_error((bootstrap.own_sums_at(end) - bootstrap.own_sums_at(start))[None, :], economics, scale)
     found = studentized_interval(estimate, float(own[0]), samples, errors)
     return Slice(start, end, size, high_out.actions - low_out.actions, found)
 

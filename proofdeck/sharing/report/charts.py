@@ -64,7 +64,7 @@ def charts(scenario: Scenario, econ: Economics, count: int, best: BestSetting,
         figure.for_each_annotation(lambda note: note.update(text="chosen setting") if note.text == "your setting"
                                    else None)
         marks = "The dotted line marks the chosen setting" + (
-            "." if count == scenario.default_count else f", the dashed one {against.the}'s budget.")
+            "." if count == scenario.default_count else f", the dashed line {against.the}'s budget.")
         marginal_part = chart(figure, "marginal-chart", w.break_even_sentence(nouns, econ, marginal)
                               + f" {marks} Each bar is what acting on one more slice adds to net value; its line is the "
                                 "95% range of that difference, from the same redraws as the other ranges.")
