@@ -50,7 +50,7 @@ def marginal_value_figure(
     lows = np.array([piece.value.low for piece in table], dtype=float)
     highs = np.array([piece.value.high for piece in table], dtype=float)
     entities, cur = chart_text(nouns.entities), chart_text(currency)
-    # Text for each bar's hover: "20% to 25% of customers: +$32.8k ($2.97k to $62.6k)".
+    # Text for each bar's hover: "20% to 25% of customers: +$32.8k (95% range $1,491 to $64.1k)".
     hover = [chart_text(f"{w.share(piece.share_start)} to {w.share(piece.share_end)} of {nouns.entities}: "
                         f"{w.money(piece.value.estimate, currency, signed=True)} "
                         f"(95% range {w.range_text(piece.value.low, piece.value.high, 'money', currency)})")

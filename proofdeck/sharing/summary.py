@@ -174,7 +174,7 @@ def setting_summary(scenario: Scenario, econ: Economics, count: int, bootstrap: 
 
 def marginal_sentence(scenario: Scenario, econ: Economics, count: int, bootstrap: TopKBootstrap) -> str:
     """"The next 5% of customers (2,000 more retention offers per quarter) would add $32.8k of
-    net value (95% range $2.97k to $62.6k).": the slice after ``count``, with its 95% range
+    net value (95% range $1,491 to $64.1k).": the slice after ``count``, with its 95% range
     from the pages' own resamples (the last 5% when everyone is acted on)."""
     piece = next_slice(scenario.sweep, bootstrap, count, econ)
     return w.marginal_sentence(scenario.spec.nouns, econ, piece, int(min(max(count, 0), scenario.sweep.size)))

@@ -590,7 +590,7 @@ def marginal_sentence(nouns: Nouns, econ: Economics, piece: Slice | None, settin
     """What the slice after the setting (``setting`` examples acted on) adds, with its 95% range.
 
     "The next 5% of customers (2,000 more retention offers per quarter) would add $32.8k of net
-    value (95% range $2.97k to $62.6k)."; "would lose" when the whole range is below zero, "would
+    value (95% range $1,491 to $64.1k)."; "would lose" when the whole range is below zero, "would
     roughly break even" when it spans zero; at everyone, "The last 5% ... add ...". "" when
     there is no slice.
     """
