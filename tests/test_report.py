@@ -159,13 +159,13 @@ def test_report_is_one_well_formed_html_document(reports, demo):
 
 
 @pytest.mark.parametrize("demo", DEMOS)
-def test_report_holds_its_two_charts_with_plotly_inlined_once(reports, demo):
+def test_report_holds_its_three_charts_with_plotly_inlined_once(reports, demo):
     tree = Tree(reports[demo])
     charts = tree.root.find(cls="plotly-graph-div")
-    assert [c.attrs["id"] for c in charts] == ["money-chart", "gains-chart"]
+    assert [c.attrs["id"] for c in charts] == ["money-chart", "gains-chart", "marginal-chart"]
     assert len(plotly_library(tree)) == 1
     calls = [s for s in tree.root.find(tag="script") if "Plotly.newPlot" in script_text(s)]
-    assert len(calls) == 2
+    assert len(calls) == 3
     assert all('"x":' in script_text(s) or '"bdata"' in script_text(s) for s in calls)
 
 
@@ -257,7 +257,7 @@ def test_report_at_either_end_of_the_slider_is_whole(scenarios, share):
     setting = words(section(tree, "setting").text())
     assert ("Nobody gets a retention offer" in setting) == (share == 0.0)
     assert ("customers (100%)" in setting) == (share == 1.0)
-    assert len(tree.root.find(cls="plotly-graph-div")) == 2
+    assert len(tree.root.find(cls="plotly-graph-div")) == 3
 
 
 def test_report_of_a_rule_that_flags_nobody_says_no_test_can_be_sized(tmp_path):
@@ -430,10 +430,10 @@ def test_report_escapes_hostile_ids_categories_and_labels(hostile):
         for node in tree.root.walk():
             for name in ("src", "href", "onmouseover", "onerror"):
                 assert node.attrs.get(name) in (None, "#ask"), (node.tag, name)
-        # plotly.js with its one-line config, and the two charts' calls: no other script.
+        # plotly.js with its one-line config, and the three charts' calls: no other script.
         scripts = [words(script_text(n))[:40] for n in tree.root.find(tag="script")]
-        assert len(scripts) == 4 and len(plotly_library(tree)) == 1
-        assert scripts[0].startswith("window.PlotlyConfig") and scripts[2:] == ["window.PLOTLYENV=window.PLOTLYENV || {};"] * 2
+        assert len(scripts) == 5 and len(plotly_library(tree)) == 1
+        assert scripts[0].startswith("window.PlotlyConfig") and scripts[2:] == ["window.PLOTLYENV=window.PLOTLYENV || {};"] * 3
         text = tree.root.text()
         seen_id |= HOSTILE_ID in text
         seen_reason |= f"{HOSTILE_LABEL}: {HOSTILE_CONTRACT}" in text
