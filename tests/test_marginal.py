@@ -293,7 +293,7 @@ def test_break_even_words():
     crossing = gains + (piece(-20, -40, -5, 100, 150), piece(30, 5, 60, 150, 200))
     # 100 of 1,000 held out at 500 offers a slice of 50: 10 offers each, 1,000 before the crossing.
     assert w.break_even_sentence(NOUNS, QUARTER, crossing) == (
-        "Adding customers stops paying at about 10% of them (1,000 retention offers per quarter): "
+        "Retention offers stop paying beyond about 10% of customers (1,000 retention offers per quarter): "
         "the 5% after that loses net value.")
     unsure = gains + (piece(-20, -40, 5, 100, 150),)
     assert "not sharp" in w.break_even_sentence(NOUNS, QUARTER, unsure)

@@ -365,4 +365,4 @@ def test_the_setting_says_what_the_next_five_percent_adds_and_the_chart_shows_ea
     elif first_loss == 0:
         assert "Even the first" in chart.caption
     else:
-        assert f"stops paying at about {w.slice_share_text(first_loss / n)} of them" in chart.caption
+        assert f"stop paying beyond about {w.slice_share_text(first_loss / n)} of {sc.spec.nouns.entities}" in chart.caption

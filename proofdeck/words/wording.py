@@ -617,8 +617,8 @@ def marginal_sentence(nouns: Nouns, econ: Economics, piece: Slice | None, settin
 def break_even_sentence(nouns: Nouns, econ: Economics, table: tuple[Slice, ...]) -> str:
     """Where adding more stops paying, from every slice's marginal net value.
 
-    "Adding customers stops paying at about 35% of them (14,000 retention offers per quarter):
-    the 5% after that loses net value." "" when there are no slices.
+    "Retention offers stop paying beyond about 35% of customers (14,000 retention offers per
+    quarter): the 5% after that loses net value." "" when there are no slices.
     """
     if not table:
         return ""
@@ -631,5 +631,5 @@ def break_even_sentence(nouns: Nouns, econ: Economics, table: tuple[Slice, ...])
         return f"Even the first {part} of {nouns.entities} loses net value at these assumptions.{sure}"
     # Actions per held-out example are the same in every slice (the population's scale).
     before = losing.actions / (losing.end - losing.start) * losing.start
-    return (f"Adding {nouns.entities} stops paying at about {slice_share_text(losing.share_start)} of them "
-            f"({count(before)} {nouns.actions}{per}): the {part} after that loses net value.{sure}")
+    return (f"{sentence_case(nouns.actions)} stop paying beyond about {slice_share_text(losing.share_start)} of "
+            f"{nouns.entities} ({count(before)} {nouns.actions}{per}): the {part} after that loses net value.{sure}")
