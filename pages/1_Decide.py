@@ -5,7 +5,14 @@ import streamlit as st
 from proofdeck.sharing.summary import setting_summary
 from proofdeck.words import wording as w
 from ui.decide.effects import effect_figures, rank_by_choice
-from ui.decide.sections import decide_charts, key_figures, outcome_grid, setting_slider, targets
+from ui.decide.sections import (
+    decide_charts,
+    key_figures,
+    marginal_line,
+    outcome_grid,
+    setting_slider,
+    targets,
+)
 from ui.frame import state
 from ui.frame.shell import page_setup
 from ui.frame.widgets import (
@@ -39,6 +46,7 @@ def decide_panel() -> None:
         effect_figures(scenario, econ, count)
     # The words and numbers of this setting, as the report says them too.
     summary = setting_summary(scenario, econ, count, state.top_k_bootstrap(scenario))
+    marginal_line(summary)
     st.markdown(f"##### {summary.readout}")
     st.caption(summary.rates)
     targets(scenario, econ, summary.outcome)

@@ -5,6 +5,8 @@ interval is computed with the functions the pages use and checked against the wo
 
 - paired: the model's extra net value over the rule at the rule's budget (``same_budget``);
 - slider: net value and positives reached acting on the top share (``TopKBootstrap``);
+- next 5%: the net value the next 5% of examples adds from there (``marginal.slice_value``,
+  the same resamples), against the world's difference between the two shares;
 - combined: the extra net value with the money assumptions' ranges counted too. Here the
   world's true money is itself drawn from those ranges for each held-out set, so the interval
   must cover a truth that moves with the money, as a real one would.
@@ -27,6 +29,7 @@ from coverage_worlds import CHURN, FRAUD, FRAUD_HEAVY, LEADS, World
 
 from proofdeck.comparison.compare import same_budget
 from proofdeck.decisions.assumption_ranges import assumption_ranges
+from proofdeck.decisions.marginal import slice_size, slice_value
 from proofdeck.decisions.sweep import ThresholdSweep
 from proofdeck.decisions.top_k_bootstrap import TopKBootstrap
 
@@ -53,7 +56,7 @@ def true_money(world: World, rng: np.random.Generator):
 
 def coverage(world: World, sims: int, seed: int = 0) -> dict[str, float]:
     """Share of held-out sets whose interval holds the truth, per interval."""
-    hits = {"paired": 0, "combined": 0, "slider net value": 0, "slider reached": 0}
+    hits = {"paired": 0, "combined": 0, "slider net value": 0, "slider reached": 0, "next 5%": 0}
     share = SLIDER_SHARE[world.name]
     for sim in range(sims):
         rng = np.random.default_rng([seed, sim])
@@ -67,18 +70,28 @@ def coverage(world: World, sims: int, seed: int = 0) -> dict[str, float]:
         sweep = ThresholdSweep(scores, labels, values)
         outcome = sweep.outcome_at_count(count, world.economics)
         estimates = {"reached": outcome.reached, "net_value": outcome.net_value}
-        found = TopKBootstrap(sweep.order, labels, values, resamples=RESAMPLES, seed=sim).intervals_at(
-            count, world.economics, estimates, figures=("reached", "net_value"))
+        bootstrap = TopKBootstrap(sweep.order, labels, values, resamples=RESAMPLES, seed=sim)
+        found = bootstrap.intervals_at(count, world.economics, estimates, figures=("reached", "net_value"))
         truth = world.top_share_truth(count / world.rows)
         hits["slider net value"] += found["net_value"].contains(truth["net_value"])
         hits["slider reached"] += found["reached"].contains(truth["reached"])
+        end = count + slice_size(world.rows)
+        added = world.top_share_truth(end / world.rows)["net_value"] - truth["net_value"]
+        hits["next 5%"] += slice_value(sweep, bootstrap, count, end, world.economics).value.contains(added)
     return {name: count / sims for name, count in hits.items()}
+
+
+# Ranges measured to cover more than 95% (too wide, never too narrow): the next 5%'s range is a
+# bootstrap of a sum between two ranks, and redraws spread it about 7% more than new held-out
+# sets do (docs/statistics.md); the long run holds it to at least 93.5% and at most 99%.
+CONSERVATIVE = {"next 5%": 0.99}
 
 
 def check_coverage(world: World, sims: int) -> None:
     low, high = band(sims)
     found = coverage(world, sims)
-    outside = {name: round(share, 3) for name, share in found.items() if not low <= share <= high}
+    outside = {name: round(share, 3) for name, share in found.items()
+               if not low <= share <= max(high, CONSERVATIVE.get(name, 0.0))}
     assert not outside, f"coverage outside {low:.3f}-{high:.3f} over {sims} held-out sets: {outside}"
 
 

@@ -165,7 +165,8 @@ def test_report_holds_its_charts_with_plotly_inlined_once(reports, demo):
     tree = Tree(reports[demo])
     charts = tree.root.find(cls="plotly-graph-div")
     # "Worth it at other prices?" only where every positive has one worth (not fraud's amounts).
-    expected = ["money-chart", "gains-chart"] + ([] if bundled(demo).spec.economics.value_column else ["prices-chart"])
+    expected = ["money-chart", "gains-chart", "marginal-chart"] + (
+        [] if bundled(demo).spec.economics.value_column else ["prices-chart"])
     assert [c.attrs["id"] for c in charts] == expected
     assert len(plotly_library(tree)) == 1
     calls = [s for s in tree.root.find(tag="script") if "Plotly.newPlot" in script_text(s)]
@@ -436,8 +437,8 @@ def test_report_escapes_hostile_ids_categories_and_labels(hostile):
                 assert node.attrs.get(name) in (None, "#ask"), (node.tag, name)
         # plotly.js with its one-line config, and the three charts' calls: no other script.
         scripts = [words(script_text(n))[:40] for n in tree.root.find(tag="script")]
-        assert len(scripts) == 5 and len(plotly_library(tree)) == 1
-        assert scripts[0].startswith("window.PlotlyConfig") and scripts[2:] == ["window.PLOTLYENV=window.PLOTLYENV || {};"] * 3
+        assert len(scripts) == 6 and len(plotly_library(tree)) == 1  # four charts: money, gains, 5%, prices
+        assert scripts[0].startswith("window.PlotlyConfig") and scripts[2:] == ["window.PLOTLYENV=window.PLOTLYENV || {};"] * 4
         text = tree.root.text()
         seen_id |= HOSTILE_ID in text
         # The churn demo groups columns into concepts: "Subscription: <label> <value>, ...".

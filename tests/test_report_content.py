@@ -9,6 +9,7 @@ Proofdeck's outcome, comparison or summary functions.
 
 from __future__ import annotations
 
+import base64
 import dataclasses
 import math
 import re
@@ -27,6 +28,7 @@ from proofdeck.sharing.report.build import report_content
 from proofdeck.sharing.report.inputs import gather_inputs
 from proofdeck.sharing.report.render import render_report
 from proofdeck.upload.leakage import check_columns
+from proofdeck.words import wording as w
 
 # --- figures worked out from the arrays -----------------------------------------------------------
 
@@ -301,7 +303,8 @@ def attacked(contents):
     report = hostile(report)
     report = dataclasses.replace(report, charts=c.ChartsSection(attacked_chart(report.charts.money),
                                                                  attacked_chart(report.charts.gains),
-                                                                 attacked_chart(report.charts.prices)))
+                                                                 attacked_chart(report.charts.prices),
+                                                                 attacked_chart(report.charts.marginal)))
     return report, render_report(report)
 
 
@@ -322,10 +325,11 @@ def test_an_attacked_report_is_still_the_reports_own_elements_only(attacked):
     for node in tree.root.walk():
         assert not any(name.startswith("on") for name in node.attrs), node.attrs
     scripts = [script_text(n) for n in tree.root.find(tag="script")]
-    assert len(scripts) == 5 and len(plotly_library(tree)) == 1
+    # plotly.js, its config, and one call per chart: money, gains, what each 5% adds, prices.
+    assert len(scripts) == 6 and len(plotly_library(tree)) == 1
     # The charts' data stay inside their scripts, every "<" written as \u003c.
     calls = [s for s in scripts if "Plotly.newPlot" in s]
-    assert len(calls) == 3
+    assert len(calls) == 4
     for call in calls:
         assert "<" not in call and "\\u003c\\u002fscript\\u003e\\u003c!--" in call
 
@@ -438,3 +442,33 @@ def test_the_effect_section_is_escaped_like_every_other_field(contents):
     assert len(paths) > 20
     for path in paths:
         assert str(escape(ATTACK.format(path))) in page, path
+
+
+@pytest.mark.parametrize("demo", DEMOS)
+def test_the_setting_says_what_the_next_five_percent_adds_and_the_chart_shows_each(scenarios, contents, demo):
+    sc, report = scenarios[demo], contents[demo]
+    econ, n, k = sc.spec.economics, sc.sweep.size, sc.default_count
+    step = max(1, math.floor(0.05 * n + 0.5))
+    # The next slice's net value from the arrays: the top k + step against the top k.
+    worth = (figures_of(top(sc.scores, k + step), sc, econ)["net_value"]
+             - figures_of(top(sc.scores, k), sc, econ)["net_value"])
+    sentence = report.setting.marginal
+    assert sentence.startswith(f"The next 5% of {sc.spec.nouns.entities} ")
+    assert w.money(abs(worth), econ.currency) in sentence
+    said = "lose" if "would lose" in sentence else "add" if "would add" in sentence else "even"
+    assert said == "even" or (said == "add") == (worth > 0)
+    # The chart: one bar per slice, each the arrays' own difference; the caption says where it stops paying.
+    chart = report.charts.marginal
+    (bars,) = chart.data
+    edges = list(range(0, n, step)) + [n]
+    expected = [figures_of(top(sc.scores, b), sc, econ)["net_value"] - figures_of(top(sc.scores, a), sc, econ)["net_value"]
+                for a, b in zip(edges[:-1], edges[1:])]
+    heights = np.frombuffer(base64.b64decode(bars["y"]["bdata"]), dtype=bars["y"]["dtype"])  # a typed array
+    assert np.allclose(heights, expected)
+    first_loss = next((a for a, value in zip(edges, expected) if value < 0), None)
+    if first_loss is None:
+        assert "all the way to everyone" in chart.caption
+    elif first_loss == 0:
+        assert "Even the first" in chart.caption
+    else:
+        assert f"stop paying beyond about {w.slice_share_text(first_loss / n)} of {sc.spec.nouns.entities}" in chart.caption

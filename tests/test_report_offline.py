@@ -58,7 +58,7 @@ def test_report_opens_offline_with_its_charts_drawn_and_no_request(browser, tmp_
     report = tmp_path / f"report-{demo}.html"
     report.write_text(report_html(scenario, scenario.spec.economics, scenario.default_count), encoding="utf-8")
     seen = open_offline(browser, report, shot=f"report-{demo}.png")
-    assert [chart["id"] for chart in seen["drawn"]] == ["money-chart", "gains-chart"] + (
+    assert [chart["id"] for chart in seen["drawn"]] == ["money-chart", "gains-chart", "marginal-chart"] + (
         [] if bundled(demo).spec.economics.value_column else ["prices-chart"])  # no prices chart with a value per row
     for chart in seen["drawn"]:
         assert chart["svgs"] >= 2 and chart["lines"] >= 1 and chart["width"] > 500, chart

@@ -121,6 +121,11 @@ class TopKBootstrap:
         sums = self._first_draws(count * self.draws / self.size)
         return sums * self._stretch[:, None]
 
+    def own_sums_at(self, count: int) -> np.ndarray:
+        """The held-out set's own (acted on, positives reached, their value, value squared) over
+        its top ``count`` by score: an array (4,)."""
+        return self._own_prefix[int(min(max(count, 0), self.size))].copy()
+
     def _totals_per_resample(self) -> Totals:
         everyone = self._everyone
         return Totals(examples=self.size, positives=everyone[:, _POSITIVES], positive_value=everyone[:, _VALUE])

@@ -18,8 +18,11 @@ from proofdeck.comparison.ab_test import ABTestSize
 from proofdeck.comparison.compare import SameBudget, how_sure_sentence
 from proofdeck.data.spec import Charter, DemoSpec, Economics
 from proofdeck.decisions.bootstrap import Interval
+from proofdeck.decisions.marginal import next_slice
 from proofdeck.decisions.outcomes import Outcome
 from proofdeck.decisions.random_pick import RandomPick
+from proofdeck.decisions.sweep import ThresholdSweep
+from proofdeck.decisions.top_k_bootstrap import TopKBootstrap
 from proofdeck.explanation.stories import BOTH_MISSED, CAUGHT, FALSE_ALARM, MODEL_RIGHT, RULE_ONLY, Story
 from proofdeck.words import wording as w
 
@@ -273,6 +276,14 @@ def live_figures(spec: DemoSpec, econ: Economics, outcome: Outcome, rule: Outcom
         _against_rule(last, last_label, w.format_figure(last, getattr(outcome, last), econ.currency),
                       getattr(outcome, last), getattr(rule, last), econ, against),
     )
+
+
+def live_marginal(spec: DemoSpec, econ: Economics, sweep: ThresholdSweep, bootstrap: TopKBootstrap,
+                  count: int) -> str:
+    """Step 4's line under the slider: what the next 5% would add, with its 95% range (the
+    Decide page's own sentence)."""
+    count = int(min(max(count, 0), sweep.size))
+    return w.marginal_sentence(spec.nouns, econ, next_slice(sweep, bootstrap, count, econ), count)
 
 
 def live_heading(spec: DemoSpec, econ: Economics) -> str:

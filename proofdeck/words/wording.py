@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from proofdeck.data.spec import CONVERTS, DemoSpec, Economics, Nouns, UpliftSpec
+from proofdeck.decisions.marginal import Slice, break_even, slice_size
 from proofdeck.decisions.outcomes import Outcome
 from proofdeck.decisions.random_pick import RandomPick
 
@@ -663,3 +664,68 @@ def effect_verdict(nouns: Nouns, difference, first: str, second: str) -> str:
                 f"{second[0].lower() + second[1:]} at the same budget ({sure}).")
     return (f"{first} and {second[0].lower() + second[1:]} are not clearly different at the same budget "
             f"({sure} {nouns.won_plural}).")
+
+
+# --- the next slice: what acting on 5% more adds -----------------------------------------------
+
+
+def slice_share_text(share_of_all: float) -> str:
+    """A slice's share, "5%" when it is a whole percent (a slice of 150 of 3,000), else as
+    :func:`share` writes it ("2.3%").
+
+    >>> slice_share_text(150 / 3000), slice_share_text(3938 / 78750), slice_share_text(7 / 300)
+    ('5%', '5%', '2.3%')
+    """
+    percent = share_of_all * 100
+    if _finite(share_of_all) and percent >= 1 and abs(percent - round(percent)) < 0.05:
+        return f"{round(percent):,}%"
+    return share(share_of_all)
+
+
+def marginal_sentence(nouns: Nouns, econ: Economics, piece: Slice | None, setting: int) -> str:
+    """What the slice after the setting (``setting`` examples acted on) adds, with its 95% range.
+
+    "The next 5% of customers (2,000 more retention offers per quarter) would add $32.8k of net
+    value (95% range $1,491 to $64.1k)."; "would lose" when the whole range is below zero, "would
+    roughly break even" when it spans zero; at everyone, "The last 5% ... add ...". "" when
+    there is no slice.
+    """
+    if piece is None or not _finite(piece.value.estimate):
+        return ""
+    cur, per, found = econ.currency, period_suffix(econ), piece.value
+    part = slice_share_text(piece.share)
+    last = piece.start < setting  # everyone is acted on: the slice already in
+    if last:
+        opening = f"The last {part} of {nouns.entities} ({count(piece.actions)} {nouns.actions}{per})"
+    else:
+        which = "next" if piece.end - piece.start == slice_size(piece.size) else "remaining"
+        opening = f"The {which} {part} of {nouns.entities} ({count(piece.actions)} more {nouns.actions}{per})"
+    would = "" if last else "would "
+    span = range_text(found.low, found.high, "money", cur)
+    if not (_finite(found.low) and _finite(found.high)) or found.low <= 0 <= found.high:
+        return (f"{opening} {would}roughly break even: about {money(found.estimate, cur, signed=True)} "
+                f"of net value, and the 95% range ({span}) spans zero.")
+    if found.estimate >= 0:
+        return f"{opening} {would}add {money(found.estimate, cur)} of net value (95% range {span})."
+    return f"{opening} {would}lose {money(-found.estimate, cur)} of net value (95% range {span})."
+
+
+def break_even_sentence(nouns: Nouns, econ: Economics, table: tuple[Slice, ...]) -> str:
+    """Where adding more stops paying, from every slice's marginal net value.
+
+    "Retention offers stop paying beyond about 35% of customers (14,000 retention offers per
+    quarter): the 5% after that loses net value." "" when there are no slices.
+    """
+    if not table:
+        return ""
+    per, part = period_suffix(econ), slice_share_text(table[0].share)
+    losing = break_even(table)
+    if losing is None:
+        return f"Every {part} of {nouns.entities} adds net value, all the way to everyone."
+    sure = "" if losing.value.high < 0 else " Its 95% range spans zero, so the point is not sharp."
+    if losing.start == 0:
+        return f"Even the first {part} of {nouns.entities} loses net value at these assumptions.{sure}"
+    # Actions per held-out example are the same in every slice (the population's scale).
+    before = losing.actions / (losing.end - losing.start) * losing.start
+    return (f"{sentence_case(nouns.actions)} stop paying beyond about {slice_share_text(losing.share_start)} of "
+            f"{nouns.entities} ({count(before)} {nouns.actions}{per}): the {part} after that loses net value.{sure}")

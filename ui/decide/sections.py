@@ -18,8 +18,15 @@ from proofdeck.data.spec import DemoSpec, Economics
 from proofdeck.decisions.outcomes import Outcome
 from proofdeck.decisions.slider_scale import slider_counts
 from proofdeck.model.scenario import Scenario
-from proofdeck.sharing.summary import SettingSummary, figure_label, money_chart_builders
+from proofdeck.sharing.summary import (
+    SettingSummary,
+    figure_label,
+    marginal_chart,
+    marginal_table,
+    money_chart_builders,
+)
 from proofdeck.words import wording as w
+from proofdeck.words.safe_text import md
 from ui.frame import state
 from ui.frame.widgets import remembered_tabs
 
@@ -69,6 +76,12 @@ def setting_slider(scenario: Scenario, econ: Economics, analyst: bool) -> int:
     ends.caption(":material/arrow_back: be selective", width="content")
     ends.caption("cast a wide net :material/arrow_forward:", width="content")
     return current
+
+
+def marginal_line(summary: SettingSummary) -> None:
+    """What the next 5% would add, right under the slider (it moves with it)."""
+    if summary.marginal:
+        st.markdown(f":material/add_circle: {md(summary.marginal, 600)}")
 
 
 # --- targets: other ways to set it, as leaders ask ------------------------------------------------
@@ -243,6 +256,16 @@ def outcome_grid(spec: DemoSpec, summary: SettingSummary, analyst: bool) -> None
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
+def _marginal_table(demo: str, econ: Economics, _scenario: Scenario):
+    """Every 5% slice's marginal net value (about 20 look-ups of the resamples): made once per
+    assumptions, not on every move of the slider."""
+    return marginal_table(_scenario, econ, state.top_k_bootstrap(_scenario))
+
+
+MARGINAL_TAB = "What each 5% adds"
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
 def _curve(demo: str, econ: Economics, _scenario: Scenario) -> dict[str, np.ndarray]:
     return _scenario.sweep.curve(econ)
 
@@ -267,8 +290,12 @@ def _chart_builders(scenario: Scenario, econ: Economics, count: int, analyst: bo
                                                 scenario.threshold_at(scenario.default_count), nouns,
                                                 against=scenario.baseline)
 
+    def marginal():
+        table = _marginal_table(state.cache_key(scenario), econ, scenario)
+        return marginal_chart(scenario, econ, count, best, table)
+
     return money_chart_builders(scenario, econ, count, best) + [
-        ("Hit rate and coverage", rates), (f"Who gets which {nouns.score}", spread)]
+        (MARGINAL_TAB, marginal), ("Hit rate and coverage", rates), (f"Who gets which {nouns.score}", spread)]
 
 
 def decide_charts(scenario: Scenario, econ: Economics, count: int, analyst: bool,
@@ -277,6 +304,9 @@ def decide_charts(scenario: Scenario, econ: Economics, count: int, analyst: bool
     only the open tab's chart is built and sent."""
     builders = _chart_builders(scenario, econ, count, analyst, current, rule)
     tabs = remembered_tabs([name for name, _ in builders], f"decide_tabs_{scenario.spec.key}")
-    for index, (tab, (_, build)) in enumerate(zip(tabs, builders)):
+    for index, (tab, (name, build)) in enumerate(zip(tabs, builders)):
         if tab.open or (tab.open is None and index == 0):
             tab.plotly_chart(build(), key=f"decide_chart_{index}", config=charts.PLOTLY_CONFIG)
+            if name == MARGINAL_TAB:  # where the bars cross zero, in words
+                table = _marginal_table(state.cache_key(scenario), econ, scenario)
+                tab.caption(md(w.break_even_sentence(scenario.spec.nouns, econ, table), 600))

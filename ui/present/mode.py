@@ -194,6 +194,10 @@ def _live_panel(scenario: Scenario) -> None:
 
     spec, econ = scenario.spec, state.economics(scenario)
     count = setting_slider(scenario, econ, analyst=False)
+    # What the next 5% would add, under the slider as on the Decide page.
+    marginal = steps.live_marginal(spec, econ, scenario.sweep, state.top_k_bootstrap(scenario), count)
+    if marginal:
+        st.markdown(f":material/add_circle: {md(marginal, LONG)}")
     outcome = scenario.sweep.outcome_at_count(count, econ)
     rule = scenario.rule_outcome(econ)
     st.markdown(f"##### {md(w.readout(spec, outcome, scenario.threshold_at(count)), LONG)}")

@@ -2,8 +2,9 @@
 
 A single HTML file holds everything: the question and the answer, the data in one line, today's
 rule against the model at the same budget with 95% intervals, the chosen setting's outcomes in
-the Decide page's own words, the money and gains charts and "Worth it at other prices?" (the
-decision curve in money; interactive Plotly, plotly.js inlined once), four honest examples, the assumptions, the charter with the A/B test it needs, and the
+the Decide page's own words (with what the next 5% would add), the money and gains charts, what
+each further 5% adds and "Worth it at other prices?" (the decision curve in money; interactive Plotly,
+plotly.js inlined once), four honest examples, the assumptions, the charter with the A/B test it needs, and the
 caveats. No font, image, style sheet or script is fetched from anywhere, and a Content Security
 Policy in the file forbids the browser to try.
 

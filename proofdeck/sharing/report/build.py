@@ -61,7 +61,7 @@ def report_content(scenario: Scenario, economics: Economics, inputs: ReportInput
         data=data_and_rule(scenario, inputs.comparison),
         same_budget=same_budget_section(scenario, economics, inputs.comparison),
         setting=setting_section(scenario, economics, inputs.summary),
-        charts=charts(scenario, economics, inputs.count, inputs.best),
+        charts=charts(scenario, economics, inputs.count, inputs.best, inputs.marginal),
         examples=examples(scenario, inputs),
         assumptions=assumptions(scenario, economics),
         ask=the_ask,
@@ -242,6 +242,7 @@ def setting_section(scenario: Scenario, econ: Economics, summary: SettingSummary
         grid=summary.grid,
         grid_note=summary.grid_note,
         caveat=summary.caveat,
+        marginal=summary.marginal,
     )
 
 

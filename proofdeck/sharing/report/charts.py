@@ -1,5 +1,6 @@
-"""The report's charts as data: the headline money chart, the gains chart and "Worth it at other
-prices?" (the decision curve in money, worded for leadership), each with its caption."""
+"""The report's charts as data: the headline money chart, the gains chart, what each further 5%
+adds and "Worth it at other prices?" (the decision curve in money, worded for leadership), each
+with its caption."""
 
 from __future__ import annotations
 
@@ -21,9 +22,10 @@ from proofdeck.decisions.decision_curve import (
     scores_are_probabilities,
     value_of_hit,
 )
+from proofdeck.decisions.marginal import Slice
 from proofdeck.model.scenario import Scenario
 from proofdeck.sharing.report import content as c
-from proofdeck.sharing.summary import headline_money_figure
+from proofdeck.sharing.summary import headline_money_figure, marginal_chart
 from proofdeck.words import wording as w
 
 # The charts' marks for "your setting", named for a reader who did not choose it.
@@ -41,9 +43,10 @@ def chart(figure: go.Figure, div_id: str, caption: str) -> c.Chart:
                    width=f"{width}px" if width else "100%", height=f"{height}px", caption=caption)
 
 
-def charts(scenario: Scenario, econ: Economics, count: int, best: BestSetting) -> c.ChartsSection:
-    """The money chart (the demo's headline figure) and the gains chart at ``count``, the chosen
-    setting named for a reader who did not choose it."""
+def charts(scenario: Scenario, econ: Economics, count: int, best: BestSetting,
+           marginal: tuple[Slice, ...] = ()) -> c.ChartsSection:
+    """The money chart (the demo's headline figure), the gains chart and (given the slices) what
+    each further 5% adds, at ``count``, the chosen setting named for a reader who did not choose it."""
     nouns, cur = scenario.spec.nouns, econ.currency
     money = headline_money_figure(scenario, econ, count, best)
     flags = scenario.flags_at(count)
@@ -65,11 +68,22 @@ def charts(scenario: Scenario, econ: Economics, count: int, best: BestSetting) -
     lift_text = (f"At {'the random pick' if against.random else 'the rule'}'s budget ({w.share(rule_point[0])} of "
                  f"{nouns.entities}), the model's picks reach {lift:.1f} times as many {nouns.positives} as picking "
                  "at random" + ("." if against.random else f"; today's rule reaches {rule_lift:.1f} times as many."))
+    marginal_part = None
+    if marginal:
+        figure = marginal_chart(scenario, econ, count, best, marginal)
+        figure.for_each_annotation(lambda note: note.update(text="chosen setting") if note.text == "your setting"
+                                   else None)
+        marks = "The dotted line marks the chosen setting" + (
+            "." if count == scenario.default_count else f", the dashed line {against.the}'s budget.")
+        marginal_part = chart(figure, "marginal-chart", w.break_even_sentence(nouns, econ, marginal)
+                              + f" {marks} Each bar is what acting on one more slice adds to net value; its line is the "
+                                "95% range of that difference, from the same redraws as the other ranges.")
     return c.ChartsSection(
         money=chart(money, "money-chart",
                     f"The dotted line marks the chosen setting, the diamond {against.name}." + best_text),
         gains=chart(gains, "gains-chart", lift_text),
         prices=prices_chart(scenario, econ),
+        marginal=marginal_part,
     )
 
 

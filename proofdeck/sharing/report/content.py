@@ -136,6 +136,7 @@ class SettingSection:
     grid: tuple[GridCell, ...]
     grid_note: str
     caveat: str
+    marginal: str = ""  # what the next 5% would add (the sentence under the Decide slider)
 
 
 @dataclass(frozen=True)
@@ -158,6 +159,7 @@ class ChartsSection:
     # The decision curve in money against the price of one action ("Worth it at other
     # prices?"); None when the scores are not probabilities or the money gives no price.
     prices: Chart | None = None
+    marginal: Chart | None = None  # what each further 5% adds, with the break-even line
 
 
 @dataclass(frozen=True)

@@ -14,10 +14,11 @@ from proofdeck.comparison.compare import SameBudget, same_budget
 from proofdeck.comparison.stability import Stability
 from proofdeck.data.spec import Charter, Economics
 from proofdeck.decisions.best_setting import BestSetting, best_setting
+from proofdeck.decisions.marginal import Slice
 from proofdeck.decisions.top_k_bootstrap import TopKBootstrap
 from proofdeck.explanation.stories import Story, pick_stories
 from proofdeck.model.scenario import Scenario
-from proofdeck.sharing.summary import SettingSummary, setting_summary
+from proofdeck.sharing.summary import SettingSummary, marginal_table, setting_summary
 from proofdeck.upload.leakage import LeakCheck, check_columns
 
 if TYPE_CHECKING:  # shap is imported only when an example is explained
@@ -40,6 +41,7 @@ class ReportInputs:
     stories : the four examples, drawn as the Examples page draws them.
     contributions : each available story's explanation (its row of column contributions), by
         held-out position; empty for the business's own scores.
+    marginal : every 5% slice's marginal net value with its 95% range (the Decide page's chart).
     """
 
     count: int
@@ -51,6 +53,7 @@ class ReportInputs:
     charter: Charter
     stories: tuple[Story, ...]
     contributions: dict[int, Any]
+    marginal: tuple[Slice, ...] = ()
 
 
 def gather_inputs(
@@ -96,6 +99,7 @@ def gather_inputs(
         charter=spec.charter if charter is None else charter,
         stories=stories,
         contributions=story_contributions(sc, stories, explainer),
+        marginal=marginal_table(sc, economics, bootstrap),
     )
 
 
