@@ -28,7 +28,7 @@ def test_the_analyst_view_has_the_decision_curve_tab_with_its_chart(demo):
     names = {trace.get("name") for trace in json.loads(charts[0].proto.spec)["data"]}
     assert {"model", "model: 95% band", "act on none"} <= names
     text = page_text(at, include_sidebar=False)
-    assert "How to read it." in text and "At your money:" in text
+    assert "How to read it." in text and "At your prices:" in text
     assert "calibrated probability" in text
     table = at.dataframe[-1].value
     assert list(table.iloc[:, 0])[:2] == ["Model", "Today's rule"]

@@ -251,5 +251,5 @@ def test_a_campaign_demo_says_who_the_offer_changes_on_the_model_step():
     sc = scenario("campaign")
     expected = effect_verdicts(sc, effect_at_budget(sc, sc.spec.economics, boot=sc.uplift.bootstrap()))
     assert "Who the offer changes" in text
-    assert all(sentence in text for sentence in expected), expected
+    assert expected[0] in text  # the effect ranking against the risk ranking (the rule's is on Rule vs model)
     assert "Who the" not in main_text(present("churn", step="3"))  # no campaign, no such line

@@ -262,7 +262,7 @@ def test_report_at_either_end_of_the_slider_is_whole(scenarios, share):
     setting = words(section(tree, "setting").text())
     assert ("Nobody gets a retention offer" in setting) == (share == 0.0)
     assert ("customers (100%)" in setting) == (share == 1.0)
-    assert len(tree.root.find(cls="plotly-graph-div")) == 3
+    assert len(tree.root.find(cls="plotly-graph-div")) == 4  # money, gains, what each 5% adds, prices
 
 
 def test_report_of_a_rule_that_flags_nobody_says_no_test_can_be_sized(tmp_path):

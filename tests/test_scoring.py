@@ -255,5 +255,6 @@ def test_command_line_mistakes_are_one_line(table, tmp_path, capsys):
     assert main(["score", str(not_a_model), str(table), "-o", str(tmp_path / "x.csv")]) == 1
     assert main(["score", str(tmp_path / "none.skops"), str(table), "-o", str(tmp_path / "x.csv")]) == 1
     errors = capsys.readouterr().err.splitlines()
-    assert errors == ["proofdeck: error: this is not a skops model file (save it with skops.io.dump)",
+    assert errors == ["proofdeck: error: this is not a skops model file (save the model with skops.io.dump; a pickle "
+                      "or joblib file is never opened, since opening one can run any code)",
                       f"proofdeck: error: no model file at {tmp_path / 'none.skops'}"]

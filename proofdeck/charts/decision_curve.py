@@ -38,7 +38,7 @@ def decision_curve_figure(
     curve: DecisionCurve,
     nouns: Nouns,
     against: Baseline = TODAYS_RULE,
-    money_label: str = "your money",
+    money_label: str = "your prices",
 ) -> go.Figure:
     """Net benefit of the model (with its 95% band), today's rule, acting on all and on none.
 
@@ -67,7 +67,7 @@ def decision_curve_figure(
                        line=dict(color=RULE_COLOR, width=2.5), hovertemplate=hover)
     figure.add_scatter(
         x=pt, y=curve.model, mode="lines", name="model", line=dict(color=MODEL_COLOR, width=3), customdata=words,
-        hovertemplate="threshold %{x:.1%}: %{customdata}<br>model %{y:.4f}<extra></extra>",
+        hovertemplate="threshold %{x:.1%}: %{customdata} · model %{y:.4f}<extra></extra>",
     )
     if curve.own_ratio is not None:
         own = curve.at(curve.own_ratio)
@@ -95,7 +95,7 @@ def decision_curve_figure(
     figure.update_xaxes(
         type="log" if rare else "linear",
         range=[np.log10(low), np.log10(high)] if rare else [0, high],
-        tickvals=ticks, ticktext=[f"{t:.1%}".replace(".0%", "%") + "<br>" + short_exchange(t) for t in ticks],
+        tickvals=ticks, ticktext=[f"{t:.1%}".replace(".0%", "%") + " (" + short_exchange(t).replace(" ", "") + ")" for t in ticks],
         hoverformat=".2%",
     )
     figure.update_yaxes(range=_y_range(curve))
@@ -147,7 +147,7 @@ def price_curve_figure(
                        line=dict(color=RULE_COLOR, width=2.5), hovertemplate=hover)
     figure.add_scatter(x=price, y=model, mode="lines", name="model, acting only where it pays at that price",
                        line=dict(color=MODEL_COLOR, width=3),
-                       hovertemplate=f"{unit}%{{x:,.2f}} per {chart_text(nouns.action)}<br>{hover}")
+                       hovertemplate=f"{unit}%{{x:,.2f}} per {chart_text(nouns.action)} · {hover}")
     if curve.own_ratio is not None:
         figure.add_vline(x=economics.cost_per_action, line=dict(color=OWN_COLOR, dash="dot", width=1.5))
         figure.add_annotation(x=np.log10(economics.cost_per_action) if rare else economics.cost_per_action, y=1,

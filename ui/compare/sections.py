@@ -292,7 +292,7 @@ def _per_row_value_note(sc: Scenario, econ: Economics, curve: DecisionCurve, poi
                for name in ("model", "rule")}
     st.warning(
         f"Each {md(nouns.entity)} has its own {md(sc.spec.label(econ.value_column))}, but net benefit counts every "
-        f"{md(nouns.positive)} alike, at the average. Counting each one's own, at your money the model makes "
+        f"{md(nouns.positive)} alike, at the average. Counting each one's own, at your prices the model makes "
         f"{w.money(exact['model'], cur)} and {against.name} {w.money(exact['rule'], cur)}{w.period_suffix(econ)} "
         f"against acting on none, where the curve implies {w.money(implied['model'], cur)} and "
         f"{w.money(implied['rule'], cur)}. Read the curve as a comparison of head counts; the money is in the "
@@ -349,7 +349,7 @@ def decision_curve_tab(scenario: Scenario, econ: Economics) -> None:
         worth = ("the average " + md(sc.spec.label(econ.value_column)) + " of a held-out " + md(nouns.positive)
                  if econ.value_column else w.money(econ.value_per_won, econ.currency))
         st.markdown(
-            f"**At your money:** {w.money(econ.cost_per_action, econ.currency)} per {md(nouns.action)}, and "
+            f"**At your prices:** {w.money(econ.cost_per_action, econ.currency)} per {md(nouns.action)}, and "
             f"{md(w.a(nouns.positive))} reached is worth {w.money(hit, econ.currency)} ({w.share(econ.win_rate)} won "
             f"x {worth}" + (f", plus the {w.money(econ.cost_per_miss, econ.currency)} a miss costs" if econ.cost_per_miss else "")
             + f"), so *pt* = {w.money(econ.cost_per_action, econ.currency)} / {w.money(hit, econ.currency)} = "
@@ -364,7 +364,7 @@ def decision_curve_tab(scenario: Scenario, econ: Economics) -> None:
             ("Act on none", _nb_text(point, "none")),
             (f"Model - {against.short}", _nb_text(point, "diff", "diff_low", "diff_high")),
         ]
-        st.dataframe(pd.DataFrame(rows, columns=["At your money", "Net benefit per held-out " + nouns.entity]),
+        st.dataframe(pd.DataFrame(rows, columns=["At your prices", "Net benefit per held-out " + nouns.entity]),
                      hide_index=True, width="stretch")
         if econ.value_column:  # said after the table it qualifies
             money = _per_row_value_note(sc, econ, curve, point, hit)
@@ -377,6 +377,7 @@ def decision_curve_tab(scenario: Scenario, econ: Economics) -> None:
             f"{w.period_suffix(econ)} ({how}). Unlike the same-budget comparison, the model here acts on every "
             f"{md(nouns.entity)} above *pt*, however many that is."
         )
+    value_label = md(sc.spec.label(econ.value_column)) if econ.value_column else ""
     st.caption(
         f"95% bands from {curve.resamples} bootstrap resamples of the {curve.examples:,} held-out {md(nouns.entities)} "
         f"(the model's band is shaded; model - {against.short} is paired on the same resamples). The curve assumes the "
@@ -385,6 +386,6 @@ def decision_curve_tab(scenario: Scenario, econ: Economics) -> None:
                               "calibrated. " if not sc.refittable else "")
         + ("The fixed cost of running the programme is left out: it does not depend on the threshold. "
            if econ.fixed_cost else "")
-        + (f"The exchange rate uses the average {md(sc.spec.label(econ.value_column))}; the money figures elsewhere "
-           f"count each {md(nouns.entity)}'s own." if econ.value_column else "")
+        + (f"The exchange rate uses the average {value_label}; the money figures elsewhere "
+           f"count each {md(nouns.entity)}'s own." if value_label else "")
     )

@@ -176,9 +176,10 @@ def _model(scenario: Scenario, econ: Economics) -> None:
         from proofdeck.comparison.effects import effect_verdicts
         from ui.frame import campaign
 
-        st.markdown(f"#### {md(w.effect_title(scenario.spec.nouns))}")
-        for sentence in effect_verdicts(scenario, campaign.at_budget(scenario, econ)):
-            st.markdown(f"##### {md(sentence, LONG)}")
+        # One line: the model slide is full at 1280x720. The effect ranking against the risk
+        # ranking is the point; against today's rule is on Rule vs model.
+        first = effect_verdicts(scenario, campaign.at_budget(scenario, econ))[0]
+        st.markdown(f"**{md(w.effect_title(scenario.spec.nouns))}:** {md(first, LONG)}")
 
 
 def _live(scenario: Scenario, econ: Economics) -> None:
