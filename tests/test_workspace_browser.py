@@ -232,7 +232,7 @@ def test_a_saved_proof_of_concept_travels_between_servers_and_people(browser, tm
                 assert row.count() == 1
                 row.get_by_role("button", name="Revoke").click()
                 settle(first)
-                first_main.get_by_text(re.compile(r"^Viewer link made .*, revoked$")).wait_for(timeout=30_000)
+                first_main.get_by_text(re.compile(r"^Viewer link made .*, revoked$")).wait_for(timeout=90_000)
                 context, page, main = open_in_fresh_context(browser, on(base_a2, viewer), NO_SUCH)
                 assert main.inner_text() == wrong_answer
                 assert TITLE not in page.content()
