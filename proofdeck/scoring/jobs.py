@@ -158,23 +158,40 @@ def score_with_dask(model_file: str | Path, source: str | Path, destination: str
         # file; score_frame then reads numbers as the pipeline was fitted on them.
         table = dd.read_csv(source, usecols=columns, blocksize=blocksize, dtype=object)
     else:
-        table = dd.read_parquet(source, columns=columns)
+        # One partition per row group: a single file read whole would be one partition, and
+        # one worker would score the whole table while the others wait.
+        table = dd.read_parquet(source, columns=columns, split_row_groups=True)
     meta = _empty_scores(model, table._meta)
     scored = table.map_partitions(_dask_piece, raw, meta=meta)
     writer = _ScoresWriter(destination)
     try:
-        # Partitions are computed a few at a time and written in order, so the driver holds
-        # only a few partitions' scores at once, never the whole table.
         parts = scored.to_delayed()
-        step = max(1, 2 * _worker_count(client))
-        for start in range(0, len(parts), step):
-            batch = parts[start:start + step]
-            results = client.compute(batch, sync=True) if client is not None else dask.compute(*batch)
-            for piece in results:
-                writer.write(piece)
+        if client is None:
+            for start in range(0, len(parts), 2):
+                for piece in dask.compute(*parts[start:start + 2]):
+                    writer.write(piece)
+        else:
+            _gather_in_order(client, parts, writer)
     finally:
         rows = writer.close()
     return rows
+
+
+def _gather_in_order(client, parts, writer: _ScoresWriter) -> None:
+    """Keep the workers busy while the driver writes: a window of partitions is always being
+    scored ahead, and their results are written in the table's order as they come back, so the
+    driver holds only the window's scores, never the whole table."""
+    from collections import deque
+
+    window = 2 * _worker_count(client)
+    pending = deque(client.compute(part) for part in parts[:window])
+    upcoming = iter(parts[window:])
+    while pending:
+        piece = pending.popleft().result()
+        following = next(upcoming, None)
+        if following is not None:
+            pending.append(client.compute(following))
+        writer.write(piece)
 
 
 def _worker_count(client) -> int:
