@@ -112,18 +112,25 @@ def _pandas_pieces(source: Path, columns: list[str], chunk_rows: int) -> Iterato
             yield batch.to_pandas()
 
 
+def _start_job(model_file: str | Path, source: str | Path) -> tuple[bytes, ScoringModel, list[str]]:
+    """The model file's bytes and model, and the columns of a table to read; refuses a table
+    without what scoring needs, or a model without an id column."""
+    raw = Path(model_file).read_bytes()
+    model = _opened(raw)
+    columns = _needed_columns(model, _columns_of(Path(source)))
+    check_columns(model, columns)
+    _require_id(model)
+    return raw, model, columns
+
+
 # --- the engines ------------------------------------------------------------------------------------
 
 
 def score_with_pandas(model_file: str | Path, source: str | Path, destination: str | Path,
                       chunk_rows: int = CHUNK_ROWS) -> int:
     """Score ``source`` in chunks of ``chunk_rows`` on this machine; returns the rows written."""
-    raw = Path(model_file).read_bytes()
-    model = _opened(raw)
+    raw, model, columns = _start_job(model_file, source)
     source, destination = Path(source), Path(destination)
-    columns = _needed_columns(model, _columns_of(source))
-    check_columns(model, columns)
-    _require_id(model)
     writer = _ScoresWriter(destination)
     try:
         for piece in _pandas_pieces(source, columns, chunk_rows):
@@ -147,12 +154,8 @@ def score_with_dask(model_file: str | Path, source: str | Path, destination: str
     import dask
     import dask.dataframe as dd
 
-    raw = Path(model_file).read_bytes()
-    model = _opened(raw)
+    raw, model, columns = _start_job(model_file, source)
     source, destination = Path(source), Path(destination)
-    columns = _needed_columns(model, _columns_of(source))
-    check_columns(model, columns)
-    _require_id(model)
     if _is_csv(source):
         # Every column as text first: Dask guesses types per partition, pandas for the whole
         # file; score_frame then reads numbers as the pipeline was fitted on them.
