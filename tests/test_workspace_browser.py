@@ -144,6 +144,8 @@ def test_a_saved_proof_of_concept_travels_between_servers_and_people(browser, tm
                 form.get_by_role("button", name="Save to workspace").click()
                 main.get_by_text("Copy these links now").wait_for(timeout=WAIT)
                 settle(page)
+                # The links are drawn after the notice: on a busy machine, wait for all four.
+                main.get_by_test_id("stCode").filter(has_text="poc=").nth(3).wait_for(timeout=WAIT)
                 assert page.url.startswith(f"{base_a}/Share")
                 codes = [code.inner_text().strip() for code in main.get_by_test_id("stCode").all()]
                 links = [code for code in codes if "poc=" in code]

@@ -20,6 +20,7 @@ from proofdeck.words.safe_text import md
 from ui.frame import saved, state
 from ui.frame.assumptions import assumptions_form
 from ui.frame.launched import register_launched
+from ui.frame.memory import keep_memory_flat
 from ui.frame.navigation import PAGES
 from ui.present import mode as present
 
@@ -67,6 +68,7 @@ def page_setup(title: str) -> Page:
     In presentation mode the sidebar holds only the switch, and the presentation is drawn
     instead of the page, which stops here (ui/present/mode.py).
     """
+    keep_memory_flat()  # once per server: a server left running for weeks stays flat
     presenting = _presenting()
     # An emoji icon is drawn by the browser; a :material/...: one would be fetched from Google.
     st.set_page_config(page_title=f"{title} · Proofdeck", page_icon="📊", layout="wide",
