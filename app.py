@@ -1,11 +1,13 @@
 """Proofdeck's landing page, "The pitch": the question, the data, today's rule, the headline."""
 
 
-from ui.pitch.first_paint import pitch_first_paint, title
+from ui.pitch.first_paint import FIRST_PAINTS, pitch_first_paint, title
 
 # The first screen comes from cached held-out results before scikit-learn and pandas load (they
 # take seconds on a fresh server); the imports below happen once it is on its way to the browser.
-first = pitch_first_paint()
+with FIRST_PAINTS.painting():
+    first = pitch_first_paint()
+FIRST_PAINTS.wait_for_others()  # a room's headlines first, then everyone's rest of the page
 
 from ui.frame import state  # noqa: E402
 from ui.frame.shell import page_setup  # noqa: E402

@@ -13,6 +13,8 @@ Nothing in this module may import scikit-learn, pandas or plotly (a test checks 
 
 from __future__ import annotations
 
+import threading
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import streamlit as st
@@ -29,6 +31,41 @@ _LINK_APPLIED = "pd_link_applied"
 # Query parameters the first paint can honour (anything else: the usual path applies the link).
 _PLAIN_PARAMS = {"demo", "top"}
 SHORT_NOUN = 14  # characters of a noun that fit beside a number in a metric at 1280 px
+ROOM_WAIT_S = 2.0  # the longest the rest of a page waits for other sessions' first screens
+
+
+class FirstPaints:
+    """The sessions drawing their first screen right now, so that a room of viewers opening
+    the pitch at once all see their headline before any of them draws the rest of the page.
+
+    A server runs every session's script in one process, one at a time in effect (Python's
+    lock), so without this the last viewer's headline waits behind the earlier viewers' whole
+    pages. With it the rest of a page waits (at most ``ROOM_WAIT_S``) while another session is
+    still painting; a lone viewer never waits.
+    """
+
+    def __init__(self) -> None:
+        self._painting = 0
+        self._changed = threading.Condition()
+
+    @contextmanager
+    def painting(self):
+        with self._changed:
+            self._painting += 1
+        try:
+            yield
+        finally:
+            with self._changed:
+                self._painting -= 1
+                self._changed.notify_all()
+
+    def wait_for_others(self, timeout: float = ROOM_WAIT_S) -> bool:
+        """Wait until no session is painting; False when the wait ran out first."""
+        with self._changed:
+            return self._changed.wait_for(lambda: self._painting == 0, timeout)
+
+
+FIRST_PAINTS = FirstPaints()  # one per server process: the module is imported once
 
 
 @dataclass
