@@ -11,6 +11,7 @@ busy neighbour a part starts is stopped before the next part begins.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import importlib
 import json
 import time
@@ -41,6 +42,8 @@ EXTRAS = {
                                       "(not in the default run)"),
     "accessibility": ("benchmarks.bench_accessibility", "axe-core's serious and critical WCAG 2 A/AA findings on "
                                                         "every view, and a bare app (not in the default run)"),
+    "peer": ("benchmarks.bench_peer", "Proofdeck against explainerdashboard (its own venv, --peer-python) on one "
+                                      "fitted model: first chart, cut-off, memory (not in the default run)"),
 }
 ALIASES = {"compute": ("sweep", "explain")}  # issue 14's part 3, "compute alone"
 
@@ -71,6 +74,8 @@ def main(argv: list[str] | None = None) -> dict:
                         help=f"run only this part (repeatable): {', '.join([*everything, *ALIASES])}")
     parser.add_argument("--list", action="store_true", help="list the parts and exit")
     parser.add_argument("--out", type=Path, default=RESULTS / "latest.json", help="where to write the JSON")
+    parser.add_argument("--peer-python", help=f"the peer's interpreter for --only peer, in a venv of its own "
+                                              f"(default {FULL.peer_python})")
     args = parser.parse_args(argv)
     if args.list:
         for name, (_, what) in everything.items():
@@ -79,6 +84,8 @@ def main(argv: list[str] | None = None) -> dict:
             print(f"{name:<13} {' and '.join(parts)}")
         return {}
     config = QUICK if args.quick else FULL
+    if args.peer_python:
+        config = dataclasses.replace(config, peer_python=args.peer_python)
     names = list(dict.fromkeys(n for only in args.only for n in ALIASES.get(only, (only,)))) if args.only else list(PARTS)
     before = machine()
     print(f"Proofdeck benchmarks ({config.name}): {', '.join(names)} on {before['cores']} cores, "
@@ -89,7 +96,8 @@ def main(argv: list[str] | None = None) -> dict:
         "started": started.isoformat(timespec="seconds"),
         "finished": datetime.now(UTC).isoformat(timespec="seconds"),
         "command": "python -m benchmarks" + (" --quick" if args.quick else "")
-                   + "".join(f" --only {n}" for n in (args.only or [])),
+                   + "".join(f" --only {n}" for n in (args.only or []))
+                   + (f" --peer-python {args.peer_python}" if args.peer_python else ""),
         "machine": before,
         "load_average_after": machine()["load_average"],
         "config": config.as_dict(),

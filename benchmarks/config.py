@@ -74,6 +74,12 @@ class Config:
     a11y_variants: tuple[str, ...] = ("app", "bare")
     a11y_demos: tuple[str, ...] = ("churn", "fraud", "leads")
     a11y_timeout: float = 180.0
+    # extra: Proofdeck against explainerdashboard on one fitted model (only with --only peer, issue 22)
+    peer_rounds: int = 3  # alternating rounds (Proofdeck, the peer, ...), each a fresh server
+    peer_moves: int = 5  # cut-off key presses per round and tool
+    peer_rows: int = 7043  # the telco export's rows; 30% held out
+    peer_python: str = "/work/peer-venv/bin/python"  # the peer's own venv, never the project's
+    peer_timeout: float = 300.0
 
     @property
     def quick(self) -> bool:
@@ -118,6 +124,8 @@ QUICK = Config(
     soak_time_cap=300.0,
     soak_upload_every=2,
     soak_upload_rows=1_000,
+    peer_rounds=1,
+    peer_moves=2,
 )
 
 # What the smoke test runs: every module's code path, seconds each, no busy neighbours, the
@@ -160,4 +168,7 @@ SMALLEST = Config(
     soak_step_timeout=60.0,
     a11y_variants=("bare",),
     a11y_timeout=60.0,
+    peer_rounds=1,
+    peer_moves=1,
+    peer_rows=1_000,
 )

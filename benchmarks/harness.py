@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import math
 import os
 import shutil
 import signal
@@ -110,6 +111,24 @@ def rss_mb(pid: int) -> float:
     return _status_mb(pid, "VmRSS:")
 
 
+def tree_rss_mb(pid: int) -> float:
+    """Resident memory (VmRSS) of a process and all its descendants now, in MB."""
+    total, pending, seen = 0.0, [pid], set()
+    while pending:
+        current = pending.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        mb = rss_mb(current)
+        if current == pid and math.isnan(mb):  # the process itself is gone
+            return mb
+        total += 0.0 if math.isnan(mb) else mb  # a child that just ended
+        for task in Path(f"/proc/{current}/task").glob("*/children"):
+            with contextlib.suppress(OSError, ValueError):
+                pending += [int(child) for child in task.read_text().split()]
+    return total
+
+
 def peak_rss_mb(pid: int) -> float:
     """The high-water mark of a process's resident memory (VmHWM), in MB."""
     return _status_mb(pid, "VmHWM:")
@@ -158,6 +177,7 @@ class Server:
     url: str
     log_path: Path
     started: float  # time.perf_counter() just before the process was launched
+    health: str = "/_stcore/health"  # a path that answers once the server serves (Streamlit's)
 
     @property
     def pid(self) -> int:
@@ -174,7 +194,7 @@ class Server:
         deadline = time.perf_counter() + timeout
         while True:
             try:
-                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2):  # noqa: S310 - 127.0.0.1
+                with urllib.request.urlopen(f"{self.url}{self.health}", timeout=2):  # noqa: S310 - 127.0.0.1
                     return time.perf_counter() - self.started
             except OSError:
                 if self.process.poll() is not None:
@@ -247,6 +267,22 @@ def busy_neighbours(count: int | None = None, warm: float = 0.5) -> Iterator[lis
 def launch_browser(playwright):
     """Debian's chromium (sync or async Playwright alike)."""
     return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+
+
+def refuse_network(context) -> list[str]:
+    """Refuse every request but the local server's; the refused addresses are listed."""
+    refused: list[str] = []
+
+    def handle(route) -> None:
+        url = route.request.url
+        if url.startswith(("http://127.0.0.1:", "data:", "blob:", "file:")):
+            route.continue_()
+        else:
+            refused.append(url)
+            route.abort()
+
+    context.route("**/*", handle)
+    return refused
 
 
 def settle(page, timeout_ms: float, quiet_ms: int = 300) -> None:
