@@ -179,8 +179,8 @@ def run(config: Config = FULL) -> dict:
                         "step (medians; above 1 means more than one core busy): "
                         + ", ".join(f"{step} {share:.2f}" for step, share in shares.items())
                         + "; waiting for a core: the server's threads and living children ready to run but not "
-                          "running (/proc schedstat, sampled every 50 ms), the part of the "
-                          "wall time a quiet machine would not have")
+                          "running (/proc schedstat, sampled every 50 ms), summed over threads, so it can exceed "
+                          "the wall time; a quiet machine would have none of it")
     return result.as_dict()
 
 
