@@ -33,6 +33,8 @@ PARTS = {
     "viewers": ("benchmarks.bench_viewers", "a room of viewers opening the pitch at once, fits, memory"),
     "uploads": ("benchmarks.bench_uploads", "a viewer's slider quiet and during a decompression bomb or a large "
                                             "upload"),
+    "telco_upload": ("benchmarks.bench_telco_upload", "the telco export (7,043 rows) chosen, built and its pitch's "
+                                                      "first figure, per step: wall and server CPU"),
 }
 EXTRAS = {
     "stability": ("benchmarks.bench_stability", "the background refits per demo (not in the default run)"),

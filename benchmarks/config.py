@@ -57,6 +57,8 @@ class Config:
     bomb_zeros: int = 400_000_000  # the issue's Parquet file (3.5 MB here); over the 1 GB decoded bound
     large_upload_rows: int = 300_000
     upload_timeout: float = 300.0
+    # 7. the telco export (7,043 rows) uploaded and built, to the pitch's first figure (issue 22)
+    telco_rounds: int = 5
     # extra: the stability refits (only with --only stability)
     stability_repeats: int = 10
     stability_demos: tuple[str, ...] = ("churn", "fraud", "leads")
@@ -117,6 +119,7 @@ QUICK = Config(
     upload_moves=3,
     bomb_cells=3_000_000,
     large_upload_rows=20_000,
+    telco_rounds=2,
     stability_repeats=2,
     thread_runs=2,
     stability_demos=("churn",),
@@ -157,6 +160,7 @@ SMALLEST = Config(
     upload_rounds=1,
     upload_moves=1,
     upload_variants=(),
+    telco_rounds=0,
     stability_repeats=1,
     thread_runs=1,
     stability_demos=("churn",),

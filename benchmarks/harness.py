@@ -17,6 +17,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -141,6 +142,91 @@ def cpu_seconds(pid: int) -> float:
         return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
     except (OSError, ValueError, IndexError):
         return float("nan")
+
+
+def tree_cpu_seconds(pid: int) -> float:
+    """CPU time of a process and all its children, living or finished (user + system), in seconds.
+
+    A finished child that was waited for counts in its parent's ``cutime``/``cstime``; a living
+    one (an upload still being read in its own process) is found by walking ``/proc``'s parents.
+    NaN once the process is gone.
+    """
+    tick = os.sysconf("SC_CLK_TCK")
+    stats: dict[int, list[str]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError, IndexError):
+                stats[int(entry.name)] = (entry / "stat").read_text().rpartition(")")[2].split()
+    if pid not in stats:
+        return float("nan")
+    total, queue = 0, [pid]
+    while queue:
+        current = queue.pop()
+        fields = stats[current]
+        total += sum(int(f) for f in fields[11:15])  # utime, stime, cutime, cstime
+        queue += [child for child, f in stats.items() if int(f[1]) == current]
+    return total / tick
+
+
+def _task_waits(pid: int) -> dict[tuple[int, int], int]:
+    """Nanoseconds each thread of a process and of its living children waited for a core."""
+    waits, queue, seen = {}, [pid], set()
+    while queue:
+        current = queue.pop()
+        seen.add(current)
+        with contextlib.suppress(OSError):
+            for task in Path(f"/proc/{current}/task").iterdir():
+                with contextlib.suppress(OSError, IndexError, ValueError):
+                    waits[(current, int(task.name))] = int((task / "schedstat").read_text().split()[1])
+                with contextlib.suppress(OSError, ValueError):
+                    queue += [int(c) for c in (task / "children").read_text().split() if int(c) not in seen]
+    return waits
+
+
+class CoreWait:
+    """Seconds a process's threads (and its living children's) spent ready to run but waiting
+    for a core (``/proc/<pid>/task/*/schedstat``), sampled every 50 ms so threads that end (a
+    Streamlit script run, the upload's reader) still count up to their last sample: on a busy
+    machine, the part of a wait that a quiet one would not have.
+
+    ``mark()`` starts a span; ``since()`` is the wait since the mark.
+    """
+
+    def __init__(self, pid: int, every: float = 0.05) -> None:
+        self.pid, self.every = pid, every
+        self._last: dict[tuple[int, int], int] = {}
+        self._start: dict[tuple[int, int], int] = {}
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _sample(self) -> None:
+        waits = _task_waits(self.pid)
+        with self._lock:
+            self._last.update(waits)
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.every):
+            self._sample()
+
+    def mark(self) -> None:
+        self._sample()
+        with self._lock:
+            self._start = dict(self._last)
+
+    def since(self) -> float:
+        self._sample()
+        with self._lock:
+            return sum(value - self._start.get(key, 0) for key, value in self._last.items()) / 1e9
+
+    def __enter__(self) -> CoreWait:
+        self._thread.start()
+        self.mark()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
 
 
 def watch_for_bytes(page, marker: bytes, start: float, seen: dict) -> None:

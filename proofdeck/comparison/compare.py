@@ -106,6 +106,19 @@ class SameBudget:
         return self.extra_net.excludes_zero
 
 
+def same_budget_points(scores: np.ndarray, rule_flags: np.ndarray, labels: np.ndarray, values: np.ndarray,
+                       economics: Economics) -> tuple[Outcome, Outcome]:
+    """The rule's and the model's top K outcomes (K = examples the rule flags), without the
+    bootstrap: the figures :func:`same_budget` reports, available before its intervals."""
+    return _points(np.asarray(rule_flags), scores, labels, values, economics)[:2]
+
+
+def _points(rule_flags, scores, labels, values, economics) -> tuple[Outcome, Outcome, np.ndarray]:
+    model_flags = top_k_flags(scores, policy_size(rule_flags))
+    return (outcome_of_flags(rule_flags, labels, values, economics),
+            outcome_of_flags(model_flags, labels, values, economics), model_flags)
+
+
 def same_budget(
     scores: np.ndarray,
     rule_flags: np.ndarray,
@@ -122,9 +135,7 @@ def same_budget(
     the difference is paired, model minus that average on the same resample.
     """
     rule_flags = np.asarray(rule_flags)
-    model_flags = top_k_flags(scores, policy_size(rule_flags))
-    rule = outcome_of_flags(rule_flags, labels, values, economics)
-    model = outcome_of_flags(model_flags, labels, values, economics)
+    rule, model, model_flags = _points(rule_flags, scores, labels, values, economics)
     draws = same_budget_draws(scores, rule_flags, labels, values, resamples, seed)
     totals = Totals(examples=draws.examples, positives=draws.positives, positive_value=draws.positive_value)
     r = outcome_arrays(draws.actions, draws.rule_reached, draws.rule_value, totals, economics)

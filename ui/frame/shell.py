@@ -62,8 +62,11 @@ class Page:
         return self.scenario.threshold_at(self.count)
 
 
-def page_setup(title: str) -> Page:
+def page_setup(title: str, progress=None) -> Page:
     """Configure the page, draw the sidebar and load the chosen demo (or stop with a message).
+
+    ``progress`` (a :class:`ui.pitch.first_paint.Progress`) is where a first fit says what it is
+    doing; without it, a spinner says it.
 
     In presentation mode the sidebar holds only the switch, and the presentation is drawn
     instead of the page, which stops here (ui/present/mode.py).
@@ -103,7 +106,7 @@ def page_setup(title: str) -> Page:
         spec = scenario.spec
     else:
         spec = catalog.specs[demo_key]
-        scenario = _load(spec)
+        scenario = _load(spec, progress)
     state.apply_link(scenario)
     if present.presenting() != presenting:
         st.rerun()  # the link said otherwise than the session guessed: draw the right sidebar
@@ -128,10 +131,10 @@ def page_setup(title: str) -> Page:
     return Page(scenario=scenario, economics=state.economics(scenario), analyst=analyst)
 
 
-def _load(spec: DemoSpec) -> Scenario:
+def _load(spec: DemoSpec, progress=None) -> Scenario:
     """The fitted demo, or a message and a stop: never a traceback, never the other demos down."""
     try:
-        return state.scenario_for(spec.path)
+        return state.scenario_for(spec.path, progress)
     except SpecError as error:
         LOG.warning("demo %s cannot be loaded: %s (%s)", spec.key, error, error.detail)
         st.error(f"This demo cannot be loaded: {md(str(error))}", icon=":material/error:")

@@ -15,14 +15,17 @@ import streamlit as st
 
 from proofdeck.comparison.compare import SameBudget, same_budget
 from proofdeck.comparison.policies import combined_policies
+from proofdeck.data.datasets import Dataset, load_dataset
 from proofdeck.data.spec import Charter, Economics
 from proofdeck.data.spec_files import load_spec
 from proofdeck.decisions.best_setting import BestSetting, best_setting
 from proofdeck.decisions.top_k_bootstrap import TopKBootstrap
 from proofdeck.model.results_cache import HeldOutResults, cache_dir, results_key, save_results
 from proofdeck.model.scenario import MAX_TRAIN_ROWS, Scenario, build_scenario
+from proofdeck.model.training import FITTED
 from proofdeck.sharing import links
 from proofdeck.upload.leakage import LeakCheck, check_demo
+from proofdeck.words import wording as w
 from proofdeck.words.safe_text import md
 from ui.frame.catalogue import DEMOS_ENV, ROOT, catalog, demos_dir, mtime  # noqa: F401 - the session's view of them
 
@@ -36,20 +39,39 @@ _LAST_PAGE = "pd_last_page"
 _VISITS = "pd_page_visits"
 
 
-@st.cache_resource(show_spinner="Training the model on this demo's data...", max_entries=8)
-def _scenario(spec_path: str, spec_stamp: float, data_stamp: float) -> Scenario:
+_FITTED: set[tuple[str, float, float]] = set()  # demo file versions fitted on this server (words only)
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _scenario(spec_path: str, spec_stamp: float, data_stamp: float, _dataset: Dataset | None = None) -> Scenario:
     spec = load_spec(spec_path)
-    scenario = build_scenario(spec, max_train_rows=MAX_TRAIN_ROWS)
+    scenario = build_scenario(spec, _dataset, max_train_rows=MAX_TRAIN_ROWS)
     # Keep the held-out results for the next fresh server's first figure (ui/pitch/first_paint.py).
     save_results(cache_dir(ROOT), spec.key, results_key(spec.path, spec.data_path), HeldOutResults(
         scenario.scores, scenario.labels, scenario.values, scenario.rule_flags, scenario.trained_on))
+    _FITTED.add((spec_path, spec_stamp, data_stamp))
     return scenario
 
 
-def scenario_for(spec_path: Path) -> Scenario:
-    """The fitted, scored demo; fitted once per file version and shared by all sessions."""
+def scenario_for(spec_path: Path, progress=None) -> Scenario:
+    """The fitted, scored demo; fitted once per file version and shared by all sessions.
+
+    The first time, the wait is said in words: "Training the model on 10,000 customers..." in
+    ``progress`` (a :class:`ui.pitch.first_paint.Progress`, as step 2), or in a spinner.
+    """
     spec = load_spec(spec_path)
-    return _scenario(str(spec_path), mtime(spec_path), mtime(spec.data_path))
+    key = (str(spec_path), mtime(spec_path), mtime(spec.data_path))
+    if key in _FITTED:
+        return _scenario(*key)
+    dataset = load_dataset(spec)
+    text = (f"Scoring {len(dataset.frame):,} {spec.nouns.entities} with your model..." if spec.model.kind == FITTED
+            else f"Training the model on {len(dataset.frame):,} {spec.nouns.entities} "
+                 f"({w.share(spec.model.test_size)} of them kept aside to test it)...")
+    if progress is not None:
+        progress.step(2, text)
+        return _scenario(*key, _dataset=dataset)
+    with st.spinner(text):
+        return _scenario(*key, _dataset=dataset)
 
 
 def cache_key(scenario: Scenario) -> str:

@@ -13,7 +13,9 @@ Nothing in this module may import scikit-learn, pandas or plotly (a test checks 
 
 from __future__ import annotations
 
+import sys
 import threading
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -21,6 +23,7 @@ import streamlit as st
 
 from proofdeck.comparison.compare import SameBudget, how_sure_sentence, same_budget
 from proofdeck.data.spec import DemoSpec, Economics
+from proofdeck.decisions.outcomes import Outcome
 from proofdeck.model.results_cache import HeldOutResults, cache_dir, load_results, results_key
 from proofdeck.words import wording as w
 from proofdeck.words.safe_text import md
@@ -105,34 +108,48 @@ def title(spec: DemoSpec) -> None:
     st.markdown(md(spec.description, limit=2000))
 
 
-def headline_box(spec: DemoSpec, econ: Economics, comparison: SameBudget, n_heldout: int, analyst: bool,
-                 against: w.Baseline = w.TODAYS_RULE, unseen_note: str = "") -> object:
+def headline_box(spec: DemoSpec, econ: Economics, comparison: SameBudget | Callable[[], SameBudget],
+                 n_heldout: int, analyst: bool, against: w.Baseline = w.TODAYS_RULE, unseen_note: str = "",
+                 points: tuple[Outcome, Outcome] | None = None) -> tuple[object, SameBudget]:
     """Rule vs model at the same budget: the sentence, three figures, how sure. Returns the
-    container where the stability caption goes (filled later: it needs the refits).
+    container where the stability caption goes (filled later: it needs the refits) and the
+    comparison.
 
+    ``comparison`` is the comparison, or a function that computes it (its bootstrap takes a
+    moment on a fresh server): then the three figures are drawn first from ``points`` (the
+    rule's and the model's outcomes, :func:`~proofdeck.comparison.compare.same_budget_points`),
+    and the sentence and how sure we are fill in once the intervals exist.
     ``against`` names the baseline (today's rule, or a random pick); ``unseen_note`` is the
     sentence for a team's own scores not known to be held out (said under the headline).
     """
     nouns = spec.nouns
     with st.container(border=True):
-        st.subheader(w.same_budget_headline(spec, econ, comparison, against))
+        sentence = st.empty()
         if unseen_note:
             st.warning(md(unseen_note, limit=600), icon=":material/visibility:")
+        if points is None:  # nothing to show before the comparison: compute it now
+            comparison = comparison() if callable(comparison) else comparison
+            points = comparison.rule, comparison.model
+        rule, model = points
         left, middle, right = st.columns(3)
         average = " on average" if against.random else ""
         # A long noun ("customers with outcome yes") goes in the label: a metric's value is cut off.
         short = len(nouns.positives) <= SHORT_NOUN
         named = "" if short else f" ({nouns.positives})"
         after = f" {nouns.positives}" if short else ""
-        left.metric(f"{against.title} reaches{average}{named}", f"{w.count(comparison.rule.reached)}{after}")
-        middle.metric(
-            f"The model reaches{named}",
-            f"{w.count(comparison.model.reached)}{after}",
-            delta=w.change(comparison.model.reached, comparison.rule.reached),
-        )
-        label, value, delta, color = w.headline_metric(spec, econ, comparison.rule, comparison.model, against)
+        left.metric(f"{against.title} reaches{average}{named}", f"{w.count(rule.reached)}{after}")
+        middle.metric(f"The model reaches{named}", f"{w.count(model.reached)}{after}",
+                      delta=w.change(model.reached, rule.reached))
+        label, value, delta, color = w.headline_metric(spec, econ, rule, model, against)
         right.metric(label, value, delta=delta, delta_color=color)
-        st.caption(
+        how_sure = st.empty()
+        if callable(comparison):
+            waiting = MEASURING.format(entities=nouns.entities, n=n_heldout)
+            sentence.markdown(f"##### {waiting}")
+            how_sure.caption(f":material/hourglass_top: {waiting}")
+            comparison = comparison()
+        sentence.subheader(w.same_budget_headline(spec, econ, comparison, against))
+        how_sure.caption(
             how_sure_sentence(nouns.entities, nouns.positives, comparison, econ.currency,
                               spec.headline.figure == "net_value", against)
             + " " + w.per_period(nouns, econ, n_heldout, never_saw=not unseen_note)
@@ -140,7 +157,48 @@ def headline_box(spec: DemoSpec, econ: Economics, comparison: SameBudget, n_held
         )
         slot = st.container()
         st.caption(w.uplift_caveat(nouns, econ, against, spec.uplift))
-    return slot
+    return slot, comparison
+
+
+# What the headline says while its intervals are measured (the figures are already shown).
+MEASURING = "Measuring how sure these figures are, on the {n:,} {entities} the model never saw..."
+
+
+class Progress:
+    """A first visitor's wait, in words: one box under the page's title saying what is being
+    done, step by step. Cleared once the first figures are drawn."""
+
+    def __init__(self, spec: DemoSpec, steps: int = 3) -> None:
+        self.spec, self.steps, self._box = spec, steps, None
+        self._slot = st.empty()
+
+    def step(self, number: int, text: str) -> None:
+        """Say what is being done now: "Training the model on 7,043 customers... (step 2 of 3)"."""
+        label = f"{text} (step {number} of {self.steps})"
+        if self._box is None:
+            self._box = self._slot.status(label, expanded=True)
+        else:
+            self._box.update(label=label, expanded=True)
+        self._box.caption(label)
+
+    def done(self) -> None:
+        self._slot.empty()
+
+
+def first_visit_progress() -> Progress | None:
+    """On a fresh server, before the heavy imports: a box saying what the first visitor waits
+    for (None when the analysis tools are loaded already: nothing slow is left to announce but
+    a fit, which :func:`ui.frame.state.scenario_for` announces itself)."""
+    if "sklearn" in sys.modules or not _plain_session():
+        return None
+    spec = _wanted_demo()
+    if spec is None:
+        return None
+    st.set_page_config(page_title="The pitch · Proofdeck", page_icon="📊", layout="wide")
+    title(spec)  # the question first: it needs nothing but the spec
+    progress = Progress(spec)
+    progress.step(1, f"Loading the analysis tools for {md(spec.title)}...")
+    return progress
 
 
 def pitch_first_paint() -> Headline | None:
@@ -157,5 +215,5 @@ def pitch_first_paint() -> Headline | None:
     econ = st.session_state.get(ECONOMICS_STATE, {}).get(spec.key, spec.economics)
     comparison = _comparison(f"{spec.key}@{key}", econ, results)
     title(spec)
-    slot = headline_box(spec, econ, comparison, results.size, bool(st.session_state.get(ANALYST_STATE)))
+    slot, _ = headline_box(spec, econ, comparison, results.size, bool(st.session_state.get(ANALYST_STATE)))
     return Headline(spec, comparison, slot)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from proofdeck.comparison.compare import SameBudget
+from proofdeck.comparison.compare import SameBudget, same_budget_points
 from proofdeck.data.spec import Economics
 from proofdeck.model.scenario import Scenario
 from proofdeck.model.training import MODEL_NAMES
@@ -15,13 +15,18 @@ from ui.frame.stability import stability_caption
 from ui.pitch import first_paint
 
 
-def headline_box(scenario: Scenario, econ: Economics, comparison: SameBudget, analyst: bool) -> None:
+def headline_box(scenario: Scenario, econ: Economics, analyst: bool) -> SameBudget:
     """Rule vs model at the same budget: the sentence, three figures, how sure, and how much it
-    moves across other splits."""
-    slot = first_paint.headline_box(scenario.spec, econ, comparison, scenario.sweep.size, analyst,
-                                    against=scenario.baseline, unseen_note=scenario.unseen_note)
+    moves across other splits. The three figures come first; the sentence and how sure we are
+    follow once the bootstrap's intervals exist (a moment on a fresh server, at once when cached).
+    Returns the comparison."""
+    points = same_budget_points(scenario.scores, scenario.rule_flags, scenario.labels, scenario.values, econ)
+    slot, comparison = first_paint.headline_box(
+        scenario.spec, econ, lambda: state.same_budget_comparison(scenario, econ), scenario.sweep.size, analyst,
+        against=scenario.baseline, unseen_note=scenario.unseen_note, points=points)
     with slot:
         stability_note(scenario, comparison)
+    return comparison
 
 
 def stability_note(scenario: Scenario, comparison: SameBudget) -> None:

@@ -283,9 +283,15 @@ def build_step(digest: str, draft: DemoDraft, frame: pd.DataFrame, own: OwnScore
             ready_note(built)
             keep_step(built)
         return
+    entities = md(draft.nouns.entities)
     with st.status("Building the dashboard...", expanded=True) as status:
+
+        def step(number: int, text: str) -> None:  # the wait in words, where the person clicked
+            status.update(label=f"{text} (step {number} of 3)")
+            st.write(f"{text} (step {number} of 3)")
+
         try:
-            st.write("Preparing the data (your file is not changed)...")
+            step(1, "Preparing the data (your file is not changed)...")
             prepared = prepare(frame, draft)
             spec = draft_spec(draft, prepared, name)
             recipe = hashlib.sha256(spec_toml(draft, prepared, name).encode()).hexdigest()
@@ -293,16 +299,17 @@ def build_step(digest: str, draft: DemoDraft, frame: pd.DataFrame, own: OwnScore
                 train_rows = round(len(prepared.frame) * (1 - draft.model.test_size))
                 sample = training_sample(np.zeros(train_rows, dtype=bool), MAX_TRAIN_ROWS)
                 big = sample.is_sample
-                st.write(f"Training the model on {'a stratified sample of ' if big else ''}"
-                         f"{min(train_rows, MAX_TRAIN_ROWS) if big else train_rows:,} rows...")
+                step(2, f"Training the model on {'a stratified sample of ' if big else ''}"
+                        f"{min(train_rows, MAX_TRAIN_ROWS) if big else train_rows:,} {entities}...")
                 scenario = _fit(digest, recipe, spec, prepared, MAX_TRAIN_ROWS if big else None)
             else:
-                st.write("Reading your scores...")
+                step(2, "Reading your scores...")
                 dataset = prepared.dataset()
                 scores = pd.to_numeric(frame[own.score_column], errors="coerce").loc[dataset.frame.index].to_numpy()
                 rule = "" if draft.rule == NO_RULE else draft.rule
                 scenario = _fit_scores(digest, recipe, spec, dataset, scores, rule, own.unseen)
-            st.write(f"Comparing with {scenario.baseline.name} on held-out rows...")
+            step(3, f"Comparing the model with {scenario.baseline.name} on the {len(scenario.labels):,} "
+                    f"{entities} it never saw, and measuring how sure that is...")
             state.same_budget_comparison(scenario, scenario.spec.economics)
         except (DataError, SpecError) as error:
             status.update(label="The dashboard could not be built", state="error")
