@@ -161,6 +161,28 @@ def test_the_report_is_written_with_the_models_name_and_explained_stories(proof,
     assert "Subscription" not in page and "Contract" in page  # reasons by column: no concepts were given
 
 
+def test_a_pipeline_fitted_with_the_id_column_still_in_its_frame_is_explained_and_reported(split, tmp_path,
+                                                                                          monkeypatch):
+    # A common notebook pattern: the id stays in the frame and the pipeline drops it inside.
+    x_train, x_test, y_train, y_test = split
+    model = make_pipeline(_prepare(), LogisticRegression(max_iter=500)).fit(x_train, y_train)
+    assert "customer_id" in model.feature_names_in_
+    proof = Proof(model, x_test.iloc[:400], y_test.iloc[:400], id_column="customer_id", rule=RULE, never_saw=True)
+    page = proof.report(tmp_path / "report.html").read_text(encoding="utf-8")
+    assert "LogisticRegression in a pipeline" in page
+    scenario = proof.scenario
+    contributions = make_explainer(scenario.model, scenario.typical_rows).explain(scenario.heldout.head(25)).by_column
+    assert (contributions["customer_id"] == 0).all()  # a column the model drops cannot move a score
+    from proofdeck.app_files import LAUNCH_ENV
+
+    monkeypatch.setenv(LAUNCH_ENV, str(proof.save(tmp_path / "launch")))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
+    at.run()
+    at.switch_page("pages/2_Examples.py").run()
+    assert not at.exception, at.exception
+    assert at.get("plotly_chart"), "the drivers chart"
+
+
 # --- model files ---------------------------------------------------------------------------------------
 
 

@@ -84,6 +84,17 @@ def spec_concepts(spec: DemoSpec, features: Sequence[str]) -> tuple[Concept, ...
     return concepts_of(spec.groups, features, spec.label)
 
 
+def scenario_concepts(scenario) -> tuple[Concept, ...]:
+    """The concepts of the columns the scenario's model reads (those its explanations cover).
+
+    A team's own fitted model can read more than the page's features: a pipeline fitted on a
+    frame that still had the id column, which it drops inside, still names that column.
+    """
+    model = scenario.model
+    features = model.features if model is not None else scenario.dataset.features
+    return spec_concepts(scenario.spec, features)
+
+
 def has_groups(concepts: Sequence[Concept]) -> bool:
     """Whether any concept gathers columns (else the columns are the concepts, and a page
     needs no way to open them)."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from proofdeck.explanation.groups import spec_concepts
+from proofdeck.explanation.groups import scenario_concepts
 from proofdeck.model.scenario import Scenario
 from proofdeck.review.marks import RIGHT, WRONG, latest_verdicts, marks_csv, marks_frame, summarise
 from proofdeck.review.patterns import disagreement, grouped_sentence, over_represented, under_groups
@@ -114,7 +114,7 @@ def _patterns(demo_key: str, label: str, group_bytes: bytes, base_bytes: bytes, 
 
 
 def concepts(scenario: Scenario):
-    return spec_concepts(scenario.spec, scenario.dataset.features)
+    return scenario_concepts(scenario)
 
 
 def error_patterns(scenario: Scenario, model_flags: np.ndarray) -> None:

@@ -14,7 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from proofdeck.explanation import examples as ex
-from proofdeck.explanation.groups import spec_concepts
+from proofdeck.explanation.groups import scenario_concepts
 from proofdeck.explanation.stories import MODEL_RIGHT, empty_story_text, pick_stories, story_title
 from proofdeck.model.scenario import Scenario
 from proofdeck.words import wording as w
@@ -79,7 +79,7 @@ def concept_drivers(scenario: Scenario) -> pd.Series | None:
 
 def concepts(scenario: Scenario):
     """The demo's business concepts over the model's columns."""
-    return spec_concepts(scenario.spec, scenario.dataset.features)
+    return scenario_concepts(scenario)
 
 
 def reasons_for(scenario: Scenario, position: int, n: int = 3):

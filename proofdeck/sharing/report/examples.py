@@ -12,13 +12,13 @@ from proofdeck.words.safe_text import plain
 def examples(scenario: Scenario, inputs: ReportInputs) -> c.ExamplesSection:
     """The four examples drawn in ``inputs.stories``: ids and reasons made one printable line."""
     from proofdeck.explanation.explain import explanation_sentence
-    from proofdeck.explanation.groups import has_groups, spec_concepts, top_group_reasons
+    from proofdeck.explanation.groups import has_groups, scenario_concepts, top_group_reasons
 
     spec, nouns, count = scenario.spec, scenario.spec.nouns, inputs.count
     flags = scenario.flags_at(count)
     cutoff = scenario.threshold_at(count)
     has_rule = not scenario.baseline.random
-    concepts = spec_concepts(spec, scenario.dataset.features)
+    concepts = scenario_concepts(scenario)
     stories = []
     for story in inputs.stories:
         right = MODEL_RIGHT[story.kind]
