@@ -549,6 +549,12 @@ def headline_metric(spec: DemoSpec, econ: Economics, rule: Outcome, model: Outco
     return f"Extra net value{period}", money(model.net_value - rule.net_value, cur, signed=True), None, "normal"
 
 
+def headline_of(spec: DemoSpec) -> tuple[str, str]:
+    """(figure, label) of the figure the demo headlines, for the sentence that gives its own
+    95% interval (``compare.how_sure_sentence``)."""
+    return spec.headline.figure, figure_name(spec.headline.figure, spec.nouns, spec)
+
+
 def same_budget_headline(spec: DemoSpec, econ: Economics, comparison: Any, against: Baseline = TODAYS_RULE) -> str:
     """The one sentence leadership asks for, with its honesty built in.
 

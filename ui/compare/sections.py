@@ -56,6 +56,8 @@ def verdict_box(scenario: Scenario, econ: Economics, comparison: SameBudget, ana
             label, value, delta, color = w.headline_metric(scenario.spec, econ, comparison.rule, comparison.model,
                                                            against)
             columns[0].metric(label, value, delta=delta, delta_color=color)
+            columns[0].caption("95% interval: " + interval_text(
+                comparison.headline_interval(scenario.spec.headline.figure), "money", econ.currency))
             columns = columns[1:]
         left, middle, right = columns
         left.metric(f"Extra {nouns.positives} reached", w.count(comparison.extra_reached.estimate, signed=True),

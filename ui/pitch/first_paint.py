@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from proofdeck.comparison.compare import SameBudget, how_sure_sentence, same_budget
+from proofdeck.comparison.compare import SameBudget, how_sure_sentence, interval_text, same_budget
 from proofdeck.data.spec import DemoSpec, Economics
 from proofdeck.model.results_cache import HeldOutResults, cache_dir, load_results, results_key
 from proofdeck.words import wording as w
@@ -95,9 +95,12 @@ def headline_box(spec: DemoSpec, econ: Economics, comparison: SameBudget, n_held
         )
         label, value, delta, color = w.headline_metric(spec, econ, comparison.rule, comparison.model, against)
         right.metric(label, value, delta=delta, delta_color=color)
+        # The headline's own range under it: a range beside a figure is read as that figure's.
+        right.caption("95% range: " + interval_text(comparison.headline_interval(spec.headline.figure), "money",
+                                                    econ.currency))
         st.caption(
             how_sure_sentence(nouns.entities, nouns.positives, comparison, econ.currency,
-                              spec.headline.figure == "net_value", against)
+                              spec.headline.figure == "net_value", against, headline=w.headline_of(spec))
             + " " + w.per_period(nouns, econ, n_heldout, never_saw=not unseen_note)
             + (f" ({comparison.resamples:,} bootstrap resamples.)" if analyst else "")
         )
