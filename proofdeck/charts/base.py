@@ -117,7 +117,7 @@ def money_curve_figure(
         if shown.size:
             pad = 0.08 * (shown.max() - shown.min() or abs(shown.max()) or 1.0)
             figure.update_yaxes(range=[shown.min() - pad, shown.max() + pad])
-    return _share_axis(figure, x_max, f"share of {nouns.entities} who get {w.a(nouns.action)}")
+    return _share_axis(figure, x_max, f"share of {nouns.entities} {w.who(nouns.entities)} get {w.a(nouns.action)}")
 
 
 def rates_figure(
@@ -150,7 +150,7 @@ def rates_figure(
     )
     figure.add_vline(x=current, line=dict(color="#1b2333", dash="dot", width=1.5))
     figure = _layout(figure, "Selective or wide: what each setting gives", "", "", ".0%")
-    figure = _share_axis(figure, x_max, f"share of {nouns.entities} who get {w.a(nouns.action)}")
+    figure = _share_axis(figure, x_max, f"share of {nouns.entities} {w.who(nouns.entities)} get {w.a(nouns.action)}")
     return legend_below(figure, 400)
 
 

@@ -68,7 +68,7 @@ def gains_figure(
     figure = _layout(
         figure,
         f"How quickly each way of choosing reaches the {nouns.positives}",
-        f"share of {nouns.entities} who get {w.a(nouns.action)}",
+        f"share of {nouns.entities} {w.who(nouns.entities)} get {w.a(nouns.action)}",
         f"share of all {nouns.positives} reached",
         ".0%",
     )

@@ -9,7 +9,6 @@
 from __future__ import annotations
 
 import math
-
 from collections.abc import Sequence
 from dataclasses import replace
 
@@ -89,7 +88,7 @@ def effect_section(scenario: Scenario, econ: Economics) -> c.EffectSection:
         rows=tuple((row[""], *(row[name] for name in columns)) for row in table),
         verdicts=tuple(effect_verdicts(scenario, comparison)),
         warning=None if spec.uplift.randomised else w.not_randomised(nouns),
-        note=(f"Among the picks, the {nouns.entities} who got the {nouns.action} in the campaign are compared with "
+        note=(f"Among the picks, the {nouns.entities} {w.who(nouns.entities)} got the {nouns.action} in the campaign are compared with "
               f"those who did not; the gap, times the picks, is what the {nouns.action} changes. The groups are "
               f"estimates from two models of each {nouns.entity}'s chances with and without the {nouns.action}. "
               + w.campaign_sentence(spec)),
