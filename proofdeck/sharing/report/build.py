@@ -281,8 +281,7 @@ def assumptions(scenario: Scenario, econ: Economics) -> tuple[c.AssumptionRow, .
             f"changed from {_assumption_value(field, original, own, scenario)}")
         if field in econ.assumed:
             source = "an example value: assumed, not confirmed"
-        name = (f"{spec.nouns.entities} per {econ.period}" if field == "population"
-                else assumption_name(field, spec.nouns))
+        name = assumption_name(field, spec.nouns, econ.period)
         rows.append(c.AssumptionRow(w.sentence_case(name), _assumption_value(field, value, econ, scenario), source))
     return tuple(rows)
 
