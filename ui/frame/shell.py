@@ -91,6 +91,9 @@ def page_setup(title: str) -> Page:
             demo_key = _current_demo(list(titles))
         else:
             demo_key = _demo_picker(title, list(titles), titles)
+            # Right under the demo, in the first screen at 720 px: "what if it costs $80?" is
+            # answered without scrolling the sidebar in front of the room.
+            money = st.container()
             navigation = st.container()
             st.divider()
             switches = st.container()
@@ -120,7 +123,7 @@ def page_setup(title: str) -> Page:
         params = state.link_params(scenario)
         for script, label, icon in PAGES:
             st.page_link(script, label=label, icon=icon, query_params=params)
-    with st.sidebar.expander("Assumptions", icon=":material/payments:"):
+    with money.expander("Assumptions", icon=":material/payments:"):
         assumptions_form(scenario)
     state.write_link(scenario)
     return Page(scenario=scenario, economics=state.economics(scenario), analyst=analyst)
