@@ -253,6 +253,30 @@ def readout(spec: DemoSpec, outcome: Outcome, threshold: float) -> str:
     )
 
 
+def what_if_decisions(nouns: Nouns, model_now: bool, model_before: bool, rule_now: bool | None,
+                      rule_before: bool, against: Baseline = TODAYS_RULE) -> list[str]:
+    """The what-if's answer to "so would we act?": the model at the current setting and today's
+    rule (``rule_now`` None when there is no rule: a random pick acts on no one in particular),
+    each with what it did for the real values.
+
+    >>> from proofdeck.data.spec import Nouns
+    >>> n = Nouns("customer", "customers", "churner", "churners", "", "retention offer",
+    ...           "retention offers", "", "churn risk", "", "")
+    >>> what_if_decisions(n, True, False, False, False)
+    ['The model at your setting: **a retention offer** (before: no retention offer)', "Today's rule: **no retention offer** (as before)"]
+    """
+    def said(acts: bool) -> str:
+        return a(nouns.action) if acts else f"no {nouns.action}"
+
+    def line(who_: str, now: bool, before: bool) -> str:
+        return f"{who_}: **{said(now)}** " + ("(as before)" if now == before else f"(before: {said(before)})")
+
+    lines = [line("The model at your setting", model_now, model_before)]
+    if rule_now is not None and not against.random:
+        lines.append(line(against.title, rule_now, rule_before))
+    return lines
+
+
 def cutoff_text(threshold: float) -> str:
     """A score cut-off as the slider shows it, e.g. 37.7%."""
     return DASH if not _finite(threshold) else f"{threshold * 100:.1f}%"
