@@ -118,8 +118,7 @@ def _headline_card(spec, econ: Economics, comparison: SameBudget, label: str, va
     ends = f"95% range {w.money(spread.low, econ.currency, signed=True)} to {w.money(spread.high, econ.currency, signed=True)}"
     if delta is not None:  # a cost per won: its change, then the change's range
         return c.Card(label, value, f"{delta}; {ends}", headline_tone(comparison))
-    tone = "good" if spread.low > 0 else "bad" if spread.high < 0 else "neutral"
-    return c.Card(label, value, ends, tone)
+    return c.Card(label, value, ends, "neutral")  # only a cost per won's change is coloured
 
 
 def answer(scenario: Scenario, econ: Economics, comparison: SameBudget, charter: Charter) -> c.Answer:
