@@ -239,3 +239,23 @@ def test_error_patterns_are_listed_under_their_group():
     patterns = text[start:start + 3000]
     # Churn's missed churners: some pattern lies in a named group and reads under it.
     assert re.search(r"(Billing|Subscription|Usage and support): [a-z]", patterns), patterns
+
+
+def test_what_if_says_whether_the_model_and_todays_rule_would_now_act(examples, churn):
+    # Issue 23, item 2: a customer both miss, made new (tenure 1) on a monthly contract: today's
+    # rule (month-to-month and tenure under 6) now acts, worked out from the rule's own text.
+    examples.button(key="story_open_both_missed").click().run()
+    position = churn.position_of(opened(examples))
+    examples.selectbox(key="whatif_churn_contract").set_value("month-to-month")
+    examples.number_input(key="whatif_churn_tenure_months").set_value(1)
+    examples.button(key="FormSubmitter:whatif_form_churn-Score it").click().run()
+    new = [m for m in examples.metric if m.label == "New churn risk"][0]
+    risk = float(new.value.rstrip("%")) / 100
+    model_now = risk >= churn.threshold_at(churn.rule_count)
+    lines = [readable(m.value).replace("**", "") for m in examples.markdown
+             if "The model at your setting:" in readable(m.value)]
+    assert len(lines) == 1
+    said = "a retention offer" if model_now else "no retention offer"
+    before = "as before" if model_now == bool(churn.flags_at(churn.rule_count)[position]) else "before:"
+    assert f"The model at your setting: {said} ({before}" in lines[0]
+    assert "Today's rule: a retention offer (before: no retention offer)" in lines[0]

@@ -71,3 +71,32 @@ def test_the_pitch_never_says_bootstrap_in_the_business_view():
     text = page_text(open_page("app.py"))
     assert "bootstrap" not in text.lower()
     assert "bootstrap" in page_text(open_page("app.py", analyst=True)).lower()
+
+
+@pytest.mark.parametrize("demo", DEMOS)
+def test_the_pitch_shows_each_tests_sentence_whole(demo):
+    # Issue 23, item 4: every sentence of "the test it needs" in full, as the report has it.
+    from conftest import bundled
+
+    from proofdeck.comparison.ab_test import ab_test_for
+    from proofdeck.comparison.compare import same_budget
+
+    sc = bundled(demo)
+    econ = sc.spec.economics
+    comparison = same_budget(sc.scores, sc.rule_flags, sc.labels, sc.values, econ)
+    text = " ".join(page_text(open_page("app.py", demo), include_sidebar=False).replace("**", "").split())
+    for label, sentence in ab_test_for(comparison.rule, comparison.model, econ).labelled(sc.spec.nouns, sc.baseline):
+        assert f"{label}: {' '.join(sentence.split())}" in text
+
+
+def test_the_assumptions_open_right_under_the_demo_picker():
+    # Issue 23, item 5: above the page links, so their first inputs open within a 720 px sidebar.
+    from conftest import _walk
+
+    at = open_page("app.py")
+    order = [getattr(node, "type", "") + ":" + str(getattr(node, "label", "")) for node in _walk(at.sidebar)]
+    picker = next(i for i, item in enumerate(order) if item.endswith(":Demo"))
+    money = next(i for i, item in enumerate(order) if item == "expander:Assumptions")
+    first_cost = next(i for i, item in enumerate(order) if item.startswith("number_input:Cost per"))
+    links = [i for i, item in enumerate(order) if item.startswith("page_link:")]
+    assert picker < money < first_cost < min(links), order

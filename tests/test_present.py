@@ -253,3 +253,25 @@ def test_a_campaign_demo_says_who_the_offer_changes_on_the_model_step():
     assert "Who the offer changes" in text
     assert expected[0] in text  # the effect ranking against the risk ranking (the rule's is on Rule vs model)
     assert "Who the" not in main_text(present("churn", step="3"))  # no campaign, no such line
+
+
+# --- a bad link's notices (issue 23, item 6) --------------------------------------------------------
+
+
+@pytest.mark.parametrize("params", [
+    {"step": "zz"}, {"top": "abc"}, {"cost_per_action": "-5"}, {"analyst": "maybe"}, {"win_rate_range": "x"},
+])
+def test_a_bad_links_notice_is_drawn_under_the_navigation_not_toasted_and_goes_on_next(params):
+    at = present("churn", step=params.pop("step", "1"), **params)
+    assert not at.toast, [t.value for t in at.toast]  # a toast would cover Next and Exit
+    notes = [c.value for c in at.main.caption if ":material/link_off:" in c.value]
+    assert len(notes) == 1 and "The link's" in notes[0]
+    click(at, "present_next")
+    assert not [c.value for c in at.main.caption if ":material/link_off:" in c.value]
+
+
+def test_a_link_to_a_missing_demo_says_so_in_the_presentation_too():
+    at = present("no-such-demo")
+    assert not at.toast
+    notes = [c.value for c in at.main.caption if ":material/link_off:" in c.value]
+    assert len(notes) == 1 and "no\\-such\\-demo" in notes[0]  # escaped Markdown

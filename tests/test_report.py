@@ -260,7 +260,7 @@ def test_report_at_either_end_of_the_slider_is_whole(scenarios, share):
     sc = scenarios["churn"]
     tree = Tree(report_of(sc, sc.spec.economics, round(share * sc.sweep.size)))
     setting = words(section(tree, "setting").text())
-    assert ("Nobody gets a retention offer" in setting) == (share == 0.0)
+    assert ("No customer gets a retention offer at this setting" in setting) == (share == 0.0)
     assert ("customers (100%)" in setting) == (share == 1.0)
     assert len(tree.root.find(cls="plotly-graph-div")) == 4  # money, gains, what each 5% adds, prices
 

@@ -168,7 +168,8 @@ def test_headline_cac_card_is_bad_when_the_model_costs_more_per_buyer(worse_lead
 def test_only_a_cost_per_won_headline_is_coloured(contents):
     for demo in ("churn", "fraud"):
         assert all(card.tone == "neutral" for card in contents[demo].answer.cards)
-        assert contents[demo].answer.cards[2].delta is None
+        # Issue 23, item 7: the headline's card carries the headline's own 95% range.
+        assert contents[demo].answer.cards[2].delta.startswith("95% range +$")
 
 
 @pytest.mark.parametrize("share", [0.05, 0.15, 0.5, 1.0])

@@ -10,6 +10,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from proofdeck.data.spec import Nouns
+from proofdeck.decisions.slider_scale import SliderAxis
 from proofdeck.words import wording as w
 from proofdeck.words.wording import TODAYS_RULE, Baseline
 
@@ -64,6 +65,21 @@ def _share_axis(figure: go.Figure, x_max: float, title: str) -> go.Figure:
     return figure.update_xaxes(tickformat=".0%" if x_max >= 0.1 else ".1%", range=[0, x_max], title=title)
 
 
+def _slider_x(axis: SliderAxis | None, shares) -> np.ndarray:
+    """Shares of examples as x values: themselves, or their positions on the slider's axis."""
+    shares = np.asarray(shares, dtype=float)
+    return shares if axis is None else axis.position(shares * axis.size)
+
+
+def _slider_axis(figure: go.Figure, axis: SliderAxis, title: str) -> go.Figure:
+    """The x-axis spaced like the slider, its ticks labelled with the share they stand for."""
+    ticks = axis.tick_counts()
+    return figure.update_xaxes(
+        range=[-0.01, 1.01], tickvals=list(axis.position(ticks)),
+        ticktext=[w.share(count / axis.size) for count in ticks],
+        title=f"{title} (spaced like the slider above it)")
+
+
 def legend_below(figure: go.Figure, height: int = 400) -> go.Figure:
     """Move a long legend under the plot and its axis title, where it covers neither."""
     return figure.update_layout(
@@ -84,32 +100,38 @@ def money_curve_figure(
     best_name: str = "best",
     x_max: float = 1.0,
     against: Baseline = TODAYS_RULE,
+    axis: SliderAxis | None = None,
 ) -> go.Figure:
     """Money figures against the share of examples acted on; the first series carries the
-    current setting, today's rule (or a random pick: ``against``) and (optionally) the best point."""
+    current setting, today's rule (or a random pick: ``against``) and (optionally) the best point.
+    With ``axis`` the x-axis is spaced like the Decide slider (``x_max`` is then not used)."""
     figure = go.Figure()
     colors = [MODEL_COLOR, RULE_COLOR, BEST_COLOR]
     for (name, values), color in zip(series, colors):
         figure.add_scatter(
-            x=share_acted, y=values, mode="lines", name=name, line=dict(color=color, width=3),
-            hovertemplate=f"%{{x:.0%}} of {nouns.entities}: {currency}%{{y:,.0f}}<extra>{name}</extra>",
+            x=_slider_x(axis, share_acted), y=values, mode="lines", name=name, line=dict(color=color, width=3),
+            customdata=np.asarray(share_acted, dtype=float),
+            hovertemplate=f"%{{customdata:.1%}} of {nouns.entities}: {currency}%{{y:,.0f}}<extra>{name}</extra>",
         )
     if best is not None:
         figure.add_scatter(
-            x=[best[0]], y=[best[1]], mode="markers", name=best_name,
+            x=_slider_x(axis, [best[0]]), y=[best[1]], mode="markers", name=best_name,
             marker=dict(symbol="star", size=16, color=BEST_COLOR), hoverinfo="skip",
         )
     figure.add_scatter(
-        x=[rule[0]], y=[rule[1]], mode="markers", name=against.name,
+        x=_slider_x(axis, [rule[0]]), y=[rule[1]], mode="markers", name=against.name,
         marker=dict(symbol="diamond", size=13, color=RULE_COLOR, line=dict(color="white", width=1)),
         hoverinfo="skip",
     )
-    figure.add_vline(x=current[0], line=dict(color="#1b2333", dash="dot", width=1.5))
+    figure.add_vline(x=float(_slider_x(axis, [current[0]])[0]), line=dict(color="#1b2333", dash="dot", width=1.5))
     figure.add_scatter(
-        x=[current[0]], y=[current[1]], mode="markers", name="your setting",
+        x=_slider_x(axis, [current[0]]), y=[current[1]], mode="markers", name="your setting",
         marker=dict(size=11, color="#1b2333"), hoverinfo="skip",
     )
     figure = _layout(figure, title, "", currency)
+    x_title = f"share of {nouns.entities} {w.who(nouns.entities)} get {w.a(nouns.action)}"
+    if axis is not None:
+        return _slider_axis(figure, axis, x_title)
     if x_max < 1.0:  # let the y-axis fit what is shown
         inside = np.asarray(share_acted) <= x_max
         shown = np.concatenate([np.asarray(v, dtype=float)[inside] for _, v in series] + [[current[1], rule[1]]])
@@ -117,7 +139,7 @@ def money_curve_figure(
         if shown.size:
             pad = 0.08 * (shown.max() - shown.min() or abs(shown.max()) or 1.0)
             figure.update_yaxes(range=[shown.min() - pad, shown.max() + pad])
-    return _share_axis(figure, x_max, f"share of {nouns.entities} who get {w.a(nouns.action)}")
+    return _share_axis(figure, x_max, x_title)
 
 
 def rates_figure(
@@ -130,27 +152,29 @@ def rates_figure(
     analyst: bool = False,
     x_max: float = 1.0,
     against: Baseline = TODAYS_RULE,
+    axis: SliderAxis | None = None,
 ) -> go.Figure:
-    """Hit rate and coverage against the share of examples acted on (the slider's own axis);
-    today's rule (or a random pick) drawn at its own budget."""
+    """Hit rate and coverage against the share of examples acted on (spaced like the slider
+    when ``axis`` is given); today's rule (or a random pick) drawn at its own budget."""
     hit_name = "hit rate" + (" (precision)" if analyst else "")
     coverage_name = "coverage" + (" (recall)" if analyst else "")
     figure = go.Figure()
     figure.add_scatter(
-        x=share_acted, y=hit_rate, mode="lines", name=f"{hit_name}: share of {nouns.actions} reaching {w.a(nouns.positive)}",
+        x=_slider_x(axis, share_acted), y=hit_rate, mode="lines", name=f"{hit_name}: share of {nouns.actions} reaching {w.a(nouns.positive)}",
         line=dict(color=MODEL_COLOR, width=3), hovertemplate="%{y:.0%}<extra></extra>",
     )
     figure.add_scatter(
-        x=share_acted, y=coverage, mode="lines", name=f"{coverage_name}: share of {nouns.positives} reached",
+        x=_slider_x(axis, share_acted), y=coverage, mode="lines", name=f"{coverage_name}: share of {nouns.positives} reached",
         line=dict(color=BEST_COLOR, width=3), hovertemplate="%{y:.0%}<extra></extra>",
     )
     figure.add_scatter(
-        x=[rule[0], rule[0]], y=[rule[1], rule[2]], mode="markers", name=f"{against.name} (same budget)",
+        x=_slider_x(axis, [rule[0], rule[0]]), y=[rule[1], rule[2]], mode="markers", name=f"{against.name} (same budget)",
         marker=dict(symbol="diamond", size=12, color=RULE_COLOR), hoverinfo="skip",
     )
-    figure.add_vline(x=current, line=dict(color="#1b2333", dash="dot", width=1.5))
+    figure.add_vline(x=float(_slider_x(axis, [current])[0]), line=dict(color="#1b2333", dash="dot", width=1.5))
     figure = _layout(figure, "Selective or wide: what each setting gives", "", "", ".0%")
-    figure = _share_axis(figure, x_max, f"share of {nouns.entities} who get {w.a(nouns.action)}")
+    x_title = f"share of {nouns.entities} {w.who(nouns.entities)} get {w.a(nouns.action)}"
+    figure = _slider_axis(figure, axis, x_title) if axis is not None else _share_axis(figure, x_max, x_title)
     return legend_below(figure, 400)
 
 

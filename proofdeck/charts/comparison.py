@@ -68,7 +68,7 @@ def gains_figure(
     figure = _layout(
         figure,
         f"How quickly each way of choosing reaches the {nouns.positives}",
-        f"share of {nouns.entities} who get {w.a(nouns.action)}",
+        f"share of {nouns.entities} {w.who(nouns.entities)} get {w.a(nouns.action)}",
         f"share of all {nouns.positives} reached",
         ".0%",
     )
@@ -92,6 +92,7 @@ def tornado_figure(
     low_name: str = "half",
     high_name: str = "double",
     against: Baseline = TODAYS_RULE,
+    period_name: str = "period",
 ) -> go.Figure:
     """Which assumption moves the model's advantage most: bars from the base to half and double.
 
@@ -102,8 +103,9 @@ def tornado_figure(
     currency, period : for the money axis; period is " per quarter" (see wording.per) or "".
     low_name, high_name : names of the two multipliers, e.g. "half" and "double".
     against : what the model is compared with (today's rule, or a random pick).
+    period_name : the economics' period ("quarter"), for "customers per quarter".
     """
-    names = [assumption_name(field, nouns) for field in table["field"]]
+    names = [assumption_name(field, nouns, period_name) for field in table["field"]]
     base = float(table["base"].iloc[0]) if len(table) else 0.0
     figure = go.Figure()
     for name, key, value_key, color in (

@@ -81,4 +81,4 @@ def marginal_value_figure(
         shown = shown[np.isfinite(shown)]
         pad = 0.08 * (shown.max() - shown.min() or 1.0)
         figure.update_yaxes(range=[shown.min() - pad, shown.max() + pad])
-    return _share_axis(figure, x_max, f"share of {entities} who get {chart_text(w.a(nouns.action))}")
+    return _share_axis(figure, x_max, f"share of {entities} {w.who(nouns.entities)} get {chart_text(w.a(nouns.action))}")

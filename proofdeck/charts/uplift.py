@@ -42,7 +42,7 @@ def effect_curve_figure(curves: dict[str, np.ndarray], rule: tuple[float, float]
     title = f"{w.sentence_case(chart_text(nouns.won_plural))} because of the {chart_text(nouns.action)}, by how many get it"
     if analyst:
         title = "Uplift / Qini curve: " + title[0].lower() + title[1:]
-    figure = _layout(figure, title, f"share of {chart_text(nouns.entities)} who get {chart_text(w.a(nouns.action))}",
+    figure = _layout(figure, title, f"share of {chart_text(nouns.entities)} {w.who(nouns.entities)} get {chart_text(w.a(nouns.action))}",
                      f"estimated {won}", ",.0f")
     figure.update_xaxes(tickformat=".0%", range=[0, 1])
     return legend_below(figure.update_layout(hovermode="closest"), 440)

@@ -84,6 +84,22 @@ class SameBudget:
     # Share of the held-out positives' value carried by the largest 5% of them (None without a
     # value column): above HEAVY_TAIL_SHARE the money's ranges can come out too narrow.
     money_concentration: float | None = None
+    # The other figures a demo may headline, each with its own 95% interval (a headline is
+    # never shown beside another figure's range): the extra value won (the extra net value
+    # with no miss costs, which is what it is at the same budget) and the change in the cost
+    # per won (model minus rule, a percentile interval of the paired resamples).
+    extra_value_won: Interval | None = None
+    cost_per_won_change: Interval | None = None
+
+    def headline_interval(self, figure: str) -> Interval:
+        """The 95% interval of the figure a demo headlines ("net_value", "value_won" or
+        "cost_per_won"): the extra net value, the extra value won, or the change in the cost
+        per won."""
+        found = {"net_value": self.extra_net, "value_won": self.extra_value_won,
+                 "cost_per_won": self.cost_per_won_change}.get(figure)
+        if found is None:
+            raise ValueError(f"no interval for the headline figure {figure!r}")
+        return found
 
     @property
     def heavy_tailed(self) -> bool:
@@ -142,10 +158,17 @@ def same_budget(
     m = outcome_arrays(draws.actions, draws.model_reached, draws.model_value, totals, economics)
     spread = functools.partial(
         difference_spread, examples=draws.examples, scale=economics.scale_for(draws.examples),
-        win_rate=economics.win_rate, cost_per_miss=economics.cost_per_miss,
-        value_column=bool(economics.value_column), value_per_won=economics.value_per_won)
-    extra_net = studentized_interval(model.net_value - rule.net_value, float(spread(draws.sample_spread)),
-                                     m["net_value"] - r["net_value"], spread(draws.spread))
+        win_rate=economics.win_rate, value_column=bool(economics.value_column),
+        value_per_won=economics.value_per_won)
+    extra_net = studentized_interval(model.net_value - rule.net_value,
+                                     float(spread(draws.sample_spread, cost_per_miss=economics.cost_per_miss)),
+                                     m["net_value"] - r["net_value"],
+                                     spread(draws.spread, cost_per_miss=economics.cost_per_miss))
+    # At the same budget both sides spend the same, so the extra value won is the extra net
+    # value without miss costs: the same studentized interval, with the miss cost at 0.
+    extra_value_won = studentized_interval(model.value_won - rule.value_won,
+                                           float(spread(draws.sample_spread, cost_per_miss=0.0)),
+                                           m["value_won"] - r["value_won"], spread(draws.spread, cost_per_miss=0.0))
     return SameBudget(
         rule=rule,
         model=model,
@@ -159,6 +182,8 @@ def same_budget(
         rule_net=interval(rule.net_value, r["net_value"]),
         model_net=interval(model.net_value, m["net_value"]),
         extra_net=extra_net,
+        extra_value_won=extra_value_won,
+        cost_per_won_change=interval(model.cost_per_won - rule.cost_per_won, m["cost_per_won"] - r["cost_per_won"]),
         resamples=draws.resamples,
         money_concentration=money_concentration(labels, values) if economics.value_column else None,
         combined_net=_combined_net(model.net_value - rule.net_value, rule_flags, model_flags, labels, values, draws, totals, economics, seed),
@@ -329,20 +354,35 @@ def interval_text(difference: Interval, kind: str, currency: str = "$") -> str:
     return text
 
 
+def headline_range_text(comparison: SameBudget, figure: str, label: str, currency: str = "$") -> str:
+    """The headline figure's own 95% interval in words, as a clause: "the gain in fraud losses
+    prevented is between +$41k and +$90k", "the change in its cost per lead won is between
+    -$520 and -$210" ("" for net value, which the how-sure sentence states anyway)."""
+    if figure == "net_value":
+        return ""
+    found = interval_text(comparison.headline_interval(figure), "money", currency)
+    if figure == "cost_per_won":
+        return f"the change in its {label} is {found}"
+    return f"the gain in {label} is {found}"
+
+
 def how_sure_sentence(entities: str, positives: str, comparison: SameBudget, currency: str,
-                      net_is_headline: bool, against: Baseline = TODAYS_RULE) -> str:
+                      net_is_headline: bool, against: Baseline = TODAYS_RULE,
+                      headline: tuple[str, str] | None = None) -> str:
     """The 95% sentence under every same-budget headline (the pitch, the report, the presentation).
 
-    Where the headline is another figure (fraud losses prevented, a CAC), the net value's own
-    estimate is named beside its range, so the range is never read as the headline's.
+    Where the headline is another figure (fraud losses prevented, a CAC), ``headline`` is its
+    (figure, label): the sentence gives that figure's own interval first, then the net value's
+    with its own estimate named, so no range is read as another figure's.
     """
     net = comparison.extra_net
     named = "its extra net value" if net_is_headline else (
         f"its extra net value after every cost ({money(net.estimate, currency, signed=True)})")
+    own = "" if net_is_headline or headline is None else headline_range_text(comparison, *headline, currency) + ", "
     return (
         f"How sure: in 95% of redraws of the held-out {entities}, the model reaches "
         f"{change_range_text(comparison.reached_change.low, comparison.reached_change.high)} "
-        f"{positives} than {against.the}, and {named} is {interval_text(net, 'money', currency)}."
+        f"{positives} than {against.the}, {own}and {named} is {interval_text(net, 'money', currency)}."
         + (" " + heavy_tail_note(comparison, positives) if comparison.heavy_tailed else "")
     )
 

@@ -36,13 +36,14 @@ ASSUMPTION_NAMES = {
     "win_rate": "share of reached {positives} won",
     "fixed_cost": "fixed cost",
     "cost_per_miss": "cost of each missed {positive}",
-    "population": "{entities} per period",
+    "population": "{entities} per {period}",
 }
 
 
-def assumption_name(field: str, nouns: Nouns) -> str:
-    """Plain name of an economics assumption in the demo's words, e.g. "cost per retention offer"."""
-    return ASSUMPTION_NAMES[field].format(**vars(nouns))
+def assumption_name(field: str, nouns: Nouns, period: str = "period") -> str:
+    """Plain name of an economics assumption in the demo's words, e.g. "cost per retention offer",
+    "customers per quarter" (``period`` is the economics' own, as every page says it)."""
+    return ASSUMPTION_NAMES[field].format(**vars(nouns), period=period)
 
 
 class HeadToHead:
@@ -182,6 +183,39 @@ def break_even_text(result: BreakEven, nouns: Nouns, currency: str = "$", agains
         return f"the model does not beat {against} at any {name}"
     side = "above" if result.model_wins == "above" else "below"
     return f"the model beats {against} while the {name} is {side} {shown(result.value)} (now {shown(result.base)})"
+
+
+def no_effect(table: pd.DataFrame) -> pd.DataFrame:
+    """The rows of a :func:`tornado` table whose assumption moves nothing (no swing): a chart
+    draws the others and names these in words, so no empty bar is left to puzzle over."""
+    scale = max(float(table[["base", "at_low", "at_high"]].abs().to_numpy().max(initial=0.0)), 1.0)
+    return table[table["swing"] <= 1e-9 * scale]
+
+
+def no_effect_sentence(table: pd.DataFrame, nouns: Nouns, period: str, against: str = "the rule") -> str:
+    """Why the assumptions in ``table`` (from :func:`no_effect`) move nothing, in words ("" when
+    none): a cost both sides pay alike at the same budget, or a figure at 0, whose half and
+    double are 0 too."""
+    if table.empty:
+        return ""
+    alike, zero = [], []
+    for field, value in zip(table["field"], table["base_value"], strict=True):
+        name = assumption_name(field, nouns, period)
+        if value == 0:
+            zero.append(f"the {name}")
+        else:
+            alike.append(f"the {name}")
+    parts = []
+    if alike:
+        parts.append(f"{_join(alike)} {'moves' if len(alike) == 1 else 'move'} the model and {against} alike, since "
+                     f"both act on the same number of {nouns.entities}")
+    if zero:
+        parts.append(f"{_join(zero)} {'is' if len(zero) == 1 else 'are'} 0 here, and half or double 0 is still 0")
+    return "No effect on the answer: " + "; ".join(parts) + "."
+
+
+def _join(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def tornado(

@@ -58,3 +58,43 @@ def position_share(counts: np.ndarray, low: int, high: int) -> float:
     first = int(np.searchsorted(counts, low, side="left"))
     last = int(np.searchsorted(counts, high, side="right")) - 1
     return max(last - first, 0) / (counts.size - 1)
+
+
+class SliderAxis:
+    """A chart's x-axis spaced like the Decide slider: each of the slider's counts at its own
+    position (0 to 1, evenly), so a mark at the slider's setting sits at the same fraction of
+    the chart's width as the slider's handle does of its track.
+
+    Parameters
+    ----------
+    counts : the slider's counts, one per position, sorted (what the slider offers).
+    size : held-out examples (the count at 100%).
+    anchor : today's rule's count (the ticks mark it, twice and three times it).
+    """
+
+    def __init__(self, counts, size: int, anchor: int):
+        self.counts = np.asarray(counts, dtype=float)
+        self.size = max(int(size), 1)
+        self.anchor = int(anchor)
+        self._positions = (np.linspace(0.0, 1.0, self.counts.size) if self.counts.size > 1
+                           else np.zeros(self.counts.size))
+
+    def position(self, counts) -> np.ndarray:
+        """Where counts sit on the axis (0 to 1), between the slider's positions linearly."""
+        if self.counts.size < 2:
+            return np.zeros(np.shape(counts))
+        return np.interp(np.asarray(counts, dtype=float), self.counts, self._positions)
+
+    def tick_counts(self) -> np.ndarray:
+        """Counts to label: nobody, the rule's budget, twice and three times it, then the
+        last part in thirds up to everyone (even quarters when there is no budget to centre on)."""
+        size, anchor = int(self.counts[-1]) if self.counts.size else 0, self.anchor
+        if size == 0:
+            return np.array([0])
+        if anchor <= 0 or anchor >= size:
+            return np.unique(np.interp(np.linspace(0, 1, 5), self._positions, self.counts).round().astype(int))
+        top = min(3 * anchor, size)
+        ticks = [0, anchor, min(2 * anchor, size), top]
+        if top < size:
+            ticks += list(np.linspace(top, size, 4)[1:].round().astype(int))
+        return np.unique(np.array(ticks, dtype=int))

@@ -246,12 +246,18 @@ def model_slide(spec: DemoSpec, econ: Economics, comparison: SameBudget, heldout
                       model.reached, rule.reached, econ, against),
         _hit_rate_figure(spec, model, rule, against),
     ]
-    if spec.headline.figure != "net_value":
+    if spec.headline.figure == "value_won":  # the headline carries its own range, never the net value's
+        label, *_ = w.headline_metric(spec, econ, rule, model, against)
+        figures.append(_extra_net_figure(econ, comparison.extra_value_won, label))
+    elif spec.headline.figure == "cost_per_won":
         label, value, delta, colour = w.headline_metric(spec, econ, rule, model, against)
+        spread = comparison.cost_per_won_change
+        if delta and math.isfinite(spread.low) and math.isfinite(spread.high):
+            delta += f"; 95% range {range_value(spread, cur)}"
         figures.append(Figure(label, value, delta, colour if delta else "off"))
     figures.append(_extra_net_figure(econ, comparison.extra_net, f"Extra net value{_per(econ)}"))
     sure = how_sure_sentence(nouns.entities, nouns.positives, comparison, cur, spec.headline.figure == "net_value",
-                             against)
+                             against, headline=w.headline_of(spec))
     notes = (w.per_period(nouns, econ, heldout, never_saw=not unseen_note), w.uplift_caveat(nouns, econ, against, spec.uplift))
     assumed = w.assumed_money(nouns, econ)
     lines = (sure,) + ((unseen_note,) if unseen_note else ()) + ((assumed,) if assumed else ())

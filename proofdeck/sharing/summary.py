@@ -22,6 +22,7 @@ from proofdeck.decisions.best_setting import BestSetting
 from proofdeck.decisions.bootstrap import Interval
 from proofdeck.decisions.marginal import Slice, next_slice, slice_size, slice_table
 from proofdeck.decisions.outcomes import Outcome
+from proofdeck.decisions.slider_scale import SliderAxis, slider_counts
 from proofdeck.decisions.top_k_bootstrap import TopKBootstrap
 from proofdeck.model.scenario import Scenario
 from proofdeck.words import wording as w
@@ -199,6 +200,29 @@ def marginal_chart(scenario: Scenario, econ: Economics, count: int, best: BestSe
                                  w.period_suffix(econ), x_max, scenario.baseline)
 
 
+def slider_options(scenario: Scenario, econ: Economics, current: int) -> tuple[list[int], dict[int, str]]:
+    """The Decide slider's counts and their labels; the current count and the rule's are always
+    there, and no two positions read the same (a label is what the slider shows and sends back).
+    The money charts under it are spaced by the same counts (:func:`slider_axis`)."""
+    size, scale = scenario.sweep.size, econ.scale_for(scenario.sweep.size)
+    keep = {int(current), int(scenario.default_count)}
+    by_label: dict[str, int] = {}
+    for count in np.union1d(slider_counts(size, scenario.default_count), list(keep)):
+        count = int(count)
+        label = w.slider_label(count * scale, count / size if size else 0.0)
+        if label not in by_label or count in keep:
+            by_label[label] = count
+    labels = {count: label for label, count in by_label.items()}
+    return sorted(labels), labels
+
+
+def slider_axis(scenario: Scenario, econ: Economics, current: int) -> SliderAxis:
+    """The x-axis of the charts under the slider: spaced as the slider is, so today's rule's
+    budget sits at a third of the width on both and the chart's mark lines up with the handle."""
+    options, _ = slider_options(scenario, econ, current)
+    return SliderAxis(options, scenario.sweep.size, scenario.default_count)
+
+
 def money_chart_builders(scenario: Scenario, econ: Economics, count: int,
                          best: BestSetting) -> list[tuple[str, Callable[[], go.Figure]]]:
     """(name, figure builder) for the Decide page's money charts, the demo's headline figure
@@ -208,13 +232,15 @@ def money_chart_builders(scenario: Scenario, econ: Economics, count: int,
     curve = scenario.sweep.curve(econ)
     current = scenario.sweep.outcome_at_count(count, econ)
     rule = scenario.rule_outcome(econ)
-    x_max = charts.focus_share(rule.share_acted, current.share_acted, best.share)
-    common = dict(nouns=nouns, currency=econ.currency, x_max=x_max, against=scenario.baseline)
+    axis = slider_axis(scenario, econ, count)
+    common = dict(nouns=nouns, currency=econ.currency, against=scenario.baseline, axis=axis)
     per = w.period_suffix(econ)
 
     def thin() -> dict[str, np.ndarray]:
-        return charts.thin({"share": curve["share_acted"], "net": curve["net_value"], "cac": curve["cost_per_won"],
-                            "won": curve["value_won"], "spend": curve["spend"]})
+        # One point per slider position: the stretched parts are drawn as finely as the rest.
+        keep = np.unique(np.clip(np.searchsorted(curve["count"], axis.counts), 0, curve["count"].size - 1))
+        return {"share": curve["share_acted"][keep], "net": curve["net_value"][keep],
+                "cac": curve["cost_per_won"][keep], "won": curve["value_won"][keep], "spend": curve["spend"][keep]}
 
     def net_value() -> go.Figure:
         t = thin()

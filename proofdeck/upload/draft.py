@@ -38,19 +38,19 @@ from proofdeck.data.spec import (
 from proofdeck.data.spec_schema import validate_document
 from proofdeck.upload.labels import build_outcome, outcome_missing
 from proofdeck.words.safe_text import plain_words
-from proofdeck.words.wording import money, plural, sentence_case
+from proofdeck.words.wording import money, plural, sentence_case, who
 
 # Outcome words -> (positive, positives, meaning, negatives, action, actions, act, score, won,
 # won_plural, cost per action, value per won, win rate), from the bundled demos' choices.
 _PRESETS = {
-    "churn": ("churner", "churners", "will leave", "{entities} who stay", "retention offer",
+    "churn": ("churner", "churners", "will leave", "{entities} {who} stay", "retention offer",
               "retention offers", "send a retention offer to", "churn risk", "{entity} kept",
               "{entities} kept", 40.0, 600.0, 0.3),
     "fraud": ("fraud", "frauds", "is fraudulent", "genuine {entities}", "manual review", "manual reviews",
               "manually review", "fraud risk", "fraud stopped", "frauds stopped", 4.0, 200.0, 0.9),
-    "buy": ("buyer", "buyers", "will buy", "{entities} who never buy", "sales call", "sales calls", "call",
+    "buy": ("buyer", "buyers", "will buy", "{entities} {who} never buy", "sales call", "sales calls", "call",
             "chance to buy", "customer acquired", "customers acquired", 150.0, 4800.0, 0.6),
-    "default": ("defaulter", "defaulters", "will default", "{entities} who repay", "early call", "early calls",
+    "default": ("defaulter", "defaulters", "will default", "{entities} {who} repay", "early call", "early calls",
                 "call early", "default risk", "default avoided", "defaults avoided", 25.0, 1000.0, 0.3),
 }
 # What each kind's action does to the outcome (Economics.action_effect), as in the bundled demos.
@@ -118,7 +118,7 @@ def default_nouns(outcome: str, positives: tuple[str, ...], entity: str = "custo
     preset = _preset(outcome, positives)
     if preset:
         (positive, positives_, meaning, negatives, action, actions, act, score, won, won_plural, *_) = preset
-        fill = {"entity": entity, "entities": entities}
+        fill = {"entity": entity, "entities": entities, "who": who(entities)}
         return Nouns(
             entity=entity, entities=entities, positive=positive, positives=positives_, positive_meaning=meaning,
             action=action, actions=actions, act=act, score=score, won=won.format(**fill),

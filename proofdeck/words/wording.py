@@ -245,12 +245,36 @@ def is_same(delta: str | None) -> bool:
 def readout(spec: DemoSpec, outcome: Outcome, threshold: float) -> str:
     """"Send a retention offer to the 8,040 customers (20%) with churn risk of 38% or more"."""
     nouns = spec.nouns
-    if outcome.actions == 0:
-        return f"Nobody gets {a(nouns.action)}: no {nouns.entity} scores this high."
+    if outcome.actions == 0:  # the slider's left end: nobody is picked, whatever the scores
+        return f"No {nouns.entity} gets {a(nouns.action)} at this setting."
     return (
         f"{sentence_case(nouns.act)} the {count(outcome.actions)} {nouns.entities} "
         f"({share(outcome.share_acted)}) with {nouns.score} of {cutoff_text(threshold)} or more"
     )
+
+
+def what_if_decisions(nouns: Nouns, model_now: bool, model_before: bool, rule_now: bool | None,
+                      rule_before: bool, against: Baseline = TODAYS_RULE) -> list[str]:
+    """The what-if's answer to "so would we act?": the model at the current setting and today's
+    rule (``rule_now`` None when there is no rule: a random pick acts on no one in particular),
+    each with what it did for the real values.
+
+    >>> from proofdeck.data.spec import Nouns
+    >>> n = Nouns("customer", "customers", "churner", "churners", "", "retention offer",
+    ...           "retention offers", "", "churn risk", "", "")
+    >>> what_if_decisions(n, True, False, False, False)
+    ['The model at your setting: **a retention offer** (before: no retention offer)', "Today's rule: **no retention offer** (as before)"]
+    """
+    def said(acts: bool) -> str:
+        return a(nouns.action) if acts else f"no {nouns.action}"
+
+    def line(who_: str, now: bool, before: bool) -> str:
+        return f"{who_}: **{said(now)}** " + ("(as before)" if now == before else f"(before: {said(before)})")
+
+    lines = [line("The model at your setting", model_now, model_before)]
+    if rule_now is not None and not against.random:
+        lines.append(line(against.title, rule_now, rule_before))
+    return lines
 
 
 def cutoff_text(threshold: float) -> str:
@@ -315,6 +339,43 @@ def article(noun: str) -> str:
 def a(noun: str) -> str:
     """The noun with its indefinite article: a("early call") -> "an early call"."""
     return f"{article(noun)} {noun}"
+
+
+# Head nouns that name people: a relative clause after them takes "who"; any other noun (a
+# transaction, a claim, a fraud, an upload's own word) takes "that", which is right for things
+# and still correct English for people ("customers that stay").
+_PEOPLE_WORDS = """
+customer client user subscriber member patient lead prospect applicant borrower employee student
+person people buyer churner defaulter visitor guest donor shopper player seller merchant driver
+rider tenant policyholder holder owner candidate worker caller reader viewer
+listener learner teacher doctor nurse agent partner supplier vendor investor saver lender
+renter traveller traveler passenger fan follower voter citizen resident individual adult child kid
+parent contact recipient participant respondent
+"""
+_PEOPLE = frozenset(_PEOPLE_WORDS.split())
+
+
+def _head_word(noun: str) -> str:
+    """The head noun of a noun or noun phrase, singular: "churners" -> "churner",
+    "customers with Churn yes" -> "customer", "new business customer" -> "customer"."""
+    tail = _PHRASE_TAIL.search(noun)
+    head = (noun[:tail.start()] if tail else noun).strip().lower()
+    word = head.split()[-1] if head.split() else ""
+    if word in _PEOPLE:
+        return word
+    for candidate in (word[:-3] + "y" if word.endswith("ies") else "", word[:-2], word[:-1]):
+        if candidate and candidate in _PEOPLE and plural(candidate) == word:
+            return candidate
+    return word
+
+
+def who(noun: str) -> str:
+    """The relative pronoun after a noun: "who" for people, "that" for things.
+
+    >>> [who(n) for n in ("customers", "churner", "leads", "transactions", "frauds", "claims", "rows")]
+    ['who', 'who', 'who', 'that', 'that', 'that', 'that']
+    """
+    return "who" if _head_word(noun) in _PEOPLE else "that"
 
 
 def sentence_case(text: str) -> str:
@@ -547,6 +608,12 @@ def headline_metric(spec: DemoSpec, econ: Economics, rule: Outcome, model: Outco
         label = f"Extra {spec.headline.value_won_label}{period}"
         return label, money(model.value_won - rule.value_won, cur, signed=True), None, "normal"
     return f"Extra net value{period}", money(model.net_value - rule.net_value, cur, signed=True), None, "normal"
+
+
+def headline_of(spec: DemoSpec) -> tuple[str, str]:
+    """(figure, label) of the figure the demo headlines, for the sentence that gives its own
+    95% interval (``compare.how_sure_sentence``)."""
+    return spec.headline.figure, figure_name(spec.headline.figure, spec.nouns, spec)
 
 
 def same_budget_headline(spec: DemoSpec, econ: Economics, comparison: Any, against: Baseline = TODAYS_RULE) -> str:

@@ -33,7 +33,7 @@ def effect_tab(scenario: Scenario, econ: Economics, analyst: bool) -> None:
            else "redrawing them many times")
     st.caption(
         f"In brackets: 95% intervals from {how} of the {scenario.sweep.size:,} held-out {md(nouns.entities)}, "
-        f"the same number picked in every redraw. Among the picks, the {md(nouns.entities)} who got the "
+        f"the same number picked in every redraw. Among the picks, the {md(nouns.entities)} {w.who(nouns.entities)} got the "
         f"{md(nouns.action)} in the campaign are compared with those who did not; the gap, times the picks, is "
         f"what the {md(nouns.action)} changes. The four groups are estimates from two models of each "
         f"{md(nouns.entity)}'s chances with and without the {md(nouns.action)}."

@@ -20,7 +20,15 @@ from proofdeck.comparison.compare import (
 from proofdeck.comparison.gains import gains_curve, gains_point, lift_at
 from proofdeck.comparison.policies import POLICIES, agreement, cell_positions
 from proofdeck.comparison.segments import segment_table
-from proofdeck.comparison.sensitivity import TORNADO_FIELDS, HeadToHead, break_even, break_even_text, tornado
+from proofdeck.comparison.sensitivity import (
+    TORNADO_FIELDS,
+    HeadToHead,
+    break_even,
+    break_even_text,
+    no_effect,
+    no_effect_sentence,
+    tornado,
+)
 from proofdeck.data.spec import Economics
 from proofdeck.decisions.decision_curve import (
     DecisionCurve,
@@ -56,6 +64,8 @@ def verdict_box(scenario: Scenario, econ: Economics, comparison: SameBudget, ana
             label, value, delta, color = w.headline_metric(scenario.spec, econ, comparison.rule, comparison.model,
                                                            against)
             columns[0].metric(label, value, delta=delta, delta_color=color)
+            columns[0].caption("95% interval: " + interval_text(
+                comparison.headline_interval(scenario.spec.headline.figure), "money", econ.currency))
             columns = columns[1:]
         left, middle, right = columns
         left.metric(f"Extra {nouns.positives} reached", w.count(comparison.extra_reached.estimate, signed=True),
@@ -236,9 +246,16 @@ def sensitivity_tab(scenario: Scenario, econ: Economics) -> None:
             column.markdown("- " + w.sentence_case(text))
     present = [f for f in TORNADO_FIELDS if not (f == "value_per_won" and econ.value_column)]
     table = tornado(versus_rule, econ, fields=present)
-    st.plotly_chart(compare_charts.tornado_figure(table, nouns, econ.currency, w.period_suffix(econ), against=against),
-                    key="tornado_chart", config={"displayModeBar": False})
-    st.caption("Each bar moves one assumption from half to double its value, the others as they are.")
+    still = no_effect(table)
+    moving = table.drop(still.index)
+    if not moving.empty:  # an assumption that moves nothing gets words, not an empty row
+        st.plotly_chart(compare_charts.tornado_figure(moving, nouns, econ.currency, w.period_suffix(econ),
+                                                      against=against, period_name=econ.period),
+                        key="tornado_chart", config={"displayModeBar": False})
+        st.caption("Each bar moves one assumption from half to double its value, the others as they are.")
+    note = no_effect_sentence(still, nouns, econ.period, against.name)
+    if note:
+        st.caption(note)
 
 
 def no_rule_note(scenario: Scenario, what: str) -> bool:

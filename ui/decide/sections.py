@@ -16,7 +16,6 @@ import streamlit as st
 from proofdeck.charts import base as charts
 from proofdeck.data.spec import DemoSpec, Economics
 from proofdeck.decisions.outcomes import Outcome
-from proofdeck.decisions.slider_scale import slider_counts
 from proofdeck.model.scenario import Scenario
 from proofdeck.sharing.summary import (
     SettingSummary,
@@ -24,6 +23,8 @@ from proofdeck.sharing.summary import (
     marginal_chart,
     marginal_table,
     money_chart_builders,
+    slider_axis,
+    slider_options,
 )
 from proofdeck.words import wording as w
 from proofdeck.words.safe_text import md
@@ -41,18 +42,7 @@ def slider_key(scenario: Scenario) -> str:
 
 
 def _options(scenario: Scenario, econ: Economics, current: int) -> tuple[list[int], dict[int, str]]:
-    """Slider counts and their labels; the current count and the rule's are always there, and
-    no two positions read the same (a label is what the slider shows and sends back)."""
-    size, scale = scenario.sweep.size, econ.scale_for(scenario.sweep.size)
-    keep = {current, scenario.default_count}
-    by_label: dict[str, int] = {}
-    for count in np.union1d(slider_counts(size, scenario.default_count), list(keep)):
-        count = int(count)
-        label = w.slider_label(count * scale, count / size if size else 0.0)
-        if label not in by_label or count in keep:
-            by_label[label] = count
-    labels = {count: label for label, count in by_label.items()}
-    return sorted(labels), labels
+    return slider_options(scenario, econ, current)
 
 
 def _slider_moved(scenario: Scenario) -> None:
@@ -277,13 +267,13 @@ def _chart_builders(scenario: Scenario, econ: Economics, count: int, analyst: bo
     nouns = scenario.spec.nouns
     best = state.best(scenario, econ)
     curve = _curve(state.cache_key(scenario), econ, scenario)
-    x_max = charts.focus_share(rule.share_acted, current.share_acted, best.share)
+    axis = slider_axis(scenario, econ, count)
 
     def rates():
-        finite = charts.thin({k: v[1:] for k, v in curve.items()})
-        return charts.rates_figure(finite["share_acted"], finite["hit_rate"], finite["coverage"], current.share_acted,
-                                   (rule.share_acted, rule.hit_rate, rule.coverage), nouns, analyst, x_max=x_max,
-                                   against=scenario.baseline)
+        keep = np.unique(np.clip(np.searchsorted(curve["count"], axis.counts), 1, curve["count"].size - 1))
+        return charts.rates_figure(curve["share_acted"][keep], curve["hit_rate"][keep], curve["coverage"][keep],
+                                   current.share_acted, (rule.share_acted, rule.hit_rate, rule.coverage), nouns,
+                                   analyst, against=scenario.baseline, axis=axis)
 
     def spread():
         return charts.score_distribution_figure(scenario.scores, scenario.labels, scenario.threshold_at(count),

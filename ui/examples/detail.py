@@ -138,6 +138,15 @@ def _shown_values(scenario: Scenario, row: pd.Series) -> dict[str, str]:
 # --- what-if ----------------------------------------------------------------------------------
 
 
+def _edited_frame(scenario: Scenario, position: int, changes: dict[str, object]) -> pd.DataFrame:
+    """The example's row with the what-if's values, as today's rule reads it (unknown: missing)."""
+    frame = scenario.heldout.iloc[[position]].copy()
+    for column, value in changes.items():
+        if column in frame.columns:
+            frame[column] = pd.Series([np.nan if value is None else value], index=frame.index)
+    return frame
+
+
 def _input_key(scenario: Scenario, column: str) -> str:
     return f"whatif_{scenario.spec.key}_{column}"
 
@@ -197,24 +206,29 @@ def what_if_form(scenario: Scenario, position: int, cutoff: float) -> None:
                 else:
                     options = sorted(map(str, scenario.dataset.frame[column].dropna().unique())) + [UNKNOWN]
                     place.selectbox(label, options, key=key)
-            submitted = st.form_submit_button("Score it", icon=":material/calculate:", type="primary")
-        if submitted:
-            st.session_state[result_key] = {
-                column: _typed(scenario, column, st.session_state[_input_key(scenario, column)])
-                for column in model.features
-            }
+            # The answer sits right beside "Score it", in view where the reader clicked.
+            row_box = st.container(horizontal=True, vertical_alignment="center", gap="medium")
+            submitted = row_box.form_submit_button("Score it", icon=":material/calculate:", type="primary")
+            if submitted:
+                st.session_state[result_key] = {
+                    column: _typed(scenario, column, st.session_state[_input_key(scenario, column)])
+                    for column in model.features
+                }
+            changes = st.session_state.get(result_key)
+            if changes:
+                row = scenario.heldout.iloc[position]
+                probability, changed = what_if(model, explainer(scenario), row, changes)
+                before = float(scenario.scores[position])
+                row_box.metric(f"New {nouns.score}", w.share(probability), width="content",
+                               delta=None if math.isclose(probability, before) else f"{(probability - before) * 100:+.1f} pts")
+                by_rule = None if scenario.rule is None else bool(scenario.rule.evaluate(_edited_frame(scenario, position, changes))[0])
+                row_box.markdown("  \n".join(w.what_if_decisions(
+                    nouns, probability >= cutoff, before >= cutoff, by_rule, bool(scenario.rule_acts[position]),
+                    scenario.baseline)), width="stretch")
         st.button("Reset to the real values", key=f"whatif_reset_{spec.key}", on_click=_load_inputs,
                   args=(scenario, position), icon=":material/restart_alt:")
-        changes = st.session_state.get(result_key)
         if not changes:
             return
-        row = scenario.heldout.iloc[position]
-        probability, changed = what_if(model, explainer(scenario), row, changes)
-        before = float(scenario.scores[position])
-        decision = f"gets {w.a(nouns.action)}" if probability >= cutoff else f"gets no {nouns.action}"
-        st.metric(f"New {nouns.score}", w.share(probability),
-                  delta=None if math.isclose(probability, before) else f"{(probability - before) * 100:+.1f} pts")
-        st.markdown(f"With these values the {nouns.entity} **{decision}** at your setting.")
         edited = pd.Series(changes).reindex(model.features)
         reasons = top_group_reasons(changed.row(0), edited, concepts(scenario), spec.label,
                                     flag_columns=scenario.flag_columns)

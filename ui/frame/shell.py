@@ -96,6 +96,9 @@ def page_setup(title: str, progress=None) -> Page:
             demo_key = _current_demo(list(titles))
         else:
             demo_key = _demo_picker(title, list(titles), titles)
+            # Right under the demo, in the first screen at 720 px: "what if it costs $80?" is
+            # answered without scrolling the sidebar in front of the room.
+            money = st.container()
             navigation = st.container()
             st.divider()
             switches = st.container()
@@ -112,8 +115,11 @@ def page_setup(title: str, progress=None) -> Page:
         st.rerun()  # the link said otherwise than the session guessed: draw the right sidebar
     if presenting:
         st.sidebar.caption(md(spec.title))
+        present.link_notices(state.take_link_notices())
         present.present_if_on(Page(scenario=scenario, economics=state.economics(scenario), analyst=False))
         st.stop()
+    for notice in state.take_link_notices():
+        st.toast(notice, icon=":material/link_off:")
     with switches:
         analyst = _analyst_toggle(title)
         _present_toggle(title, presenting)
@@ -125,7 +131,7 @@ def page_setup(title: str, progress=None) -> Page:
         params = state.link_params(scenario)
         for script, label, icon in PAGES:
             st.page_link(script, label=label, icon=icon, query_params=params)
-    with st.sidebar.expander("Assumptions", icon=":material/payments:"):
+    with money.expander("Assumptions", icon=":material/payments:"):
         assumptions_form(scenario)
     state.write_link(scenario)
     return Page(scenario=scenario, economics=state.economics(scenario), analyst=analyst)
@@ -174,19 +180,19 @@ def _current_demo(keys: list[str]) -> str:
     wanted = st.query_params.get(DEMO_KEY)
     asked = wanted
     if wanted and wanted not in keys and wanted.startswith("upload-") and not st.session_state.get(DEMO_STATE):
-        st.toast("That link was made on uploaded data, which never travels in a link: upload the file "
-                 "on the Your data page to see it.", icon=":material/link_off:")
+        state.link_notice("That link was made on uploaded data, which never travels in a link: upload the file "
+                          "on the Your data page to see it.")
         asked = None
     if wanted and wanted not in keys and wanted.startswith("saved-"):
-        st.toast("That link was to a saved proof of concept, but without its access token: ask its owner for "
-                 "the viewer link.", icon=":material/link_off:")
+        state.link_notice("That link was to a saved proof of concept, but without its access token: ask its owner for "
+                 "the viewer link.")
         asked = None
     if wanted not in keys:
         wanted = st.session_state.get(DEMO_STATE)
     current = wanted if wanted in keys else keys[0]
     if asked and asked not in keys:
-        st.toast(f"The link asks for a demo called '{md(asked, limit=60)}', which is not here; showing "
-                 f"{md(catalog_title(current))} instead.", icon=":material/link_off:")
+        state.link_notice(f"The link asks for a demo called '{md(asked, limit=60)}', which is not here; showing "
+                 f"{md(catalog_title(current))} instead.")
     st.session_state[DEMO_STATE] = current
     st.query_params[DEMO_KEY] = current
     return current

@@ -263,7 +263,25 @@ def apply_link(scenario: Scenario) -> None:
         st.session_state[PRESENT] = True
         st.session_state[STEP] = view.step or 0
     for notice in notices:
-        st.toast(notice[:1].upper() + notice[1:] + ".", icon=":material/link_off:")
+        link_notice(notice[:1].upper() + notice[1:] + ".")
+
+
+# A bad link's notices are kept, not toasted where they arise: the page setup toasts them on a
+# page, and presentation mode draws them once in its own place (a toast would cover Next and
+# Exit in the top corner) until the presenter moves on.
+_LINK_NOTICES = "pd_link_notices"
+
+
+def link_notice(text: str) -> None:
+    """Keep a notice about a bad part of the link that opened the app (shown by the page setup)."""
+    kept = st.session_state.setdefault(_LINK_NOTICES, [])
+    if text not in kept:
+        kept.append(text)
+
+
+def take_link_notices() -> list[str]:
+    """The link's notices not shown yet; each is handed out once."""
+    return st.session_state.pop(_LINK_NOTICES, [])
 
 
 def current_view(scenario: Scenario) -> links.View:

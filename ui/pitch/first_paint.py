@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from proofdeck.comparison.compare import SameBudget, how_sure_sentence, same_budget
+from proofdeck.comparison.compare import SameBudget, how_sure_sentence, interval_text, same_budget
 from proofdeck.data.spec import DemoSpec, Economics
 from proofdeck.decisions.outcomes import Outcome
 from proofdeck.model.results_cache import HeldOutResults, cache_dir, load_results, results_key
@@ -142,6 +142,7 @@ def headline_box(spec: DemoSpec, econ: Economics, comparison: SameBudget | Calla
                       delta=w.change(model.reached, rule.reached))
         label, value, delta, color = w.headline_metric(spec, econ, rule, model, against)
         right.metric(label, value, delta=delta, delta_color=color)
+        headline_range = right.empty()
         how_sure = st.empty()
         if callable(comparison):
             waiting = MEASURING.format(entities=nouns.entities, n=n_heldout)
@@ -149,9 +150,12 @@ def headline_box(spec: DemoSpec, econ: Economics, comparison: SameBudget | Calla
             how_sure.caption(f":material/hourglass_top: {waiting}")
             comparison = comparison()
         sentence.subheader(w.same_budget_headline(spec, econ, comparison, against))
+        # The headline's own range under it: a range beside a figure is read as that figure's.
+        headline_range.caption("95% range: " + interval_text(comparison.headline_interval(spec.headline.figure),
+                                                             "money", econ.currency))
         how_sure.caption(
             how_sure_sentence(nouns.entities, nouns.positives, comparison, econ.currency,
-                              spec.headline.figure == "net_value", against)
+                              spec.headline.figure == "net_value", against, headline=w.headline_of(spec))
             + " " + w.per_period(nouns, econ, n_heldout, never_saw=not unseen_note)
             + (f" ({comparison.resamples:,} bootstrap resamples.)" if analyst else "")
         )

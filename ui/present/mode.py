@@ -55,6 +55,26 @@ KEYS_SCRIPT = """<script>
 </script>""".replace('"NEXT"', f'"{NEXT_KEY}"').replace('"BACK"', f'"{BACK_KEY}"')
 
 
+_NOTICES = "pd_present_notices"
+
+
+def link_notices(notices: list[str]) -> None:
+    """Keep a bad link's notices for the step it opened on: drawn under the navigation, where
+    they cover nothing, and gone once the presenter steps or leaves."""
+    if notices:
+        st.session_state[_NOTICES] = (current_step(), notices)
+
+
+def _notices(step: int) -> None:
+    kept = st.session_state.get(_NOTICES)
+    if not kept:
+        return
+    if kept[0] != step:
+        st.session_state.pop(_NOTICES, None)
+        return
+    st.caption(":material/link_off: " + " ".join(kept[1]), width="stretch")
+
+
 def presenting() -> bool:
     """Whether this session is in presentation mode."""
     return bool(st.session_state.get(state.PRESENT))
@@ -77,6 +97,7 @@ def start() -> None:
 def stop() -> None:
     """Back to the usual pages; the session's setting and assumptions are kept."""
     st.session_state[state.PRESENT] = False
+    st.session_state.pop(_NOTICES, None)
 
 
 def _go(step: int) -> None:
@@ -98,6 +119,7 @@ def present_if_on(page) -> bool:
     econ = state.economics(scenario)
     with st.container(key="pd_present"):
         _navigation(step, scenario)
+        _notices(step)
         DRAW[steps.STEPS[step - 1].key](scenario, econ)
     st.html(KEYS_SCRIPT, unsafe_allow_javascript=True)
     return True

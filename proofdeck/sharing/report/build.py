@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import replace
 
@@ -87,7 +88,7 @@ def effect_section(scenario: Scenario, econ: Economics) -> c.EffectSection:
         rows=tuple((row[""], *(row[name] for name in columns)) for row in table),
         verdicts=tuple(effect_verdicts(scenario, comparison)),
         warning=None if spec.uplift.randomised else w.not_randomised(nouns),
-        note=(f"Among the picks, the {nouns.entities} who got the {nouns.action} in the campaign are compared with "
+        note=(f"Among the picks, the {nouns.entities} {w.who(nouns.entities)} got the {nouns.action} in the campaign are compared with "
               f"those who did not; the gap, times the picks, is what the {nouns.action} changes. The groups are "
               f"estimates from two models of each {nouns.entity}'s chances with and without the {nouns.action}. "
               + w.campaign_sentence(spec)),
@@ -108,6 +109,18 @@ def headline_tone(comparison: SameBudget) -> c.Tone:
     return "good" if comparison.model.cost_per_won < comparison.rule.cost_per_won else "bad"
 
 
+def _headline_card(spec, econ: Economics, comparison: SameBudget, label: str, value: str,
+                   delta: str | None) -> c.Card:
+    """The headline's card, with the headline's own 95% range on it (never the net value's)."""
+    spread = comparison.headline_interval(spec.headline.figure)
+    if not (math.isfinite(spread.low) and math.isfinite(spread.high)):
+        return c.Card(label, value, delta, "neutral" if delta is None else headline_tone(comparison))
+    ends = f"95% range {w.money(spread.low, econ.currency, signed=True)} to {w.money(spread.high, econ.currency, signed=True)}"
+    if delta is not None:  # a cost per won: its change, then the change's range
+        return c.Card(label, value, f"{delta}; {ends}", headline_tone(comparison))
+    return c.Card(label, value, ends, "neutral")  # only a cost per won's change is coloured
+
+
 def answer(scenario: Scenario, econ: Economics, comparison: SameBudget, charter: Charter) -> c.Answer:
     """The answer box: the headline sentence, the baseline and the model side by side, how sure."""
     spec, nouns, against = scenario.spec, scenario.spec.nouns, scenario.baseline
@@ -117,11 +130,11 @@ def answer(scenario: Scenario, econ: Economics, comparison: SameBudget, charter:
                f"{w.count(comparison.rule.reached)} {nouns.positives}"),
         c.Card("The model reaches", f"{w.count(comparison.model.reached)} {nouns.positives}",
                w.change(comparison.model.reached, comparison.rule.reached)),
-        c.Card(label, value, delta, "neutral" if delta is None else headline_tone(comparison)),
+        _headline_card(spec, econ, comparison, label, value, delta),
     )
     how_sure = (
         how_sure_sentence(nouns.entities, nouns.positives, comparison, econ.currency,
-                          spec.headline.figure == "net_value", against)
+                          spec.headline.figure == "net_value", against, headline=w.headline_of(spec))
         + " " + w.per_period(nouns, econ, scenario.sweep.size, never_saw=scenario.held_out_confirmed)
     )
     return c.Answer(
@@ -267,8 +280,7 @@ def assumptions(scenario: Scenario, econ: Economics) -> tuple[c.AssumptionRow, .
             f"changed from {_assumption_value(field, original, own, scenario)}")
         if field in econ.assumed:
             source = "an example value: assumed, not confirmed"
-        name = (f"{spec.nouns.entities} per {econ.period}" if field == "population"
-                else assumption_name(field, spec.nouns))
+        name = assumption_name(field, spec.nouns, econ.period)
         rows.append(c.AssumptionRow(w.sentence_case(name), _assumption_value(field, value, econ, scenario), source))
     return tuple(rows)
 
