@@ -80,7 +80,8 @@ def test_the_headline_fills_in_its_sentence_once_the_intervals_exist():
     assert not at.exception, at.exception
     assert at.subheader and at.subheader[0].value.startswith("With the same")
     captions = " ".join(c.value for c in at.caption)
-    assert captions.startswith("How sure") and "Measuring how sure" not in captions
+    assert captions.startswith("95% range: ")  # the headline's own range, under its figure (issue 23)
+    assert "How sure:" in captions and "Measuring how sure" not in captions
 
 
 def test_a_first_fit_says_what_it_trains_on_as_step_two_of_three():
