@@ -104,6 +104,17 @@ class World:
         """The model's extra net value over the rule when it acts on as many as the rule."""
         return self.top_share_truth(float(self.rule_rate.mean()))["net_value"] - self.rule_truth()["net_value"]
 
+    def same_budget_truths(self) -> dict[str, float]:
+        """Model minus rule at the rule's budget, per period: the extra net value, the extra
+        value won, and the change in the cost per won (each side's spend over its wins, then
+        the difference of the two ratios)."""
+        model, rule = self.top_share_truth(float(self.rule_rate.mean())), self.rule_truth()
+        win_rate = self.economics.win_rate
+        return {"net_value": model["net_value"] - rule["net_value"],
+                "value_won": model["value_won"] - rule["value_won"],
+                "cost_per_won": model["spend"] / (win_rate * model["reached"])
+                - rule["spend"] / (win_rate * rule["reached"])}
+
     # --- a held-out sample ---------------------------------------------------------------
     def draw(self, rng: np.random.Generator):
         """(scores, rule flags, labels, values) of ``rows`` examples."""

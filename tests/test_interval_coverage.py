@@ -7,6 +7,9 @@ interval is computed with the functions the pages use and checked against the wo
 - slider: net value and positives reached acting on the top share (``TopKBootstrap``);
 - next 5%: the net value the next 5% of examples adds from there (``marginal.slice_value``,
   the same resamples), against the world's difference between the two shares;
+- headline: the ranges a demo's headline carries (``SameBudget.headline_interval``): the extra
+  net value, the extra value won and the change in the cost per won, at the pages' own number of
+  resamples (``headline_coverage``; only the benchmark runs it, see docs/statistics.md);
 - combined: the extra net value with the money assumptions' ranges counted too. Here the
   world's true money is itself drawn from those ranges for each held-out set, so the interval
   must cover a truth that moves with the money, as a real one would.
@@ -81,6 +84,27 @@ def coverage(world: World, sims: int, seed: int = 0) -> dict[str, float]:
     return {name: count / sims for name, count in hits.items()}
 
 
+# The headline figures' own ranges (a demo may headline the extra value won or the change in
+# the cost per won instead of the extra net value), each against the world's own figure. The
+# same held-out sets as coverage(), but at the pages' own number of resamples (2,000 here).
+HEADLINES = {"headline: extra net value": "net_value", "headline: extra value won": "value_won",
+             "headline: cost per won's change": "cost_per_won"}
+
+
+def headline_coverage(world: World, sims: int, seed: int = 0) -> dict[str, float]:
+    """Share of held-out sets whose headline range (``SameBudget.headline_interval``, resampled
+    as often as the pages do) holds the world's truth, per headline figure."""
+    truths = world.same_budget_truths()
+    hits = dict.fromkeys(HEADLINES, 0)
+    for sim in range(sims):
+        rng = np.random.default_rng([seed, sim])
+        scores, rule, labels, values = world.draw(rng)
+        comparison = same_budget(scores, rule, labels, values, world.economics, seed=sim)
+        for name, figure in HEADLINES.items():
+            hits[name] += comparison.headline_interval(figure).contains(truths[figure])
+    return {name: count / sims for name, count in hits.items()}
+
+
 # Ranges measured to cover more than 95% (too wide, never too narrow): the next 5%'s range is a
 # bootstrap of a sum between two ranks, and redraws spread it about 7% more than new held-out
 # sets do (docs/statistics.md); the long run holds it to at least 93.5% and at most 99%.
@@ -116,6 +140,15 @@ def test_the_world_truth_is_what_a_large_sample_says():
     assert (rule & labels).sum() * scale == pytest.approx(world.rule_truth()["reached"], rel=0.01)
     top = scores >= np.quantile(scores, 0.8)
     assert (top & labels).sum() * scale == pytest.approx(world.top_share_truth(0.2)["reached"], rel=0.01)
+    # The headline truths at the rule's budget: the model's top share as many as the rule flags.
+    truths = world.same_budget_truths()
+    model = scores >= np.quantile(scores, 1 - rule.mean())
+    econ = world.economics
+    spend = econ.cost_per_action * rule.sum() * scale + econ.fixed_cost
+    worth = econ.win_rate * econ.value_per_won * scale  # a reached churner's value won
+    assert worth * ((model & labels).sum() - (rule & labels).sum()) == pytest.approx(truths["value_won"], rel=0.02)
+    per_won = spend / (econ.win_rate * (model & labels).sum() * scale) - spend / (econ.win_rate * (rule & labels).sum() * scale)
+    assert per_won == pytest.approx(truths["cost_per_won"], rel=0.02)
 
 
 def test_the_heavy_world_is_heavier_than_the_demo():

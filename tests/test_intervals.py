@@ -6,7 +6,8 @@
 - the slider's interval holds the number acted on fixed, against a plain-loop reference;
 - a cost both sides pay does not move the interval of their difference;
 - paired is narrower than unpaired where rule and model pick many of the same examples;
-- the studentized interval on a worked example.
+- the studentized interval on a worked example;
+- the change in the cost per won against a percentile of its paired resamples worked by hand.
 
 Coverage against a known truth is in test_interval_coverage.py.
 """
@@ -254,6 +255,29 @@ def test_money_ranges_are_studentized_and_counts_percentile():
         400, AMOUNTS, {"reached": outcome.reached, "value_won": outcome.value_won, "net_value": outcome.net_value})
     for name in ("value_won", "net_value"):
         assert found[name].high - found[name].estimate == pytest.approx(found[name].estimate - found[name].low)
+
+
+def test_the_cost_per_won_change_is_the_percentile_of_its_paired_resamples():
+    """The change in the cost per won (a headline where a demo counts what each win costs) is
+    the 2.5th and 97.5th percentiles of model minus rule in each paired resample, each side's
+    spend over its wins worked out here row by row from the resample's raw counts."""
+    scores, rule, labels, values = _data(seed=7)
+    econ = Economics(cost_per_action=20, value_per_won=300, win_rate=0.4, fixed_cost=1_000,
+                     population=10_000, period="quarter")
+    draws = same_budget_draws(scores, rule, labels, values, resamples=700, seed=3)
+    scale = 10_000 / scores.size
+    changes = []
+    for actions, rule_reached, model_reached in zip(draws.actions, draws.rule_reached, draws.model_reached):
+        spend = 20 * actions * scale + (1_000 if actions > 0 else 0)  # the same for both: same budget
+        if rule_reached > 0 and model_reached > 0:
+            changes.append(spend / (0.4 * model_reached * scale) - spend / (0.4 * rule_reached * scale))
+    found = same_budget(scores, rule, labels, values, econ, resamples=700, seed=3).cost_per_won_change
+    assert (found.low, found.high) == pytest.approx(tuple(np.percentile(changes, [2.5, 97.5])))
+    flagged = rule.sum() * scale
+    model = top_k_flags(scores, int(rule.sum()))
+    spend = 20 * flagged + 1_000
+    assert found.estimate == pytest.approx(spend / (0.4 * labels[model].sum() * scale)
+                                           - spend / (0.4 * labels[rule].sum() * scale))
 
 
 def test_the_slider_copes_with_a_handful_of_held_out_examples():
