@@ -44,6 +44,9 @@ def test_the_impact_gives_the_data_range_and_the_range_with_the_money_guesses():
 
 def test_editing_the_ask_changes_it_for_the_session_only():
     at = open_page("app.py")
+    assert not at.main.text_input  # the editor's inputs are built once it is opened
+    at.session_state["charter_churn_editor"] = True
+    at.run()
     at.text_input(key="charter_churn_metric_to").input("15%").run()
     assert "from 22% to 15%" in page_text(at, include_sidebar=False)
     at.switch_page("pages/1_Decide.py").run()

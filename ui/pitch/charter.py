@@ -45,8 +45,16 @@ def the_ask(scenario: Scenario, econ: Economics, comparison: SameBudget) -> None
             f"{w.readiness_step(step, against)}"
             for step, done in charter.checklist
         ))
-    with st.expander("Edit the ask for this session", icon=":material/edit:"):
-        charter_editor(scenario)
+    # Its inputs are built only when opened: hidden widgets cost every visitor's browser before
+    # the first figure shows (a crowded room's slowest viewer, benchmarks/bench_viewers.py).
+    editor = st.expander("Edit the ask for this session", icon=":material/edit:", key=EDITOR_KEY.format(
+        demo=scenario.spec.key), on_change="rerun")
+    if editor.open:
+        with editor:
+            charter_editor(scenario)
+
+
+EDITOR_KEY = "charter_{demo}_editor"  # the expander's open state
 
 
 def _key(scenario: Scenario, field: str) -> str:
