@@ -215,6 +215,13 @@ def test_a_worse_model_has_negative_differences_and_a_worse_cost_per_buyer_is_ba
 
 
 @pytest.mark.parametrize("demo", DEMOS)
+def _money(text: str) -> float:
+    """'+$8,691', '-$1.2k', '+$122k' as a number (the report's short money)."""
+    scale = {"k": 1e3, "M": 1e6}.get(text[-1], 1.0)
+    digits = text.rstrip("kM").replace("$", "").replace(",", "").replace("−", "-")
+    return float(digits) * scale
+
+
 def test_the_answer_cards_are_the_walk_and_only_a_cost_headline_is_coloured(built, demo):
     sc = bundled(demo)
     econ = sc.spec.economics
@@ -232,7 +239,11 @@ def test_the_answer_cards_are_the_walk_and_only_a_cost_headline_is_coloured(buil
         assert headline.tone == ("good" if model["cost_per_won"] < rule["cost_per_won"] else "bad")
     else:
         assert shows(headline.value, model[figure] - rule[figure])
-        assert headline.delta is None and headline.tone == "neutral"
+        assert headline.tone == "neutral"
+        # The figure's own 95% range under it (issue 23), and it holds the figure itself.
+        assert headline.delta.startswith("95% range ")
+        low, high = (_money(part) for part in headline.delta.removeprefix("95% range ").split(" to "))
+        assert low <= model[figure] - rule[figure] <= high
     relative = (model["reached"] - rule["reached"]) / rule["reached"]
     assert shows(report.same_budget.relative.split(": ")[1], relative)
 
